@@ -1,0 +1,203 @@
+"""Labels and number, money, percent and date formatting for French and English.
+
+Formatting follows the CLDR locale data through Babel (``fr_FR``: ``1 234,5 €``,
+``12,3 %``, ``05/01/2026``; ``en_GB``: ``€1,234.5``, ``12.3%``, ``2026-01-05``), so
+thousands separators and non-breaking spaces are the ones French readers expect.
+A missing value (None, NaN) is shown as an en dash, never as ``nan`` or 0.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date as _format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+__all__ = [
+    "LANGS", "check_lang", "locale", "label", "text", "fmt_number", "fmt_int", "fmt_money",
+    "fmt_pct", "fmt_delta", "fmt_date", "fmt_duration", "fmt", "MISSING",
+]
+
+LANGS = ("en", "fr")
+MISSING = "\u2013"
+_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported ("en" or "fr"), else raise ValueError."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def locale(lang: str) -> str:
+    """Babel locale for ``lang`` ("fr" -> "fr_FR")."""
+    return _LOCALES[check_lang(lang)]
+
+
+def _missing(x: Any) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(x: Any, lang: str = "en", decimals: int = 0) -> str:
+    """``1234.5`` -> ``"1 234,5"`` (fr) / ``"1,234.5"`` (en), with ``decimals`` digits."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(float(x), format=pattern, locale=locale(lang))
+
+
+def fmt_int(x: Any, lang: str = "en") -> str:
+    """A count, rounded to a whole number, with thousands separators."""
+    return fmt_number(x, lang, 0)
+
+
+def fmt_money(x: Any, lang: str = "en", currency: str = "EUR", decimals: int = 2) -> str:
+    """``1234.5`` -> ``"1 234,50 €"`` (fr) / ``"€1,234.50"`` (en)."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    pattern = pattern + "\u00a0¤" if lang == "fr" else "¤" + pattern
+    return format_currency(float(x), currency, format=pattern, locale=locale(lang),
+                           currency_digits=False)
+
+
+def fmt_pct(fraction: Any, lang: str = "en", decimals: int = 1) -> str:
+    """A fraction as a percentage: ``0.123`` -> ``"12,3 %"`` (fr) / ``"12.3%"`` (en)."""
+    if _missing(fraction):
+        return MISSING
+    digits = "." + "0" * decimals if decimals > 0 else ""
+    pattern = f"#,##0{digits}\u00a0%" if lang == "fr" else f"#,##0{digits}%"
+    return format_percent(float(fraction), format=pattern, locale=locale(lang))
+
+
+def fmt_delta(fraction: Any, lang: str = "en", decimals: int = 1) -> str:
+    """A relative change with its sign: ``0.052`` -> ``"+5.2%"``; ``-0.1`` -> ``"−10.0%"``."""
+    if _missing(fraction):
+        return MISSING
+    body = fmt_pct(abs(float(fraction)), lang, decimals)
+    sign = "+" if float(fraction) > 0 else ("\u2212" if float(fraction) < 0 else "")
+    return sign + body
+
+
+def fmt_date(d: Any, lang: str = "en", long: bool = False) -> str:
+    """A day: ``"05/01/2026"`` (fr) / ``"2026-01-05"`` (en); ``long=True`` gives
+    ``"5 janv. 2026"`` / ``"5 Jan 2026"``."""
+    if _missing(d):
+        return MISSING
+    day = pd.Timestamp(d).date() if not isinstance(d, _dt.date) else d
+    if long:
+        return _format_date(day, "d MMM y", locale=locale(lang))
+    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def fmt_duration(seconds: Any, lang: str = "en") -> str:
+    """Seconds as ``"2 min 05 s"`` (fr) / ``"2m 05s"`` (en); under a minute ``"42 s"``."""
+    if _missing(seconds):
+        return MISSING
+    total = int(round(float(seconds)))
+    m, s = divmod(total, 60)
+    if lang == "fr":
+        return f"{m}\u00a0min\u00a0{s:02d}\u00a0s" if m else f"{s}\u00a0s"
+    return f"{m}m {s:02d}s" if m else f"{s}s"
+
+
+_FORMATTERS = {
+    "int": fmt_int,
+    "num": lambda x, lang: fmt_number(x, lang, 1),
+    "num2": lambda x, lang: fmt_number(x, lang, 2),
+    "money": lambda x, lang: fmt_money(x, lang, decimals=2),
+    "money0": lambda x, lang: fmt_money(x, lang, decimals=0),
+    "pct": fmt_pct,
+    "pct0": lambda x, lang: fmt_pct(x, lang, 0),
+    "pct2": lambda x, lang: fmt_pct(x, lang, 2),
+    "delta": fmt_delta,
+    "date": fmt_date,
+    "duration": fmt_duration,
+}
+
+
+def fmt(x: Any, kind: str, lang: str = "en") -> str:
+    """Format ``x`` by kind name: int, num, num2, money, money0, pct, pct0, pct2, delta,
+    date, duration; ``str`` (or anything unknown) gives ``str(x)``."""
+    f = _FORMATTERS.get(kind)
+    if f is None:
+        return MISSING if _missing(x) else str(x)
+    return f(x, lang)
+
+
+# Labels shared by reports. Keys are canonical column / metric names.
+LABELS: dict[str, dict[str, str]] = {
+    "sessions": {"en": "Sessions", "fr": "Sessions"},
+    "users": {"en": "Users", "fr": "Utilisateurs"},
+    "new_users": {"en": "New users", "fr": "Nouveaux utilisateurs"},
+    "engaged_sessions": {"en": "Engaged sessions", "fr": "Sessions avec engagement"},
+    "engagement_rate": {"en": "Engagement rate", "fr": "Taux d'engagement"},
+    "bounce_rate": {"en": "Bounce rate", "fr": "Taux de rebond"},
+    "views_per_session": {"en": "Views per session", "fr": "Vues par session"},
+    "pageviews": {"en": "Page views", "fr": "Pages vues"},
+    "avg_engagement_time": {"en": "Average engagement time", "fr": "Durée d'engagement moyenne"},
+    "conversions": {"en": "Conversions", "fr": "Conversions"},
+    "conversion_rate": {"en": "Conversion rate", "fr": "Taux de conversion"},
+    "revenue": {"en": "Revenue", "fr": "Chiffre d'affaires"},
+    "aov": {"en": "Average order value", "fr": "Panier moyen"},
+    "channel": {"en": "Channel", "fr": "Canal"},
+    "source": {"en": "Source", "fr": "Source"},
+    "medium": {"en": "Medium", "fr": "Support"},
+    "source_medium": {"en": "Source / medium", "fr": "Source / support"},
+    "campaign": {"en": "Campaign", "fr": "Campagne"},
+    "landing_page": {"en": "Landing page", "fr": "Page de destination"},
+    "device": {"en": "Device", "fr": "Appareil"},
+    "country": {"en": "Country", "fr": "Pays"},
+    "date": {"en": "Date", "fr": "Date"},
+    "period": {"en": "Period", "fr": "Période"},
+    "comparison": {"en": "Comparison", "fr": "Comparaison"},
+    "change": {"en": "Change", "fr": "Évolution"},
+    "share": {"en": "Share", "fr": "Part"},
+    "metric": {"en": "Metric", "fr": "Indicateur"},
+    "value": {"en": "Value", "fr": "Valeur"},
+    "cost": {"en": "Cost", "fr": "Coût"},
+    "impressions": {"en": "Impressions", "fr": "Impressions"},
+    "clicks": {"en": "Clicks", "fr": "Clics"},
+    "ctr": {"en": "CTR", "fr": "CTR"},
+    "cpc": {"en": "CPC", "fr": "CPC"},
+    "cpm": {"en": "CPM", "fr": "CPM"},
+    "cpa": {"en": "CPA", "fr": "CPA"},
+    "roas": {"en": "ROAS", "fr": "ROAS"},
+    "domain": {"en": "Domain", "fr": "Domaine"},
+    "keyword": {"en": "Keyword", "fr": "Mot-clé"},
+    "position": {"en": "Position", "fr": "Position"},
+    "finding": {"en": "Finding", "fr": "Constat"},
+    "severity": {"en": "Severity", "fr": "Gravité"},
+    "parameters": {"en": "Parameters", "fr": "Paramètres"},
+    "contents": {"en": "Contents", "fr": "Sommaire"},
+    "generated": {"en": "Generated", "fr": "Généré le"},
+    "status": {"en": "Status", "fr": "Statut"},
+    "error": {"en": "Error", "fr": "Erreur"},
+    "report": {"en": "Report", "fr": "Rapport"},
+    "reports": {"en": "Reports", "fr": "Rapports"},
+    "duration": {"en": "Duration", "fr": "Durée"},
+    "ok": {"en": "ok", "fr": "ok"},
+    "failed": {"en": "failed", "fr": "échec"},
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The display label of ``key`` in ``lang``; unknown keys are returned with
+    underscores turned to spaces and a capital first letter."""
+    entry = LABELS.get(key)
+    if entry:
+        return entry[check_lang(lang)]
+    return key.replace("_", " ").capitalize()
+
+
+def text(lang: str, en: str, fr: str) -> str:
+    """Pick the sentence for ``lang`` among the two given."""
+    return fr if check_lang(lang) == "fr" else en

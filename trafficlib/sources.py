@@ -1,0 +1,167 @@
+"""Readers: files (CSV, TSV, Parquet) into canonical tables.
+
+:func:`read` is the entry point: ``read("export.csv", "ad_spend")``. CSV files are
+sniffed for their encoding (UTF-8 with or without BOM, else cp1252 / latin-1), their
+separator (``,`` ``;`` tab ``|``) and their decimal mark, then handed to
+:func:`trafficlib.schema.validate`, which maps French and English headers and parses
+French or ISO dates and numbers. Files are only ever opened for reading.
+
+Other modules build their format-specific readers (ad platforms, GA4 exports, rank
+trackers) on :func:`read_raw`, which returns the file's cells as strings.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from trafficlib import schema
+from trafficlib.errors import TrafficDataError
+
+__all__ = ["read", "read_raw", "decode", "sniff_separator"]
+
+_SEPARATORS = [",", ";", "\t", "|"]
+
+
+def decode(data: bytes, file: str = "<bytes>") -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding name).
+
+    UTF-8 (a BOM is dropped) is tried first because it is strict: latin-1 text almost
+    never decodes as valid UTF-8. Otherwise cp1252 (Excel's "ANSI" on French Windows, a
+    superset of latin-1's printable range), and latin-1 as the last resort (it decodes
+    any byte).
+    """
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for enc in ("utf-8", "cp1252", "latin-1"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise TrafficDataError("cannot decode the file's text", file=file)  # pragma: no cover
+
+
+def sniff_separator(text: str) -> str:
+    """The field separator of CSV ``text``: the candidate that splits the header and the
+    next lines into the same, largest number of fields (quotes respected)."""
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", (0, 0)
+    for sep in _SEPARATORS:
+        try:
+            rows = list(csv.reader(lines, delimiter=sep))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows]
+        if widths[0] < 2:
+            continue
+        consistent = sum(w == widths[0] for w in widths)
+        score = (consistent, widths[0])
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _skip_preamble(text: str, sep: str) -> tuple[str, int]:
+    """Drop title lines some exports put above the header (Google Ads puts a report
+    title and a date range; Google Trends a 'Category:' line). Returns (text, lines
+    dropped)."""
+    lines = text.splitlines(keepends=True)
+    head = lines[:10]
+    counts = [len(next(csv.reader([ln], delimiter=sep), [])) if ln.strip() else 0 for ln in head]
+    if not counts:
+        return text, 0
+    width = max(counts)
+    for i, n in enumerate(counts):
+        if n == width:
+            return "".join(lines[i:]), i
+    return text, 0
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """Read a CSV/TSV/Parquet file as-is: every CSV cell a string (empty -> NA).
+
+    The frame's ``attrs["line_numbers"]`` holds each row's 1-based line in the file so
+    errors can point at it, and ``attrs["file"]`` the path. Raises
+    :class:`TrafficDataError` for missing, empty or malformed files.
+    """
+    p = Path(path)
+    file = str(path)
+    if not p.exists():
+        raise TrafficDataError("file not found", file=file)
+    if p.is_dir():
+        raise TrafficDataError("is a folder, expected a file", file=file)
+    suffix = p.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        try:
+            frame = pd.read_parquet(p)
+        except Exception as exc:  # pyarrow raises many types; one message for the user
+            raise TrafficDataError(f"not a readable Parquet file ({type(exc).__name__})", file=file) from None
+        frame.attrs = {"file": file}
+        return frame
+    if suffix in (".xlsx", ".xls"):
+        raise TrafficDataError("Excel files are not read directly", file=file,
+                               hint="save the sheet as CSV (UTF-8 or ';' separated)")
+    data = p.read_bytes()
+    if not data.strip():
+        raise TrafficDataError("the file is empty", file=file)
+    text, _enc = decode(data, file)
+    sep = sniff_separator(text)
+    text, skipped = _skip_preamble(text, sep)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            na_values=[""], skipinitialspace=True, engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raise TrafficDataError("the file is empty", file=file) from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise TrafficDataError(
+                f"expected {m.group(1)} fields but found {m.group(3)}",
+                file=file, rows=[int(m.group(2)) + skipped],
+                hint=f"separator detected: {sep!r}; check quoting on that line",
+            ) from None
+        raise TrafficDataError("malformed CSV", file=file) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    dup = [c for c in frame.columns if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in frame.columns]
+    if dup:
+        raise TrafficDataError("duplicated column header", file=file, column=dup[0].rsplit(".", 1)[0])
+    frame = frame.dropna(how="all")
+    # index holds the 0-based data row; +2 = header line + 1-based, + any preamble.
+    frame.attrs = {"file": file, "line_numbers": (frame.index.to_numpy() + 2 + skipped).tolist(),
+                   "separator": sep, "encoding": _enc}
+    return frame
+
+
+def read(path: str | Path, table: str) -> pd.DataFrame:
+    """Read ``path`` (CSV, TSV or Parquet) as the canonical ``table``.
+
+    ``table`` is one of :data:`trafficlib.schema.TABLES` (events, sessions,
+    touchpoints, ad_spend, competitors, rankings, auction_insights, trends). Returns a
+    DataFrame with the canonical columns and dtypes (see :mod:`trafficlib.schema`).
+    Raises :class:`trafficlib.TrafficDataError` with the file, column and lines at
+    fault. The file is never modified.
+    """
+    if table not in schema.TABLES:
+        raise TrafficDataError(f"unknown table '{table}'", hint="one of " + ", ".join(schema.TABLES))
+    raw = read_raw(path)
+    return schema.validate(raw, table, file=str(path))
+
+
+def read_folder(folder: str | Path, table: str) -> pd.DataFrame:
+    """Read ``<folder>/<table>.parquet`` or ``<table>.csv`` (the demo shop's layout)."""
+    folder = Path(folder)
+    for suffix in (".parquet", ".csv"):
+        candidate = folder / f"{table}{suffix}"
+        if candidate.exists():
+            return read(candidate, table)
+    raise TrafficDataError(f"no '{table}' table in this folder (looked for {table}.parquet / {table}.csv)",
+                           file=str(folder))
