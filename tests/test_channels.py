@@ -191,7 +191,7 @@ def test_rules_file_override(tmp_path):
     assert got == ["Partners", "Referral", "Organic Search", "Paid Search", "Paid Search",
                    "Email", "Paid Search"]
     # Without the file, the defaults apply.
-    assert list(channel_group(frame)) == ["Referral", "Referral", "Unassigned", "Unassigned",
+    assert list(channel_group(frame)) == ["Referral", "Referral", "Referral", "Unassigned",
                                           "Unassigned", "Organic Social", "Paid Search"]
 
 
