@@ -192,7 +192,7 @@ def test_rules_file_override(tmp_path):
                    "Email", "Paid Search"]
     # Without the file, the defaults apply.
     assert list(channel_group(frame)) == ["Referral", "Referral", "Referral", "Unassigned",
-                                          "Unassigned", "Organic Social", "Paid Search"]
+                                          "Organic Search", "Organic Social", "Paid Search"]
 
 
 def test_rules_replace_defaults_and_dict():
