@@ -77,7 +77,7 @@ _SEO = {
 }
 _TRENDS_TERMS = {OURS: "maison lumiere", STABLE: "luminaires direct", SURGING: "deco rivale",
                  DECLINING: "lampe et lumiere", GENERALIST: "grand bazar maison"}
-_TRENDS_LEVEL = {OURS: 14, STABLE: 30, SURGING: 7, DECLINING: 1.2, GENERALIST: 58}
+_TRENDS_LEVEL = {OURS: 14, STABLE: 30, SURGING: 7, DECLINING: 0.45, GENERALIST: 58}
 
 _FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre"]
