@@ -35,6 +35,7 @@ import html
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 import traceback
@@ -145,12 +146,12 @@ def _title(nb, notebook: Path, lang: str, override: str | None) -> str:
 
 def prepare(notebook: Path, parameters: Mapping[str, Any], lang: str) -> Any:
     """Read ``notebook`` and inject ``parameters`` (plus ``lang``) with papermill."""
-    import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     if not notebook.exists():
         raise ReportError(f"{notebook}: notebook not found")
-    nb = nbformat.read(notebook, as_version=4)
+    nb = load_notebook_node(str(notebook))  # papermill's loader: adds the metadata it expects
     declared = notebook_parameters(nb)
     if not declared:
         raise ReportError(f"{notebook}: no cell tagged 'parameters'")
@@ -185,7 +186,11 @@ class KernelWorker:
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name=self.kernel_name)
+        # IPC (unix sockets) rather than TCP: local-only, no plain-TCP warning. Each
+        # worker gets its own socket folder so parallel workers never share a socket.
+        self._ipc_dir = tempfile.mkdtemp(prefix="trafficlib-kernel-")
+        self.km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                ip=os.path.join(self._ipc_dir, "k"))
         self.km.start_kernel(cwd=str(ROOT))
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -214,6 +219,8 @@ class KernelWorker:
             self.kc.stop_channels()
         if self.km is not None and self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
+        if getattr(self, "_ipc_dir", None):
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
         self.km = self.kc = None
 
     def run(self, nb, cwd: Path) -> None:

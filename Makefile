@@ -1,0 +1,51 @@
+# trafficlib: two commands do everything on a fresh machine.
+#   make reports   set up, generate the demo shop, render every report -> reports/index.html
+#   make test      set up, generate the demo shop, run the test suite
+#   make lab       open JupyterLab on the notebooks
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := data/demo/.generated
+JOBS   ?= 2
+
+.PHONY: setup demo reports test lab bench clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make reports  - render every report on the demo data (reports/index.html)"
+	@echo "make test     - run the test suite"
+	@echo "make lab      - open JupyterLab on notebooks/"
+	@echo "make bench    - run the benchmarks (slow)"
+
+setup: $(STAMP)
+
+# The venv, the package (editable, with dev extras) and the Jupyter kernel, registered
+# inside the venv (--sys-prefix) so papermill and JupyterLab from the venv find it.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name trafficlib --display-name "Python (trafficlib)"
+	touch $@
+
+demo: $(DEMO)
+
+$(DEMO): $(STAMP) $(wildcard trafficlib/datasets/*.py)
+	$(BIN)/trafficlib demo data/demo
+	touch $@
+
+reports: $(DEMO)
+	$(BIN)/trafficlib batch reports.yml --workers $(JOBS)
+
+test: $(DEMO)
+	$(BIN)/python -m pytest -n $(JOBS)
+
+lab: $(DEMO)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(DEMO)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf reports/ data/demo/*.parquet data/demo/*.csv data/demo/*.json $(DEMO)

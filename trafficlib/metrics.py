@@ -1,0 +1,133 @@
+"""Site KPIs from the canonical sessions table, with the definitions they follow.
+
+All definitions are GA4's (see ``../shared/design/ga4-definitions.md``):
+
+========================  ================================================================
+sessions                  rows of the sessions table
+users                     distinct ``user_id`` (GA4 "total users")
+new_users                 sessions flagged ``new_user`` (first session of the user)
+engaged_sessions          sessions with ``engaged`` true (≥ 10 s engagement, a key event or
+                          ≥ 2 page views; computed by :func:`engaged` when missing)
+engagement_rate           engaged_sessions / sessions
+bounce_rate               1 − engagement_rate (GA4). ``ua_bounce_rate``: single-page-view
+                          sessions / sessions (Universal Analytics), on request
+views_per_session         pageviews / sessions
+avg_engagement_time_s     total engagement time / sessions, in seconds (GA4 shows it per
+                          active user in some reports; we state "per session")
+conversions               key events (purchases) counted
+conversion_rate           sessions with ≥ 1 key event / sessions (GA4 "session key event rate")
+revenue                   sum of purchase revenue, account currency
+aov                       revenue / conversions (average order value)
+========================  ================================================================
+
+A ratio whose denominator is zero is NaN, never 0 or infinity.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KPI_FORMATS", "engaged", "session_kpis", "kpis_by", "ratio", "daily"]
+
+# How each KPI is displayed (trafficlib.i18n.fmt kinds).
+KPI_FORMATS = {
+    "sessions": "int", "users": "int", "new_users": "int", "engaged_sessions": "int",
+    "engagement_rate": "pct", "bounce_rate": "pct", "ua_bounce_rate": "pct", "views_per_session": "num2",
+    "avg_engagement_time_s": "duration", "conversions": "int", "conversion_rate": "pct2",
+    "revenue": "money0", "aov": "money", "share": "pct", "pageviews": "int",
+}
+
+
+def ratio(num, den):
+    """num / den with NaN where den is 0 (scalars or arrays)."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
+    return out.item() if out.ndim == 0 else out
+
+
+def engaged(sessions: pd.DataFrame, min_seconds: float = 10.0) -> pd.Series:
+    """GA4 engaged-session flag: engagement time ≥ ``min_seconds``, or a key event, or
+    ≥ 2 page views. Uses ``engagement_time_s`` (else ``duration_s``) for the time."""
+    time = sessions["engagement_time_s"] if "engagement_time_s" in sessions and sessions[
+        "engagement_time_s"].notna().any() else sessions.get("duration_s", pd.Series(0.0, index=sessions.index))
+    return ((time.fillna(0) >= min_seconds) | (sessions["conversions"].fillna(0) > 0)
+            | (sessions["pageviews"].fillna(0) >= 2)).astype(bool)
+
+
+def _engaged(s: pd.DataFrame) -> pd.Series:
+    if "engaged" in s and s["engaged"].notna().all():
+        return s["engaged"].astype(bool)
+    return engaged(s)
+
+
+def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
+    g = s.assign(
+        _engaged=_engaged(s).astype(int),
+        _converting=(s["conversions"].fillna(0) > 0).astype(int),
+        _single=(s["pageviews"].fillna(0) <= 1).astype(int),
+        _new=s["new_user"].fillna(False).astype(int) if "new_user" in s else 0,
+        _eng_time=(s["engagement_time_s"] if "engagement_time_s" in s else s.get("duration_s", 0.0)),
+        _one=1,
+    )
+    agg = {
+        "sessions": ("_one", "sum"), "users": ("user_id", "nunique"), "new_users": ("_new", "sum"),
+        "engaged_sessions": ("_engaged", "sum"), "single_page": ("_single", "sum"),
+        "pageviews": ("pageviews", "sum"), "engagement_time": ("_eng_time", "sum"),
+        "conversions": ("conversions", "sum"), "converting_sessions": ("_converting", "sum"),
+        "revenue": ("revenue", "sum"),
+    }
+    if keys is None:
+        g["_all"] = "all"
+        keys = ["_all"]
+    return g.groupby(keys, dropna=False, observed=True).agg(**agg)
+
+
+def _finish(t: pd.DataFrame, ua_bounce: bool) -> pd.DataFrame:
+    out = pd.DataFrame(index=t.index)
+    for c in ("sessions", "users", "new_users", "engaged_sessions"):
+        out[c] = t[c].astype("int64")
+    out["engagement_rate"] = ratio(t["engaged_sessions"], t["sessions"])
+    out["bounce_rate"] = 1 - out["engagement_rate"]
+    if ua_bounce:
+        out["ua_bounce_rate"] = ratio(t["single_page"], t["sessions"])
+    out["views_per_session"] = ratio(t["pageviews"], t["sessions"])
+    out["avg_engagement_time_s"] = ratio(t["engagement_time"], t["sessions"])
+    out["conversions"] = t["conversions"].astype("int64")
+    out["conversion_rate"] = ratio(t["converting_sessions"], t["sessions"])
+    out["revenue"] = t["revenue"].astype(float)
+    out["aov"] = ratio(t["revenue"], t["conversions"])
+    return out
+
+
+def session_kpis(sessions: pd.DataFrame, ua_bounce: bool = False) -> pd.Series:
+    """All KPIs of the module table for the given sessions, as a Series (see module doc
+    for definitions and units: rates are fractions, times seconds, money currency)."""
+    if len(sessions) == 0:
+        return _finish(_sums(sessions.head(0), None), ua_bounce).reindex(["all"]).iloc[0]
+    return _finish(_sums(sessions, None), ua_bounce).iloc[0]
+
+
+def kpis_by(sessions: pd.DataFrame, by: str | list[str], ua_bounce: bool = False,
+            sort: str = "sessions") -> pd.DataFrame:
+    """KPIs per group (e.g. ``by="channel"``), plus ``share`` of sessions; sorted by
+    ``sort`` descending."""
+    keys = [by] if isinstance(by, str) else list(by)
+    out = _finish(_sums(sessions, keys), ua_bounce)
+    out.insert(1, "share", out["sessions"] / out["sessions"].sum())
+    return out.sort_values(sort, ascending=False).reset_index()
+
+
+def daily(sessions: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Sessions, conversions and revenue per day (per ``by`` group if given), every
+    day of the span present (missing days are 0, which is what a tracking gap looks like)."""
+    day = sessions["start"].dt.normalize().rename("date")
+    keys = [day] + ([sessions[by]] if by else [])
+    t = sessions.groupby(keys, observed=True).agg(
+        sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
+    t["conversions"] = t["conversions"].astype("int64")
+    if by is None:
+        full = pd.date_range(day.min(), day.max(), freq="D", name="date")
+        t = t.reindex(full, fill_value=0)
+    return t.reset_index()

@@ -1,0 +1,74 @@
+"""Report periods and their comparison periods.
+
+A period is a closed range of days ``(start, end)``. The comparison is:
+
+- ``"previous"``: the same number of days just before (1-31 Oct -> 31 Aug-30 Sep);
+- ``"yoy"``: the same dates one year earlier (52 weeks earlier when ``align_weekdays``,
+  so Mondays face Mondays);
+- ``"YYYY-MM-DD:YYYY-MM-DD"``: explicit dates;
+- ``"none"`` or empty: no comparison.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Period", "resolve", "last_full_months"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days; ``contains`` works on timestamps (end day included)."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def days(self) -> int:
+        return int((self.end - self.start).days) + 1
+
+    def mask(self, ts: pd.Series) -> pd.Series:
+        """Boolean mask of timestamps falling on a day of the period."""
+        return (ts >= self.start) & (ts < self.end + pd.Timedelta(days=1))
+
+    def label(self, lang: str = "en") -> str:
+        from trafficlib.i18n import fmt_date
+
+        return f"{fmt_date(self.start, lang)} – {fmt_date(self.end, lang)}"
+
+
+def _day(value, name: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}: cannot read the date {value!r} (use YYYY-MM-DD)") from None
+
+
+def resolve(start, end, compare: str | None = "previous", align_weekdays: bool = True) -> tuple[Period, Period | None]:
+    """The report period and its comparison period (or None). Raises ValueError with a
+    readable message for bad dates or an unknown comparison."""
+    cur = Period(_day(start, "period_start"), _day(end, "period_end"))
+    if cur.end < cur.start:
+        raise ValueError(f"period_end {cur.end.date()} is before period_start {cur.start.date()}")
+    comp = (compare or "none").strip().lower()
+    if comp in ("none", ""):
+        return cur, None
+    if comp == "previous":
+        return cur, Period(cur.start - pd.Timedelta(days=cur.days), cur.start - pd.Timedelta(days=1))
+    if comp == "yoy":
+        shift = pd.Timedelta(weeks=52) if align_weekdays else pd.DateOffset(years=1)
+        return cur, Period(cur.start - shift, cur.end - shift)
+    if ":" in comp:
+        a, b = comp.split(":", 1)
+        other = Period(_day(a, "compare"), _day(b, "compare"))
+        return cur, other
+    raise ValueError(f"compare: expected 'previous', 'yoy', 'none' or 'YYYY-MM-DD:YYYY-MM-DD', got {compare!r}")
+
+
+def last_full_months(last_day, months: int = 3) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(start, end) of the ``months`` full calendar months ending on or before ``last_day``."""
+    last = pd.Timestamp(last_day).normalize()
+    end = last if (last + pd.Timedelta(days=1)).day == 1 else last.replace(day=1) - pd.Timedelta(days=1)
+    start = (end.replace(day=1) - pd.DateOffset(months=months - 1)).normalize()
+    return start, end
