@@ -293,7 +293,7 @@ def _trends(rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
     end = calendar.days()[-1]
     weeks = pd.date_range(end - pd.Timedelta(weeks=260), end, freq="W-SUN")
     n = len(weeks)
-    doy = weeks.dayofyear.to_numpy()
+    doy = weeks.day_of_year.to_numpy()
     # Seasonality: winter high, summer low, a Black Friday / Christmas bump.
     season = 1 + 0.22 * np.cos(2 * np.pi * (doy - 350) / 365.25)
     bf = np.exp(-0.5 * ((doy - 332) / 6) ** 2) * 0.25 + np.exp(-0.5 * ((doy - 352) / 5) ** 2) * 0.15
