@@ -429,7 +429,7 @@ def pages_won_lost(rankings: pd.DataFrame, start=None, end=None, domains=None, n
     r = r[r["url"].notna()]
     g = lambda d: r[r["date"] == d].groupby(["domain", "url"]).agg(keywords=("keyword", "size"), clicks=("est_clicks", "sum"))
     a, b = g(start), g(end)
-    out = a.join(b, how="outer", lsuffix="_before", rsuffix="_after").fillna(0).reset_index()
+    out = a.merge(b, how="outer", left_index=True, right_index=True, suffixes=("_before", "_after")).fillna(0).reset_index()
     out["clicks_change"] = out["clicks_after"] - out["clicks_before"]
     out = out[out["clicks_change"] != 0]
     out["status"] = np.where(out["clicks_change"] > 0, "won", "lost")
