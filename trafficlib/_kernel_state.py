@@ -2,7 +2,7 @@
 reports (imported inside the kernel by :mod:`trafficlib.report`).
 
 ``%reset -f`` clears the user namespace but not process-wide state that a report can
-change: pandas options, numpy's and ``random``'s global generators, matplotlib rcParams
+change: pandas options, numpy's and ``random``'s global generators (re-seeded from entropy, as in a fresh kernel), matplotlib rcParams
 and open figures, warning filters, environment variables, the working directory,
 ``sys.path``, modules a notebook imported from its own folder, and trafficlib's own
 report settings. :func:`snapshot` records them once the kernel is warm; :func:`restore`
@@ -31,8 +31,6 @@ def snapshot() -> None:
         cwd=os.getcwd(),
         path=list(sys.path),
         filters=list(warnings.filters),
-        np_random=np.random.get_state(),
-        py_random=random.getstate(),
         rc=copy.deepcopy(dict(matplotlib.rcParams)),
         modules=set(sys.modules),
     )
@@ -60,8 +58,10 @@ def restore(cwd: str | None = None) -> None:
         registry = getattr(mod, "__warningregistry__", None)
         if isinstance(registry, dict):
             registry.clear()
-    np.random.set_state(_saved["np_random"])
-    random.setstate(_saved["py_random"])
+    # A fresh kernel's global generators are seeded from OS entropy: do the same, so a
+    # report that seeded them cannot hand its sequence to the next one.
+    np.random.seed(None)
+    random.seed(None)
     for key in set(os.environ) - set(_saved["environ"]):
         del os.environ[key]
     os.environ.update(_saved["environ"])

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -323,34 +324,66 @@ def _check_paths(paths: pd.DataFrame) -> pd.DataFrame:
     return paths
 
 
+def _split_paths(upaths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(touches per path, channel names of all touches) for paths written ``A > B``;
+    split and trimmed in Arrow (C++), which is ~10x faster than Python string methods."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(upaths, type=pa.large_string(), from_pandas=True)
+    lists = pc.split_pattern(arr, ">")
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    return lengths, np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def _encode(paths: pd.DataFrame, channels: Sequence[str] | None = None) -> _Encoded:
-    """Aggregate to unique paths (or unique path + ages) and encode channels."""
+    """Aggregate to unique paths (or unique path + ages) and encode channels.
+
+    Works on hashes of the path strings (``pd.factorize``) and splits each unique path
+    once, so the cost grows with the number of unique paths, not of users.
+    """
     paths = _check_paths(paths)
-    frame = pd.DataFrame({
-        "path": paths["path"].to_numpy(object),
-        "conversions": pd.to_numeric(paths["conversions"], errors="coerce").fillna(0).to_numpy(float),
-        "value": (pd.to_numeric(paths["value"], errors="coerce").fillna(0).to_numpy(float)
-                  if "value" in paths else 0.0),
-        "nulls": (pd.to_numeric(paths["nulls"], errors="coerce").fillna(0).to_numpy(float)
-                  if "nulls" in paths else 0.0),
-    })
-    keys = ["path"]
+    file = paths.attrs.get("file", "<DataFrame>")
+    n = len(paths)
+
+    def num(col):
+        if col not in paths:
+            return np.zeros(n)
+        x = paths[col]
+        if not pd.api.types.is_numeric_dtype(x):
+            x = pd.to_numeric(x, errors="coerce")
+        return np.nan_to_num(np.asarray(x, dtype=float), nan=0.0)
+
+    conv, value, nulls = num("conversions"), num("value"), num("nulls")
+    if (conv < 0).any() or (value < 0).any() or (nulls < 0).any():
+        raise TrafficDataError("negative conversions, value or nulls in the path table", file=file)
+    pcodes, puniq = pd.factorize(paths["path"], sort=False)
+    if (pcodes < 0).any():
+        raise TrafficDataError("empty path in the path table", column="path", file=file)
+    group, first = pcodes, None
     if "ages" in paths:
-        frame["ages"] = paths["ages"].to_numpy(object)
-        keys = ["path", "ages"]
-    if (frame[["conversions", "value", "nulls"]] < 0).any().any():
-        raise TrafficDataError("negative conversions, value or nulls in the path table",
-                               file=paths.attrs.get("file", "<DataFrame>"))
-    frame = frame.groupby(keys, sort=True, as_index=False).sum()
-    frame = frame[(frame["conversions"] + frame["nulls"]) > 0].reset_index(drop=True)
-    split = frame["path"].astype(str).str.split(">", regex=False)
-    lengths = split.str.len().to_numpy(np.int64)
-    tokens = pd.Series(np.concatenate(split.to_numpy()) if len(split) else np.array([], dtype=object)).str.strip()
-    if (tokens == "").any():
-        bad = np.flatnonzero(np.add.reduceat((tokens == "").to_numpy(), np.r_[0, np.cumsum(lengths)[:-1]]) > 0) \
-            if len(lengths) else []
-        raise TrafficDataError("empty channel name in path(s): " + "; ".join(frame["path"].iloc[bad[:3]].astype(str)),
-                               column="path", file=paths.attrs.get("file", "<DataFrame>"))
+        acodes, auniq = pd.factorize(paths["ages"].astype(str), sort=False)
+        group, rep = pd.factorize(pcodes.astype(np.int64) * max(len(auniq), 1) + acodes, sort=False)
+        first = np.zeros(len(rep), np.int64)
+        first[group[::-1]] = np.arange(n)[::-1]  # first row of each group
+    g = int(group.max()) + 1 if n else 0
+    gconv = np.bincount(group, weights=conv, minlength=g)
+    gval = np.bincount(group, weights=value, minlength=g)
+    gnull = np.bincount(group, weights=nulls, minlength=g)
+    keep = (gconv + gnull) > 0
+    if first is None:
+        upaths = np.asarray(puniq, dtype=object)[keep]
+        uages = None
+    else:
+        upaths = np.asarray(puniq, dtype=object)[pcodes[first]][keep]
+        uages = paths["ages"].astype(str).to_numpy(object)[first][keep]
+    gconv, gval, gnull = gconv[keep], gval[keep], gnull[keep]
+    lengths, tokens = _split_paths(upaths)
+    if len(tokens) and (tokens == "").any():
+        bad_tok = np.add.reduceat(tokens == "", np.r_[0, np.cumsum(lengths)[:-1]]) > 0
+        raise TrafficDataError("empty channel name in path(s): " + "; ".join(map(str, upaths[bad_tok][:3])),
+                               column="path", file=file)
     if channels is None:
         codes, uniques = pd.factorize(tokens, sort=True)
         channels = [str(u) for u in uniques]
@@ -359,14 +392,13 @@ def _encode(paths: pd.DataFrame, channels: Sequence[str] | None = None) -> _Enco
         codes = pd.Index(channels).get_indexer(tokens)
     offsets = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64) if len(lengths) else np.zeros(0, np.int64)
     ages = None
-    if "ages" in frame:
-        asplit = frame["ages"].astype(str).str.split(">", regex=False)
-        if not np.array_equal(asplit.str.len().to_numpy(np.int64), lengths):
-            raise TrafficDataError("'ages' must list one age per touch of the path", column="ages")
-        ages = pd.to_numeric(pd.Series(np.concatenate(asplit.to_numpy())).str.strip(), errors="coerce").to_numpy(float)
-    return _Encoded(channels, np.asarray(codes, np.int64), offsets, lengths,
-                    frame["conversions"].to_numpy(float), frame["value"].to_numpy(float),
-                    frame["nulls"].to_numpy(float), ages)
+    if uages is not None:
+        asplit = [s.split(">") for s in uages]
+        if not np.array_equal(np.fromiter((len(x) for x in asplit), np.int64, count=len(asplit)), lengths):
+            raise TrafficDataError("'ages' must list one age per touch of the path", column="ages", file=file)
+        ages = pd.to_numeric(pd.Series(list(chain.from_iterable(asplit)), dtype=object).str.strip(),
+                             errors="coerce").to_numpy(float)
+    return _Encoded(channels, np.asarray(codes, np.int64), offsets, lengths, gconv, gval, gnull, ages)
 
 
 # ---------------------------------------------------------------------------------

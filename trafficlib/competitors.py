@@ -35,7 +35,7 @@ __all__ = [
     "share_of_voice", "keyword_gaps", "keyword_overlap", "rank_movers", "pages_won_lost",
     "cluster_of", "auction_pressure", "brand_interest", "brand_summary", "alerts",
     "plot_traffic_share", "plot_channel_mix", "plot_share_of_voice", "plot_rank_movers",
-    "plot_auction_pressure", "plot_brand_interest", "CHANNELS",
+    "plot_auction_pressure", "plot_brand_interest", "CHANNELS", "Watch", "prepare", "describe_alert_rule",
 ]
 
 #: Organic click-through rate by Google position: an approximation in the spirit of
@@ -828,3 +828,52 @@ def plot_brand_interest(decomposed: pd.DataFrame, lang: str = "en", last_weeks: 
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.autofmt_xdate()
     return fig
+
+
+# ---------------------------------------------------------------------------- one call for the notebook
+class Watch:
+    """The tables of one competitor watch, filtered to the domains and period asked.
+
+    Attributes: our_domain, domains, period_end, traffic (competitors' estimates + our
+    analytics rows, or None), rankings, auction, trends (None when absent).
+    """
+
+    def __init__(self, our_domain, domains, period_end, traffic, rankings, auction, trends):
+        self.our_domain, self.domains, self.period_end = our_domain, domains, period_end
+        self.traffic, self.rankings, self.auction, self.trends = traffic, rankings, auction, trends
+
+    def alerts(self, thresholds=None, lang="en", ctr_curve=None) -> pd.DataFrame:
+        """:func:`alerts` on these tables."""
+        return alerts(self.our_domain, self.traffic, self.rankings, self.auction, self.trends,
+                      thresholds=thresholds, lang=lang, ctr_curve=ctr_curve)
+
+
+def prepare(market, competitors=None, period_end=None) -> Watch:
+    """Build a :class:`Watch` from a :class:`trafficlib.marketdata.MarketData`: keep our
+    domain and ``competitors`` (None: every domain found), data up to ``period_end``
+    (None: all), and add our own monthly traffic from the sessions table when present."""
+    ours = market.our_domain
+    domains = None if not competitors else [ours, *[c for c in competitors if c != ours]]
+    end = pd.Timestamp(period_end) if period_end else None
+    own = our_traffic(market.sessions, ours) if market.sessions is not None else None
+    traffic = None
+    if market.competitors is not None or own is not None:
+        traffic = select(combine_traffic(market.competitors, own), domains, end)
+    auction = market.auction_insights
+    if auction is not None and domains is not None:
+        auction = auction[auction["domain"].isin(domains) | (auction["domain"] == "(you)")]
+    trends = select(market.trends, None, end)
+    return Watch(ours, domains, end, traffic, select(market.rankings, domains, end),
+                 select(auction, None, end), trends)
+
+
+def describe_alert_rule(thresholds=None, lang: str = "en") -> str:
+    """One sentence stating when an alert fires (for the report)."""
+    th = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    rel, z = i18n.fmt_pct(th["relative"], lang, 0), i18n.fmt_number(th["z"], lang, 1)
+    return i18n.text(
+        lang,
+        f"An alert needs a change of at least {rel} since the previous period and a robust z-score of at "
+        f"least {z} against the series' usual period-to-period variation.",
+        f"Une alerte exige une variation d'au moins {rel} depuis la période précédente et un z-score "
+        f"robuste d'au moins {z} par rapport à la variation habituelle de la série.")

@@ -155,13 +155,23 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, **kw: A
     _show(table_html(frame, formats, **kw))
 
 
-def figure(fig) -> None:
-    """Show a matplotlib figure (embedded as PNG) and free it."""
+def figure(fig, alt: str | None = None) -> None:
+    """Show a matplotlib figure as an embedded PNG (100 dpi) and free it.
+
+    ``alt`` is the image's alternative text; by default the axes' titles.
+    """
+    import base64
+    import io
+
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    display(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
+    text = alt or "; ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "chart"
+    display({"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": text},
+            raw=True, metadata={"image/png": {"alt": text}})
 
 
 def kpis(items: Iterable[Mapping[str, Any]]) -> None:

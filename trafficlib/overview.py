@@ -13,7 +13,7 @@ import pandas as pd
 from trafficlib import i18n, metrics, plots, sources
 from trafficlib.periods import Period
 
-__all__ = ["load_sessions", "headline", "trend", "channel_mix", "landing_pages", "devices",
+__all__ = ["load_sessions", "headline", "trend", "channel_mix", "landing_pages", "campaigns", "devices",
            "headline_table", "kpi_cards", "plot_trend", "plot_channel_mix", "plot_devices", "HEADLINE_KPIS"]
 
 HEADLINE_KPIS = ["sessions", "users", "engagement_rate", "conversions", "conversion_rate", "revenue", "aov"]
@@ -94,6 +94,16 @@ def landing_pages(sessions: pd.DataFrame, period: Period, top: int = 10) -> pd.D
     """The ``top`` landing pages by sessions, with engagement, conversion and revenue."""
     t = metrics.kpis_by(sessions[period.mask(sessions["start"])], "landing_page")
     return t[["landing_page", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"]].head(top)
+
+
+def campaigns(sessions: pd.DataFrame, period: Period, top: int = 10) -> pd.DataFrame:
+    """The ``top`` tagged campaigns (``campaign`` not empty) by sessions, with their
+    source / medium, conversions and revenue. Names are shown exactly as tagged (UTM
+    values that differ by case are different rows: the audit flags them)."""
+    s = sessions[period.mask(sessions["start"]) & sessions["campaign"].notna()]
+    s = s.assign(source_medium=s["source"].fillna("(not set)") + " / " + s["medium"].fillna("(not set)"))
+    t = metrics.kpis_by(s, ["campaign", "source_medium"])
+    return t[["campaign", "source_medium", "sessions", "conversions", "conversion_rate", "revenue"]].head(top)
 
 
 def devices(sessions: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -236,7 +236,8 @@ class KernelWorker:
                                 resources={"metadata": {"path": str(cwd)}})
         client.kc = self.kc
         client.reset_execution_trackers()
-        count = 0
+        count = 0  # execution counts as in a fresh kernel: 1, 2, 3...
+        source_count = 0  # code cells of the source notebook (the injected cell excluded)
         self.runs += 1
         try:
             with client.setup_kernel():
@@ -244,10 +245,12 @@ class KernelWorker:
                     if cell.cell_type != "code":
                         continue
                     count += 1
+                    if "injected-parameters" not in cell.metadata.get("tags", []):
+                        source_count += 1
                     try:
                         client.execute_cell(cell, index, execution_count=count)
                     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-                        raise ReportError(_cell_error(exc, cell, count)) from None
+                        raise ReportError(_cell_error(exc, cell, source_count)) from None
         except ReportError:
             self.restart()  # never reuse a kernel after an error or a timeout
             raise
@@ -255,7 +258,7 @@ class KernelWorker:
 
 def _cell_error(exc: Exception, cell, count: int) -> str:
     first = next((ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
-    where = f"cell {count} ({first[:80]})"
+    where = f"code cell {count} ({first[:80]})"
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", None)
     if evalue is None:

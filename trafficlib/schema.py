@@ -107,7 +107,7 @@ TABLES: dict[str, list[Column]] = {
         C("clicks", "int", nonneg=True, aliases=("clics", "link_clicks", "clics_sur_un_lien")),
         C("cost", "float", nonneg=True, aliases=("spend", "cout", "depenses", "amount_spent", "montant_depense", "amount_spent_eur", "montant_depense_eur")),
         C("conversions", "float", required=False, nonneg=True, aliases=("conv", "results", "resultats", "purchases", "achats")),
-        C("conversion_value", "float", required=False, nonneg=True, aliases=("conv_value", "valeur_de_conversion", "valeur_conv", "purchases_conversion_value", "valeur_de_conversion_des_achats", "revenue")),
+        C("conversion_value", "float", required=False, nonneg=True, aliases=("conv_value", "valeur_de_conversion", "valeur_conv", "valeur_de_conv", "purchases_conversion_value", "valeur_de_conversion_des_achats", "revenue")),
         C("reach", "int", required=False, nonneg=True, aliases=("couverture", "portee")),
     ],
     "competitors": [
@@ -212,12 +212,14 @@ def _rename(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
 _NUM_JUNK = re.compile(r"[\s\u00a0\u202f€$£%]|EUR|USD|GBP", re.IGNORECASE)
 
 
-def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_number(values: pd.Series, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written the French or English way.
 
     Returns (floats, bad) where ``bad`` flags non-empty cells that are not numbers.
     Handles thousands separators (space, no-break space, ``,`` or ``.``), decimal comma,
     currency signs and percent signs (the caller decides what a percent means).
+    ``decimal`` is the file's decimal mark when known: in a comma-separated file a comma
+    inside a (quoted) number can only be a thousands separator.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         out = values.astype("float64")
@@ -232,6 +234,9 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     comma_last = s.str.rfind(",") > s.str.rfind(".")
     s = s.mask(both & comma_last, s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     s = s.mask(both & ~comma_last, s.str.replace(",", "", regex=False))
+    if decimal == ".":
+        s = s.str.replace(",", "", regex=False)
+        has_comma = has_comma & False
     only_comma = has_comma & ~has_dot
     # "1,234" alone is ambiguous; a comma followed by exactly 3 digits and no other comma
     # is still read as decimal: French exports are our main audience, and a
@@ -361,7 +366,7 @@ def validate(frame: pd.DataFrame, table: str, file: str = "<DataFrame>") -> pd.D
                     hint="expected YYYY-MM-DD or dd/mm/yyyy",
                 )
         elif col.kind in ("int", "float", "rate"):
-            parsed, bad = parse_number(values)
+            parsed, bad = parse_number(values, decimal=df.attrs.get("decimal"))
             if bad.any():
                 example = values[bad].iloc[0]
                 raise TrafficDataError(

@@ -77,9 +77,13 @@ def _skip_preamble(text: str, sep: str) -> tuple[str, int]:
     counts = [len(next(csv.reader([ln], delimiter=sep), [])) if ln.strip() else 0 for ln in head]
     if not counts:
         return text, 0
-    width = max(counts)
+    # The header is the first line as wide as most lines below it (the data rows);
+    # title lines are narrower. A single ragged data row does not move the header.
+    from collections import Counter
+
     for i, n in enumerate(counts):
-        if n == width:
+        rest = [c for c in counts[i:] if c]
+        if n >= 2 and rest and n == max(Counter(rest).most_common(), key=lambda kv: (kv[1], kv[0]))[0]:
             return "".join(lines[i:]), i
     return text, 0
 
@@ -137,7 +141,10 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     frame = frame.dropna(how="all")
     # index holds the 0-based data row; +2 = header line + 1-based, + any preamble.
     frame.attrs = {"file": file, "line_numbers": (frame.index.to_numpy() + 2 + skipped).tolist(),
-                   "separator": sep, "encoding": _enc}
+                   "separator": sep, "encoding": _enc,
+                   # a ','-separated file cannot use the decimal comma unquoted; quoted
+                   # "1,234" there is a thousands separator
+                   "decimal": "." if sep == "," else None}
     return frame
 
 

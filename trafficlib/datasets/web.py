@@ -103,8 +103,8 @@ CASE_VARIANTS = {  # canonical value -> (variant, share of sessions given the va
 
 def _daily_volume(d: pd.DatetimeIndex, scale: float) -> np.ndarray:
     """Expected sessions per day (before noise): weekly x yearly x trend."""
-    weekly = np.array([1.06, 1.08, 1.05, 1.02, 0.97, 0.86, 0.96])[d.dayofweek]
-    doy = d.dayofyear.to_numpy()
+    weekly = np.array([1.06, 1.08, 1.05, 1.02, 0.97, 0.86, 0.96])[d.day_of_week]
+    doy = d.day_of_year.to_numpy()
     yearly = 1 + 0.12 * np.cos(2 * np.pi * (doy - 15) / 365.25)  # winter high, summer low
     md = d.strftime("%m-%d")
     peaks = np.ones(len(d))
@@ -138,7 +138,7 @@ def _base_sessions(r: np.random.Generator, d: pd.DatetimeIndex, scale: float) ->
     s = cat.iloc[idx].reset_index(drop=True).drop(columns="share")
     s["day"] = day
     # Email: newsletters every Tuesday plus two promo sends; traffic on the day and the next.
-    sends = d[(d.dayofweek == 1)]
+    sends = d[(d.day_of_week == 1)]
     extra = []
     for send in sends:
         for lag, frac in ((0, 0.10), (1, 0.035)):

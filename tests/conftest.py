@@ -1,0 +1,38 @@
+"""Shared fixtures: the demo shop (generated once per test session) and ../shared."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEMO = ROOT / "data" / "demo"
+
+
+def _demo_complete() -> bool:
+    return (DEMO / "truth.json").exists() and (DEMO / "sessions.parquet").exists()
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    """data/demo, generated if missing (`make test` generates it beforehand)."""
+    if not _demo_complete():
+        from trafficlib.datasets import make_demo
+
+        make_demo(DEMO)
+    return DEMO
+
+
+@pytest.fixture(scope="session")
+def truth(demo_dir) -> dict:
+    return json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.exists():
+        pytest.skip("../shared is absent")
+    return SHARED

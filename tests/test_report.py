@@ -1,0 +1,229 @@
+"""Report machinery: HTML content, escaping, names, atomic writes, batches, kernel reuse."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trafficlib import cli, report
+
+ROOT = Path(__file__).resolve().parents[1]
+NB = Path(__file__).parent / "data" / "notebooks"
+OVERVIEW = ROOT / "notebooks" / "traffic_overview.ipynb"
+
+EVIL_CAMPAIGN = "<script>alert('campaign')</script>"
+EVIL_PAGE = '/promo"><img src=x onerror=alert(1)>'
+EVIL_SITE = "<b onmouseover=alert(2)>Evil & Co</b>"
+
+
+@pytest.fixture(scope="module")
+def evil_sessions(tmp_path_factory) -> Path:
+    """A tiny sessions file whose campaign, landing page and source are hostile."""
+    folder = tmp_path_factory.mktemp("evil")
+    n = 60
+    frame = pd.DataFrame({
+        "session_id": [f"s{i}" for i in range(n)],
+        "user_id": [f"u{i % 40}" for i in range(n)],
+        "start": pd.date_range("2026-03-01", periods=n, freq="13h"),
+        "source": ["<img src=y onerror=alert(3)>"] * 20 + ["google"] * 40,
+        "medium": ["cpc"] * 30 + ["organic"] * 30,
+        "campaign": [EVIL_CAMPAIGN] * 30 + [None] * 30,
+        "channel": ["Paid Search"] * 30 + ["Organic Search"] * 30,
+        "landing_page": [EVIL_PAGE] * 25 + ["/"] * 35,
+        "device": ["mobile", "desktop"] * 30,
+        "country": ["FR"] * n,
+        "new_user": [True] * 40 + [False] * 20,
+        "pageviews": [1, 3] * 30,
+        "engagement_time_s": [5.0, 40.0] * 30,
+        "conversions": [0] * 50 + [1] * 10,
+        "revenue": [0.0] * 50 + [80.0] * 10,
+    })
+    frame.to_csv(folder / "sessions.csv", index=False)
+    return folder
+
+
+def _strip_time(html: str) -> str:
+    return re.sub(r"<time>.*?</time>", "<time></time>", html)
+
+
+def test_safe_name_blocks_traversal():
+    assert report.safe_name("../../x") == "x"
+    assert report.safe_name("/etc/passwd") == "etc-passwd"
+    assert report.safe_name("..") == "report"
+    assert report.safe_name("Rapport été / Q3") == "Rapport-ete-Q3"
+    assert report.safe_name("a\\..\\b") == "a-b"
+    assert report.safe_name("x" * 500) == "x" * 120
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    target.write_text("old report")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        report.atomic_write(target, "new half-written report")
+    assert target.read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left behind
+
+
+def test_render_escapes_strangers_and_is_self_contained(evil_sessions, tmp_path):
+    out = report.render(OVERVIEW, {"data_path": str(evil_sessions), "site_name": EVIL_SITE,
+                                   "period_start": "2026-03-01", "period_end": "2026-03-31", "compare": "none"},
+                        tmp_path, lang="en", name="../../evil")
+    assert out.parent == tmp_path.resolve() and out.name == "evil.html"
+    html = out.read_text(encoding="utf-8")
+    # nothing hostile survives as markup, but the text is there, escaped
+    assert "<script>alert" not in html
+    assert "<img src=x onerror" not in html and "<img src=y onerror" not in html
+    assert "<b onmouseover" not in html
+    assert "&lt;script&gt;alert('campaign')&lt;/script&gt;" in html.replace("&#x27;", "'")
+    assert "&lt;b onmouseover=alert(2)&gt;Evil &amp; Co&lt;/b&gt;" in html
+    # the only <script> allowed is none at all: no CDN, no require.js, no MathJax
+    assert "<script" not in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing loaded from the network
+    assert "require.js" not in html and "mathjax" not in html.lower()
+
+
+def test_report_html_shape(demo_dir, tmp_path):
+    out = report.render(OVERVIEW, {"data_path": str(demo_dir), "site_name": "Maison Lumière"}, tmp_path, lang="fr")
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html
+    assert "Vue d&#x27;ensemble du trafic" in html or "Vue d'ensemble du trafic" in html
+    assert "Paramètres" in html and "Sommaire" in html
+    assert "period_start" in html and "01/08/2026" in html  # parameter values shown, French date
+    assert 'class="tl-toc"' in html and '<a href="#Chiffres-clés">Chiffres clés</a>' in html
+    assert html.count("data:image/png;base64,") >= 3  # images embedded
+    assert "jp-InputArea" not in html and "d.setup(" not in html  # no code
+    assert "Traceback" not in html and "Error" not in html
+    assert len(html.encode()) < 1_000_000
+    assert "€" in html and "\u00a0%" in html  # French money and percent formatting
+    executed = out.with_suffix(".ipynb")
+    assert executed.exists()  # kept beside the HTML for debugging
+
+
+def test_failing_report_raises_with_cell_and_reason(tmp_path):
+    with pytest.raises(report.ReportError) as info:
+        report.render(NB / "failing.ipynb", {}, tmp_path)
+    msg = str(info.value)
+    assert "cell 2" in msg and "TrafficDataError" in msg and "does/not/exist" in msg
+    assert not (tmp_path / "failing-en.html").exists()
+    nb = json.loads((tmp_path / "failing-en.ipynb").read_text())
+    assert nb["cells"]  # executed notebook kept for debugging
+
+
+def test_unknown_parameter_is_an_error(tmp_path):
+    with pytest.raises(report.ReportError, match="unknown parameter.*nonsense"):
+        report.render(OVERVIEW, {"nonsense": 1}, tmp_path)
+
+
+def _probe_output(worker, tmp_path, name) -> list[str]:
+    job = report.Job(notebook=NB / "state_probe.ipynb", name=name, parameters={})
+    res = report.run_job(job, tmp_path, worker)
+    assert res.status == "ok", res.error
+    nb = json.loads(Path(res.executed).read_text())
+    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []))
+    return text.splitlines()
+
+
+def test_reused_kernel_leaks_no_state(tmp_path):
+    """A report renders the same in a fresh kernel and after another report in the
+    same (warm, reused) kernel, even one that changes every kind of global state."""
+    fresh = report.KernelWorker(warm=True)
+    try:
+        first = _probe_output(fresh, tmp_path, "probe-fresh")
+    finally:
+        fresh.shutdown()
+    worker = report.KernelWorker(warm=True)
+    try:
+        polluter = report.run_job(report.Job(notebook=NB / "polluter.ipynb", name="polluter"), tmp_path, worker)
+        assert polluter.status == "ok", polluter.error
+        again = _probe_output(worker, tmp_path, "probe-reused")
+    finally:
+        worker.shutdown()
+    def without_random(lines):
+        return [ln for ln in lines if not ln.startswith(("np ", "py "))]
+
+    assert without_random(again) == without_random(first)
+    assert "env None" in "".join(first) and "defined False" in "".join(first)
+    # the polluter seeded numpy with 123: its sequence must not reach the next report
+    assert "np 0.6964691855978616" not in again
+
+
+def test_reused_kernel_same_html_as_fresh(demo_dir, tmp_path):
+    params = {"data_path": str(demo_dir), "period_start": "2026-09-01", "period_end": "2026-09-30"}
+    fresh_dir, reused_dir = tmp_path / "fresh", tmp_path / "reused"
+    fresh = report.KernelWorker(warm=True)
+    try:
+        a = report.run_job(report.Job(OVERVIEW, "ov", params, "en"), fresh_dir, fresh)
+    finally:
+        fresh.shutdown()
+    worker = report.KernelWorker(warm=True)
+    try:
+        report.run_job(report.Job(OVERVIEW, "other", {"data_path": str(demo_dir)}, "fr"), reused_dir, worker)
+        report.run_job(report.Job(NB / "polluter.ipynb", "polluter"), reused_dir, worker)
+        b = report.run_job(report.Job(OVERVIEW, "ov", params, "en"), reused_dir, worker)
+    finally:
+        worker.shutdown()
+    assert a.status == b.status == "ok"
+    html_a = _strip_time(Path(a.html).read_text(encoding="utf-8"))
+    html_b = _strip_time(Path(b.html).read_text(encoding="utf-8"))
+    assert html_a == html_b
+
+
+def test_batch_one_failure_does_not_stop_the_others(demo_dir, tmp_path):
+    manifest = tmp_path / "batch.yml"
+    manifest.write_text(f"""
+output_dir: out
+workers: 2
+jobs:
+  - notebook: {OVERVIEW}
+    name: "../../escape-{{lang}}"
+    parameters: {{data_path: {demo_dir}}}
+    matrix: {{lang: [en, fr]}}
+  - notebook: {NB / 'failing.ipynb'}
+    name: broken
+""", encoding="utf-8")
+    code = cli.main(["batch", str(manifest), "--quiet"])
+    assert code == cli.EXIT_FAILED
+    out = tmp_path / "out"
+    assert (out / "escape-en.html").exists() and (out / "escape-fr.html").exists()
+    assert not (tmp_path.parent / "escape-en.html").exists()
+    assert (out / "broken.ipynb").exists() and not (out / "broken.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "broken" in index and "failed" in index and "TrafficDataError" in index
+    assert 'href="escape-en.html"' in index
+    data = json.loads((out / "index.json").read_text())
+    assert [r["status"] for r in data] == ["ok", "ok", "failed"]
+
+
+def test_manifest_errors_are_clear(tmp_path):
+    bad = tmp_path / "m.yml"
+    bad.write_text("jobs: [", encoding="utf-8")
+    assert cli.main(["batch", str(bad)]) == cli.EXIT_USAGE
+    bad.write_text("jobs: []\n", encoding="utf-8")
+    with pytest.raises(Exception, match="non-empty 'jobs'"):
+        report.load_manifest(bad)
+    bad.write_text("jobs:\n  - notebook: a.ipynb\n    name: same\n  - notebook: b.ipynb\n    name: same\n")
+    with pytest.raises(Exception, match="same report"):
+        report.load_manifest(bad)
+    # YAML is loaded safely: no Python object construction
+    bad.write_text("jobs: !!python/object/apply:os.system ['echo hacked']\n")
+    assert cli.main(["batch", str(bad)]) == cli.EXIT_USAGE
+
+
+def test_manifest_paths_relative_to_manifest(tmp_path):
+    m = tmp_path / "sub" / "m.yml"
+    m.parent.mkdir()
+    m.write_text("jobs:\n  - notebook: nb.ipynb\n    parameters: {data_path: ../data, site_name: x/y}\n")
+    jobs, settings = report.load_manifest(m)
+    assert jobs[0].parameters["data_path"] == str((tmp_path / "data").resolve())
+    assert jobs[0].parameters["site_name"] == "x/y"  # not a path parameter
+    assert settings["output_dir"] == (tmp_path / "sub" / "reports").resolve()

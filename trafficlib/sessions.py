@@ -1,0 +1,464 @@
+"""Sessionization of event logs in DuckDB, and GA4 session metrics.
+
+:func:`sessionize` turns the canonical ``events`` table (a CSV / Parquet file, a glob of
+them, or a DataFrame) into the canonical ``sessions`` table. DuckDB reads the files
+directly and works out of core: 10 M events take a few seconds and well under 2 GB of
+memory (see ``benchmarks/sessionize.py``).
+
+Session boundaries
+------------------
+Events are ordered per user by timestamp (ties: ``first_visit``, ``session_start``,
+``page_view``, then other events by name). A new session starts at a user's first event
+and whenever:
+
+- the gap since the user's previous event is **strictly greater** than
+  ``timeout_minutes`` (an event exactly 30 min 00 s after the previous one stays in the
+  session; 30 min 00.001 s starts a new one);
+- ``split_at_midnight=True`` and the calendar day (of the naive UTC timestamps) changes;
+- ``split_on_campaign=True`` and the event carries traffic information (a non-empty
+  source other than ``(direct)``, or a medium, or a campaign) whose
+  (source, medium, campaign), compared case-insensitively, differs from the current
+  session's. A ``(direct)`` or untagged event never splits (UA behaviour: direct does
+  not override a campaign).
+
+``split_on_campaign=True`` (the default) and ``split_at_midnight`` reproduce Universal
+Analytics. **GA4 does neither**: GA4 sessions only end after 30 minutes of inactivity, so
+use ``split_on_campaign=False, split_at_midnight=False`` to approximate GA4 counts (or,
+with a GA4 export, ``use_session_id=True`` to keep GA4's own ``ga_session_id``).
+
+Session attributes
+------------------
+- ``source``, ``medium``, ``campaign``: those of the session's first event carrying
+  traffic information (as above); if none, the first non-empty source (``(direct)``);
+  else missing, which :func:`trafficlib.channels.channel_group` reads as Direct.
+- ``channel``: GA4 default channel group of the above (:mod:`trafficlib.channels`).
+- ``landing_page``: path (no scheme, host, query string or fragment) of the first
+  ``page_view``'s page, else of the first event with a page.
+- ``device``, ``country``: first non-empty value in the session.
+- ``new_user``: if the data contain ``first_visit`` events (GA4), the session has one;
+  otherwise, the session is the user's first in the data (a returning visitor whose
+  earlier visits are outside the data counts as new: say so when reporting).
+- ``pageviews``: number of ``page_view`` events; ``events``: number of events.
+- ``duration_s``: last event time - first event time, in seconds (0 for one event).
+- ``engagement_time_s``: sum of ``engagement_time_msec`` / 1000 (0 if none recorded).
+- ``engaged`` (GA4 "engaged session"): the session lasted **more than**
+  ``engaged_seconds`` (10 s) **or** had a key event **or** had 2 or more page views.
+  "Lasted" is measured with ``engagement_time_s`` when the session has any
+  ``engagement_time_msec`` value (GA4's engagement timer, what GA4 itself uses), and with
+  ``duration_s`` otherwise (raw logs without an engagement timer; duration
+  underestimates the time spent on the last page).
+- ``conversions``: number of key events (``key_events``, default ``{"purchase"}``).
+- ``revenue``: sum of ``revenue`` over ``revenue_events`` (default ``purchase``), 0.0 when
+  none, in the account currency.
+- extras (after the canonical columns): ``end``, ``events``, ``session_number`` (1 for
+  the user's first session in the data), ``landing_url`` (the full first page),
+  ``click_id`` (``gclid``, ``gbraid``, ``wbraid``, ``fbclid``, ``msclkid`` or ``ttclid``
+  when the landing URL carries one, else missing) and ``has_gclid`` (Google Ads click id
+  ``gclid``/``gbraid``/``wbraid`` on the landing URL; with a medium other than cpc it
+  points at auto-tagging being overridden by UTM tags or lost).
+
+Configuration
+-------------
+DuckDB runs in memory with ``memory_limit`` (default ``"1GB"``, spilling to a temporary
+folder beyond it) and ``threads`` (default: all cores). Override per call or with the
+environment variables ``TRAFFICLIB_DUCKDB_MEMORY`` / ``TRAFFICLIB_DUCKDB_THREADS``.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from trafficlib import schema
+from trafficlib.channels import channel_group
+from trafficlib.errors import TrafficDataError
+
+__all__ = ["sessionize", "connect", "engagement_metrics", "events_relation", "SESSION_COLUMNS"]
+
+SESSION_COLUMNS = schema.columns("sessions")
+EXTRA_COLUMNS = ["end", "events", "session_number", "landing_url", "click_id", "has_gclid"]
+_EVENT_COLS = schema.columns("events")
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB connection configured for trafficlib.
+
+    ``memory_limit`` (e.g. ``"1GB"``; default from ``TRAFFICLIB_DUCKDB_MEMORY`` or
+    ``"1GB"``) caps DuckDB's buffer memory; larger work spills to a temporary folder.
+    ``threads`` defaults to ``TRAFFICLIB_DUCKDB_THREADS`` or the number of cores.
+    Insertion order is not preserved (less memory); queries sort explicitly.
+    """
+    memory_limit = memory_limit or os.environ.get("TRAFFICLIB_DUCKDB_MEMORY", "1GB")
+    threads = threads or int(os.environ.get("TRAFFICLIB_DUCKDB_THREADS", "0")) or os.cpu_count() or 1
+    con = duckdb.connect(":memory:")
+    tmp = Path(tempfile.gettempdir()) / "trafficlib-duckdb"
+    con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
+    con.execute(f"SET threads = {int(threads)}").fetchall()
+    con.execute(f"SET temp_directory = '{tmp.as_posix()}'").fetchall()
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
+
+
+def _quote(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _source_sql(con: duckdb.DuckDBPyConnection, events, label: str) -> str:
+    """A FROM-clause reading ``events`` (path, glob or DataFrame)."""
+    if isinstance(events, pd.DataFrame):
+        if len(events) == 0:
+            raise TrafficDataError("no events (empty table)", file=label)
+        con.register("_trafficlib_events_df", events)
+        return "_trafficlib_events_df"
+    if isinstance(events, (str, Path)):
+        pattern = str(events)
+        files = sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else (
+            [pattern] if Path(pattern).exists() else [])
+        if not files:
+            raise TrafficDataError("file not found", file=label)
+        files = [f for f in files if Path(f).is_file()]
+        if not files:
+            raise TrafficDataError("is a folder, expected a file or a glob such as 'events/*.parquet'",
+                                   file=label)
+        suffixes = {"".join(Path(f).suffixes[-2:]).lower() if f.lower().endswith(".gz")
+                    else Path(f).suffix.lower() for f in files}
+        lst = "[" + ", ".join(_literal(Path(f).as_posix()) for f in files) + "]"
+        if suffixes <= {".parquet", ".pq"}:
+            return f"read_parquet({lst}, union_by_name = true)"
+        if suffixes <= {".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz"}:
+            return f"read_csv({lst}, union_by_name = true, header = true, all_varchar = false)"
+        raise TrafficDataError(f"unsupported file type {', '.join(sorted(suffixes))}", file=label,
+                               hint="events are read from .parquet or .csv files")
+    raise TrafficDataError(f"expected a file path or a DataFrame, got {type(events).__name__}")
+
+
+def _columns(con, source: str, label: str) -> dict[str, str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        raise TrafficDataError(f"cannot read the events ({str(exc).splitlines()[0]})", file=label) from None
+    return {r[0]: r[1] for r in rows}
+
+
+def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = None) -> str:
+    """Register a view ``events`` (canonical column names and types) over ``events``.
+
+    Headers are matched like :func:`trafficlib.schema.validate` (aliases, French
+    variants); missing optional columns are NULL. ``timestamp`` may be a timestamp,
+    text, or an epoch number (seconds, milliseconds or microseconds, by magnitude).
+    Returns the view name. Raises :class:`TrafficDataError` for missing columns or
+    unreadable timestamps (naming the file and column).
+    """
+    label = label or (str(events) if not isinstance(events, pd.DataFrame)
+                      else events.attrs.get("file", "<DataFrame>"))
+    source = _source_sql(con, events, label)
+    types = _columns(con, source, label)
+    lookup: dict[str, str] = {}
+    for col in schema.TABLES["events"]:
+        for alias in (col.name, *col.aliases):
+            lookup.setdefault(schema.normalize_header(alias), col.name)
+    mapping: dict[str, str] = {}
+    for original in types:
+        canon = lookup.get(schema.normalize_header(original))
+        if canon and canon not in mapping:
+            mapping[canon] = original
+    required = [c.name for c in schema.TABLES["events"] if c.required]
+    missing = [c for c in required if c not in mapping]
+    if missing:
+        raise TrafficDataError(
+            f"missing required column '{missing[0]}' for an 'events' table "
+            f"(found: {', '.join(list(types)[:12])})", file=label, column=missing[0])
+    exprs = []
+    for col in schema.TABLES["events"]:
+        if col.name not in mapping:
+            kind = "DOUBLE" if col.kind == "float" else "VARCHAR"
+            exprs.append(f"CAST(NULL AS {kind}) AS {col.name}")
+            continue
+        q = _quote(mapping[col.name])
+        typ = types[mapping[col.name]].upper()
+        if col.name == "timestamp":
+            exprs.append(f"{_timestamp_sql(q, typ)} AS timestamp")
+        elif col.kind == "float":
+            if typ in ("VARCHAR", "JSON"):
+                exprs.append(f"TRY_CAST(replace({q}, ',', '.') AS DOUBLE) AS {col.name}")
+            else:
+                exprs.append(f"CAST({q} AS DOUBLE) AS {col.name}")
+        else:
+            exprs.append(f"NULLIF(trim(CAST({q} AS VARCHAR)), '') AS {col.name}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT {', '.join(exprs)} FROM {source}").fetchall()
+    ts_col = mapping["timestamp"]
+    bad = con.execute(
+        f"SELECT count(*), any_value(CAST({_quote(ts_col)} AS VARCHAR)) FROM {source} "
+        f"WHERE {_quote(ts_col)} IS NOT NULL AND {_timestamp_sql(_quote(ts_col), types[ts_col].upper())} IS NULL"
+    ).fetchall()[0]
+    if bad[0]:
+        raise TrafficDataError(f"cannot read {bad[0]} timestamp(s) such as '{bad[1]}'",
+                               file=label, column=ts_col, hint="expected e.g. 2025-03-01 14:05:00")
+    return "events"
+
+
+def _timestamp_sql(q: str, typ: str) -> str:
+    if typ.startswith("TIMESTAMP WITH TIME ZONE") or typ == "TIMESTAMPTZ":
+        return f"CAST(timezone('UTC', {q}) AS TIMESTAMP)"
+    if typ.startswith("TIMESTAMP") or typ == "DATE":
+        return f"CAST({q} AS TIMESTAMP)"
+    if typ in ("BIGINT", "INTEGER", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT", "DECIMAL") or typ.startswith("DECIMAL"):
+        return (f"CASE WHEN abs({q}) >= 1e14 THEN make_timestamp(CAST({q} AS BIGINT)) "
+                f"WHEN abs({q}) >= 1e11 THEN make_timestamp(CAST({q} * 1000 AS BIGINT)) "
+                f"ELSE make_timestamp(CAST({q} * 1000000 AS BIGINT)) END")
+    return f"TRY_CAST({q} AS TIMESTAMP)"
+
+
+_CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid")
+
+
+def _session_sql(view: str, timeout_minutes: float, split_at_midnight: bool, split_on_campaign: bool,
+                 key_events: Iterable[str], revenue_events: Iterable[str], engaged_seconds: float,
+                 use_session_id: bool) -> str:
+    keys = ", ".join(_literal(k) for k in key_events) or "NULL"
+    revs = ", ".join(_literal(k) for k in revenue_events) or "NULL"
+    timeout_us = int(round(float(timeout_minutes) * 60 * 1_000_000))
+    order = "ts, prio, event_name"
+    w = f"(PARTITION BY user_id ORDER BY {order})"
+    midnight = "OR CAST(ts AS DATE) <> CAST(prev_ts AS DATE)" if split_at_midnight else ""
+    if use_session_id:
+        grouping = f"""
+        flagged AS (
+            SELECT *, coalesce(session_id, '') AS sess_key FROM ordered
+        ),"""
+        group_key = "sess_key"
+    else:
+        campaign_split = ("""OR (has_traffic AND prev_traffic IS NOT NULL
+                   AND prev_traffic.rn >= last_boundary AND prev_traffic.k <> traffic_key)"""
+                          if split_on_campaign else "")
+        grouping = f"""
+        bounded AS (
+            SELECT *,
+                max(CASE WHEN new_base THEN rn END) OVER (PARTITION BY user_id ORDER BY rn
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_boundary,
+                last_value(CASE WHEN has_traffic THEN {{'rn': rn, 'k': traffic_key}} END IGNORE NULLS)
+                    OVER (PARTITION BY user_id ORDER BY rn
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_traffic
+            FROM (SELECT *, (prev_ts IS NULL
+                             OR epoch_us(ts) - epoch_us(prev_ts) > {timeout_us} {midnight}) AS new_base
+                  FROM ordered)
+        ),
+        flagged AS (
+            SELECT *,
+                max(CASE WHEN new_base {campaign_split} THEN rn END) OVER (PARTITION BY user_id ORDER BY rn
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sess_key
+            FROM bounded
+        ),"""
+        group_key = "sess_key"
+    click = " ".join(
+        f"WHEN regexp_matches(landing_url, '[?&#]{c}=') THEN '{c}'" for c in _CLICK_IDS)
+    return f"""
+    WITH base AS (
+        SELECT user_id, session_id, timestamp AS ts, event_name, page, source, medium, campaign,
+               device, country, engagement_time_msec, revenue,
+               CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
+                               WHEN 'page_view' THEN 2 ELSE 3 END AS prio,
+               (lower(coalesce(source, '(direct)')) <> '(direct)' OR medium IS NOT NULL
+                OR campaign IS NOT NULL) AS has_traffic,
+               CASE WHEN has_traffic THEN lower(coalesce(source, '') || chr(31) || coalesce(medium, '')
+                    || chr(31) || coalesce(campaign, '')) END AS traffic_key
+        FROM {view}
+        WHERE user_id IS NOT NULL AND timestamp IS NOT NULL
+    ),
+    ordered AS (
+        SELECT *, row_number() OVER {w} AS rn, lag(ts) OVER {w} AS prev_ts
+        FROM base
+    ),
+    {grouping.strip()}
+    agg AS (
+        SELECT user_id, {group_key} AS sess_key,
+            min(rn) AS first_rn,
+            min(ts) AS start, max(ts) AS "end",
+            arg_min({{'s': source, 'm': medium, 'c': campaign}}, rn) FILTER (WHERE has_traffic) AS traffic,
+            arg_min(source, rn) FILTER (WHERE source IS NOT NULL) AS any_source,
+            coalesce(arg_min(page, rn) FILTER (WHERE event_name = 'page_view' AND page IS NOT NULL),
+                     arg_min(page, rn) FILTER (WHERE page IS NOT NULL)) AS landing_url,
+            arg_min(device, rn) FILTER (WHERE device IS NOT NULL) AS device,
+            arg_min(country, rn) FILTER (WHERE country IS NOT NULL) AS country,
+            count(*) FILTER (WHERE event_name = 'page_view') AS pageviews,
+            count(*) AS events,
+            (epoch_us(max(ts)) - epoch_us(min(ts))) / 1e6 AS duration_s,
+            coalesce(sum(engagement_time_msec), 0) / 1000.0 AS engagement_time_s,
+            count(engagement_time_msec) > 0 AS has_engagement,
+            count(*) FILTER (WHERE event_name IN ({keys})) AS conversions,
+            coalesce(sum(revenue) FILTER (WHERE event_name IN ({revs})), 0) AS revenue,
+            bool_or(event_name = 'first_visit') AS first_visit
+        FROM flagged
+        GROUP BY user_id, {group_key}
+    ),
+    numbered AS (
+        SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY first_rn) AS session_number,
+               bool_or(first_visit) OVER () AS data_has_first_visit
+        FROM agg
+    )
+    SELECT
+        {"CASE WHEN count(*) OVER (PARTITION BY sess_key) > 1 OR sess_key = '' THEN user_id || '-' || sess_key ELSE sess_key END"
+         if use_session_id else "user_id || '-' || CAST(session_number AS VARCHAR)"} AS session_id,
+        user_id, start,
+        coalesce(traffic.s, CASE WHEN traffic IS NULL THEN any_source END) AS source,
+        traffic.m AS medium, traffic.c AS campaign,
+        CAST(NULL AS VARCHAR) AS channel,
+        coalesce(NULLIF(regexp_extract(
+            regexp_replace(landing_url, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*', ''),
+            '^([^?#]*)', 1), ''), CASE WHEN landing_url IS NOT NULL THEN '/' END) AS landing_page,
+        device, country,
+        CASE WHEN data_has_first_visit THEN first_visit ELSE session_number = 1 END AS new_user,
+        pageviews, duration_s, engagement_time_s,
+        ((CASE WHEN has_engagement THEN engagement_time_s ELSE duration_s END) > {float(engaged_seconds)}
+          OR conversions > 0 OR pageviews >= 2) AS engaged,
+        conversions, CAST(revenue AS DOUBLE) AS revenue,
+        "end", events, session_number, landing_url,
+        CASE {click} END AS click_id,
+        coalesce(regexp_matches(landing_url, '[?&#](gclid|gbraid|wbraid)='), false) AS has_gclid
+    FROM numbered
+    """
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    mapping = {
+        pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
+        pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype(),
+    }
+    frame = table.to_pandas(types_mapper=mapping.get)
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].astype("datetime64[ns]")
+    return frame
+
+
+def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = False,
+               split_on_campaign: bool = True, *, key_events: Iterable[str] = ("purchase",),
+               revenue_events: Iterable[str] = ("purchase",), engaged_seconds: float = 10,
+               use_session_id: bool = False, channel_rules=None,
+               memory_limit: str | None = None, threads: int | None = None,
+               con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Group events into sessions (the canonical ``sessions`` table).
+
+    Parameters
+    ----------
+    events : str, Path or DataFrame
+        A CSV or Parquet file, a glob (``"events/*.parquet"``), or a DataFrame in the
+        canonical ``events`` layout (user_id, timestamp, event_name, page, source,
+        medium, campaign, device, country, engagement_time_msec, revenue, ...).
+    timeout_minutes : float
+        Inactivity (minutes) after which the next event starts a new session; a gap
+        equal to the timeout does not split.
+    split_at_midnight : bool
+        Also start a new session when the (UTC) day changes (Universal Analytics).
+    split_on_campaign : bool
+        Also start a new session when an event brings a different
+        source/medium/campaign (Universal Analytics). GA4 does not: pass ``False``
+        (and ``split_at_midnight=False``) for GA4-like sessions.
+    key_events : iterable of str
+        Event names counted in ``conversions`` (GA4 key events).
+    revenue_events : iterable of str
+        Event names whose ``revenue`` is summed into the session ``revenue``.
+    engaged_seconds : float
+        Time threshold of the engaged-session rule (strictly more than this).
+    use_session_id : bool
+        Group by the events' own ``session_id`` (e.g. GA4 ``ga_session_id``) instead of
+        computing sessions; the three split parameters are then ignored.
+    channel_rules : path or dict, optional
+        Rules file for :func:`trafficlib.channels.channel_group`.
+    memory_limit, threads, con
+        DuckDB settings (see :func:`connect`) or an existing connection.
+
+    Returns
+    -------
+    DataFrame with the canonical ``sessions`` columns and dtypes (as
+    :func:`trafficlib.schema.validate` returns them) followed by ``end``, ``events``,
+    ``session_number``, ``landing_url``, ``click_id``, ``has_gclid``; one row per
+    session, ordered by user and start. Times are naive UTC; durations in seconds;
+    revenue in the account currency. Definitions: see the module docstring.
+
+    Raises
+    ------
+    TrafficDataError
+        Missing file, missing required column (user_id, timestamp, event_name),
+        unreadable timestamps, or no events.
+    """
+    if timeout_minutes is None or float(timeout_minutes) <= 0:
+        raise TrafficDataError("timeout_minutes must be positive")
+    own = con is None
+    con = con or connect(memory_limit, threads)
+    try:
+        view = events_relation(con, events)
+        sql = _session_sql(view, timeout_minutes, split_at_midnight, split_on_campaign,
+                           list(key_events), list(revenue_events), engaged_seconds, use_session_id)
+        table = con.sql(f"SELECT * FROM ({sql}) ORDER BY user_id, start, session_number").to_arrow_table()
+    finally:
+        if own:
+            con.close()
+    if table.num_rows == 0:
+        label = str(events) if not isinstance(events, pd.DataFrame) else "<DataFrame>"
+        raise TrafficDataError("no events with a user_id and a timestamp", file=label)
+    frame = _to_pandas(table)
+    del table
+    frame["channel"] = channel_group(frame, rules=channel_rules)
+    frame["revenue"] = frame["revenue"].astype("float64")
+    for col in ("duration_s", "engagement_time_s"):
+        frame[col] = frame[col].astype("float64")
+    frame.attrs = {"table": "sessions"}
+    return frame[SESSION_COLUMNS + EXTRA_COLUMNS]
+
+
+def engagement_metrics(sessions: pd.DataFrame, by: str | list[str] | None = None) -> pd.DataFrame:
+    """GA4 engagement figures of a sessions table, overall or per ``by`` column(s).
+
+    Returns one row per group with: ``sessions``; ``engaged_sessions``;
+    ``engagement_rate`` = engaged / sessions (GA4); ``bounce_rate`` = 1 - engagement
+    rate (GA4 definition); ``ua_bounce_rate`` = share of sessions with a single event
+    (Universal Analytics' single-interaction sessions, when ``events`` is present, else
+    single page view); ``avg_engagement_time_s`` = engagement time per *session* (GA4
+    reports it per active user in some reports: this is per session);
+    ``conversions``; ``session_key_event_rate`` = sessions with a key event / sessions;
+    ``revenue``. Rates are fractions; a group with no sessions gives NaN, never 0.
+    """
+    df = sessions
+    single = (df["events"] <= 1) if "events" in df.columns else (df["pageviews"] <= 1)
+    work = pd.DataFrame({
+        "sessions": 1,
+        "engaged_sessions": df["engaged"].fillna(False).astype("int64"),
+        "single": single.fillna(False).astype("int64"),
+        "engagement_time_s": df.get("engagement_time_s", pd.Series(np.nan, index=df.index)).astype("float64"),
+        "conversions": df["conversions"].fillna(0).astype("int64"),
+        "converting": (df["conversions"].fillna(0) > 0).astype("int64"),
+        "revenue": df["revenue"].fillna(0).astype("float64") if "revenue" in df else 0.0,
+    }, index=df.index)
+    keys: list[str] = [by] if isinstance(by, str) else list(by or [])
+    for k in keys:
+        work[k] = df[k]
+    if keys:
+        g = work.groupby(keys, dropna=False, observed=True).sum(numeric_only=True)
+    else:
+        g = work.sum(numeric_only=True).to_frame().T
+    n = g["sessions"].astype("float64").where(g["sessions"] > 0)
+    out = pd.DataFrame({
+        "sessions": g["sessions"].astype("int64"),
+        "engaged_sessions": g["engaged_sessions"].astype("int64"),
+        "engagement_rate": g["engaged_sessions"] / n,
+        "bounce_rate": 1 - g["engaged_sessions"] / n,
+        "ua_bounce_rate": g["single"] / n,
+        "avg_engagement_time_s": g["engagement_time_s"] / n,
+        "conversions": g["conversions"].astype("int64"),
+        "session_key_event_rate": g["converting"] / n,
+        "revenue": g["revenue"].astype("float64"),
+    })
+    return out.reset_index() if keys else out.reset_index(drop=True)
