@@ -324,17 +324,33 @@ def _check_paths(paths: pd.DataFrame) -> pd.DataFrame:
     return paths
 
 
-def _split_paths(upaths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(touches per path, channel names of all touches) for paths written ``A > B``;
-    split and trimmed in Arrow (C++), which is ~10x faster than Python string methods."""
+def _split_paths(upaths) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Split paths written ``A > B``: (touches per path, channel code of every touch,
+    channel names sorted). Done in Arrow (C++): ~10x faster than Python string methods."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(upaths, type=pa.large_string(), from_pandas=True)
+    if isinstance(upaths, (pa.Array, pa.ChunkedArray)):
+        arr = upaths
+    else:
+        try:
+            arr = pa.array(upaths)  # zero-copy for Arrow-backed pandas strings
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            arr = pa.array(np.asarray(upaths, dtype=object).astype(str), type=pa.string())
+        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+            arr = pa.array(np.asarray(upaths, dtype=object).astype(str), type=pa.string())
     lists = pc.split_pattern(arr, ">")
     lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-    return lengths, np.asarray(flat.to_numpy(zero_copy_only=False), dtype=object)
+    if isinstance(flat, pa.ChunkedArray):
+        flat = flat.combine_chunks()
+    enc = pc.dictionary_encode(flat)
+    names = enc.dictionary.to_pylist()
+    order = np.argsort(np.asarray(names, dtype=object), kind="stable") if names else np.zeros(0, np.int64)
+    remap = np.empty(len(names), np.int64)
+    remap[order] = np.arange(len(names))
+    idx = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return lengths, remap[idx] if len(idx) else idx, [names[i] for i in order]
 
 
 def _encode(paths: pd.DataFrame, channels: Sequence[str] | None = None) -> _Encoded:
@@ -373,23 +389,23 @@ def _encode(paths: pd.DataFrame, channels: Sequence[str] | None = None) -> _Enco
     gnull = np.bincount(group, weights=nulls, minlength=g)
     keep = (gconv + gnull) > 0
     if first is None:
-        upaths = np.asarray(puniq, dtype=object)[keep]
+        upaths = puniq if keep.all() else puniq[keep]
         uages = None
     else:
         upaths = np.asarray(puniq, dtype=object)[pcodes[first]][keep]
         uages = paths["ages"].astype(str).to_numpy(object)[first][keep]
     gconv, gval, gnull = gconv[keep], gval[keep], gnull[keep]
-    lengths, tokens = _split_paths(upaths)
-    if len(tokens) and (tokens == "").any():
-        bad_tok = np.add.reduceat(tokens == "", np.r_[0, np.cumsum(lengths)[:-1]]) > 0
-        raise TrafficDataError("empty channel name in path(s): " + "; ".join(map(str, upaths[bad_tok][:3])),
+    lengths, codes, names = _split_paths(upaths)
+    if "" in names:
+        empty = names.index("")
+        bad_tok = np.add.reduceat(codes == empty, np.r_[0, np.cumsum(lengths)[:-1]]) > 0
+        raise TrafficDataError("empty channel name in path(s): " + "; ".join(map(str, np.asarray(upaths, dtype=object)[bad_tok][:3])),
                                column="path", file=file)
     if channels is None:
-        codes, uniques = pd.factorize(tokens, sort=True)
-        channels = [str(u) for u in uniques]
+        channels = [str(c) for c in names]
     else:
         channels = list(channels)
-        codes = pd.Index(channels).get_indexer(tokens)
+        codes = pd.Index(channels).get_indexer(np.asarray(names, dtype=object)[codes])
     offsets = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64) if len(lengths) else np.zeros(0, np.int64)
     ages = None
     if uages is not None:
