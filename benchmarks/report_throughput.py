@@ -1,0 +1,132 @@
+"""Report throughput: N demo reports through our batch runner vs the naive loop vs the floor.
+
+Run from the repo root (after `make demo`)::
+
+    .venv/bin/python benchmarks/report_throughput.py            # 20 reports, the full comparison
+    .venv/bin/python benchmarks/report_throughput.py -n 6       # quicker
+
+Compared in one run, on the same reports (``notebooks/traffic_overview.ipynb`` on the
+demo shop, N different periods, alternating en/fr):
+
+- ``batch``: ``trafficlib batch`` with 2 workers, each reusing one warm kernel;
+- ``batch, floor``: the same runner on an empty notebook (parameters cell only): the
+  fixed cost of the machinery itself;
+- ``fresh kernels``: ``trafficlib.report.render`` one report at a time, a new kernel each;
+- ``naive loop``: per report, the ``papermill`` CLI then the ``jupyter nbconvert --to html
+  --no-input`` CLI (what most teams script first).
+
+Prints wall time, seconds per report and the speed-up over the naive loop.
+
+Measured on this project's 2-core machine (2026-11-23, N=20), see the README section
+"Performance" for the latest figures.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "traffic_overview.ipynb"
+DEMO = ROOT / "data" / "demo"
+BIN = Path(sys.executable).parent
+
+
+def jobs(n: int) -> list[dict]:
+    """N overview reports over different months, alternating languages."""
+    ends = pd.date_range("2026-01-31", periods=n, freq="ME")
+    out = []
+    for i in range(n):
+        end = ends[i % len(ends)]
+        start = end.replace(day=1)
+        out.append({"name": f"overview-{i:02d}", "lang": "en" if i % 2 == 0 else "fr",
+                    "parameters": {"data_path": str(DEMO), "period_start": str(start.date()),
+                                   "period_end": str(end.date())}})
+    return out
+
+
+def run_batch(job_list: list[dict], notebook: Path, out: Path, workers: int = 2) -> float:
+    manifest = {"output_dir": str(out), "workers": workers, "jobs": [
+        {"notebook": str(notebook), "name": j["name"], "parameters": {**j["parameters"], "lang": j["lang"]}}
+        for j in job_list]}
+    path = out.parent / f"{out.name}.yml"
+    path.write_text(yaml.safe_dump(manifest), encoding="utf-8")
+    t0 = time.perf_counter()
+    r = subprocess.run([str(BIN / "trafficlib"), "batch", str(path), "--quiet"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"batch failed:\n{r.stdout}\n{r.stderr}")
+    return elapsed
+
+
+def run_fresh(job_list: list[dict], out: Path) -> float:
+    code = ("import sys, json; from trafficlib.report import render\n"
+            "for j in json.loads(sys.argv[1]):\n"
+            "    render(sys.argv[2], j['parameters'], sys.argv[3], lang=j['lang'], name=j['name'])\n")
+    import json
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, json.dumps(job_list), str(NOTEBOOK), str(out)], check=True,
+                   capture_output=True)
+    return time.perf_counter() - t0
+
+
+def run_naive(job_list: list[dict], out: Path) -> float:
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    for j in job_list:
+        executed = out / f"{j['name']}.ipynb"
+        args = [str(BIN / "papermill"), str(NOTEBOOK), str(executed), "--cwd", str(NOTEBOOK.parent)]
+        for k, v in {**j["parameters"], "lang": j["lang"]}.items():
+            args += ["-p", k, v]
+        subprocess.run(args, check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def empty_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "trafficlib", "display_name": "Python (trafficlib)", "language": "python"}}
+    cell = nbformat.v4.new_code_cell('lang = "en"\ndata_path = ""\nperiod_start = ""\nperiod_end = ""')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    path = folder / "empty.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", "--reports", type=int, default=20, help="reports per approach (default 20)")
+    ap.add_argument("--skip", action="append", default=[], choices=["naive", "fresh"], help="skip a slow approach")
+    args = ap.parse_args()
+    if not (DEMO / "sessions.parquet").exists():
+        raise SystemExit("demo data missing: run `make demo` first")
+    job_list = jobs(args.reports)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        rows.append(("batch (2 workers, warm kernels)", run_batch(job_list, NOTEBOOK, tmp / "batch")))
+        rows.append(("batch, floor (empty notebook)", run_batch(job_list, empty_notebook(tmp), tmp / "floor")))
+        if "fresh" not in args.skip:
+            rows.append(("render() one by one, fresh kernels", run_fresh(job_list, tmp / "fresh")))
+        if "naive" not in args.skip:
+            rows.append(("naive loop (papermill CLI + nbconvert CLI)", run_naive(job_list, tmp / "naive")))
+    naive = dict(rows).get("naive loop (papermill CLI + nbconvert CLI)")
+    print(f"\n{args.reports} reports of {NOTEBOOK.name} on the demo shop\n")
+    print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}")
+    for name, secs in rows:
+        ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
+        print(f"{name:<46}{secs:>9.1f}{secs / args.reports:>10.2f}{ratio}")
+
+
+if __name__ == "__main__":
+    main()
