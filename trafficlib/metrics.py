@@ -6,7 +6,7 @@ All definitions are GA4's (see ``../shared/design/ga4-definitions.md``):
 sessions                  rows of the sessions table
 users                     distinct ``user_id`` (GA4 "total users")
 new_users                 sessions flagged ``new_user`` (first session of the user)
-engaged_sessions          sessions with ``engaged`` true (≥ 10 s engagement, a key event or
+engaged_sessions          sessions with ``engaged`` true (> 10 s engagement, a key event or
                           ≥ 2 page views; computed by :func:`engaged` when missing)
 engagement_rate           engaged_sessions / sessions
 bounce_rate               1 − engagement_rate (GA4). ``ua_bounce_rate``: single-page-view
@@ -48,11 +48,11 @@ def ratio(num, den):
 
 
 def engaged(sessions: pd.DataFrame, min_seconds: float = 10.0) -> pd.Series:
-    """GA4 engaged-session flag: engagement time ≥ ``min_seconds``, or a key event, or
-    ≥ 2 page views. Uses ``engagement_time_s`` (else ``duration_s``) for the time."""
+    """GA4 engaged-session flag: engagement time longer than ``min_seconds``, or a key
+    event, or ≥ 2 page views. Uses ``engagement_time_s`` (else ``duration_s``) for the time."""
     time = sessions["engagement_time_s"] if "engagement_time_s" in sessions and sessions[
         "engagement_time_s"].notna().any() else sessions.get("duration_s", pd.Series(0.0, index=sessions.index))
-    return ((time.fillna(0) >= min_seconds) | (sessions["conversions"].fillna(0) > 0)
+    return ((time.fillna(0) > min_seconds) | (sessions["conversions"].fillna(0) > 0)
             | (sessions["pageviews"].fillna(0) >= 2)).astype(bool)
 
 

@@ -352,6 +352,9 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     # engagement time plus some idle time; long sessions stretch to 20 min between hits.
     idle = np.where(s["engaged"], r.uniform(1.0, 2.2, len(s)), 1.0)
     dur = np.where(s["pageviews"] > 1, s["engagement_time_s"] * idle, s["engagement_time_s"] * 0.8)
+    # Keep every gap between hits under the 30-minute timeout (25 min at most), so a
+    # generated session is exactly one sessionized session.
+    dur = np.minimum(dur, np.maximum(s["pageviews"].to_numpy() - 1, 1) * 1500.0)
     dur = np.where(s["bot"], 0.0, dur)
     dur[long_idx] = (s.loc[long_idx, "pageviews"].to_numpy() - 1) * 1200.0
     s["duration_s"] = np.round(dur, 3)
@@ -382,6 +385,9 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     user_first = s.groupby("user_id")["start"].transform("min")
     s["new_user"] = (s["start"] == user_first).to_numpy()
     ev = _events(r, s)
+    # Duration as analytics tools measure it: first to last hit of the session.
+    span = ev.groupby("sid")["timestamp"].agg(["min", "max"])
+    s["duration_s"] = ((span["max"] - span["min"]).dt.total_seconds().round(3)).reindex(range(len(s))).to_numpy()
 
     ev = ev.sort_values(["timestamp", "session_id"], kind="stable").reset_index(drop=True)
     events = ev[["user_id", "session_id", "timestamp", "event_name", "page", "referrer", "source", "medium",
@@ -486,8 +492,8 @@ def _sessions_table(s: pd.DataFrame) -> pd.DataFrame:
     out["pageviews"] = s["pageviews"].astype("Int64")
     out["duration_s"] = s["duration_s"].astype("float64")
     out["engagement_time_s"] = s["engagement_time_s"].astype("float64")
-    # GA4 engaged session: >= 10 s engagement, a key event, or >= 2 page views.
-    out["engaged"] = ((s["engagement_time_s"] >= 10) | s["buy"] | (s["pageviews"] >= 2)).astype("boolean")
+    # GA4 engaged session: more than 10 s of engagement, a key event, or >= 2 page views.
+    out["engaged"] = ((s["engagement_time_s"] > 10) | s["buy"] | (s["pageviews"] >= 2)).astype("boolean")
     out["conversions"] = s["buy"].astype("int64").astype("Int64")
     out["revenue"] = s["revenue"].astype("float64")
     return out.sort_values(["start", "session_id"]).reset_index(drop=True)
