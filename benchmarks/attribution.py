@@ -61,6 +61,13 @@ def _maxdiff(ours: pd.Series, ref: pd.Series) -> tuple[float, str]:
 
 def run(sizes: list[int], converged: bool = True) -> pd.DataFrame:
     rows = []
+    warm = generated_paths(2000)  # import and first-call costs out of the timings, both sides
+    for order in (1, 2):
+        _time(at.markov_model, warm, order=order)
+        _time(ca.markov_model, warm, "path", "conversions", var_value="value", var_null="nulls", order=order,
+              nsim_start=1e4, verbose=False, flg_pro=False)
+    _time(at.heuristic_models, warm)
+    _time(ca.heuristic_models, warm, "path", "conversions", var_value="value", flg_pro=False)
     for n in sizes:
         paths = generated_paths(n)
         print(f"\n{n:,} paths ({paths['path'].nunique():,} unique, {paths['conversions'].sum():,.0f} conversions)",

@@ -774,7 +774,8 @@ PLATFORM_CHANNELS = {
 
 
 def spend_by_channel(ad_spend: pd.DataFrame, mapping: Mapping[str, str] | None = None,
-                     shopping_channel: str | None = "Paid Shopping") -> pd.Series:
+                     shopping_channel: str | None = "Paid Shopping",
+                     channels: Iterable[str] | None = None) -> pd.Series:
     """Total ad cost per channel from the canonical ``ad_spend`` table.
 
     Each row's channel is ``mapping[platform]`` (case-insensitive; default
@@ -793,6 +794,8 @@ def spend_by_channel(ad_spend: pd.DataFrame, mapping: Mapping[str, str] | None =
     mp = {str(k).lower(): v for k, v in (mapping or PLATFORM_CHANNELS).items()}
     plat = (ad_spend["platform"] if "platform" in ad_spend else pd.Series("", index=ad_spend.index)).astype(str)
     ch = plat.str.lower().str.strip().map(mp)
+    if channels is not None and shopping_channel not in set(channels):
+        shopping_channel = None
     if shopping_channel and "campaign" in ad_spend:
         shop = ad_spend["campaign"].astype(str).str.contains("shopping", case=False, regex=False)
         ch = ch.mask(shop & ch.eq("Paid Search"), shopping_channel)
@@ -1103,3 +1106,163 @@ def plot_truth_recovery(models: pd.DataFrame, truth_share: Mapping[str, float], 
                   "fr": "Part des conversions : modèles (points) face à la vérité plantée (barres)"}[lang])
     ax.legend(loc="lower right", fontsize=8)
     return fig
+
+
+# ---------------------------------------------------------------------------------
+# What the report says: agreement between models, budget view, inputs
+# ---------------------------------------------------------------------------------
+
+DATA_DRIVEN = ("markov", "shapley")
+
+
+def agreement(models: pd.DataFrame) -> dict:
+    """Where the models agree and disagree, as facts for the report's sentences.
+
+    Returns
+    -------
+    dict
+        ``consensus_top``: channels in the top 3 of every model; ``leader``: the
+        channel with the largest mean share of the data-driven models (Markov, Shapley);
+        ``disputed``: the channel whose share varies most between models, with
+        ``disputed_low_model`` / ``disputed_low`` and ``disputed_high_model`` /
+        ``disputed_high`` (shares, fractions); ``last_touch_gap``: the channel last touch
+        over-credits most against the data-driven mean, with ``last_touch_share`` and
+        ``data_driven_share``; ``spread``: Series of (max - min) share per channel.
+    """
+    piv = models.pivot_table(index="channel", columns="model", values="share", aggfunc="sum").fillna(0.0)
+    top3 = [set(piv[m].nlargest(3).index) for m in piv.columns]
+    consensus = sorted(set.intersection(*top3)) if top3 else []
+    dd = [m for m in DATA_DRIVEN if m in piv.columns] or list(piv.columns)
+    dd_share = piv[dd].mean(axis=1)
+    spread = (piv.max(axis=1) - piv.min(axis=1)).sort_values(ascending=False)
+    disputed = spread.index[0]
+    out = {
+        "consensus_top": consensus,
+        "leader": str(dd_share.idxmax()),
+        "leader_share": float(dd_share.max()),
+        "disputed": str(disputed),
+        "disputed_low_model": str(piv.loc[disputed].idxmin()), "disputed_low": float(piv.loc[disputed].min()),
+        "disputed_high_model": str(piv.loc[disputed].idxmax()), "disputed_high": float(piv.loc[disputed].max()),
+        "spread": spread,
+        "data_driven_share": dd_share.sort_values(ascending=False),
+    }
+    if "last_touch" in piv.columns:
+        gap = (piv["last_touch"] - dd_share).sort_values(ascending=False)
+        out.update(last_touch_gap=str(gap.index[0]), last_touch_share=float(piv.loc[gap.index[0], "last_touch"]),
+                   last_touch_dd_share=float(dd_share[gap.index[0]]))
+    return out
+
+
+def budget_view(models: pd.DataFrame, spend: Mapping[str, float] | pd.Series | None) -> pd.DataFrame:
+    """ROAS per paid channel under every model, and a direction for the budget.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel with spend > 0: ``channel``, ``spend``, ``roas_min`` /
+        ``roas_max`` (lowest and highest ROAS over all models), ``roas_data_driven``
+        (value credited by the mean of Markov and Shapley / spend), ``suggestion``:
+        ``"increase"`` when the data-driven ROAS is above 1.25× the median of the paid
+        channels and every model gives a ROAS above 1, ``"decrease"`` when it is below
+        0.75× that median or below 1, else ``"hold"``. Empty without spend.
+    """
+    cols = ["channel", "spend", "roas_min", "roas_max", "roas_data_driven", "suggestion"]
+    if spend is None:
+        return pd.DataFrame(columns=cols)
+    s = pd.Series(spend, dtype=float)
+    s = s[s > 0]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    val = models.pivot_table(index="channel", columns="model", values="value", aggfunc="sum").reindex(s.index).fillna(0.0)
+    roas = val.div(s, axis=0)
+    dd = [m for m in DATA_DRIVEN if m in val.columns] or list(val.columns)
+    out = pd.DataFrame({"channel": s.index, "spend": s.to_numpy(), "roas_min": roas.min(axis=1).to_numpy(),
+                        "roas_max": roas.max(axis=1).to_numpy(),
+                        "roas_data_driven": (val[dd].mean(axis=1) / s).to_numpy()})
+    med = float(out["roas_data_driven"].median())
+    out["suggestion"] = np.where((out["roas_data_driven"] > 1.25 * med) & (out["roas_min"] > 1), "increase",
+                        np.where((out["roas_data_driven"] < 0.75 * med) | (out["roas_data_driven"] < 1), "decrease", "hold"))
+    return out.sort_values("roas_data_driven", ascending=False).reset_index(drop=True)
+
+
+@dataclass
+class Inputs:
+    """What the attribution notebook works on (see :func:`load`)."""
+
+    paths: pd.DataFrame
+    source: str                              # "touchpoints" or "path file"
+    touchpoints: pd.DataFrame | None = None
+    spend: pd.Series | None = None           # cost per channel
+    truth_share: dict | None = None          # planted true shares (demo shop only)
+    unmapped_platforms: list | None = None
+
+
+def load(data_path: str | Path = "", paths_file: str | Path = "", lookback_days: float = 30,
+         merge_repeats: bool = False, max_length: int | None = None, ad_spend_file: str | Path = "") -> Inputs:
+    """Read the inputs of an attribution report.
+
+    ``paths_file`` (an aggregated path table, see :func:`read_paths`) wins when given;
+    otherwise ``<data_path>/touchpoints.parquet|csv`` is read and turned into paths (with
+    ages, for time decay in days). Ad spend comes from ``ad_spend_file`` or
+    ``<data_path>/ad_spend.parquet|csv`` when present, mapped to channels by
+    :func:`spend_by_channel`; the demo's planted truth from ``<data_path>/truth.json``
+    (section ``touchpoints``) when present.
+    """
+    import json
+
+    from trafficlib import sources
+
+    folder = Path(data_path) if str(data_path) else None
+    touch = None
+    if str(paths_file):
+        paths = read_paths(paths_file)
+        source = "path file"
+    else:
+        if folder is None:
+            raise TrafficDataError("give data_path (a folder with touchpoints) or paths_file")
+        touch = sources.read_folder(folder, "touchpoints")
+        paths = paths_from_touchpoints(touch, lookback_days, merge_repeats=merge_repeats,
+                                       max_length=max_length, with_ages=True)
+        source = "touchpoints"
+    channels = _encode(paths).channels
+    spend, unmapped = None, None
+    spend_file = Path(ad_spend_file) if str(ad_spend_file) else None
+    if spend_file is None and folder is not None and not str(paths_file):
+        for suffix in (".parquet", ".csv"):
+            if (folder / f"ad_spend{suffix}").exists():
+                spend_file = folder / f"ad_spend{suffix}"
+                break
+    if spend_file is not None:
+        ad = sources.read(spend_file, "ad_spend")
+        spend = spend_by_channel(ad, channels=channels)
+        unmapped = spend.attrs.get("unmapped", [])
+    truth = None
+    if folder is not None and not str(paths_file) and (folder / "truth.json").exists():
+        t = json.loads((folder / "truth.json").read_text(encoding="utf-8")).get("touchpoints") or {}
+        truth = t.get("true_share")
+    return Inputs(paths, source, touch, spend, truth, unmapped)
+
+
+def model_table(models: pd.DataFrame, metric: str = "share", lang: str = "en") -> pd.DataFrame:
+    """Wide table for reports: one row per channel, one column per model (labelled in
+    ``lang``), values of ``metric`` (share, conversions, value or roas); channels sorted
+    by the data-driven mean."""
+    piv = models.pivot_table(index="channel", columns="model", values=metric, aggfunc="sum")
+    cols = [m for m in MODELS + ["truth"] if m in piv.columns]
+    piv = piv[cols]
+    dd = [m for m in DATA_DRIVEN if m in piv.columns] or cols
+    piv = piv.loc[piv[dd].mean(axis=1).sort_values(ascending=False).index]
+    piv.columns = [_model_label(m, lang) for m in cols]
+    return piv.reset_index()
+
+
+def with_truth(models: pd.DataFrame, truth_share: Mapping[str, float] | None) -> pd.DataFrame:
+    """``models`` plus rows of model ``"truth"`` (share and conversions scaled to the
+    total conversions) when a planted truth is known."""
+    if not truth_share:
+        return models
+    t = pd.Series(truth_share, dtype=float)
+    total = float(models.loc[models["model"] == models["model"].iloc[0], "conversions"].sum())
+    extra = pd.DataFrame({"channel": t.index, "model": "truth", "conversions": t.to_numpy() * total,
+                          "value": np.nan, "share": t.to_numpy()})
+    return pd.concat([models, extra], ignore_index=True)
