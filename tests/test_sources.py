@@ -72,6 +72,13 @@ def test_english_utf8_bom_with_quoted_thousands():
     assert df.loc[0, "conversion_value"] == 245.5
 
 
+def test_title_lines_above_the_header():
+    """Google Ads puts a report title and a date range above a ';' header."""
+    df = sources.read(DATA / "good" / "google_ads_title_lines.csv", "ad_spend")
+    assert df["cost"].tolist() == [1.5, 2.5]
+    assert df["date"].tolist() == [pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-06")]
+
+
 def test_tab_separated():
     df = sources.read(DATA / "good" / "trends_tab.tsv", "trends")
     assert df["interest"].tolist() == [80.0, 0.0]

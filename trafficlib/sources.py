@@ -58,11 +58,13 @@ def sniff_separator(text: str) -> str:
             rows = list(csv.reader(lines, delimiter=sep))
         except csv.Error:
             continue
-        widths = [len(r) for r in rows]
-        if widths[0] < 2:
+        # Title lines above the header (Google Ads, Trends) have one field: judge a
+        # separator by the most common width among lines it splits at all.
+        widths = [len(r) for r in rows if len(r) >= 2]
+        if not widths:
             continue
-        consistent = sum(w == widths[0] for w in widths)
-        score = (consistent, widths[0])
+        modal = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(modal), modal)
         if score > best_score:
             best, best_score = sep, score
     return best
