@@ -189,6 +189,24 @@ def normalize_paths(paths: pd.Series, sep: str = ">") -> pd.Series:
     return stripped.map(SEP.join).astype(object)
 
 
+def _join_lists(starts: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Join ``values[starts[i]:starts[i+1]]`` with ``" > "`` for every i (Arrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.array(np.r_[starts, n].astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(values, type=pa.string()))
+    return np.asarray(pc.binary_join(lists, SEP).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _fmt_ages(age: np.ndarray) -> np.ndarray:
+    """Ages in days rounded to 0.1 as short strings ("12.5", "3", "0")."""
+    tenths = np.round(np.maximum(age, 0) * 10).astype(np.int64)
+    whole, frac = tenths // 10, tenths % 10
+    w = whole.astype(str).astype(object)
+    return np.where(frac == 0, w, w + "." + frac.astype(str).astype(object))
+
+
 def paths_from_touchpoints(touchpoints: pd.DataFrame, lookback_days: float = 30,
                            merge_repeats: bool = False, max_length: int | None = None,
                            with_ages: bool = False) -> pd.DataFrame:
@@ -272,20 +290,18 @@ def paths_from_touchpoints(touchpoints: pd.DataFrame, lookback_days: float = 30,
         from_end = np.repeat(lens, lens) - 1 - pos
         k = from_end < max_length
         codes, seg_r, age_r = codes[k], seg_r[k], age_r[k]
-    names = np.asarray(ch_names, dtype=object)
-    tok = pd.DataFrame({"seg": seg_r, "ch": names[codes]})
-    path = tok.groupby("seg", sort=True)["ch"].agg(SEP.join)
-    segs = path.index.to_numpy()
+    # rows are sorted by segment: join each segment's channels in Arrow (C++)
+    starts = np.flatnonzero(np.r_[True, seg_r[1:] != seg_r[:-1]]) if len(seg_r) else np.zeros(0, np.int64)
+    segs = seg_r[starts]
     out = pd.DataFrame({
-        "path": path.to_numpy(),
+        "path": _join_lists(starts, len(seg_r), np.asarray(ch_names, dtype=object)[codes]),
         "conversions": is_conv_seg[segs].astype(float),
         "value": seg_value[segs],
         "nulls": (~is_conv_seg[segs]).astype(float),
     })
     keys = ["path"]
     if with_ages:
-        a = pd.Series(np.round(age_r, 1)).map(lambda x: f"{x:g}")
-        out["ages"] = pd.DataFrame({"seg": seg_r, "a": a.to_numpy()}).groupby("seg", sort=True)["a"].agg(SEP.join).to_numpy()
+        out["ages"] = _join_lists(starts, len(seg_r), _fmt_ages(age_r))
         keys = ["path", "ages"]
     agg = out.groupby(keys, sort=False, as_index=False)[["conversions", "value", "nulls"]].sum()
     agg = agg.assign(_n=agg["conversions"] + agg["nulls"]).sort_values(["_n", "path"], ascending=[False, True])
@@ -1266,3 +1282,14 @@ def with_truth(models: pd.DataFrame, truth_share: Mapping[str, float] | None) ->
     extra = pd.DataFrame({"channel": t.index, "model": "truth", "conversions": t.to_numpy() * total,
                           "value": np.nan, "share": t.to_numpy()})
     return pd.concat([models, extra], ignore_index=True)
+
+
+def budget_summary(budget: pd.DataFrame) -> dict:
+    """Facts for the budget sentence from :func:`budget_view`: channel lists
+    ``increase``, ``hold``, ``decrease``, and ``uncertain`` (channels whose ROAS varies by
+    more than 2× between models, or is not positive under some model)."""
+    out = {k: budget.loc[budget["suggestion"] == k, "channel"].tolist() for k in ("increase", "hold", "decrease")}
+    lo = budget["roas_min"].where(budget["roas_min"] > 0)
+    ratio = budget["roas_max"] / lo
+    out["uncertain"] = budget.loc[ratio.isna() | (ratio > 2), "channel"].tolist()
+    return out
