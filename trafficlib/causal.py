@@ -20,9 +20,10 @@ maximum likelihood.
 Intervals and p-value
 ---------------------
 The counterfactual is a set of ``n_sims`` (default 1000) forecast *paths* simulated from
-the fitted state-space model (``MLEResults.simulate(anchor="end", repetitions=...)``:
-initial state drawn from the filtered state distribution at the end of the pre-period,
-then state and measurement shocks). Pointwise intervals are quantiles of each day's
+the fitted state-space model (what ``MLEResults.simulate(anchor="end", repetitions=...)`` does — initial state drawn
+from the predicted state distribution after the pre-period, then state and measurement
+shocks — vectorised over paths), spread over ``param_draws`` draws of the variance
+parameters from a Laplace approximation around their MLE. Pointwise intervals are quantiles of each day's
 simulated values; the cumulative interval is the quantile of each path's *sum*, so the
 correlation of forecast errors across days (the local level makes them strongly
 positive) is accounted for — summing pointwise bounds would be wrong.
@@ -173,12 +174,34 @@ def _prepare(data: pd.DataFrame, y: str, controls, pre, post):
     return frame.loc[pre[0]:post[1]], controls
 
 
-def _rng_kw(res, rng) -> dict:
-    """statsmodels 0.14 names the generator ``random_state``, 0.15 ``rng``."""
-    import inspect
+def _forecast_paths(fres, exog_post, h: int, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """``reps`` forecast paths (h × reps) from a filtered statsmodels state-space model.
 
-    params = inspect.signature(res.simulate).parameters
-    return {"rng": rng} if "rng" in params else {"random_state": rng}
+    The same simulation as ``MLEResults.simulate(h, anchor="end", repetitions=reps,
+    exog=exog_post)`` (initial state drawn from the predicted state distribution one step
+    after the sample, then state and measurement shocks through the model's own system
+    matrices), vectorised over paths: statsmodels loops over repetitions in Python,
+    which made the coverage study 50× slower. ``tests/test_causal.py`` checks that both
+    give the same forecast moments.
+    """
+    ssm = getattr(fres, "filter_results", fres)
+    design = ssm.design[0, :, -1].copy()
+    T = ssm.transition[:, :, 0]
+    sel = ssm.selection[:, :, 0]
+    Q = ssm.state_cov[:, :, 0]
+    H = float(ssm.obs_cov[0, 0, 0])
+    k_exog = 0 if exog_post is None else exog_post.shape[1]
+    a = rng.multivariate_normal(ssm.predicted_state[:, -1], ssm.predicted_state_cov[:, :, -1],
+                                size=reps, method="eigh").T
+    w, v = np.linalg.eigh(Q)
+    q_half = v * np.sqrt(np.clip(w, 0, None))
+    out = np.empty((h, reps))
+    for t in range(h):
+        if k_exog:
+            design[-k_exog:] = exog_post[t]
+        out[t] = design @ a + np.sqrt(max(H, 0.0)) * rng.standard_normal(reps)
+        a = T @ a + sel @ (q_half @ rng.standard_normal((Q.shape[0], reps)))
+    return out
 
 
 def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int,
@@ -187,9 +210,9 @@ def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int
 
     With ``param_draws > 0`` the variance parameters are drawn from a normal
     approximation of their likelihood around the MLE (in statsmodels' unconstrained
-    space, i.e. standard deviations; complex-step Hessian), the model is
-    re-filtered at each draw and ``n_sims / param_draws`` paths are simulated from it:
-    a cheap stand-in for the posterior over variances that BSTS samples by MCMC.
+    space, i.e. standard deviations; complex-step Hessian), the model is re-filtered at
+    each draw and ``n_sims / param_draws`` paths are simulated from it: a cheap stand-in
+    for the posterior over variances that BSTS samples by MCMC.
     """
     from statsmodels.tools.numdiff import approx_hess_cs
 
@@ -207,16 +230,14 @@ def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int
         except (np.linalg.LinAlgError, ValueError):
             draws = []
     if not draws:
-        out = res.simulate(h, anchor="end", repetitions=n_sims, exog=exog_post, **_rng_kw(res, rng))
-        return np.asarray(out).reshape(h, n_sims)
+        return _forecast_paths(res, exog_post, h, n_sims, rng)
     per = np.diff(np.linspace(0, n_sims, len(draws) + 1).round().astype(int))
     parts = []
     for d, k in zip(draws, per):
         if k == 0:
             continue
-        fres = model.filter(model.transform_params(d))
-        out = fres.simulate(h, anchor="end", repetitions=int(k), exog=exog_post, **_rng_kw(fres, rng))
-        parts.append(np.asarray(out).reshape(h, int(k)))
+        fres = model.filter(model.transform_params(d), return_ssm=True)
+        parts.append(_forecast_paths(fres, exog_post, h, int(k), rng))
     return np.concatenate(parts, axis=1)
 
 
