@@ -371,3 +371,43 @@ def test_missing_columns(tmp_path):
         at.read_paths(f)
     with pytest.raises(TrafficDataError):
         at.read_paths(tmp_path / "absent.csv")
+
+
+# ----------------------------------------------------------------------------- Report helpers
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "category"])
+def test_path_column_dtypes(dtype):
+    ref = at.markov_model(TOY)
+    got = at.markov_model(TOY.astype({"path": dtype}))
+    pd.testing.assert_frame_equal(ref, got)
+
+
+def test_load_agreement_and_budget(tmp_path, demo):
+    touch, truth, _ = demo
+    touch.to_parquet(tmp_path / "touchpoints.parquet")
+    pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-01-01"]), "platform": ["Google Ads", "Meta Ads"],
+                  "campaign": ["fr_search", "prospection"], "impressions": [1000, 1000], "clicks": [10, 10],
+                  "cost": [2000.0, 3000.0]}).to_parquet(tmp_path / "ad_spend.parquet")
+    (tmp_path / "truth.json").write_text(__import__("json").dumps({"touchpoints": truth}), encoding="utf-8")
+    inp = at.load(tmp_path)
+    assert inp.source == "touchpoints" and "ages" in inp.paths
+    assert inp.spend.to_dict() == {"Paid Search": 2000.0, "Paid Social": 3000.0}
+    assert inp.truth_share == pytest.approx(truth["true_share"])
+    models = at.compare_models(inp.paths, spend=inp.spend)
+    ag = at.agreement(models)
+    assert ag["disputed"] == "Direct"  # the planted closer: last touch vs last non-direct
+    assert set(ag["consensus_top"]) <= set(at.with_truth(models, inp.truth_share)["channel"])
+    b = at.budget_view(models, inp.spend)
+    assert list(b["channel"]) == ["Paid Search", "Paid Social"]  # best data-driven ROAS first
+    assert (b["roas_min"] <= b["roas_data_driven"]).all() and (b["roas_data_driven"] <= b["roas_max"]).all()
+    assert set(at.budget_summary(b)) == {"increase", "hold", "decrease", "uncertain"}
+    assert at.time_to_conversion(inp.paths)["share"].sum() == pytest.approx(1)
+
+
+def test_load_path_file(real_paths):
+    inp = at.load("", REAL_PATHS)
+    assert inp.source == "path file" and inp.spend is None and inp.truth_share is None
+    assert at.time_to_conversion(inp.paths).empty
+    with pytest.raises(TrafficDataError):
+        at.load("", "")
