@@ -92,7 +92,7 @@ def fmt_date(d: Any, lang: str = "en", long: bool = False) -> str:
     ``"5 janv. 2026"`` / ``"5 Jan 2026"``."""
     if _missing(d):
         return MISSING
-    day = pd.Timestamp(d).date() if not isinstance(d, _dt.date) else d
+    day = d.date() if isinstance(d, _dt.datetime) else (d if isinstance(d, _dt.date) else pd.Timestamp(d).date())
     if long:
         return _format_date(day, "d MMM y", locale=locale(lang))
     return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
@@ -190,6 +190,13 @@ LABELS: dict[str, dict[str, str]] = {
     "reports": {"en": "Reports", "fr": "Rapports"},
     "duration": {"en": "Duration", "fr": "Durée"},
     "ok": {"en": "ok", "fr": "ok"},
+    "p_value": {"en": "p-value", "fr": "p-valeur"},
+    "verdict": {"en": "Verdict", "fr": "Verdict"},
+    "z": {"en": "z (robust)", "fr": "z (robuste)"},
+    "revenue_at_stake": {"en": "Revenue at stake", "fr": "CA en jeu"},
+    "channel_engagement_rate": {"en": "Channel engagement rate", "fr": "Taux d'engagement du canal"},
+    "channel_conversion_rate": {"en": "Channel conversion rate", "fr": "Taux de conversion du canal"},
+    "share_of_sessions": {"en": "Share of sessions", "fr": "Part des sessions"},
     "failed": {"en": "failed", "fr": "échec"},
 }
 

@@ -1,0 +1,601 @@
+"""Traffic audit: how much traffic, from where, of what quality, converting how well,
+what changed, what is broken in the tracking, and what to do first.
+
+Backs ``notebooks/traffic_audit.ipynb``. Event-level work (sessionization, duplicated
+transactions) runs in DuckDB on the files (:mod:`trafficlib.sessions`); everything after
+works on the sessions table. KPI definitions are GA4's (:mod:`trafficlib.metrics`).
+
+Each tracking-health check returns a :class:`Finding` (or None when all is well) with
+the evidence as a DataFrame and a fix; :func:`findings` runs them all, adds what changed
+and which landing pages lose visitors, and ranks the result (severity, then the number
+of sessions or the revenue at stake).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trafficlib import i18n, metrics, plots, sources, timeseries
+from trafficlib.channels import PAID
+from trafficlib.errors import TrafficDataError
+from trafficlib.periods import Period
+
+__all__ = [
+    "AuditData", "Finding", "load", "kpi_table", "by_dimension", "daily_sessions", "compare_periods",
+    "missing_days", "self_referrals", "unassigned_share", "utm_variants", "untagged_paid",
+    "duplicate_transactions", "long_sessions", "bot_traffic", "leaky_landing_pages", "anomaly_days",
+    "findings", "findings_table", "significance_table", "channel_comparison", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
+]
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+# Referrers that are a step of checkout, not a source of traffic.
+PAYMENT_GATEWAYS = ("paypal", "stripe", "adyen", "mercanet", "payplug", "lyra", "systempay", "sogecommerce",
+                    "monetico", "paybox", "klarna", "alma", "oney", "scalapay", "checkout.com", "3dsecure",
+                    "secure-payment", "worldpay", "braintree", "mollie", "sumup", "hipay", "be2bill", "dalenys")
+
+
+@dataclass
+class AuditData:
+    """What the audit works on: the sessions, and the events file when there is one."""
+
+    sessions: pd.DataFrame
+    events: Path | None
+    origin: str  # "events" (sessionized here) or "sessions" (a sessions export)
+
+
+@dataclass
+class Finding:
+    """One thing the audit found: ``severity`` high/medium/low, a one-line ``title`` and
+    ``detail`` in the report language, an ``action`` (the fix), a ``score`` used to rank
+    findings of the same severity (sessions or revenue at stake) and the ``evidence``."""
+
+    key: str
+    severity: str
+    title: str
+    detail: str
+    action: str
+    score: float = 0.0
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _events_file(path: Path) -> Path | None:
+    if path.is_dir():
+        for name in ("events.parquet", "events.csv"):
+            if (path / name).exists():
+                return path / name
+        return None
+    return path if path.name.startswith("events") or "event" in path.stem else None
+
+
+def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: bool = False,
+         split_on_campaign: bool = False) -> AuditData:
+    """Sessions for the audit: sessionized in DuckDB from ``events.parquet``/``.csv`` when
+    the folder (or file) holds events, else read from a sessions table.
+
+    The split defaults are GA4's (no split at midnight or on a campaign change).
+    """
+    from trafficlib.sessions import sessionize
+
+    p = Path(data_path)
+    if not p.exists():
+        raise TrafficDataError("not found", file=str(p))
+    ev = _events_file(p)
+    if ev is not None:
+        s = sessionize(ev, timeout_minutes=timeout_minutes, split_at_midnight=split_at_midnight,
+                       split_on_campaign=split_on_campaign)
+        return AuditData(s, ev, "events")
+    s = sources.read_folder(p, "sessions") if p.is_dir() else sources.read(p, "sessions")
+    return AuditData(s, None, "sessions")
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+def _in(sessions: pd.DataFrame, period: Period | None) -> pd.DataFrame:
+    return sessions if period is None else sessions[period.mask(sessions["start"])]
+
+
+def kpi_table(sessions: pd.DataFrame, period: Period, comparison: Period | None = None,
+              ua_bounce: bool = False) -> pd.DataFrame:
+    """Every KPI of :mod:`trafficlib.metrics` for the period (and the comparison):
+    ``metric``, ``current``, ``previous``, ``change`` (relative)."""
+    cur = metrics.session_kpis(_in(sessions, period), ua_bounce)
+    prev = metrics.session_kpis(_in(sessions, comparison), ua_bounce) if comparison else None
+    out = pd.DataFrame({"metric": cur.index, "current": cur.to_numpy(dtype=float)})
+    out["previous"] = prev.to_numpy(dtype=float) if prev is not None else np.nan
+    out["change"] = metrics.ratio(out["current"] - out["previous"], out["previous"])
+    return out
+
+
+def by_dimension(sessions: pd.DataFrame, period: Period, dimension: str, top: int = 15,
+                 ua_bounce: bool = False) -> pd.DataFrame:
+    """KPIs per ``dimension`` (channel, source_medium, landing_page, device, country),
+    the ``top`` groups by sessions."""
+    s = _in(sessions, period)
+    if dimension == "source_medium":
+        s = s.assign(source_medium=s["source"].fillna("(direct)") + " / " + s["medium"].fillna("(none)"))
+    t = metrics.kpis_by(s, dimension, ua_bounce)
+    cols = [dimension, "sessions", "share", "users", "engagement_rate", "bounce_rate"] + (
+        ["ua_bounce_rate"] if ua_bounce else []) + ["views_per_session", "avg_engagement_time_s", "conversions",
+                                                    "conversion_rate", "revenue", "aov"]
+    return t[cols].head(top)
+
+
+def daily_sessions(sessions: pd.DataFrame) -> pd.Series:
+    """Sessions per day over the whole data span, days without sessions as 0."""
+    return metrics.daily(sessions).set_index("date")["sessions"]
+
+
+def compare_periods(sessions: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+    """Is the change real? Counts (sessions, users, conversions, revenue) compared by
+    Welch's t-test on daily values; rates (engagement, conversion) by a two-proportion
+    z-test. Returns ``metric``, ``current``, ``previous``, ``change`` (relative for
+    counts, difference in points for rates), ``p_value``, ``significant``."""
+    a, b = _in(sessions, period), _in(sessions, comparison)
+    da, db = metrics.daily(a).set_index("date"), metrics.daily(b).set_index("date")
+    rows = []
+    for col in ("sessions", "conversions", "revenue"):
+        t = timeseries.compare_count(da[col], db[col])
+        rows.append({"metric": col, "kind": "count", "current": float(da[col].sum()), "previous": float(db[col].sum()),
+                     "change": metrics.ratio(da[col].sum() - db[col].sum(), db[col].sum()),
+                     "p_value": t["p_value"], "significant": t["significant"]})
+    ea, eb = metrics._engaged(a).sum(), metrics._engaged(b).sum()
+    ca, cb = (a["conversions"].fillna(0) > 0).sum(), (b["conversions"].fillna(0) > 0).sum()
+    for name, (xa, xb) in {"engagement_rate": (ea, eb), "conversion_rate": (ca, cb)}.items():
+        t = timeseries.compare_rate(int(xa), len(a), int(xb), len(b))
+        rows.append({"metric": name, "kind": "rate", "current": t.rate_a, "previous": t.rate_b, "change": t.diff,
+                     "p_value": t.p_value, "significant": t.significant})
+    return pd.DataFrame(rows)
+
+
+def significance_table(table: pd.DataFrame, lang: str = "en", currency: str = "EUR") -> pd.DataFrame:
+    """A :func:`compare_periods` table ready to show: labels and values formatted in
+    ``lang``, change as a relative change (counts) or in points (rates), and a verdict."""
+    rows = []
+    for _, r in table.iterrows():
+        kind = metrics.KPI_FORMATS.get(r["metric"], "num")
+        show = (lambda v: i18n.fmt_money(v, lang, currency, decimals=0)) if kind.startswith("money") else (
+            lambda v: i18n.fmt(v, kind, lang))
+        if r["kind"] == "rate":
+            change = f"{'+' if r['change'] > 0 else ''}{i18n.fmt_number(100 * r['change'], lang, 2)} pts"
+        else:
+            change = i18n.fmt_delta(r["change"], lang)
+        verdict = (i18n.text(lang, "significant", "significatif") if r["significant"]
+                   else i18n.text(lang, "noise", "bruit"))
+        rows.append({"metric": i18n.label(r["metric"], lang), "current": show(r["current"]),
+                     "previous": show(r["previous"]), "change": change, "p_value": r["p_value"], "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def channel_comparison(sessions: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+    """Sessions per channel in the period (``sessions``) and the comparison (``previous``)."""
+    a = _in(sessions, period).groupby("channel", observed=True).size().rename("sessions")
+    b = _in(sessions, comparison).groupby("channel", observed=True).size().rename("previous")
+    return pd.concat([a, b], axis=1).fillna(0).astype(int).rename_axis("channel").reset_index()
+
+
+# --------------------------------------------------------------------------- tracking health
+
+
+def _dates(values, lang: str) -> str:
+    values = list(values)
+    if not values:
+        return ""
+    if len(values) == 1:
+        return i18n.fmt_date(values[0], lang)
+    return f"{i18n.fmt_date(values[0], lang)} – {i18n.fmt_date(values[-1], lang)}"
+
+
+def missing_days(sessions: pd.DataFrame, lang: str = "en", threshold: float = 0.3) -> Finding | None:
+    """Days recording less than ``threshold`` × the sessions that the trend and the
+    weekly pattern predict (robust STL): lost tracking, not lost visitors."""
+    daily = daily_sessions(sessions)
+    if len(daily) < 15:
+        return None
+    d = timeseries.decompose(daily)
+    low = d[(d["observed"] < threshold * d["expected"]) & (d["expected"] > 5)]
+    if low.empty:
+        return None
+    missing = float((low["expected"] - low["observed"]).sum())
+    ev = pd.DataFrame({"date": low.index, "sessions": low["observed"].astype(int).to_numpy(),
+                       "expected": low["expected"].round().to_numpy()})
+    when = _dates(low.index, lang)
+    return Finding(
+        "missing_days", "high",
+        i18n.text(lang, f"Tracking gap: {len(low)} day(s) with almost no data ({when})",
+                  f"Trou de mesure : {len(low)} jour(s) presque sans données ({when})"),
+        i18n.text(lang, f"About {i18n.fmt_int(missing, lang)} sessions were not recorded "
+                        f"({i18n.fmt_pct(1 - low['observed'].sum() / low['expected'].sum(), lang, 0)} below the expected level).",
+                  f"Environ {i18n.fmt_int(missing, lang)} sessions n'ont pas été mesurées "
+                  f"({i18n.fmt_pct(1 - low['observed'].sum() / low['expected'].sum(), lang, 0)} sous le niveau attendu)."),
+        i18n.text(lang, "Check tag deployments and the consent banner on those dates; annotate the gap and "
+                        "exclude those days from comparisons.",
+                  "Vérifier les publications du gestionnaire de balises et la bannière de consentement à ces dates ; "
+                  "annoter le trou et exclure ces jours des comparaisons."),
+        missing, ev)
+
+
+def self_referrals(sessions: pd.DataFrame, site_domain: str, lang: str = "en") -> Finding | None:
+    """Sessions whose referral source is the site itself or a payment gateway: they
+    break the visitor's journey in two and steal the conversion from the real source."""
+    src = sessions["source"].fillna("").str.strip().str.lower()
+    med = sessions["medium"].fillna("").str.strip().str.lower()
+    dom = site_domain.lower().removeprefix("www.")
+    own = src.str.contains(re.escape(dom), regex=True) & (med == "referral")
+    pay = src.str.contains("|".join(map(re.escape, PAYMENT_GATEWAYS)), regex=True) & (med == "referral")
+    if not (own.any() or pay.any()):
+        return None
+    hit = sessions[own | pay]
+    ev = (hit.assign(kind=np.where(own[own | pay], "self-referral", "payment gateway"))
+          .groupby(["kind", "source"], observed=True)
+          .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
+          .reset_index().sort_values("sessions", ascending=False))
+    n_own, n_pay = int(own.sum()), int(pay.sum())
+    return Finding(
+        "self_referrals", "high" if (n_own + n_pay) > 0.005 * len(sessions) else "medium",
+        i18n.text(lang, f"Self-referrals and payment-gateway referrals: {i18n.fmt_int(n_own + n_pay, lang)} sessions",
+                  f"Auto-référents et passerelles de paiement : {i18n.fmt_int(n_own + n_pay, lang)} sessions"),
+        i18n.text(lang, f"{i18n.fmt_int(n_own, lang)} sessions come from {dom} itself and {i18n.fmt_int(n_pay, lang)} "
+                        f"from payment pages; they carry {i18n.fmt_int(hit['conversions'].sum(), lang)} conversions "
+                        "that belong to the visitors' real sources.",
+                  f"{i18n.fmt_int(n_own, lang)} sessions viennent de {dom} lui-même et {i18n.fmt_int(n_pay, lang)} "
+                  f"des pages de paiement ; elles portent {i18n.fmt_int(hit['conversions'].sum(), lang)} conversions "
+                  "qui reviennent aux vraies sources des visiteurs."),
+        i18n.text(lang, "Add the site's own domains and the payment gateways to GA4's list of unwanted referrals "
+                        "(Admin › Data streams › Configure tag settings) and check cross-domain tracking.",
+                  "Ajouter les domaines du site et les passerelles de paiement à la liste des sites référents "
+                  "indésirables de GA4 (Administration › Flux de données › Paramètres de la balise) et vérifier le "
+                  "suivi interdomaine."),
+        float(n_own + n_pay), ev)
+
+
+def unassigned_share(sessions: pd.DataFrame, lang: str = "en", threshold: float = 0.01) -> Finding | None:
+    """Share of sessions GA4 cannot place in a channel (Unassigned, ``(not set)``)."""
+    un = (sessions["channel"] == "Unassigned") | sessions["source"].isin(["(not set)"])
+    share = float(un.mean()) if len(sessions) else 0.0
+    if share <= threshold:
+        return None
+    ev = (sessions[un].assign(source_medium=sessions["source"].fillna("(none)") + " / " + sessions["medium"].fillna("(none)"))
+          .groupby("source_medium", observed=True).size().rename("sessions").reset_index()
+          .sort_values("sessions", ascending=False).head(15))
+    return Finding(
+        "unassigned", "medium" if share < 0.05 else "high",
+        i18n.text(lang, f"{i18n.fmt_pct(share, lang)} of sessions are Unassigned or (not set)",
+                  f"{i18n.fmt_pct(share, lang)} des sessions sont « Unassigned » ou (not set)"),
+        i18n.text(lang, "These visits cannot be credited to any channel.",
+                  "Ces visites ne peuvent être attribuées à aucun canal."),
+        i18n.text(lang, "Tag every link with utm_source and utm_medium using GA4's medium names (cpc, email, "
+                        "social, referral...); look for sessions starting before the config tag fires.",
+                  "Taguer chaque lien avec utm_source et utm_medium en respectant les supports reconnus par GA4 "
+                  "(cpc, email, social, referral...) ; rechercher les sessions qui démarrent avant la balise de "
+                  "configuration."),
+        float(un.sum()), ev)
+
+
+def _norm(values: pd.Series) -> pd.Series:
+    return values.fillna("").str.lower().str.replace(r"[\s_\-]+", " ", regex=True).str.strip()
+
+
+def utm_variants(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
+    """UTM values that differ only by case, spaces, dashes or underscores
+    (``Facebook`` / ``facebook`` / ``facebook ``): one source split into several rows."""
+    rows = []
+    for col in ("source", "medium", "campaign"):
+        v = sessions[col].dropna()
+        if v.empty:
+            continue
+        counts = v.value_counts()
+        key = _norm(pd.Series(counts.index, index=counts.index))
+        for k, grp in counts.groupby(key.to_numpy()):
+            if len(grp) > 1:
+                rows.append({"field": col, "normalized": k,
+                             "variants": " | ".join(f"'{x}'" for x in grp.index), "sessions": int(grp.sum()),
+                             "minority_sessions": int(grp.sum() - grp.max())})
+    if not rows:
+        return None
+    ev = pd.DataFrame(rows).sort_values("sessions", ascending=False)
+    n = int(ev["minority_sessions"].sum())
+    return Finding(
+        "utm_variants", "medium",
+        i18n.text(lang, f"Inconsistent UTM tagging: {len(ev)} value(s) written several ways",
+                  f"Balisage UTM incohérent : {len(ev)} valeur(s) écrite(s) de plusieurs façons"),
+        i18n.text(lang, f"e.g. {ev.iloc[0]['variants']} ({i18n.fmt_int(n, lang)} sessions in the minority spellings).",
+                  f"par ex. {ev.iloc[0]['variants']} ({i18n.fmt_int(n, lang)} sessions dans les graphies minoritaires)."),
+        i18n.text(lang, "Adopt one naming convention (lower case, no spaces) and a shared UTM builder; "
+                        "GA4 treats each spelling as a different source.",
+                  "Adopter une convention de nommage (minuscules, sans espaces) et un générateur d'UTM partagé ; "
+                  "GA4 traite chaque graphie comme une source différente."),
+        float(n), ev)
+
+
+def untagged_paid(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
+    """Sessions that landed with an ad click id (gclid, fbclid, msclkid...) but are not
+    attributed to a paid medium: paid clicks counted as direct or organic."""
+    if "click_id" not in sessions:
+        return None
+    has_click = sessions["click_id"].notna()
+    paid = sessions["medium"].fillna("").str.strip().str.lower().str.fullmatch(PAID)
+    bad = has_click & ~paid
+    if not bad.any():
+        return None
+    ev = (sessions[bad].assign(source_medium=sessions["source"].fillna("(none)") + " / " + sessions["medium"].fillna("(none)"))
+          .groupby(["click_id", "source_medium"], observed=True)
+          .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
+          .reset_index().sort_values("sessions", ascending=False))
+    n = int(bad.sum())
+    return Finding(
+        "untagged_paid", "high" if n > 0.005 * len(sessions) else "medium",
+        i18n.text(lang, f"Paid clicks counted as free traffic: {i18n.fmt_int(n, lang)} sessions",
+                  f"Clics payants comptés comme trafic gratuit : {i18n.fmt_int(n, lang)} sessions"),
+        i18n.text(lang, f"They landed with an ad click id but were attributed to {ev.iloc[0]['source_medium']} "
+                        f"(and others), with {i18n.fmt_money(ev['revenue'].sum(), lang, decimals=0)} of revenue.",
+                  f"Elles sont arrivées avec un identifiant de clic publicitaire mais ont été attribuées à "
+                  f"{ev.iloc[0]['source_medium']} (entre autres), avec {i18n.fmt_money(ev['revenue'].sum(), lang, decimals=0)} "
+                  "de chiffre d'affaires."),
+        i18n.text(lang, "Check Google Ads auto-tagging is on and that redirects keep the gclid; tag other platforms' "
+                        "ads with UTM parameters.",
+                  "Vérifier que le marquage automatique Google Ads est actif et que les redirections conservent le "
+                  "gclid ; taguer les annonces des autres plateformes avec des paramètres UTM."),
+        float(n), ev)
+
+
+def duplicate_transactions(data: AuditData, lang: str = "en") -> Finding | None:
+    """Transaction ids recorded more than once (DuckDB on the events file): revenue and
+    conversions counted twice, usually a reloaded confirmation page."""
+    if data.events is None:
+        return None
+    from trafficlib.sessions import connect, events_relation
+
+    con = connect()
+    try:
+        view = events_relation(con, data.events)
+        ev = con.sql(f"""
+            SELECT transaction_id, count(*) AS purchases, sum(revenue) AS revenue_recorded,
+                   max(revenue) AS revenue_true, min(timestamp) AS first_seen, max(timestamp) AS last_seen
+            FROM {view}
+            WHERE event_name = 'purchase' AND transaction_id IS NOT NULL AND transaction_id <> ''
+            GROUP BY transaction_id HAVING count(*) > 1
+            ORDER BY revenue_recorded DESC""").df()
+    finally:
+        con.close()
+    if ev.empty:
+        return None
+    extra = float((ev["revenue_recorded"] - ev["revenue_true"]).sum())
+    return Finding(
+        "duplicate_transactions", "high",
+        i18n.text(lang, f"{len(ev)} transaction id(s) recorded more than once",
+                  f"{len(ev)} identifiant(s) de transaction enregistré(s) plusieurs fois"),
+        i18n.text(lang, f"Revenue is overstated by {i18n.fmt_money(extra, lang, decimals=0)} and conversions by "
+                        f"{i18n.fmt_int((ev['purchases'] - 1).sum(), lang)}.",
+                  f"Le chiffre d'affaires est surestimé de {i18n.fmt_money(extra, lang, decimals=0)} et les conversions "
+                  f"de {i18n.fmt_int((ev['purchases'] - 1).sum(), lang)}."),
+        i18n.text(lang, "Fire the purchase event once per order (guard the confirmation page against reloads, "
+                        "or deduplicate on transaction_id in the tag).",
+                  "Déclencher l'événement d'achat une seule fois par commande (protéger la page de confirmation "
+                  "contre les rechargements ou dédoublonner sur transaction_id dans la balise)."),
+        extra, ev)
+
+
+def long_sessions(sessions: pd.DataFrame, lang: str = "en", max_hours: float = 4.0) -> Finding | None:
+    """Sessions lasting more than ``max_hours``: tabs left open with a heartbeat, or
+    tags re-firing; they inflate average durations."""
+    long = sessions[sessions["duration_s"] > max_hours * 3600]
+    if long.empty:
+        return None
+    ev = long[["session_id", "start", "source", "landing_page", "pageviews", "duration_s"]].sort_values(
+        "duration_s", ascending=False).head(20)
+    return Finding(
+        "long_sessions", "low",
+        i18n.text(lang, f"{len(long)} session(s) last more than {max_hours:g} hours",
+                  f"{len(long)} session(s) durent plus de {max_hours:g} heures"),
+        i18n.text(lang, f"Longest: {i18n.fmt_number(long['duration_s'].max() / 3600, lang, 1)} h with hits every few "
+                        "minutes; they inflate average durations.",
+                  f"La plus longue : {i18n.fmt_number(long['duration_s'].max() / 3600, lang, 1)} h avec des hits toutes "
+                  "les quelques minutes ; elles gonflent les durées moyennes."),
+        i18n.text(lang, "Look for auto-refreshing pages or timers firing events; prefer engagement time to "
+                        "session duration.",
+                  "Rechercher les pages qui se rechargent seules ou les minuteurs qui envoient des événements ; "
+                  "préférer la durée d'engagement à la durée de session."),
+        float(len(long)), ev)
+
+
+def bot_traffic(sessions: pd.DataFrame, lang: str = "en", min_sessions: int = 50, factor: float = 5.0,
+                max_engagement: float = 0.05) -> Finding | None:
+    """Bursts that look like bots: on some days a segment (country × device × source)
+    brings ``factor`` × its usual daily sessions (and at least ``min_sessions``) with
+    almost no engagement (rate below ``max_engagement``)."""
+    s = sessions.assign(date=sessions["start"].dt.normalize(), _eng=metrics._engaged(sessions).astype(int))
+    keys = ["country", "device", "source"]
+    s[keys] = s[keys].fillna("(not set)")
+    g = s.groupby(["date", *keys], observed=True).agg(sessions=("session_id", "size"), engaged=("_eng", "sum"),
+                                                      duration=("duration_s", "mean"))
+    g = g.reset_index()
+    # usual volume of the segment: median over all days of the span (absent days = 0)
+    n_days = max(int((s["date"].max() - s["date"].min()).days) + 1, 1)
+    totals = g.groupby(keys, observed=True)["sessions"].transform("sum")
+    usual = totals / n_days
+    g["engagement_rate"] = g["engaged"] / g["sessions"]
+    hit = g[(g["sessions"] >= min_sessions) & (g["sessions"] >= factor * usual.clip(lower=1) / 1.0)
+            & (g["engagement_rate"] < max_engagement)]
+    # a burst makes the segment's own average jump; compare with the average without burst days
+    if hit.empty:
+        return None
+    n = int(hit["sessions"].sum())
+    ev = hit[["date", *keys, "sessions", "engagement_rate", "duration"]].rename(columns={"duration": "avg_duration_s"})
+    return Finding(
+        "bots", "high" if n > 0.005 * len(sessions) else "medium",
+        i18n.text(lang, f"Bot-like traffic: {i18n.fmt_int(n, lang)} sessions on {ev['date'].nunique()} day(s)",
+                  f"Trafic de robots probable : {i18n.fmt_int(n, lang)} sessions sur {ev['date'].nunique()} jour(s)"),
+        i18n.text(lang, f"Bursts from {ev.iloc[0]['country']} / {ev.iloc[0]['device']} / {ev.iloc[0]['source']} "
+                        f"({_dates(sorted(ev['date'].unique()), lang)}) with "
+                        f"{i18n.fmt_pct(ev['engagement_rate'].max(), lang, 0)} engagement or less.",
+                  f"Pics depuis {ev.iloc[0]['country']} / {ev.iloc[0]['device']} / {ev.iloc[0]['source']} "
+                  f"({_dates(sorted(ev['date'].unique()), lang)}) avec au plus "
+                  f"{i18n.fmt_pct(ev['engagement_rate'].max(), lang, 0)} d'engagement."),
+        i18n.text(lang, "Exclude these sessions from analyses (segment or data filter) and block the offending "
+                        "IP ranges or user agents.",
+                  "Exclure ces sessions des analyses (segment ou filtre de données) et bloquer les plages d'IP ou "
+                  "user agents en cause."),
+        float(n), ev)
+
+
+def leaky_landing_pages(sessions: pd.DataFrame, period: Period | None = None, lang: str = "en",
+                        min_share: float = 0.01, ratio_max: float = 0.7) -> pd.DataFrame:
+    """Landing pages that attract and lose visitors, per channel.
+
+    A (landing page, channel) pair is flagged when it brings at least ``min_share`` of
+    the channel's sessions and its engagement rate is below ``ratio_max`` × the
+    channel's. ``revenue_at_stake`` = sessions × (channel conversion rate − page
+    conversion rate) × the site's average order value: what the page would bring if it
+    converted like the rest of its channel. Sorted by revenue at stake.
+    """
+    s = _in(sessions, period)
+    per = metrics.kpis_by(s, ["landing_page", "channel"])
+    chan = metrics.kpis_by(s, "channel").set_index("channel")
+    aov = metrics.session_kpis(s)["aov"]
+    per["channel_sessions"] = per["channel"].map(chan["sessions"])
+    per["channel_engagement_rate"] = per["channel"].map(chan["engagement_rate"])
+    per["channel_conversion_rate"] = per["channel"].map(chan["conversion_rate"])
+    flagged = per[(per["sessions"] >= min_share * per["channel_sessions"]) & (per["sessions"] >= 30)
+                  & (per["engagement_rate"] < ratio_max * per["channel_engagement_rate"])].copy()
+    flagged["revenue_at_stake"] = (flagged["sessions"] * (flagged["channel_conversion_rate"] - flagged["conversion_rate"])
+                                   ).clip(lower=0) * (aov if pd.notna(aov) else 0)
+    cols = ["landing_page", "channel", "sessions", "engagement_rate", "channel_engagement_rate", "conversion_rate",
+            "channel_conversion_rate", "revenue_at_stake"]
+    return flagged[cols].sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
+
+
+def anomaly_days(sessions: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
+    """Anomalous days of the daily sessions series (see :func:`trafficlib.timeseries.anomalies`)."""
+    daily = daily_sessions(sessions)
+    if len(daily) < 15:
+        return pd.DataFrame(columns=["date", "observed", "expected", "z", "direction", "change"])
+    return timeseries.anomalies(daily, threshold=threshold)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _change_findings(sessions, period, comparison, lang) -> list[Finding]:
+    if comparison is None:
+        return []
+    t = compare_periods(sessions, period, comparison)
+    out = []
+    for _, r in t[t["significant"]].iterrows():
+        label = i18n.label(r["metric"], lang)
+        if r["kind"] == "count":
+            if abs(r["change"]) < 0.05:
+                continue
+            chg = i18n.fmt_delta(r["change"], lang)
+        else:
+            if abs(r["change"]) < 0.005:
+                continue
+            pts = i18n.fmt_number(100 * r["change"], lang, 1)
+            chg = f"{'+' if r['change'] > 0 else ''}{pts} pts"
+        down = r["change"] < 0
+        out.append(Finding(
+            f"change_{r['metric']}", "medium" if down else "low",
+            i18n.text(lang, f"{label}: {chg} vs the comparison period (significant, p = {r['p_value']:.3f})",
+                      f"{label} : {chg} par rapport à la période de comparaison (significatif, p = "
+                      f"{i18n.fmt_number(r['p_value'], lang, 3)})"),
+            i18n.text(lang, f"{comparison.label(lang)} → {period.label(lang)}.", f"{comparison.label(lang)} → {period.label(lang)}."),
+            i18n.text(lang, "See the channel table for where the change comes from.",
+                      "Voir le tableau par canal pour savoir d'où vient l'évolution."),
+            abs(float(r["change"])) * 1000, pd.DataFrame([r])))
+    return out
+
+
+def findings(data: AuditData, period: Period, comparison: Period | None, site_domain: str,
+             lang: str = "en") -> list[Finding]:
+    """Every finding, ranked: tracking health over the whole data span (problems in the
+    past still distort comparisons), then what changed and leaky landing pages in the
+    period. Sorted by severity, then score."""
+    s = data.sessions
+    checks = [
+        missing_days(s, lang), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
+        utm_variants(s, lang), untagged_paid(s, lang), duplicate_transactions(data, lang),
+        long_sessions(s, lang), bot_traffic(s, lang),
+    ]
+    out = [f for f in checks if f is not None]
+    out += _change_findings(s, period, comparison, lang)
+    leaky = leaky_landing_pages(s, period, lang)
+    if not leaky.empty:
+        top = leaky.iloc[0]
+        out.append(Finding(
+            "leaky_landing_pages", "medium",
+            i18n.text(lang, f"Landing page losing its visitors: {top['landing_page']} ({top['channel']})",
+                      f"Page de destination qui perd ses visiteurs : {top['landing_page']} ({top['channel']})"),
+            i18n.text(lang, f"{i18n.fmt_pct(top['engagement_rate'], lang, 0)} engagement vs "
+                            f"{i18n.fmt_pct(top['channel_engagement_rate'], lang, 0)} for the channel; about "
+                            f"{i18n.fmt_money(leaky['revenue_at_stake'].sum(), lang, decimals=0)} of revenue at stake "
+                            f"across {len(leaky)} page(s).",
+                      f"{i18n.fmt_pct(top['engagement_rate'], lang, 0)} d'engagement contre "
+                      f"{i18n.fmt_pct(top['channel_engagement_rate'], lang, 0)} pour le canal ; environ "
+                      f"{i18n.fmt_money(leaky['revenue_at_stake'].sum(), lang, decimals=0)} de chiffre d'affaires en jeu "
+                      f"sur {len(leaky)} page(s)."),
+            i18n.text(lang, "Check load time and the message match between the ad and the page; test a better "
+                            "landing page.",
+                      "Vérifier le temps de chargement et la cohérence entre l'annonce et la page ; tester une "
+                      "meilleure page de destination."),
+            float(leaky["revenue_at_stake"].sum()), leaky))
+    return sorted(out, key=lambda f: (SEVERITY_ORDER[f.severity], -f.score))
+
+
+def findings_table(items: list[Finding]) -> pd.DataFrame:
+    """Findings as a frame for :func:`trafficlib.display.findings` (severity, title,
+    detail, action), in rank order."""
+    return pd.DataFrame([{"key": f.key, "severity": f.severity, "title": f.title, "detail": f.detail,
+                          "action": f.action} for f in items],
+                        columns=["key", "severity", "title", "detail", "action"])
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def plot_decomposition(sessions: pd.DataFrame, lang: str = "en", anomalies_table: pd.DataFrame | None = None):
+    """Daily sessions with the STL trend (top) and the weekly pattern (bottom), anomaly
+    days marked; returns the Figure."""
+    d = timeseries.decompose(daily_sessions(sessions))
+    fig, axes = plots.new_figure(nrows=2, height=5.2, sharex=False, gridspec_kw={"height_ratios": [3, 1.4]})
+    ax = axes[0]
+    ax.plot(d.index, d["observed"], color=plots.ACCENT, alpha=0.35, linewidth=1, label=i18n.label("sessions", lang))
+    ax.plot(d.index, d["trend"], color=plots.ACCENT, linewidth=2, label=i18n.text(lang, "Trend (STL)", "Tendance (STL)"))
+    if anomalies_table is not None and not anomalies_table.empty:
+        a = anomalies_table
+        ax.scatter(a["date"], a["observed"], color=plots.BAD, zorder=3, s=18,
+                   label=i18n.text(lang, "Anomaly", "Anomalie"))
+    plots.count_axis(ax, lang)
+    ax.set_title(i18n.text(lang, "Sessions per day and trend", "Sessions par jour et tendance"))
+    ax.legend(loc="upper left", fontsize=8)
+    week = d["seasonal"].groupby(d.index.dayofweek).mean()
+    names = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."] if lang == "fr" else \
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    axes[1].bar(names, week.to_numpy(), color=[plots.GOOD if v >= 0 else plots.BAD for v in week])
+    axes[1].set_title(i18n.text(lang, "Weekly pattern (sessions vs trend)", "Profil hebdomadaire (sessions vs tendance)"))
+    plots.count_axis(axes[1], lang)
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(table: pd.DataFrame, lang: str = "en"):
+    """Channel sessions, period vs comparison (from :func:`by_dimension`-like frames
+    with ``channel``, ``sessions``, ``previous``); returns the Figure."""
+    t = table.sort_values("sessions")
+    fig, ax = plots.new_figure(height=max(2.5, 0.4 * len(t) + 1))
+    y = np.arange(len(t))
+    ax.barh(y + 0.2, t["sessions"], height=0.4, color=[plots.color_for(c) for c in t["channel"]],
+            label=i18n.label("period", lang))
+    ax.barh(y - 0.2, t["previous"], height=0.4, color=plots.GREY, label=i18n.label("comparison", lang))
+    ax.set_yticks(y, t["channel"])
+    plots.count_axis(ax, lang, axis="x")
+    ax.legend(loc="lower right")
+    ax.set_title(i18n.text(lang, "Sessions by channel", "Sessions par canal"))
+    ax.grid(axis="y", visible=False)
+    return fig
