@@ -75,6 +75,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from trafficlib import schema
 from trafficlib.channels import channel_group
@@ -103,7 +104,12 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     con.execute(f"SET threads = {int(threads)}").fetchall()
     con.execute(f"SET temp_directory = '{tmp.as_posix()}'").fetchall()
     con.execute("SET preserve_insertion_order = false").fetchall()
-    con.execute("SET enable_progress_bar = false").fetchall()
+    try:
+        con.execute("SET enable_progress_bar = false").fetchall()
+    except duckdb.Error:
+        # Inside Jupyter DuckDB refuses to touch the progress bar setting without
+        # ipywidgets; its default there is already no bar.
+        pass
     return con
 
 
@@ -223,112 +229,240 @@ def _timestamp_sql(q: str, typ: str) -> str:
 
 _CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid")
 
+# Pick flags: which row of a session supplies which attribute (bit mask per event).
+_P_FIRST, _P_LAND, _P_TRAFFIC, _P_SOURCE, _P_DEVICE, _P_COUNTRY = 1, 2, 4, 8, 16, 32
 
-def _session_sql(view: str, timeout_minutes: float, split_at_midnight: bool, split_on_campaign: bool,
-                 key_events: Iterable[str], revenue_events: Iterable[str], engaged_seconds: float,
-                 use_session_id: bool) -> str:
+
+def _firsts(mask: np.ndarray, sess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(session indices, sorted positions) of the first ``mask`` row of each session."""
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return idx, idx
+    s = sess[idx]
+    keep = np.empty(len(idx), dtype=bool)
+    keep[0] = True
+    keep[1:] = s[1:] != s[:-1]
+    return s[keep], idx[keep]
+
+
+_F_TRAFFIC, _F_KEY, _F_PAGE, _F_SOURCE, _F_DEVICE, _F_COUNTRY = 1, 2, 4, 8, 16, 32
+
+
+def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> str:
+    """Per-event keys and flags, numbered in scan order (``rn``) and sorted by user,
+    [session id], time and priority (first_visit, session_start, page_view, others)."""
     keys = ", ".join(_literal(k) for k in key_events) or "NULL"
     revs = ", ".join(_literal(k) for k in revenue_events) or "NULL"
-    timeout_us = int(round(float(timeout_minutes) * 60 * 1_000_000))
-    order = "ts, prio, event_name"
-    w = f"(PARTITION BY user_id ORDER BY {order})"
-    midnight = "OR CAST(ts AS DATE) <> CAST(prev_ts AS DATE)" if split_at_midnight else ""
-    if use_session_id:
-        grouping = f"""
-        flagged AS (
-            SELECT *, coalesce(session_id, '') AS sess_key FROM ordered
-        ),"""
-        group_key = "sess_key"
-    else:
-        campaign_split = ("""OR (has_traffic AND prev_traffic IS NOT NULL
-                   AND prev_traffic.rn >= last_boundary AND prev_traffic.k <> traffic_key)"""
-                          if split_on_campaign else "")
-        grouping = f"""
-        bounded AS (
-            SELECT *,
-                max(CASE WHEN new_base THEN rn END) OVER (PARTITION BY user_id ORDER BY rn
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_boundary,
-                last_value(CASE WHEN has_traffic THEN {{'rn': rn, 'k': traffic_key}} END IGNORE NULLS)
-                    OVER (PARTITION BY user_id ORDER BY rn
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_traffic
-            FROM (SELECT *, (prev_ts IS NULL
-                             OR epoch_us(ts) - epoch_us(prev_ts) > {timeout_us} {midnight}) AS new_base
-                  FROM ordered)
-        ),
-        flagged AS (
-            SELECT *,
-                max(CASE WHEN new_base {campaign_split} THEN rn END) OVER (PARTITION BY user_id ORDER BY rn
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sess_key
-            FROM bounded
-        ),"""
-        group_key = "sess_key"
-    click = " ".join(
-        f"WHEN regexp_matches(landing_url, '[?&#]{c}=') THEN '{c}'" for c in _CLICK_IDS)
+    sid = "hash(coalesce(session_id, ''))" if use_session_id else "CAST(0 AS UBIGINT)"
     return f"""
-    WITH base AS (
-        SELECT user_id, session_id, timestamp AS ts, event_name, page, source, medium, campaign,
-               device, country, engagement_time_msec, revenue,
-               CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
-                               WHEN 'page_view' THEN 2 ELSE 3 END AS prio,
-               (lower(coalesce(source, '(direct)')) <> '(direct)' OR medium IS NOT NULL
-                OR campaign IS NOT NULL) AS has_traffic,
-               CASE WHEN has_traffic THEN lower(coalesce(source, '') || chr(31) || coalesce(medium, '')
-                    || chr(31) || coalesce(campaign, '')) END AS traffic_key
-        FROM {view}
-        WHERE user_id IS NOT NULL AND timestamp IS NOT NULL
-    ),
-    ordered AS (
-        SELECT *, row_number() OVER {w} AS rn, lag(ts) OVER {w} AS prev_ts
-        FROM base
-    ),
-    {grouping.strip()}
-    agg AS (
-        SELECT user_id, {group_key} AS sess_key,
-            min(rn) AS first_rn,
-            min(ts) AS start, max(ts) AS "end",
-            arg_min({{'s': source, 'm': medium, 'c': campaign}}, rn) FILTER (WHERE has_traffic) AS traffic,
-            arg_min(source, rn) FILTER (WHERE source IS NOT NULL) AS any_source,
-            coalesce(arg_min(page, rn) FILTER (WHERE event_name = 'page_view' AND page IS NOT NULL),
-                     arg_min(page, rn) FILTER (WHERE page IS NOT NULL)) AS landing_url,
-            arg_min(device, rn) FILTER (WHERE device IS NOT NULL) AS device,
-            arg_min(country, rn) FILTER (WHERE country IS NOT NULL) AS country,
-            count(*) FILTER (WHERE event_name = 'page_view') AS pageviews,
-            count(*) AS events,
-            (epoch_us(max(ts)) - epoch_us(min(ts))) / 1e6 AS duration_s,
-            coalesce(sum(engagement_time_msec), 0) / 1000.0 AS engagement_time_s,
-            count(engagement_time_msec) > 0 AS has_engagement,
-            count(*) FILTER (WHERE event_name IN ({keys})) AS conversions,
-            coalesce(sum(revenue) FILTER (WHERE event_name IN ({revs})), 0) AS revenue,
-            bool_or(event_name = 'first_visit') AS first_visit
-        FROM flagged
-        GROUP BY user_id, {group_key}
-    ),
-    numbered AS (
-        SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY first_rn) AS session_number,
-               bool_or(first_visit) OVER () AS data_has_first_visit
-        FROM agg
-    )
-    SELECT
-        {"CASE WHEN count(*) OVER (PARTITION BY sess_key) > 1 OR sess_key = '' THEN user_id || '-' || sess_key ELSE sess_key END"
-         if use_session_id else "user_id || '-' || CAST(session_number AS VARCHAR)"} AS session_id,
-        user_id, start,
-        coalesce(traffic.s, CASE WHEN traffic IS NULL THEN any_source END) AS source,
-        traffic.m AS medium, traffic.c AS campaign,
-        CAST(NULL AS VARCHAR) AS channel,
-        coalesce(NULLIF(regexp_extract(
-            regexp_replace(landing_url, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*', ''),
-            '^([^?#]*)', 1), ''), CASE WHEN landing_url IS NOT NULL THEN '/' END) AS landing_page,
-        device, country,
-        CASE WHEN data_has_first_visit THEN first_visit ELSE session_number = 1 END AS new_user,
-        pageviews, duration_s, engagement_time_s,
-        ((CASE WHEN has_engagement THEN engagement_time_s ELSE duration_s END) > {float(engaged_seconds)}
-          OR conversions > 0 OR pageviews >= 2) AS engaged,
-        conversions, CAST(revenue AS DOUBLE) AS revenue,
-        "end", events, session_number, landing_url,
-        CASE {click} END AS click_id,
-        coalesce(regexp_matches(landing_url, '[?&#](gclid|gbraid|wbraid)='), false) AS has_gclid
-    FROM numbered
+    SELECT rn, uh, t, prio, flags, kh, rev, eng FROM (
+        SELECT row_number() OVER () - 1 AS rn, hash(user_id) AS uh, {sid} AS sh,
+            epoch_us(timestamp) AS t,
+            CAST(CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
+                                 WHEN 'page_view' THEN 2 ELSE 3 END AS UTINYINT) AS prio,
+            (lower(coalesce(source, '(direct)')) <> '(direct)' OR medium IS NOT NULL
+                OR campaign IS NOT NULL) AS ht,
+            CAST(CASE WHEN ht THEN {_F_TRAFFIC} ELSE 0 END
+                 + CASE WHEN event_name IN ({keys}) THEN {_F_KEY} ELSE 0 END
+                 + CASE WHEN page IS NOT NULL THEN {_F_PAGE} ELSE 0 END
+                 + CASE WHEN source IS NOT NULL THEN {_F_SOURCE} ELSE 0 END
+                 + CASE WHEN device IS NOT NULL THEN {_F_DEVICE} ELSE 0 END
+                 + CASE WHEN country IS NOT NULL THEN {_F_COUNTRY} ELSE 0 END AS UTINYINT) AS flags,
+            CASE WHEN ht THEN hash(lower(source), lower(medium), lower(campaign)) END AS kh,
+            CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END AS rev,
+            engagement_time_msec AS eng
+        FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL
+    ) ORDER BY uh, sh, t, prio
     """
+
+
+def _col(table: pa.Table, name: str) -> np.ndarray:
+    col = table.column(name)
+    if pa.types.is_floating(col.type):
+        return col.to_numpy()  # nulls -> NaN
+    return col.to_numpy() if col.null_count == 0 else col.fill_null(0).to_numpy()
+
+
+def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: bool,
+                    split_on_campaign: bool, key_events, revenue_events, engaged_seconds: float,
+                    use_session_id: bool) -> pa.Table | None:
+    """Core: DuckDB scans the events once for narrow per-event keys sorted by (user,
+    time); numpy finds the boundaries and sums in one linear pass; DuckDB scans again to
+    fetch the strings of the few rows each session takes its attributes from."""
+    narrow = con.sql(_narrow_sql(view, key_events, revenue_events, use_session_id)).to_arrow_table()
+    narrow = narrow.combine_chunks()
+    n = narrow.num_rows
+    if n == 0:
+        return None
+    order = _col(narrow, "rn")  # scan position of each event, in (user, time) order
+    u, ts = _col(narrow, "uh"), _col(narrow, "t")
+    flags = _col(narrow, "flags")
+    prio = _col(narrow, "prio")
+    new_user = np.empty(n, dtype=bool)
+    new_user[0] = True
+    np.not_equal(u[1:], u[:-1], out=new_user[1:])
+    del u
+    if use_session_id:
+        sh = con.sql(f"""SELECT hash(coalesce(session_id, '')) AS sh FROM (
+            SELECT row_number() OVER () - 1 AS rn, session_id FROM {view}
+            WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) ORDER BY rn""").to_arrow_table()
+        s_sorted = _col(sh, "sh")[order]
+        news = new_user.copy()
+        news[1:] |= s_sorted[1:] != s_sorted[:-1]
+        del s_sorted, sh
+    else:
+        gap = np.empty(n, dtype=np.int64)
+        gap[0] = 0
+        np.subtract(ts[1:], ts[:-1], out=gap[1:])
+        news = new_user | (gap > int(round(float(timeout_minutes) * 60e6)))
+        del gap
+        if split_at_midnight:
+            day = ts // 86_400_000_000
+            news[1:] |= day[1:] != day[:-1]
+            del day
+        if split_on_campaign:
+            ht = (flags & _F_TRAFFIC) > 0
+            kh = _col(narrow, "kh")
+            pos = np.arange(n, dtype=np.int64)
+            base_start = np.maximum.accumulate(np.where(news, pos, 0))
+            last_traffic = np.maximum.accumulate(np.where(ht, pos, -1))
+            prev_traffic = np.empty(n, dtype=np.int64)
+            prev_traffic[0] = -1
+            prev_traffic[1:] = last_traffic[:-1]
+            del last_traffic
+            same_base = prev_traffic >= base_start
+            news |= ht & same_base & (kh != kh[np.maximum(prev_traffic, 0)])
+            del pos, base_start, prev_traffic, same_base, ht, kh
+    sess = np.cumsum(news, dtype=np.int64) - 1
+    starts = np.flatnonzero(news)
+    del news
+    n_sess = len(starts)
+    ends = np.append(starts[1:], n)
+
+    pageviews = np.add.reduceat((prio == 2).astype(np.int64), starts)
+    first_visit = np.add.reduceat((prio == 0).astype(np.int64), starts) > 0
+    conversions = np.add.reduceat(((flags & _F_KEY) > 0).astype(np.int64), starts)
+    revenue = np.add.reduceat(_col(narrow, "rev").astype(np.float64), starts)
+    eng = _col(narrow, "eng")
+    has_eng = np.add.reduceat((~np.isnan(eng)).astype(np.int64), starts) > 0
+    engagement_s = np.add.reduceat(np.nan_to_num(eng), starts) / 1000.0
+    del eng
+    start_us, end_us = ts[starts], ts[ends - 1]
+    duration_s = (end_us - start_us) / 1e6
+    events = ends - starts
+
+    # Session number within the user (sessions of a user are consecutive here).
+    first_of_user = new_user[starts]
+    del new_user
+    sidx = np.arange(n_sess, dtype=np.int64)
+    session_number = sidx - np.maximum.accumulate(np.where(first_of_user, sidx, 0)) + 1
+    new_user_flag = first_visit if first_visit.any() else session_number == 1
+    time_measure = np.where(has_eng, engagement_s, duration_s)
+    engaged = (time_measure > float(engaged_seconds)) | (conversions > 0) | (pageviews >= 2)
+
+    # Which event (row in scan order) gives each session its string attributes.
+    bits = np.zeros(n, dtype=np.int8)
+    pick_sess = np.full(n, -1, dtype=np.int64)
+
+    def mark(session_ids, sorted_pos, bit):
+        rows = order[sorted_pos]
+        bits[rows] |= bit
+        pick_sess[rows] = session_ids
+
+    mark(sidx, starts, _P_FIRST)
+    has_page = (flags & _F_PAGE) > 0
+    s_land, p_land = _firsts((prio == 2) & has_page, sess)
+    landing_from_pv = np.zeros(n_sess, dtype=bool)
+    landing_from_pv[s_land] = True
+    s_page, p_page = _firsts(has_page, sess)
+    keep = ~landing_from_pv[s_page]
+    mark(s_land, p_land, _P_LAND)
+    mark(s_page[keep], p_page[keep], _P_LAND)
+    del has_page
+    s_tr, p_tr = _firsts((flags & _F_TRAFFIC) > 0, sess)
+    mark(s_tr, p_tr, _P_TRAFFIC)
+    has_traffic = np.zeros(n_sess, dtype=bool)
+    has_traffic[s_tr] = True
+    s_src, p_src = _firsts((flags & _F_SOURCE) > 0, sess)
+    keep = ~has_traffic[s_src]
+    mark(s_src[keep], p_src[keep], _P_SOURCE)
+    s_dev, p_dev = _firsts((flags & _F_DEVICE) > 0, sess)
+    mark(s_dev, p_dev, _P_DEVICE)
+    s_cty, p_cty = _firsts((flags & _F_COUNTRY) > 0, sess)
+    mark(s_cty, p_cty, _P_COUNTRY)
+    del narrow, order, sess, flags, prio
+    # A row may be picked by several sessions? No: a row belongs to one session, so one id.
+    con.register("_trafficlib_picks", pa.table({"bits": bits, "sess": pick_sess}))
+    sid_col = "session_id" if use_session_id else "CAST(NULL AS VARCHAR) AS session_id"
+    picked = con.sql(f"""
+        SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
+               e.country, {sid_col}
+        FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
+        POSITIONAL JOIN _trafficlib_picks p
+        WHERE p.bits <> 0
+    """).to_arrow_table()
+    con.unregister("_trafficlib_picks")
+    del bits, pick_sess
+    picked = picked.combine_chunks()
+    pbits = picked.column("bits").to_numpy()
+    psess = picked.column("sess").to_numpy()
+
+    def gather(column: str, bit: int) -> pa.Array:
+        rows = np.flatnonzero(pbits & bit)
+        out_idx = np.full(n_sess, -1, dtype=np.int64)
+        out_idx[psess[rows]] = rows
+        idx = pa.array(out_idx, mask=out_idx < 0)
+        return picked.column(column).take(idx).combine_chunks()
+
+    user_id = gather("user_id", _P_FIRST)
+    landing_url = gather("page", _P_LAND)
+    traffic_source = gather("source", _P_TRAFFIC)
+    fallback_source = gather("source", _P_SOURCE)
+    source = pc.if_else(pa.array(has_traffic), traffic_source, fallback_source)
+    medium = gather("medium", _P_TRAFFIC)
+    campaign = gather("campaign", _P_TRAFFIC)
+    device = gather("device", _P_DEVICE)
+    country = gather("country", _P_COUNTRY)
+    if use_session_id:
+        given = gather("session_id", _P_FIRST)
+        session_id = given
+    else:
+        session_id = pc.binary_join_element_wise(
+            user_id, pa.array(session_number).cast(pa.string()), "-")
+    path = pc.replace_substring_regex(
+        landing_url, r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)?([^?#]*).*$", r"\1")
+    landing_page = pc.if_else(pc.equal(path, ""), pa.scalar("/"), path)
+    # Click ids: only URLs with a query string or fragment can carry one.
+    click = pa.nulls(n_sess, pa.string())
+    has_gclid = pa.array(np.zeros(n_sess, dtype=bool))
+    query = np.flatnonzero(pc.fill_null(pc.match_substring_regex(landing_url, "[?#]"), False)
+                           .to_numpy(zero_copy_only=False))
+    if len(query):
+        sub = landing_url.take(pa.array(query))
+        found = pc.struct_field(pc.extract_regex(
+            sub, "[?&#](?P<c>" + "|".join(_CLICK_IDS) + ")="), [0])
+        click_np = np.full(n_sess, None, dtype=object)
+        click_np[query] = found.to_numpy(zero_copy_only=False)
+        click = pa.array(click_np, pa.string())
+        gclid_np = np.zeros(n_sess, dtype=bool)
+        gclid_np[query] = pc.fill_null(pc.is_in(found, pa.array(["gclid", "gbraid", "wbraid"])),
+                                       False).to_numpy(zero_copy_only=False)
+        has_gclid = pa.array(gclid_np)
+    ts_type = pa.timestamp("us")
+    return pa.table({
+        "session_id": session_id, "user_id": user_id,
+        "start": pa.array(start_us, ts_type),
+        "source": source, "medium": medium, "campaign": campaign,
+        "channel": pa.nulls(n_sess, pa.string()),
+        "landing_page": landing_page, "device": device, "country": country,
+        "new_user": pa.array(new_user_flag), "pageviews": pa.array(pageviews.astype(np.int64)),
+        "duration_s": pa.array(duration_s), "engagement_time_s": pa.array(engagement_s),
+        "engaged": pa.array(engaged), "conversions": pa.array(conversions.astype(np.int64)),
+        "revenue": pa.array(revenue.astype(np.float64)),
+        "end": pa.array(end_us, ts_type), "events": pa.array(events.astype(np.int64)),
+        "session_number": pa.array(session_number), "landing_url": landing_url,
+        "click_id": click, "has_gclid": has_gclid,
+    })
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -399,14 +533,15 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
     own = con is None
     con = con or connect(memory_limit, threads)
     try:
+        con.execute("SET preserve_insertion_order = true").fetchall()  # POSITIONAL JOIN
         view = events_relation(con, events)
-        sql = _session_sql(view, timeout_minutes, split_at_midnight, split_on_campaign,
-                           list(key_events), list(revenue_events), engaged_seconds, use_session_id)
-        table = con.sql(f"SELECT * FROM ({sql}) ORDER BY user_id, start, session_number").to_arrow_table()
+        table = _sessions_arrow(con, view, timeout_minutes, split_at_midnight, split_on_campaign,
+                                list(key_events), list(revenue_events), engaged_seconds,
+                                use_session_id)
     finally:
         if own:
             con.close()
-    if table.num_rows == 0:
+    if table is None:
         label = str(events) if not isinstance(events, pd.DataFrame) else "<DataFrame>"
         raise TrafficDataError("no events with a user_id and a timestamp", file=label)
     frame = _to_pandas(table)
