@@ -411,3 +411,13 @@ def test_load_path_file(real_paths):
     assert at.time_to_conversion(inp.paths).empty
     with pytest.raises(TrafficDataError):
         at.load("", "")
+
+
+def test_paths_from_sessions():
+    s = pd.DataFrame({"session_id": ["s1", "s2", "s3", "s4"], "user_id": ["u1", "u1", "u1", "u2"],
+                      "start": pd.to_datetime(["2026-01-01", "2026-01-03", "2026-01-04", "2026-01-02"]),
+                      "channel": ["Paid Search", "Email", "Direct", "Display"], "conversions": [0, 2, 0, 0],
+                      "revenue": [0.0, 80.0, 0.0, 0.0]})
+    p = at.paths_from_touchpoints(at.touchpoints_from_sessions(s))
+    assert _as_dict(p) == {"Paid Search > Email": (1, 0), "Direct": (0, 1), "Display": (0, 1)}
+    assert p["value"].sum() == 80.0

@@ -61,7 +61,8 @@ import pandas as pd
 from trafficlib.errors import TrafficDataError
 
 __all__ = [
-    "SEP", "MODELS", "read_paths", "paths_from_touchpoints", "heuristic_models", "markov_model",
+    "SEP", "MODELS", "read_paths", "paths_from_touchpoints", "touchpoints_from_sessions", "load",
+    "agreement", "budget_view", "budget_summary", "model_table", "with_truth", "heuristic_models", "markov_model",
     "transition_matrix", "shapley_model", "compare_models", "spend_by_channel",
     "truth_recovery", "path_length_distribution", "time_to_conversion", "top_paths",
     "summary", "plot_model_comparison", "plot_shares", "plot_path_lengths",
@@ -205,6 +206,31 @@ def _fmt_ages(age: np.ndarray) -> np.ndarray:
     whole, frac = tenths // 10, tenths % 10
     w = whole.astype(str).astype(object)
     return np.where(frac == 0, w, w + "." + frac.astype(str).astype(object))
+
+
+def touchpoints_from_sessions(sessions: pd.DataFrame) -> pd.DataFrame:
+    """The canonical ``sessions`` table as touchpoints: one touch per session (its
+    ``channel`` at its ``start``), ``conversion`` = 1 when the session had a conversion,
+    ``conversion_value`` = its revenue. Sessions without a channel are dropped.
+
+    Returns
+    -------
+    DataFrame
+        user_id, timestamp, channel, conversion (0/1), conversion_value.
+    """
+    need = {"user_id", "start", "channel"}
+    missing = need - set(sessions.columns)
+    if missing:
+        raise TrafficDataError(f"sessions table lacks column(s) {', '.join(sorted(missing))}",
+                               file=sessions.attrs.get("file", "<DataFrame>"),
+                               hint="attribution needs a channel per session (see trafficlib.channels)")
+    conv = (pd.to_numeric(sessions["conversions"], errors="coerce").fillna(0) > 0).astype(int) \
+        if "conversions" in sessions else 0
+    value = pd.to_numeric(sessions["revenue"], errors="coerce").fillna(0.0) if "revenue" in sessions else 0.0
+    out = pd.DataFrame({"user_id": sessions["user_id"], "timestamp": sessions["start"], "channel": sessions["channel"],
+                        "conversion": conv, "conversion_value": value})
+    out["conversion_value"] = out["conversion_value"].where(out["conversion"] == 1, 0.0)
+    return out.dropna(subset=["channel"]).reset_index(drop=True)
 
 
 def paths_from_touchpoints(touchpoints: pd.DataFrame, lookback_days: float = 30,
@@ -1236,7 +1262,12 @@ def load(data_path: str | Path = "", paths_file: str | Path = "", lookback_days:
     else:
         if folder is None:
             raise TrafficDataError("give data_path (a folder with touchpoints) or paths_file")
-        touch = sources.read_folder(folder, "touchpoints")
+        has_tp = any((folder / f"touchpoints{x}").exists() for x in (".parquet", ".csv"))
+        has_s = any((folder / f"sessions{x}").exists() for x in (".parquet", ".csv"))
+        if has_tp or not has_s:
+            touch = sources.read_folder(folder, "touchpoints")
+        else:  # no touchpoints export: one touch per session
+            touch = touchpoints_from_sessions(sources.read_folder(folder, "sessions"))
         paths = paths_from_touchpoints(touch, lookback_days, merge_repeats=merge_repeats,
                                        max_length=max_length, with_ages=True)
         source = "touchpoints"
