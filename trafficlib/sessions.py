@@ -201,6 +201,11 @@ def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = 
                 exprs.append(f"TRY_CAST(replace({q}, ',', '.') AS DOUBLE) AS {col.name}")
             else:
                 exprs.append(f"CAST({q} AS DOUBLE) AS {col.name}")
+        elif col.name in ("source", "medium", "campaign"):
+            # UTM values kept as written ("newsletter " and "newsletter" are two values
+            # in GA4 too): the audit reports such variants. Blank means missing.
+            exprs.append(f"CASE WHEN trim(CAST({q} AS VARCHAR)) = '' THEN NULL ELSE CAST({q} AS VARCHAR) END"
+                         f" AS {col.name}")
         else:
             exprs.append(f"NULLIF(trim(CAST({q} AS VARCHAR)), '') AS {col.name}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT {', '.join(exprs)} FROM {source}").fetchall()
@@ -256,7 +261,7 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
     sid = "hash(coalesce(session_id, ''))" if use_session_id else "CAST(0 AS UBIGINT)"
     return f"""
     SELECT rn, uh, t, prio, flags, kh, rev, eng FROM (
-        SELECT row_number() OVER () - 1 AS rn, hash(user_id) AS uh, {sid} AS sh,
+        SELECT CAST(row_number() OVER () - 1 AS UINTEGER) AS rn, hash(user_id) AS uh, {sid} AS sh,
             epoch_us(timestamp) AS t,
             CAST(CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
                                  WHEN 'page_view' THEN 2 ELSE 3 END AS UTINYINT) AS prio,
@@ -268,9 +273,9 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
                  + CASE WHEN source IS NOT NULL THEN {_F_SOURCE} ELSE 0 END
                  + CASE WHEN device IS NOT NULL THEN {_F_DEVICE} ELSE 0 END
                  + CASE WHEN country IS NOT NULL THEN {_F_COUNTRY} ELSE 0 END AS UTINYINT) AS flags,
-            CASE WHEN ht THEN hash(lower(source), lower(medium), lower(campaign)) END AS kh,
+            CASE WHEN ht THEN CAST(hash(lower(source), lower(medium), lower(campaign)) >> 32 AS UINTEGER) END AS kh,
             CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END AS rev,
-            engagement_time_msec AS eng
+            CAST(engagement_time_msec AS FLOAT) AS eng
         FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL
     ) ORDER BY uh, sh, t, prio
     """
@@ -294,7 +299,7 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     n = narrow.num_rows
     if n == 0:
         return None
-    order = _col(narrow, "rn")  # scan position of each event, in (user, time) order
+    order = _col(narrow, "rn").astype(np.int64)  # scan position of each event, in (user, time) order
     u, ts = _col(narrow, "uh"), _col(narrow, "t")
     flags = _col(narrow, "flags")
     prio = _col(narrow, "prio")
@@ -345,7 +350,7 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     revenue = np.add.reduceat(_col(narrow, "rev").astype(np.float64), starts)
     eng = _col(narrow, "eng")
     has_eng = np.add.reduceat((~np.isnan(eng)).astype(np.int64), starts) > 0
-    engagement_s = np.add.reduceat(np.nan_to_num(eng), starts) / 1000.0
+    engagement_s = np.add.reduceat(np.nan_to_num(eng).astype(np.float64), starts) / 1000.0
     del eng
     start_us, end_us = ts[starts], ts[ends - 1]
     duration_s = (end_us - start_us) / 1e6
