@@ -51,7 +51,7 @@ benchmarks/attribution.py): heuristics equal to 1e-14; on its example data (10,0
 paths, 12 channels) its order-1 Markov with the default 1e5 simulations is up to 4 % off
 the exact solution on channels above 500 conversions (13 % on kappa, more on the two
 tiny channels), within 0.5 % with 1e7 simulations; on a 4-path toy chain with loops its
-default ``max_step`` (the longest path, 4) shifts removal effects by up to 10 % and the
+default ``max_step`` (the longest path, 4) shifts removal effects by up to 15 % and the
 figures match ours once ``max_step`` is raised.
 """
 from __future__ import annotations
