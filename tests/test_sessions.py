@@ -351,3 +351,11 @@ def test_matches_reference_on_generated_data(options):
         assert list(a) == list(expected[col]), col
     assert (got["engaged"].astype(bool) == expected["engaged"]).all()
     assert (got["new_user"].astype(bool) == expected["new_user"]).all()
+
+
+def test_use_session_id_unique_per_user_only():
+    ev = events([("a", 0, "page_view", "/"), ("b", 0, "page_view", "/"), ("b", 9000, "page_view", "/")])
+    ev["session_id"] = ["1", "1", "1"]  # same id, two users; b's visit spans a long gap
+    s = sessionize(ev, use_session_id=True)
+    assert sorted(s["session_id"]) == ["a-1", "b-1"]
+    assert s.set_index("session_id")["pageviews"].to_dict() == {"a-1": 1, "b-1": 2}

@@ -283,7 +283,7 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
     revs = ", ".join(_literal(k) for k in revenue_events) or "NULL"
     sid = "hash(coalesce(session_id, ''))" if use_session_id else "CAST(0 AS UBIGINT)"
     return f"""
-    SELECT rn, uh, t, prio, flags, kh, rev, eng FROM (
+    SELECT rn, uh, sh, t, prio, flags, kh, rev, eng FROM (
         SELECT CAST(row_number() OVER () - 1 AS UINTEGER) AS rn, hash(user_id) AS uh, {sid} AS sh,
             epoch_us(timestamp) AS t,
             CAST(CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
@@ -340,13 +340,10 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     np.not_equal(u[1:], u[:-1], out=new_user[1:])
     del u
     if use_session_id:
-        sh = con.sql(f"""SELECT hash(coalesce(session_id, '')) AS sh FROM (
-            SELECT row_number() OVER () - 1 AS rn, session_id FROM {view}
-            WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) ORDER BY rn""").to_arrow_table()
-        s_sorted = _col(sh, "sh")[order]
+        s_sorted = _col(narrow, "sh")
         news = new_user.copy()
         news[1:] |= s_sorted[1:] != s_sorted[:-1]
-        del s_sorted, sh
+        del s_sorted
     else:
         gap = np.empty(n, dtype=np.int64)
         gap[0] = 0
@@ -462,7 +459,9 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     device = gather("device", _P_DEVICE)
     country = gather("country", _P_COUNTRY)
     if use_session_id:
-        given = gather("session_id", _P_FIRST)
+        given = pc.fill_null(gather("session_id", _P_FIRST), "")
+        if len(pc.unique(given)) < n_sess:  # ids only unique per user: prefix the user
+            given = pc.binary_join_element_wise(user_id, given, "-")
         session_id = given
     else:
         session_id = pc.binary_join_element_wise(
