@@ -308,6 +308,8 @@ def _for_html(nb):
 
 
 def _format_param(value: Any, lang: str) -> str:
+    if value is None or value == "":
+        return i18n.MISSING
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     if isinstance(value, dict):
