@@ -2,7 +2,8 @@
 
 A period is a closed range of days ``(start, end)``. The comparison is:
 
-- ``"previous"``: the same number of days just before (1-31 Oct -> 31 Aug-30 Sep);
+- ``"previous"``: the same number of days just before (10-16 Oct -> 3-9 Oct); whole
+  calendar months face the preceding whole months (October -> September);
 - ``"yoy"``: the same dates one year earlier (52 weeks earlier when ``align_weekdays``,
   so Mondays face Mondays);
 - ``"YYYY-MM-DD:YYYY-MM-DD"``: explicit dates;
@@ -55,6 +56,12 @@ def resolve(start, end, compare: str | None = "previous", align_weekdays: bool =
     if comp in ("none", ""):
         return cur, None
     if comp == "previous":
+        if cur.start.day == 1 and (cur.end + pd.Timedelta(days=1)).day == 1:
+            # whole calendar months: compare with the preceding whole months (October
+            # faces September, not 31 Aug - 30 Sep)
+            months = (cur.end.year - cur.start.year) * 12 + cur.end.month - cur.start.month + 1
+            start = cur.start - pd.DateOffset(months=months)
+            return cur, Period(start.normalize(), cur.start - pd.Timedelta(days=1))
         return cur, Period(cur.start - pd.Timedelta(days=cur.days), cur.start - pd.Timedelta(days=1))
     if comp == "yoy":
         shift = pd.Timedelta(weeks=52) if align_weekdays else pd.DateOffset(years=1)

@@ -1,0 +1,37 @@
+"""Report periods and comparison periods."""
+import pandas as pd
+import pytest
+
+from trafficlib import periods
+
+
+def test_previous_whole_month_is_previous_calendar_month():
+    p, c = periods.resolve("2026-10-01", "2026-10-31", "previous")
+    assert (c.start, c.end) == (pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-30"))
+    p, c = periods.resolve("2026-08-01", "2026-10-31", "previous")
+    assert (c.start, c.end) == (pd.Timestamp("2026-05-01"), pd.Timestamp("2026-07-31"))
+
+
+def test_previous_days_and_yoy():
+    p, c = periods.resolve("2026-10-10", "2026-10-16", "previous")
+    assert (c.start, c.end) == (pd.Timestamp("2026-10-03"), pd.Timestamp("2026-10-09"))
+    p, c = periods.resolve("2026-10-10", "2026-10-16", "yoy")
+    assert c.start.day_of_week == p.start.day_of_week and (p.start - c.start).days == 364
+    p, c = periods.resolve("2026-10-10", "2026-10-16", "2025-01-01:2025-01-07")
+    assert c.days == 7
+    assert periods.resolve("2026-10-10", "2026-10-16", "none")[1] is None
+
+
+def test_bad_periods_are_clear():
+    with pytest.raises(ValueError, match="before period_start"):
+        periods.resolve("2026-10-16", "2026-10-10")
+    with pytest.raises(ValueError, match="cannot read the date"):
+        periods.resolve("hier", "2026-10-10")
+    with pytest.raises(ValueError, match="compare"):
+        periods.resolve("2026-10-01", "2026-10-10", "last week")
+
+
+def test_mask_includes_the_whole_last_day():
+    p = periods.Period(pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"))
+    ts = pd.Series(pd.to_datetime(["2026-09-30 23:59", "2026-10-01 00:00", "2026-10-31 23:59:59", "2026-11-01"]))
+    assert p.mask(ts).tolist() == [False, True, True, False]
