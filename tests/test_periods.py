@@ -33,5 +33,5 @@ def test_bad_periods_are_clear():
 
 def test_mask_includes_the_whole_last_day():
     p = periods.Period(pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"))
-    ts = pd.Series(pd.to_datetime(["2026-09-30 23:59", "2026-10-01 00:00", "2026-10-31 23:59:59", "2026-11-01"]))
+    ts = pd.Series(pd.to_datetime(["2026-09-30 23:59:00", "2026-10-01 00:00:00", "2026-10-31 23:59:59", "2026-11-01 00:00:00"]))
     assert p.mask(ts).tolist() == [False, True, True, False]
