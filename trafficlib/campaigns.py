@@ -34,7 +34,7 @@ from trafficlib.errors import TrafficDataError
 
 __all__ = [
     "causal_impact", "before_after", "plot_impact", "impact_text", "CausalImpactResult",
-    "add_ratios", "kpis", "against_targets", "pacing", "rank_groups", "ab_test", "sample_size",
+    "add_ratios", "kpis", "against_targets", "pacing", "rank_groups", "ab_test", "ab_table", "sample_size",
     "lift_series", "default_periods", "incremental_economics", "site_outcomes",
     "postmortem", "PostMortem", "verdict_text", "plot_pacing", "plot_groups", "plot_daily",
     "select",
@@ -259,6 +259,22 @@ def ab_test(successes_a: int, trials_a: int, successes_b: int, trials_b: int, al
         "z": float(z), "p_value": float(p), "alpha": alpha, "significant": sig,
         "winner": (names[1] if rb > ra else names[0]) if sig else None,
     }
+
+
+def ab_table(frame: pd.DataFrame, variant: str = "variant", successes: str = "clicks",
+             trials: str = "impressions", alpha: float = 0.05) -> dict[str, Any]:
+    """:func:`ab_test` on a table of daily rows per variant (e.g. the demo's
+    ``ab_test_ads.csv``): sums ``successes`` and ``trials`` per ``variant`` (exactly two
+    variants, compared in sorted order: the second against the first)."""
+    for c in (variant, successes, trials):
+        if c not in frame.columns:
+            raise TrafficDataError(f"no column '{c}' in the A/B table", column=c)
+    tot = frame.groupby(variant)[[successes, trials]].sum(numeric_only=True).sort_index()
+    if len(tot) != 2:
+        raise TrafficDataError(f"an A/B table needs exactly two variants (found {len(tot)})", column=variant)
+    (a, ra), (b, rb) = tot.iterrows()
+    return ab_test(int(ra[successes]), int(ra[trials]), int(rb[successes]), int(rb[trials]), alpha=alpha,
+                   names=(str(a), str(b)))
 
 
 def sample_size(base_rate: float, mde: float, alpha: float = 0.05, power: float = 0.8,

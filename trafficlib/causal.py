@@ -23,7 +23,9 @@ The counterfactual is a set of ``n_sims`` (default 1000) forecast *paths* simula
 the fitted state-space model (what ``MLEResults.simulate(anchor="end", repetitions=...)`` does — initial state drawn
 from the predicted state distribution after the pre-period, then state and measurement
 shocks — vectorised over paths), spread over ``param_draws`` draws of the variance
-parameters from a Laplace approximation around their MLE. Pointwise intervals are quantiles of each day's
+parameters from a Laplace approximation around their MLE on the log-sd scale (without
+these draws, plugging in the MLE, the 95 % interval covered ~92 % of planted lifts in
+the simulation study; with them ~96 %). Pointwise intervals are quantiles of each day's
 simulated values; the cumulative interval is the quantile of each path's *sum*, so the
 correlation of forecast errors across days (the local level makes them strongly
 positive) is accounted for — summing pointwise bounds would be wrong.
@@ -38,9 +40,10 @@ Differences from Google's CausalImpact (R package, BSTS)
 - CausalImpact fits a Bayesian structural time series by MCMC with a spike-and-slab
   prior on the regression coefficients (variable selection among many controls) and an
   inverse-gamma prior on the level's variance (``prior.level.sd = 0.01``). Here the
-  variances are point estimates (MLE), so their uncertainty is ignored (intervals can
-  be slightly narrower); coefficients get a flat (diffuse) prior, no variable selection:
-  pass a few relevant controls rather than hundreds.
+  variances are estimated by maximum likelihood and their uncertainty is approximated
+  (normal on log-sd around the MLE, no informative prior); coefficients get a flat
+  (diffuse) prior, no variable selection: pass a few relevant controls rather than
+  hundreds.
 - CausalImpact has no weekly seasonality unless asked (``nseasons``); here a weekly
   seasonal is on by default (``season=7``, set ``None`` to drop it).
 - The relative effect interval here is the quantile of ``effect / counterfactual`` over
@@ -209,8 +212,8 @@ def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int
     """``n_sims`` forecast paths (h × n_sims, model units) from the end of the sample.
 
     With ``param_draws > 0`` the variance parameters are drawn from a normal
-    approximation of their likelihood around the MLE (in statsmodels' unconstrained
-    space, i.e. standard deviations; complex-step Hessian), the model is re-filtered at
+    approximation of their likelihood around the MLE on the log standard-deviation
+    scale (Laplace approximation, complex-step Hessian), the model is re-filtered at
     each draw and ``n_sims / param_draws`` paths are simulated from it: a cheap stand-in
     for the posterior over variances that BSTS samples by MCMC.
     """
@@ -218,15 +221,24 @@ def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int
 
     draws: list[np.ndarray] = []
     if param_draws > 0:
-        u = model.untransform_params(res.params)
+        # statsmodels' unconstrained parameters are the standard deviations; work on
+        # their logarithm (a flat prior on log sigma, the usual scale-parameter choice),
+        # which gives right-skewed draws of the variances like BSTS's inverse-gamma.
+        log_sd = np.log(np.maximum(np.abs(model.untransform_params(res.params)), 1e-3))
         try:
             # Complex-step Hessian: exact to machine precision (finite differences are too
             # noisy on this likelihood and often give a non-definite matrix).
-            hess = approx_hess_cs(u, lambda p: model.loglike(p, transformed=False, complex_step=True))
+            hess = approx_hess_cs(log_sd, lambda w: model.loglike(np.exp(w), transformed=False,
+                                                                  complex_step=True))
             cov = np.linalg.inv(-hess)
             np.linalg.cholesky(cov)
             if np.all(np.isfinite(cov)):
-                draws = list(rng.multivariate_normal(u, cov, size=param_draws))
+                w = rng.multivariate_normal(log_sd, cov, size=param_draws)
+                # A flat likelihood (a variance near zero) makes the log-sd spread huge:
+                # keep draws within a factor e^3 of the MLE and below the standardised
+                # outcome's own scale (sd 1), unless the MLE itself is above it.
+                upper = np.maximum(np.minimum(log_sd + 3.0, 0.0), log_sd)
+                draws = list(np.exp(np.clip(w, log_sd - 3.0, upper)))
         except (np.linalg.LinAlgError, ValueError):
             draws = []
     if not draws:
@@ -271,7 +283,7 @@ def causal_impact(data: pd.DataFrame, pre_period: Sequence, post_period: Sequenc
         Number of simulated counterfactual paths.
     param_draws : int
         Number of variance-parameter draws the paths are spread over (Laplace
-        approximation around the MLE, on the standard-deviation scale); 0 uses the
+        approximation around the MLE, on the log standard-deviation scale); 0 uses the
         MLE only (narrower intervals: they ignore the variances' uncertainty).
     seed : int
         Random seed of the simulation (results are reproducible).
