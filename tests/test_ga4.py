@@ -1,0 +1,274 @@
+"""GA4 readers: a synthetic BigQuery export (schema of the public
+``ga4_obfuscated_sample_ecommerce`` dataset) written as JSON lines and Parquet, and
+session-level UI exports in English and French."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from trafficlib import TrafficDataError, schema
+from trafficlib.ga4 import read_events, read_sessions_report, write_events
+from trafficlib.sessions import sessionize
+
+DAY0 = 1_740_787_200_000_000  # 2025-03-01 00:00:00 UTC in microseconds
+
+
+def _param(key, value):
+    if isinstance(value, str):
+        v = {"string_value": value, "int_value": None, "float_value": None, "double_value": None}
+    elif isinstance(value, float):
+        v = {"string_value": None, "int_value": None, "float_value": None, "double_value": value}
+    else:
+        v = {"string_value": None, "int_value": int(value), "float_value": None, "double_value": None}
+    return {"key": key, "value": v}
+
+
+def make_export(n_users=40, seed=0):
+    """Rows shaped like the GA4 BigQuery export, plus the truth needed by the tests."""
+    rng = np.random.default_rng(seed)
+    rows, truth = [], {"sessions": 0, "revenue": 0.0, "purchases": 0, "page_views": 0, "by_source": {}}
+    channels = [("google", "organic", "(organic)", None), ("google", "cpc", "brand", "CjwKCA"),
+                ("newsletter", "email", "march", None), (None, None, None, None)]
+    for u in range(n_users):
+        user = f"{1000 + u}.{rng.integers(10**9, 10**10)}"
+        t = DAY0 + int(rng.integers(0, 86400)) * 1_000_000
+        for s in range(int(rng.integers(1, 4))):
+            sid = int(t // 1_000_000)
+            src, med, cmp_, gclid = channels[int(rng.integers(0, len(channels)))]
+            truth["sessions"] += 1
+            key = src or "(direct)"
+            truth["by_source"][key] = truth["by_source"].get(key, 0) + 1
+            n_pages = int(rng.integers(1, 5))
+            names = ["session_start"] + ["page_view"] * n_pages + ["user_engagement"]
+            if rng.random() < 0.3:
+                names.append("purchase")
+            for i, name in enumerate(names):
+                first = i == 0
+                page = f"https://shop.example/p{i}" + ("?gclid=" + gclid if gclid and i <= 1 else "")
+                params = [_param("ga_session_id", sid), _param("ga_session_number", s + 1),
+                          _param("page_location", page), _param("page_title", "Shop"),
+                          _param("session_engaged", "1")]
+                if name == "user_engagement":
+                    params.append(_param("engagement_time_msec", 12000))
+                ecommerce = {"transaction_id": None, "purchase_revenue": None}
+                if name == "purchase":
+                    value = float(rng.integers(20, 300)) + 0.5
+                    ecommerce = {"transaction_id": f"T{u}-{s}", "purchase_revenue": value}
+                    params.append(_param("value", value))
+                    truth["revenue"] += value
+                    truth["purchases"] += 1
+                truth["page_views"] += name == "page_view"
+                cts = None
+                if src and i <= 1:
+                    if med == "email":  # older-style: traffic only in the event params
+                        params += [_param("source", src), _param("medium", med), _param("campaign", cmp_)]
+                    else:
+                        cts = {"manual_campaign_id": None, "manual_campaign_name": cmp_,
+                               "manual_source": src, "manual_medium": med, "gclid": gclid}
+                rows.append({
+                    "event_date": "20250301", "event_timestamp": t, "event_name": name,
+                    "event_params": params, "user_pseudo_id": user,
+                    "user_first_touch_timestamp": DAY0,
+                    "device": {"category": ["desktop", "mobile"][u % 2], "operating_system": "Linux",
+                               "web_info": {"browser": "Chrome", "browser_version": "120"}},
+                    "geo": {"country": "France", "city": "Lyon"},
+                    "traffic_source": {"name": "(direct)", "medium": "(none)", "source": "(direct)"},
+                    "collected_traffic_source": cts,
+                    "ecommerce": ecommerce,
+                    "items": [],
+                })
+                t += int(rng.integers(2, 120)) * 1_000_000
+            t += int(rng.integers(3600, 20000)) * 1_000_000  # next session well after 30 min
+    return rows, truth
+
+
+def write_jsonl(rows, path):
+    """As BigQuery writes JSON: INT64 values as strings."""
+    def conv(x):
+        if isinstance(x, dict):
+            return {k: conv(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [conv(v) for v in x]
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return str(int(x))
+        return x
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(conv(r)) + "\n")
+    return path
+
+
+def write_parquet(rows, path):
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ga4")
+    rows, truth = make_export()
+    return {"json": write_jsonl(rows, tmp / "events_20250301.json"),
+            "parquet": write_parquet(rows, tmp / "events_20250301.parquet"),
+            "rows": rows, "truth": truth, "tmp": tmp}
+
+
+def test_read_events_json_and_parquet_agree(export):
+    a = read_events(export["json"])
+    b = read_events(export["parquet"])
+    assert len(a) == len(export["rows"])
+    pd.testing.assert_frame_equal(a.drop(columns=[]), b, check_like=False, check_exact=False)
+
+
+def test_flattened_values(export):
+    ev = read_events(export["json"])
+    truth = export["truth"]
+    assert ev["session_id"].nunique() == truth["sessions"]
+    assert (ev["event_name"] == "page_view").sum() == truth["page_views"]
+    assert ev.loc[ev.event_name == "purchase", "revenue"].sum() == pytest.approx(truth["revenue"])
+    assert ev["transaction_id"].notna().sum() == truth["purchases"]
+    assert ev["timestamp"].min() >= pd.Timestamp("2025-03-01")
+    assert set(ev["device"]) == {"desktop", "mobile"} and set(ev["country"]) == {"France"}
+    assert ev["page"].str.startswith("https://shop.example/").all()
+    assert ev["engagement_time_msec"].max() == 12000
+    # session id = user_pseudo_id + '.' + ga_session_id
+    first = export["rows"][0]
+    sid = first["event_params"][0]["value"]["int_value"]
+    assert ev["session_id"].iloc[0] == f"{first['user_pseudo_id']}.{sid}"
+    # traffic from collected_traffic_source (cpc, organic) or event params (email)
+    tagged = ev.dropna(subset=["source"])
+    assert set(zip(tagged.source, tagged.medium)) <= {("google", "organic"), ("google", "cpc"),
+                                                      ("newsletter", "email")}
+    assert {"newsletter", "google"} <= set(tagged.source)
+    assert set(ev.loc[ev.gclid.notna(), "medium"]) == {"cpc"}
+    assert ev["first_source"].eq("(direct)").all()
+    assert ev["session_engaged"].all()
+
+
+def test_events_validate_as_canonical(export):
+    ev = read_events(export["parquet"])
+    checked = schema.validate(ev, "events")
+    for col in schema.columns("events"):
+        assert checked[col].dtype == ev[col].dtype, col
+
+
+def test_sessionize_ga4_export(export):
+    ev = read_events(export["json"])
+    truth = export["truth"]
+    own = sessionize(ev, use_session_id=True)
+    assert len(own) == truth["sessions"]
+    assert own["revenue"].sum() == pytest.approx(truth["revenue"])
+    ga4_like = sessionize(ev, split_on_campaign=False)
+    assert len(ga4_like) == truth["sessions"]  # sessions are hours apart in the fixture
+    counts = own["source"].fillna("(direct)").value_counts().to_dict()
+    assert counts == truth["by_source"]
+    assert set(own.loc[own.source == "google", "channel"]) <= {"Organic Search", "Paid Search"}
+    assert own.loc[own.medium == "cpc", "has_gclid"].all()
+    # Through a canonical Parquet file written out of core.
+    out = write_events(export["json"], export["tmp"] / "canonical.parquet")
+    assert len(sessionize(out, use_session_id=True)) == truth["sessions"]
+
+
+def test_glob_and_errors(export, tmp_path):
+    rows = export["rows"]
+    write_jsonl(rows[:10], tmp_path / "events_1.json")
+    write_jsonl(rows[10:25], tmp_path / "events_2.json")
+    assert len(read_events(str(tmp_path / "events_*.json"))) == 25
+    with pytest.raises(TrafficDataError, match="file not found"):
+        read_events(tmp_path / "nope.json")
+    (tmp_path / "other.json").write_text('{"a": 1, "event_name": "x"}\n')
+    with pytest.raises(TrafficDataError) as err:
+        read_events(tmp_path / "other.json")
+    assert "other.json" in str(err.value)
+    pq.write_table(pa.table({"user_pseudo_id": ["u"], "event_name": ["page_view"]}), tmp_path / "bad.parquet")
+    with pytest.raises(TrafficDataError, match="event_timestamp") as err:
+        read_events(tmp_path / "bad.parquet")
+    assert err.value.column == "event_timestamp"
+    (tmp_path / "broken.json").write_text('{"event_timestamp": "1", "user_pseudo_id": \n')
+    with pytest.raises(TrafficDataError, match="broken.json"):
+        read_events(tmp_path / "broken.json")
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(TrafficDataError, match="GA4 export"):
+        read_events(tmp_path / "x.csv")
+
+
+# --------------------------------------------------------------- session-level reports
+EN = """# ----------------------------------------
+# Traffic acquisition: Session default channel group
+# Account: Maison Lumière
+# Start date: 20250301
+# End date: 20250302
+# ----------------------------------------
+
+Date,Session source / medium,Session default channel group,Sessions,Engaged sessions,Key events,Total revenue
+20250301,google / organic,Organic Search,"1,234",789,12.5,"1,234.50"
+20250301,(direct) / (none),Direct,300,120,2,99.90
+20250302,newsletter / email,Email,45,30,0,0
+Total,,,"1,579",939,14.5,"1,334.40"
+"""
+
+FR = """Date;Source/Support de la session;Groupe de canaux par défaut de la session;Sessions;Sessions avec engagement;Événements clés;Revenu total
+01/03/2025;google / cpc;Paid Search;1 200;800;10;2 345,60 €
+02/03/2025;facebook.com / referral;Organic Social;150;60;1;45,00 €
+"""
+
+API = """date,sessionSource,sessionMedium,sessions,engagementRate,keyEvents
+20250301,google,cpc,200,0.5,3
+20250301,criteo,cpm,100,0.25,0
+"""
+
+
+def test_sessions_report_english_ui(tmp_path):
+    path = tmp_path / "acquisition.csv"
+    path.write_text(EN, encoding="utf-8")
+    r = read_sessions_report(path)
+    assert list(r.columns) == ["date", "source", "medium", "channel", "sessions", "engaged_sessions",
+                               "conversions", "revenue"]
+    assert len(r) == 3  # total row dropped
+    assert list(r["source"]) == ["google", "(direct)", "newsletter"]
+    assert list(r["medium"]) == ["organic", "(none)", "email"]
+    assert list(r["sessions"]) == [1234, 300, 45]
+    assert list(r["engaged_sessions"]) == [789, 120, 30]
+    assert r["conversions"].tolist() == [12.5, 2.0, 0.0]
+    assert r["revenue"].tolist() == [1234.5, 99.9, 0.0]
+    assert r["date"].tolist() == [pd.Timestamp("2025-03-01")] * 2 + [pd.Timestamp("2025-03-02")]
+
+
+def test_sessions_report_french_ui(tmp_path):
+    path = tmp_path / "acquisition_fr.csv"
+    path.write_bytes(FR.encode("cp1252"))
+    r = read_sessions_report(path)
+    assert list(r["channel"]) == ["Paid Search", "Organic Social"]
+    assert list(r["source"]) == ["google", "facebook.com"]
+    assert list(r["sessions"]) == [1200, 150]
+    assert r["revenue"].tolist() == [2345.6, 45.0]
+    assert r["date"].tolist() == [pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-02")]
+
+
+def test_sessions_report_api_columns_rate_and_computed_channel(tmp_path):
+    path = tmp_path / "api.csv"
+    path.write_text(API, encoding="utf-8")
+    r = read_sessions_report(path)
+    assert list(r["channel"]) == ["Paid Search", "Display"]
+    assert list(r["engaged_sessions"]) == [100, 25]
+    assert r["revenue"].tolist() == [0.0, 0.0]
+
+
+def test_sessions_report_errors(tmp_path):
+    path = tmp_path / "nosessions.csv"
+    path.write_text("Date,Session source / medium,Users\n20250301,google / organic,3\n")
+    with pytest.raises(TrafficDataError, match="Sessions") as err:
+        read_sessions_report(path)
+    assert err.value.file == str(path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(EN.replace('"1,234",789', '"1,234",lots'), encoding="utf-8")
+    with pytest.raises(TrafficDataError) as err:
+        read_sessions_report(bad)
+    assert err.value.column == "Engaged sessions"
+    assert err.value.rows == [9]  # the 9th line of the file
+    with pytest.raises(TrafficDataError, match="file not found"):
+        read_sessions_report(tmp_path / "missing.csv")
