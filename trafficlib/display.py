@@ -111,6 +111,29 @@ def _cell(value: Any, kind: str | None) -> str:
     return i18n.fmt(value, kind, lang())
 
 
+def infer_kind(name: str, values: pd.Series) -> str | None:
+    """A display kind guessed from a column's name and dtype, for tables shown without
+    explicit ``formats``: ``*_rate``/``share*`` -> pct, revenue/cost/value/aov/cpa/cpc/cpm
+    -> money, ``*duration*_s``/``*time*_s`` -> duration, ``change`` -> delta, integers ->
+    int, datetimes -> date."""
+    n = str(name).lower()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    if n.endswith("_rate") or n.startswith("share") or n.endswith("_share"):
+        return "pct"
+    if n in ("change", "delta") or n.endswith("_change"):
+        return "delta"
+    if any(k in n for k in ("revenue", "cost", "spend", "value", "budget")) or n in ("aov", "cpa", "cpc", "cpm"):
+        return "money"
+    if n.endswith("_s") and ("duration" in n or "time" in n):
+        return "duration"
+    if pd.api.types.is_integer_dtype(values):
+        return "int"
+    return None
+
+
 def table_html(frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
                labels: Mapping[str, str] | None = None, caption: str | None = None,
                index: bool = False, max_rows: int = 50, highlight: str | None = None) -> str:
@@ -120,9 +143,9 @@ def table_html(frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
     delta, date, duration...); ``labels`` overrides headers (default: the i18n label of
     the column name). Rows beyond ``max_rows`` are cut with a note.
     """
-    formats = dict(formats or {})
     df = frame.reset_index() if index else frame
     shown = df.head(max_rows)
+    formats = {**{c: k for c in shown.columns if (k := infer_kind(c, shown[c]))}, **dict(formats or {})}
     heads = []
     for c in shown.columns:
         lab = (labels or {}).get(c) or i18n.label(str(c), lang())

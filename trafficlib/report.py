@@ -166,6 +166,9 @@ def prepare(notebook: Path, parameters: Mapping[str, Any], lang: str) -> Any:
                           f"(the notebook declares: {', '.join(declared)})")
     i18n.check_lang(params["lang"])
     nb = parameterize_notebook(nb, params, kernel_name=_kernel_name(), language="python")
+    for cell in nb.cells:  # papermill gives the injected cell a random id: make reruns identical
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
     nb.metadata.setdefault("trafficlib", {})["resolved_parameters"] = {**declared, **params}
     return nb
 
