@@ -202,6 +202,10 @@ jobs:
     assert 'href="escape-en.html"' in index
     data = json.loads((out / "index.json").read_text())
     assert [r["status"] for r in data] == ["ok", "ok", "failed"]
+    # rerunning one job keeps the others' last results in the index
+    assert cli.main(["batch", str(manifest), "--quiet", "--only", "broken"]) == cli.EXIT_FAILED
+    again = json.loads((out / "index.json").read_text())
+    assert [(r["name"], r["status"]) for r in again] == [(r["name"], r["status"]) for r in data]
 
 
 def test_manifest_errors_are_clear(tmp_path):

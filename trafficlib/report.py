@@ -589,16 +589,40 @@ def run_batch(manifest_path: str | Path, workers: int | None = None, progress: b
     One failing job does not stop the others; check ``result.ok`` / ``result.failed``.
     ``only`` restricts to jobs whose (sanitized) name matches one of the given names.
     """
-    jobs, settings = load_manifest(manifest_path)
+    all_jobs, settings = load_manifest(manifest_path)
+    jobs = all_jobs
     if only:
         wanted = {safe_name(n) for n in only}
-        jobs = [j for j in jobs if safe_name(j.name) in wanted]
+        jobs = [j for j in all_jobs if safe_name(j.name) in wanted]
         if not jobs:
             raise TrafficDataError("no job matches --only", file=str(manifest_path), column="name")
     out = settings["output_dir"]
     results = run_jobs(jobs, out, workers or settings["workers"], progress)
-    index = write_index(results, out, settings["lang"], settings.get("title"))
+    listed = results
+    if only:  # the index keeps the other jobs' last results
+        listed = _merge_previous(results, all_jobs, out)
+    index = write_index(listed, out, settings["lang"], settings.get("title"))
     return BatchResult(results=results, index=index, output_dir=out)
+
+
+def _merge_previous(results: list[JobResult], all_jobs: list[Job], out: Path) -> list[JobResult]:
+    """This run's results plus, for the manifest's other jobs, their entry in the
+    previous index.json (in manifest order)."""
+    previous: dict[str, JobResult] = {}
+    try:
+        for item in json.loads((out / "index.json").read_text(encoding="utf-8")):
+            previous[item["name"]] = JobResult(**item)
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    fresh = {r.name: r for r in results}
+    merged = []
+    for j in all_jobs:
+        name = safe_name(j.name)
+        if name in fresh:
+            merged.append(fresh[name])
+        elif name in previous:
+            merged.append(previous[name])
+    return merged
 
 
 def write_index(results: list[JobResult], output_dir: Path, lang: str = "en", title: str | None = None) -> Path:
