@@ -120,10 +120,19 @@ def read_ads(path: str | Path, platform: str | None = None) -> pd.DataFrame:
     return table.sort_values(["date", "campaign", "ad_group", "ad"], na_position="first").reset_index(drop=True)
 
 
-def read_ads_folder(folder: str | Path, pattern: str = "*.csv") -> pd.DataFrame:
+def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
     """Read every ad-platform export in ``folder`` matching ``pattern`` and stack them
-    (canonical ``ad_spend``). Files that are not ad-platform exports raise."""
+    (canonical ``ad_spend``). A file that is not an ad-platform export raises, or is
+    skipped with ``skip_unknown=True`` (a folder that also holds other CSV files)."""
     files = sorted(Path(folder).glob(pattern))
-    if not files:
-        raise TrafficDataError(f"no file matching {pattern}", file=str(folder))
-    return pd.concat([read_ads(f) for f in files], ignore_index=True)
+    frames = []
+    for f in files:
+        if skip_unknown:
+            try:
+                detect_platform(sources.read_raw(f).columns)
+            except TrafficDataError:
+                continue
+        frames.append(read_ads(f))
+    if not frames:
+        raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
+    return pd.concat(frames, ignore_index=True)

@@ -107,7 +107,7 @@ TABLES: dict[str, list[Column]] = {
         C("clicks", "int", nonneg=True, aliases=("clics", "link_clicks", "clics_sur_un_lien")),
         C("cost", "float", nonneg=True, aliases=("spend", "cout", "depenses", "amount_spent", "montant_depense", "amount_spent_eur", "montant_depense_eur", "depense")),
         C("conversions", "float", required=False, nonneg=True, aliases=("conv", "results", "resultats", "purchases", "achats")),
-        C("conversion_value", "float", required=False, nonneg=True, aliases=("conv_value", "valeur_de_conversion", "valeur_conv", "valeur_de_conv", "purchases_conversion_value", "valeur_de_conversion_des_achats", "revenue", "valeur_de_conv", "chiffre_d_affaires")),
+        C("conversion_value", "float", required=False, nonneg=True, aliases=("conv_value", "valeur_de_conversion", "valeur_conv", "valeur_de_conv", "purchases_conversion_value", "valeur_de_conversion_des_achats", "revenue", "chiffre_d_affaires")),
         C("reach", "int", required=False, nonneg=True, aliases=("couverture", "portee")),
     ],
     "competitors": [
