@@ -662,6 +662,12 @@ def _verdict(ex: Exercise, answer: Any, truth: Any) -> str:
     return "right" if _plain(answer) in {_plain(a) for a in accepted} else "wrong"
 
 
+_STYLE = {  # inline, so a lesson looks the same in Jupyter and in the report template
+    "right": "border-left:4px solid #1e7a46;background:#eef8f1;padding:.4rem .7rem;margin:.3rem 0",
+    "wrong": "border-left:4px solid #b42318;background:#fdf0ef;padding:.4rem .7rem;margin:.3rem 0",
+    "pending": "border-left:4px solid #8a949e;background:#f4f6f8;padding:.4rem .7rem;margin:.3rem 0",
+}
+
 _UNREADABLE = {
     "number": ("Type a number, e.g. `answer = 1234.5`.", "Tapez un nombre, par ex. `answer = 1234.5`."),
     "rate": ("Type a fraction, e.g. `0.25` for 25 %.", "Tapez une fraction, par ex. `0.25` pour 25 %."),
@@ -687,7 +693,7 @@ def feedback(exercise_id: str, answer: Any, lang: str | None = None, attempt: in
 
     def line(css: str, mark: str, en: str, fr: str) -> str:
         body = i18n.text(lang, en, fr)
-        return (f'<div class="tl-check {css}"><strong>{display.escape(mark)}</strong> '
+        return (f'<div class="tl-check {css}" style="{_STYLE[css]}"><strong>{display.escape(mark)}</strong> '
                 f'{display.escape(i18n.text(lang, "Exercise", "Exercice"))} {display.escape(ex.id)} — '
                 f'{_md(body)}</div>')
 
