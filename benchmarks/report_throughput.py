@@ -41,7 +41,7 @@ BIN = Path(sys.executable).parent
 
 def jobs(n: int) -> list[dict]:
     """N overview reports over different months, alternating languages."""
-    ends = pd.date_range("2026-01-31", periods=n, freq="ME")
+    ends = pd.date_range("2025-10-31", "2026-10-31", freq="ME")  # the demo's 13 months
     out = []
     for i in range(n):
         end = ends[i % len(ends)]

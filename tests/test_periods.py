@@ -35,3 +35,12 @@ def test_mask_includes_the_whole_last_day():
     p = periods.Period(pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"))
     ts = pd.Series(pd.to_datetime(["2026-09-30 23:59:00", "2026-10-01 00:00:00", "2026-10-31 23:59:59", "2026-11-01 00:00:00"]))
     assert p.mask(ts).tolist() == [False, True, True, False]
+
+
+def test_empty_period_is_a_clear_error():
+    from trafficlib import TrafficDataError
+
+    p = periods.Period(pd.Timestamp("2027-01-01"), pd.Timestamp("2027-01-31"))
+    ts = pd.Series(pd.to_datetime(["2026-01-01", "2026-10-31"]))
+    with pytest.raises(TrafficDataError, match="data cover 2026-01-01 to 2026-10-31"):
+        periods.require_data(ts, p)

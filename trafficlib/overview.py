@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from trafficlib import i18n, metrics, plots, sources
-from trafficlib.periods import Period
+from trafficlib.periods import Period, require_data
 
 __all__ = ["load_sessions", "headline", "trend", "channel_mix", "landing_pages", "campaigns", "devices",
            "headline_table", "kpi_cards", "plot_trend", "plot_channel_mix", "plot_devices", "HEADLINE_KPIS"]
@@ -20,12 +20,14 @@ HEADLINE_KPIS = ["sessions", "users", "engagement_rate", "conversions", "convers
 _GOOD_IF_DOWN = {"bounce_rate", "ua_bounce_rate"}
 
 
-def load_sessions(data_path: str | Path) -> pd.DataFrame:
-    """The sessions table from a folder (``sessions.parquet``/``.csv``) or a file."""
+def load_sessions(data_path: str | Path, period: Period | None = None) -> pd.DataFrame:
+    """The sessions table from a folder (``sessions.parquet``/``.csv``) or a file;
+    with ``period``, raises TrafficDataError if no session falls in it."""
     p = Path(data_path)
-    if p.is_dir():
-        return sources.read_folder(p, "sessions")
-    return sources.read(p, "sessions")
+    s = sources.read_folder(p, "sessions") if p.is_dir() else sources.read(p, "sessions")
+    if period is not None:
+        require_data(s["start"], period)
+    return s
 
 
 def headline(sessions: pd.DataFrame, period: Period, comparison: Period | None = None) -> pd.DataFrame:

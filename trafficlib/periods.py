@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Period", "resolve", "last_full_months"]
+__all__ = ["Period", "resolve", "last_full_months", "require_data"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,19 @@ def last_full_months(last_day, months: int = 3) -> tuple[pd.Timestamp, pd.Timest
     end = last if (last + pd.Timedelta(days=1)).day == 1 else last.replace(day=1) - pd.Timedelta(days=1)
     start = (end.replace(day=1) - pd.DateOffset(months=months - 1)).normalize()
     return start, end
+
+
+def require_data(timestamps: pd.Series, period: Period, what: str = "sessions") -> None:
+    """Raise :class:`trafficlib.TrafficDataError` when no timestamp falls in ``period``,
+    saying which dates the data do cover (a report on an empty period is a wrong
+    parameter, not a report)."""
+    from trafficlib.errors import TrafficDataError
+
+    if period.mask(timestamps).any():
+        return
+    if len(timestamps) == 0:
+        raise TrafficDataError(f"no {what} at all")
+    lo, hi = timestamps.min(), timestamps.max()
+    raise TrafficDataError(
+        f"no {what} between {period.start.date()} and {period.end.date()}; "
+        f"the data cover {lo.date()} to {hi.date()}", hint="change period_start / period_end")
