@@ -164,7 +164,7 @@ def test_before_after_same_weekday_mix():
 
 # --------------------------------------------------------------------- coverage / FPR
 
-N_SERIES = 150
+N_SERIES = 200
 LIFT = 10.0  # per day: ~4 % of the level, a realistic campaign-sized lift
 
 
@@ -176,7 +176,7 @@ def rates():
         c = causal_impact(frame, pre, post, controls=["x"], n_sims=400, seed=i).summary.loc["cumulative"]
         covered += c["abs_effect_lower"] <= truth <= c["abs_effect_upper"]
         estimates.append(c["abs_effect"] - truth)
-        frame, pre, post, _ = simulated(5000 + i, 0.0)
+        frame, pre, post, _ = simulated(3000 + i, 0.0)
         c = causal_impact(frame, pre, post, controls=["x"], n_sims=400, seed=i).summary.loc["cumulative"]
         false_pos += (c["abs_effect_lower"] > 0) or (c["abs_effect_upper"] < 0)
     out = {"coverage": covered / N_SERIES, "fpr": false_pos / N_SERIES,

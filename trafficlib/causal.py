@@ -23,9 +23,11 @@ The counterfactual is a set of ``n_sims`` (default 1000) forecast *paths* simula
 the fitted state-space model (what ``MLEResults.simulate(anchor="end", repetitions=...)`` does — initial state drawn
 from the predicted state distribution after the pre-period, then state and measurement
 shocks — vectorised over paths), spread over ``param_draws`` draws of the variance
-parameters from a Laplace approximation around their MLE on the log-sd scale (without
-these draws, plugging in the MLE, the 95 % interval covered ~92 % of planted lifts in
-the simulation study; with them ~96 %). Pointwise intervals are quantiles of each day's
+parameters from a Laplace approximation of their likelihood (see
+:func:`_variance_draws`). In the simulation study of ``tests/test_causal.py`` (200
+series with a planted lift, 200 without) the 95 % cumulative interval covered the true
+lift in 96 % of series and excluded zero in 5 % of no-lift series; plugging in the MLE
+variances alone covered only ~89 %. Pointwise intervals are quantiles of each day's
 simulated values; the cumulative interval is the quantile of each path's *sum*, so the
 correlation of forecast errors across days (the local level makes them strongly
 positive) is accounted for — summing pointwise bounds would be wrong.
@@ -207,40 +209,58 @@ def _forecast_paths(fres, exog_post, h: int, reps: int, rng: np.random.Generator
     return out
 
 
+def _laplace(f, x: np.ndarray) -> np.ndarray | None:
+    """Covariance of a normal approximation of the likelihood ``f`` around its maximum
+    ``x`` (inverse of minus the complex-step Hessian, exact to machine precision; finite
+    differences are too noisy on this likelihood), or None if not positive definite."""
+    from statsmodels.tools.numdiff import approx_hess_cs
+
+    try:
+        cov = np.linalg.inv(-approx_hess_cs(x, f))
+        np.linalg.cholesky(cov)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    return cov if np.all(np.isfinite(cov)) else None
+
+
+def _variance_draws(model, res, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """``n`` draws of the model's standard deviations (statsmodels' unconstrained
+    parameters) from a Laplace approximation of the likelihood.
+
+    Interior estimates are drawn on the log-sd scale (a flat prior on log sigma, the
+    usual choice for a scale; right-skewed like BSTS's inverse-gamma posteriors), kept
+    within a factor e^3 of the MLE. When a standard deviation sits at or near zero (the
+    MLE is on the boundary, common for the level's), the log scale is meaningless and
+    the draws are made on the sd scale, where the likelihood is smooth and symmetric
+    around zero. Returns [] when no approximation is available (plug-in MLE then).
+    """
+    sd = model.untransform_params(res.params)
+    cov_sd = _laplace(lambda p: model.loglike(p, transformed=False, complex_step=True), sd)
+    if cov_sd is None:
+        return []
+    near_zero = np.abs(sd) < 2 * np.sqrt(np.diag(cov_sd))
+    if near_zero.any():
+        return list(np.abs(rng.multivariate_normal(sd, cov_sd, size=n)))
+    log_sd = np.log(np.abs(sd))
+    cov = _laplace(lambda w: model.loglike(np.exp(w), transformed=False, complex_step=True), log_sd)
+    if cov is None:
+        return list(np.abs(rng.multivariate_normal(sd, cov_sd, size=n)))
+    w = rng.multivariate_normal(log_sd, cov, size=n)
+    return list(np.exp(np.clip(w, log_sd - 3.0, log_sd + 3.0)))
+
+
 def _simulate_paths(model, res, h: int, exog_post, n_sims: int, param_draws: int,
                     rng: np.random.Generator) -> np.ndarray:
     """``n_sims`` forecast paths (h × n_sims, model units) from the end of the sample.
 
-    With ``param_draws > 0`` the variance parameters are drawn from a normal
-    approximation of their likelihood around the MLE on the log standard-deviation
-    scale (Laplace approximation, complex-step Hessian), the model is re-filtered at
+    With ``param_draws > 0`` the variance parameters are drawn by
+    :func:`_variance_draws` (Laplace approximation), the model is re-filtered at
     each draw and ``n_sims / param_draws`` paths are simulated from it: a cheap stand-in
     for the posterior over variances that BSTS samples by MCMC.
     """
-    from statsmodels.tools.numdiff import approx_hess_cs
-
     draws: list[np.ndarray] = []
     if param_draws > 0:
-        # statsmodels' unconstrained parameters are the standard deviations; work on
-        # their logarithm (a flat prior on log sigma, the usual scale-parameter choice),
-        # which gives right-skewed draws of the variances like BSTS's inverse-gamma.
-        log_sd = np.log(np.maximum(np.abs(model.untransform_params(res.params)), 1e-3))
-        try:
-            # Complex-step Hessian: exact to machine precision (finite differences are too
-            # noisy on this likelihood and often give a non-definite matrix).
-            hess = approx_hess_cs(log_sd, lambda w: model.loglike(np.exp(w), transformed=False,
-                                                                  complex_step=True))
-            cov = np.linalg.inv(-hess)
-            np.linalg.cholesky(cov)
-            if np.all(np.isfinite(cov)):
-                w = rng.multivariate_normal(log_sd, cov, size=param_draws)
-                # A flat likelihood (a variance near zero) makes the log-sd spread huge:
-                # keep draws within a factor e^3 of the MLE and below the standardised
-                # outcome's own scale (sd 1), unless the MLE itself is above it.
-                upper = np.maximum(np.minimum(log_sd + 3.0, 0.0), log_sd)
-                draws = list(np.exp(np.clip(w, log_sd - 3.0, upper)))
-        except (np.linalg.LinAlgError, ValueError):
-            draws = []
+        draws = _variance_draws(model, res, param_draws, rng)
     if not draws:
         return _forecast_paths(res, exog_post, h, n_sims, rng)
     per = np.diff(np.linspace(0, n_sims, len(draws) + 1).round().astype(int))
@@ -283,7 +303,7 @@ def causal_impact(data: pd.DataFrame, pre_period: Sequence, post_period: Sequenc
         Number of simulated counterfactual paths.
     param_draws : int
         Number of variance-parameter draws the paths are spread over (Laplace
-        approximation around the MLE, on the log standard-deviation scale); 0 uses the
+        approximation of the likelihood around the MLE); 0 uses the
         MLE only (narrower intervals: they ignore the variances' uncertainty).
     seed : int
         Random seed of the simulation (results are reproducible).
