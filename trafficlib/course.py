@@ -389,9 +389,10 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
              "text", _channel_of("newsletter", "e-mail"),
              (("Try it with `channels.channel_group`, as in the example above.",
                "Essayez avec `channels.channel_group`, comme dans l'exemple ci-dessus."),
-              ("Read the rules in the docstring of `trafficlib.channels`: which spellings of email does GA4 accept?",
-               "Lisez les règles dans la docstring de `trafficlib.channels` : quelles graphies d'email GA4 "
-               "accepte-t-il ?")),
+              ("Read the rules in the docstring of `trafficlib.channels`: GA4 accepts several spellings of "
+               "some mediums.",
+               "Lisez les règles dans la docstring de `trafficlib.channels` : GA4 accepte plusieurs graphies "
+               "de certains supports.")),
              ),
     Exercise("2.3", ("How many sessions (whole data set) come from the site **referring to itself** or from "
                      "the **payment gateway**, and so cut real journeys in two?",
