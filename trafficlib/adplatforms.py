@@ -36,7 +36,7 @@ import pandas as pd
 from trafficlib import schema, sources
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["read_ads", "read_ads_folder", "detect_platform", "PLATFORMS"]
+__all__ = ["read_ads", "read_ads_folder", "detect_platform", "load_postmortem_inputs", "PLATFORMS"]
 
 PLATFORMS = ("Google Ads", "Meta Ads", "Microsoft Ads")
 
@@ -136,3 +136,48 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
     return pd.concat(frames, ignore_index=True)
+
+
+def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = None,
+                           ab_file: str | Path | None = None) -> dict:
+    """Everything the campaign post-mortem reads, as canonical tables.
+
+    - ``ad_spend``: the platform exports found in ``ads_dir`` (Google Ads, Meta,
+      Microsoft Ads; other CSV files there are ignored) or, when ``ads_dir`` is empty,
+      ``<data_path>/ad_spend.parquet|csv``;
+    - ``sessions``: ``<data_path>/sessions.*`` (None when absent: no site outcomes);
+    - ``ab``: the A/B table (``ab_file``, default ``<data_path>/ab_test_ads.csv`` when
+      present; columns variant, impressions, clicks[, conversions]) or None;
+    - ``truth``: the demo shop's ``truth.json`` when present (planted facts), else None.
+    """
+    import json
+
+    data = Path(data_path)
+    out: dict = {}
+    if ads_dir:
+        out["ad_spend"] = read_ads_folder(ads_dir, "*.csv", skip_unknown=True)
+    else:
+        out["ad_spend"] = sources.read_folder(data, "ad_spend")
+    try:
+        out["sessions"] = sources.read_folder(data, "sessions")
+    except TrafficDataError:
+        out["sessions"] = None
+    ab_path = Path(ab_file) if ab_file else data / "ab_test_ads.csv"
+    if ab_path.exists():
+        raw = sources.read_raw(ab_path)
+        ab = raw.copy()
+        for c in ("impressions", "clicks", "conversions"):
+            if c in ab.columns:
+                nums, bad = schema.parse_number(ab[c])
+                if bad.any():
+                    lines = [raw.attrs["line_numbers"][i] for i in bad.to_numpy().nonzero()[0]]
+                    raise TrafficDataError("cannot read numbers", file=str(ab_path), column=c, rows=lines)
+                ab[c] = nums
+        out["ab"] = ab
+    else:
+        if ab_file:
+            raise TrafficDataError("file not found", file=str(ab_path))
+        out["ab"] = None
+    truth = data / "truth.json"
+    out["truth"] = json.loads(truth.read_text(encoding="utf-8")) if truth.exists() else None
+    return out

@@ -37,7 +37,8 @@ __all__ = [
     "add_ratios", "kpis", "against_targets", "pacing", "rank_groups", "ab_test", "ab_table", "sample_size",
     "lift_series", "default_periods", "incremental_economics", "site_outcomes",
     "postmortem", "PostMortem", "verdict_text", "plot_pacing", "plot_groups", "plot_daily",
-    "select", "verdict_cards", "pacing_text", "groups_text", "ab_text", "method_text",
+    "select", "verdict_cards", "pacing_text", "groups_text", "ab_text", "method_text", "truth_check",
+    "labels", "targets_table", "lift_table", "economics_table", "before_after_table", "group_table", "KPI_FORMATS",
 ]
 
 SUMS = ["impressions", "reach", "clicks", "cost", "conversions", "conversion_value"]
@@ -422,6 +423,19 @@ class PostMortem:
         """The one-screen verdict in plain words (see :func:`verdict_text`)."""
         return verdict_text(self, lang)
 
+    def lift_text(self, lang: str = "en") -> str:
+        """:func:`impact_text` for the judged KPI, naming the segment and its control."""
+        if self.lift is None:
+            return ""
+        en, fr = _KPI_WORDS.get(self.kpi, (self.kpi, self.kpi))
+        (dim, value), = (self.treated or {"country": "FR"}).items()
+        if self.control == "none":
+            ctl = i18n.text(lang, "none", "aucune")
+        else:
+            ctl = i18n.text(lang, f"the same KPI outside {dim} {value}", f"le même indicateur hors {dim} {value}")
+        return impact_text(self.lift, lang, unit=i18n.text(lang, f"{en}, {dim} {value}", f"{fr}, {dim} {value}"),
+                           controls_label=ctl)
+
 
 def postmortem(ad_spend: pd.DataFrame, sessions: pd.DataFrame | None, campaign: str | Sequence[str],
                start, end, budget: float | None = None, target_cpa: float | None = None,
@@ -529,10 +543,6 @@ def verdict_text(pm: PostMortem, lang: str = "en") -> str:
         r = econ.loc["incremental_roas"]
         line_en = f"**Incremental ROAS {ratio(r['estimate'])}** (95 % interval {ratio(r['lower'])} to {ratio(r['upper'])})"
         line_fr = f"**ROAS incrémental {ratio(r['estimate'])}** (intervalle à 95 % : {ratio(r['lower'])} à {ratio(r['upper'])})"
-        if "incremental_cpa" in econ.index and not np.isnan(econ.loc["incremental_cpa", "estimate"]):
-            ic = econ.loc["incremental_cpa", "estimate"]
-            line_en += f", incremental CPA {money(ic)}"
-            line_fr += f", CPA incrémental {money(ic)}"
         if pm.target_roas:
             if r["lower"] >= pm.target_roas:
                 v_en, v_fr = "above the target even at the low end", "au-dessus de l'objectif même en bas de l'intervalle"
@@ -547,6 +557,12 @@ def verdict_text(pm: PostMortem, lang: str = "en") -> str:
         else:
             line_en += "."
             line_fr += "."
+        if "incremental_cpa" in econ.index and not np.isnan(econ.loc["incremental_cpa", "estimate"]):
+            ic = econ.loc["incremental_cpa", "estimate"]
+            tgt_en = f" (target {money(pm.target_cpa)})" if pm.target_cpa else ""
+            tgt_fr = f" (objectif {money(pm.target_cpa)})" if pm.target_cpa else ""
+            line_en += f" Incremental CPA {money(ic)}{tgt_en}."
+            line_fr += f" CPA incrémental {money(ic)}{tgt_fr}."
         claim_gap = _div(float(t.get("roas", np.nan)), r["estimate"])
         if not np.isnan(claim_gap) and claim_gap > 1.2:
             line_en += f" The platform's ROAS is {ratio(claim_gap)}× the incremental one: much of what it claims would have happened anyway."
@@ -604,7 +620,7 @@ def plot_groups(ranked: pd.DataFrame, by: str = "ad_group", lang: str = "en"):
         ax.axvline(pooled, color=plots.GREY, ls=":")
     rate = ranked.attrs.get("rate", "ctr").upper()
     ax.set_title(i18n.text(lang, f"{rate} with 95 % intervals", f"{rate} et intervalles à 95 %"))
-    plots.pct_axis(ax, lang, axis="x", decimals=1)
+    plots.pct_axis(ax, lang, axis="x", decimals=2)
     ax.grid(axis="y", visible=False)
     return fig
 
@@ -644,7 +660,9 @@ def verdict_cards(pm: PostMortem, lang: str = "en", currency: str = "EUR") -> li
         c = pm.lift.summary.loc["cumulative"]
         fmt = (lambda x: money(x)) if pm.kpi == "revenue" else (lambda x: i18n.fmt_int(x, lang))
         en, fr = _KPI_WORDS.get(pm.kpi, (pm.kpi, pm.kpi))
-        cards.append({"label": i18n.text(lang, f"Incremental {en}", f"{fr.capitalize()} incrémentaux" if pm.kpi != "revenue" else "Chiffre d'affaires incrémental"),
+        fr_label = {"sessions": "Sessions incrémentales", "conversions": "Conversions incrémentales",
+                    "revenue": "Chiffre d'affaires incrémental"}.get(pm.kpi, fr)
+        cards.append({"label": i18n.text(lang, f"Incremental {en}", fr_label),
                       "value": fmt(c["abs_effect"]), "delta": c["rel_effect"],
                       "note": f"{fmt(c['abs_effect_lower'])} – {fmt(c['abs_effect_upper'])} (95 %)"})
     if pm.economics is not None and "incremental_roas" in pm.economics.index:
@@ -704,9 +722,10 @@ def ab_text(res: dict, lang: str = "en", mde: float = 0.10, metric: str = "CTR")
     need = sample_size(res["rate_a"], mde, alpha=res["alpha"]) if 0 < res["rate_a"] < 1 else float("nan")
     n_now = min(res["trials"])
     lo, hi = res["ci_diff"]
+    ptxt = ("< " + i18n.fmt_number(0.0001, lang, 4)) if res["p_value"] < 0.0001 else "= " + i18n.fmt_number(res["p_value"], lang, 4)
     if res["significant"]:
-        en = f"**{res['winner']} wins**: the difference is larger than chance explains (p = {i18n.fmt_number(res['p_value'], lang, 4)})."
-        fr = f"**{res['winner']} l'emporte** : l'écart dépasse ce que le hasard explique (p = {i18n.fmt_number(res['p_value'], lang, 4)})."
+        en = f"**{res['winner']} wins**: the difference is larger than chance explains (p {ptxt})."
+        fr = f"**{res['winner']} l'emporte** : l'écart dépasse ce que le hasard explique (p {ptxt})."
     else:
         en = f"**No winner yet**: the difference could be chance (p = {i18n.fmt_number(res['p_value'], lang, 3)})."
         fr = f"**Pas encore de gagnant** : l'écart peut venir du hasard (p = {i18n.fmt_number(res['p_value'], lang, 3)})."
@@ -737,7 +756,8 @@ def method_text(lang: str = "en") -> str:
         "model by MCMC with a spike-and-slab prior that selects among many controls; here variances are "
         "estimated by maximum likelihood with a normal approximation of their uncertainty, the coefficients of "
         "the few given controls have a flat prior, and a weekly seasonality is included by default. On series "
-        "with a planted lift, the 95 % interval contained the true lift in at least 90 % of simulations.\n\n"
+        "with a planted lift, the 95 % interval contained the true lift in 96 % of 200 simulations and "
+        "excluded zero in 5 % of 200 series without a lift.\n\n"
         "**Platform conversions are not incremental conversions**: ad platforms count every buyer who saw or "
         "clicked an ad in their attribution window, including those who would have bought anyway.",
         "**Comment l'effet est mesuré.** Un modèle de série temporelle structurel (niveau local, saisonnalité "
@@ -752,7 +772,104 @@ def method_text(lang: str = "en") -> str:
         "nombreux témoins ; ici les variances sont estimées par maximum de vraisemblance avec une approximation "
         "normale de leur incertitude, les coefficients des quelques témoins donnés ont un a priori plat, et une "
         "saisonnalité hebdomadaire est incluse par défaut. Sur des séries avec un effet connu, l'intervalle à "
-        "95 % a contenu le vrai effet dans au moins 90 % des simulations.\n\n"
+        "95 % a contenu le vrai effet dans 96 % de 200 simulations, et exclu zéro dans 5 % de 200 séries "
+        "sans effet.\n\n"
         "**Conversions plateforme et conversions incrémentales diffèrent** : les régies comptent tout acheteur "
         "ayant vu ou cliqué une annonce dans leur fenêtre d'attribution, y compris ceux qui auraient acheté de "
         "toute façon.")
+
+
+def truth_check(pm: PostMortem, truth: dict | None, lang: str = "en") -> pd.DataFrame | None:
+    """On the demo shop: planted incremental sessions / conversions / revenue next to the
+    estimates and their 95 % intervals (None when ``truth`` has no planted campaign for
+    this campaign). ``truth`` is the parsed ``truth.json``."""
+    lift = ((truth or {}).get("web") or {}).get("campaign_lift")
+    if not lift or lift.get("campaign", "").lower() not in {c.lower() for c in pm.campaign}:
+        return None
+    rows = []
+    for kpi, key in (("sessions", "incremental_sessions"), ("conversions", "incremental_conversions"),
+                     ("revenue", "incremental_revenue")):
+        res = pm.lift_by_kpi.get(kpi)
+        if res is None or key not in lift:
+            continue
+        c = res.summary.loc["cumulative"]
+        true = float(lift[key])
+        rows.append({"metric": i18n.label(kpi, lang), "planted": true, "estimate": c["abs_effect"],
+                     "lower": c["abs_effect_lower"], "upper": c["abs_effect_upper"],
+                     "inside": i18n.text(lang, "yes", "oui") if c["abs_effect_lower"] <= true <= c["abs_effect_upper"]
+                     else i18n.text(lang, "no", "non")})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------ report tables
+
+_COLUMN_LABELS = {
+    "metric": ("Metric", "Indicateur"), "actual": ("Observed", "Observé"), "target": ("Target", "Objectif"),
+    "gap": ("Gap", "Écart"), "met": ("Met", "Atteint"), "statistic": ("Statistic", "Statistique"),
+    "predicted": ("Expected without campaign", "Attendu sans campagne"),
+    "predicted_lower": ("low", "bas"), "predicted_upper": ("high", "haut"),
+    "abs_effect": ("Effect", "Effet"), "abs_effect_lower": ("low", "bas"), "abs_effect_upper": ("high", "haut"),
+    "rel_effect": ("Relative effect", "Effet relatif"), "rel_effect_lower": ("low", "bas"),
+    "rel_effect_upper": ("high", "haut"), "estimate": ("Estimate", "Estimation"), "lower": ("95 % low", "bas (95 %)"),
+    "upper": ("95 % high", "haut (95 %)"), "planted": ("Planted", "Planté"), "inside": ("In the interval", "Dans l'intervalle"),
+    "platform": ("Platform", "Régie"), "ad_group": ("Ad group", "Groupe d'annonces"), "ad": ("Ad", "Annonce"),
+    "reach": ("Reach", "Couverture"), "conversion_value": ("Conv. value", "Valeur conv."),
+    "frequency": ("Frequency", "Répétition"), "cvr": ("CVR", "Taux de conv."), "impressions": ("Impr.", "Impr."),
+    "conversions": ("Conv. (platform)", "Conv. (régie)"),
+}
+
+KPI_FORMATS = {"impressions": "int", "reach": "int", "clicks": "int", "cost": "money", "conversions": "num",
+               "conversion_value": "money0", "frequency": "num2", "ctr": "pct2", "cpc": "money", "cpm": "money",
+               "cvr": "pct2", "cpa": "money", "roas": "num2"}
+
+
+def labels(lang: str = "en") -> dict[str, str]:
+    """Column headers of the post-mortem tables in ``lang`` (for ``display.table(labels=)``)."""
+    out = {k: (en if lang == "en" else fr) for k, (en, fr) in _COLUMN_LABELS.items()}
+    for k in ("campaign", "cost", "clicks", "ctr", "cpc", "cpm", "cpa", "roas", "date"):
+        out.setdefault(k, i18n.label(k, lang))
+    return out
+
+
+def targets_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of the targets comparison, ``met`` as yes/no in ``lang``."""
+    t = against_targets(pm.total, pm.budget, pm.target_cpa, pm.target_roas, lang).drop(columns="key")
+    t["met"] = t["met"].map({True: i18n.text(lang, "yes", "oui"), False: i18n.text(lang, "no", "non")})
+    return t, {"actual": "num2", "target": "num2", "gap": "delta"}
+
+
+def lift_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of the causal-impact summary (average per day, cumulative)."""
+    s = pm.lift.summary.copy()
+    s.index = [i18n.text(lang, "Average per day", "Moyenne par jour"), i18n.text(lang, "Cumulative", "Cumul")]
+    s = s.reset_index().rename(columns={"index": "statistic"})
+    fm = {c: "num" for c in s.columns if not c.startswith("rel") and c != "statistic"}
+    fm.update({c: "delta" for c in s.columns if c.startswith("rel")})
+    return s, fm
+
+
+def economics_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of incremental conversions, CPA, revenue and ROAS."""
+    names = {"incremental_conversions": ("Incremental conversions", "Conversions incrémentales"),
+             "incremental_cpa": ("Incremental CPA", "CPA incrémental"),
+             "incremental_revenue": ("Incremental revenue", "Chiffre d'affaires incrémental"),
+             "incremental_roas": ("Incremental ROAS", "ROAS incrémental")}
+    e = pm.economics.copy()
+    e.index = [i18n.text(lang, *names[i]) for i in e.index]
+    return e.reset_index().rename(columns={"index": "metric"}), {"estimate": "num2", "lower": "num2", "upper": "num2"}
+
+
+def before_after_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of the weekday-matched before/after comparison."""
+    b = pm.before_after.copy()
+    b.index = [i18n.text(lang, "Average per day", "Moyenne par jour"), i18n.text(lang, "Cumulative", "Cumul")]
+    b = b.reset_index().rename(columns={"index": "statistic"})
+    return b, {c: ("delta" if c == "rel_effect" else "num") for c in b.columns if c != "statistic"}
+
+
+def group_table(pm: PostMortem) -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of KPIs by platform, campaign and ad group."""
+    g = pm.by_group.reset_index()
+    if g["reach"].isna().all():
+        g = g.drop(columns=["reach", "frequency"])
+    return g, {k: v for k, v in KPI_FORMATS.items() if k in g.columns}

@@ -506,7 +506,8 @@ def plot_impact(result: CausalImpactResult, lang: str = "en", title: str = ""):
     return fig
 
 
-def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None = None) -> str:
+def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None = None,
+                controls_label: str | None = None) -> str:
     """A plain-words report: what happened, what it means, what it assumes (Markdown
     that :func:`trafficlib.display.say` can show; numbers formatted for ``lang``)."""
     s = result.summary
@@ -515,6 +516,8 @@ def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None =
     p = lambda x: i18n.fmt_pct(x, lang, 1)  # noqa: E731
     level = i18n.fmt_pct(1 - result.alpha, lang, 0)
     unit = unit or result.y
+    ctl_fr = controls_label or ", ".join(result.controls) or "aucune"
+    ctl_en = controls_label or ", ".join(result.controls) or "none"
     d0, d1 = (i18n.fmt_date(d.date(), lang) for d in result.post_period)
     sig = result.significant
     direction = "up" if c["abs_effect"] > 0 else "down"
@@ -536,7 +539,7 @@ def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None =
                          "Cela ne prouve pas que la campagne n'a rien fait : l'effet est peut-être trop petit pour être vu.")
         lines.append(
             "Ce que cela suppose : la relation entre la série et les séries témoins "
-            f"({', '.join(result.controls) or 'aucune'}) apprise avant la campagne serait restée la même sans elle ; "
+            f"({ctl_fr}) apprise avant la campagne serait restée la même sans elle ; "
             "les séries témoins n'ont pas été touchées par la campagne ; rien d'autre (promotion, presse, panne) n'a changé "
             "au même moment. Modèle : niveau local, saisonnalité hebdomadaire et régression sur les témoins "
             "(statsmodels UnobservedComponents), ajusté sur la période avant, intervalles par simulation de trajectoires."
@@ -559,7 +562,7 @@ def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None =
                          "This does not prove the campaign did nothing: the effect may be too small to see.")
         lines.append(
             "What this assumes: the relationship between the series and its controls "
-            f"({', '.join(result.controls) or 'none'}) learnt before the campaign would have held without it; "
+            f"({ctl_en}) learnt before the campaign would have held without it; "
             "the controls were not touched by the campaign; nothing else (a sale, press, an outage) changed at the "
             "same time. Model: local level, weekly seasonality and regression on the controls (statsmodels "
             "UnobservedComponents) fitted on the pre-period, intervals from simulated forecast paths."
