@@ -299,9 +299,8 @@ def _sample_size(d: CourseData) -> int:
     return int(campaigns.sample_size(0.04, 0.10))
 
 
-def _incremental_sessions(d: CourseData) -> float:
-    s = d.postmortem.lift.summary
-    return float(s.loc["cumulative", "abs_effect"])
+def _incremental_cpa(d: CourseData) -> float:
+    return float(d.postmortem.economics.loc["incremental_cpa", "estimate"])
 
 
 def _traffic_leader(d: CourseData) -> str:
@@ -521,14 +520,17 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
              (("`campaigns.sample_size(base_rate, mde)`; the change is relative by default.",
                "`campaigns.sample_size(taux_de_base, effet_minimal)` ; l'effet est relatif par défaut."),),
              tolerance=0.02, relative=True),
-    Exercise("6.4", ("According to the counterfactual, how many **extra sessions** did `prospection_printemps` "
-                     "cause in France over its flight (point estimate, cumulative)?",
-                     "D'après le contrefactuel, combien de **sessions supplémentaires** `prospection_printemps` "
-                     "a-t-elle causées en France sur sa période (estimation ponctuelle, cumulée) ?"),
-             "number", _incremental_sessions,
-             (("`data.postmortem.lift.summary`: the `cumulative` row.",
-               "`data.postmortem.lift.summary` : la ligne `cumulative`."),
-              ("Actual minus predicted: the `abs_effect` column.", "Réel moins prévu : la colonne `abs_effect`.")),
+    Exercise("6.4", ("Meta's own CPA for `prospection_printemps` counts every conversion it claims. What is the "
+                     "**incremental CPA**: cost per conversion the campaign really *caused*, by the counterfactual "
+                     "(point estimate, in euros)?",
+                     "Le CPA de Meta pour `prospection_printemps` compte toutes les conversions qu'il revendique. "
+                     "Quel est le **CPA incrémental** : coût par conversion que la campagne a vraiment *causée*, "
+                     "selon le contrefactuel (estimation ponctuelle, en euros) ?"),
+             "number", _incremental_cpa,
+             (("`data.postmortem.economics` turns the causal lift into money.",
+               "`data.postmortem.economics` traduit l'effet causal en argent."),
+              ("Cost divided by the *incremental* conversions, not by the platform's conversions.",
+               "Le coût divisé par les conversions *incrémentales*, pas par celles de la plateforme.")),
              tolerance=0.05, relative=True),
     # 7. Watching competitors
     Exercise("7.1", ("Which competitor had the **most visits** in the latest month of the Similarweb-style estimates?",
