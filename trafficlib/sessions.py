@@ -230,7 +230,11 @@ def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = 
             exprs.append(f"CASE WHEN trim(CAST({q} AS VARCHAR)) = '' THEN NULL ELSE CAST({q} AS VARCHAR) END"
                          f" AS {col.name}")
         else:
-            exprs.append(f"NULLIF(trim(CAST({q} AS VARCHAR)), '') AS {col.name}")
+            # Empty strings are missing values. Not trimmed here: trimming every string
+            # of 10 M events costs more than the whole sessionization; the values a
+            # session keeps are trimmed on output.
+            cast = q if typ == "VARCHAR" else f"CAST({q} AS VARCHAR)"
+            exprs.append(f"NULLIF({cast}, '') AS {col.name}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT {', '.join(exprs)} FROM {source}").fetchall()
     ts_col = mapping["timestamp"]
     bad = con.execute(
@@ -258,19 +262,7 @@ def _timestamp_sql(q: str, typ: str) -> str:
 _CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid")
 
 # Pick flags: which row of a session supplies which attribute (bit mask per event).
-_P_FIRST, _P_LAND, _P_TRAFFIC, _P_SOURCE, _P_DEVICE, _P_COUNTRY = 1, 2, 4, 8, 16, 32
-
-
-def _firsts(mask: np.ndarray, sess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(session indices, sorted positions) of the first ``mask`` row of each session."""
-    idx = np.flatnonzero(mask)
-    if len(idx) == 0:
-        return idx, idx
-    s = sess[idx]
-    keep = np.empty(len(idx), dtype=bool)
-    keep[0] = True
-    keep[1:] = s[1:] != s[:-1]
-    return s[keep], idx[keep]
+_P_FIRST, _P_LAND, _P_TRAFFIC, _P_DEVICE, _P_COUNTRY = 1, 2, 4, 8, 16
 
 
 _F_TRAFFIC, _F_KEY, _F_PAGE, _F_SOURCE, _F_DEVICE, _F_COUNTRY = 1, 2, 4, 8, 16, 32
@@ -283,11 +275,10 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
     revs = ", ".join(_literal(k) for k in revenue_events) or "NULL"
     sid = "hash(coalesce(session_id, ''))" if use_session_id else "CAST(0 AS UBIGINT)"
     return f"""
-    SELECT rn, uh, sh, t, prio, flags, kh, rev, eng FROM (
+    SELECT rn, uh, sh, tp, flags, kh, rev, eng FROM (
         SELECT CAST(row_number() OVER () - 1 AS UINTEGER) AS rn, hash(user_id) AS uh, {sid} AS sh,
-            epoch_us(timestamp) AS t,
-            CAST(CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
-                                 WHEN 'page_view' THEN 2 ELSE 3 END AS UTINYINT) AS prio,
+            epoch_us(timestamp) * 4 + CASE event_name WHEN 'first_visit' THEN 0
+                WHEN 'session_start' THEN 1 WHEN 'page_view' THEN 2 ELSE 3 END AS tp,
             ((source IS NOT NULL AND source NOT LIKE '(%)')
                 OR (medium IS NOT NULL AND medium NOT LIKE '(%)')
                 OR (campaign IS NOT NULL AND campaign NOT LIKE '(%)')) AS ht,
@@ -301,7 +292,7 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
             CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END AS rev,
             CAST(engagement_time_msec AS FLOAT) AS eng
         FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL
-    ) ORDER BY uh, sh, t, prio
+    ) ORDER BY uh, {"sh, " if use_session_id else ""}tp
     """
 
 
@@ -332,9 +323,12 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     if n == 0:
         return None
     order = _col(narrow, "rn").astype(np.int64)  # scan position of each event, in (user, time) order
-    u, ts = _col(narrow, "uh"), _col(narrow, "t")
+    u = _col(narrow, "uh")
+    tp = _col(narrow, "tp")
+    ts = tp >> 2  # microseconds
+    prio = (tp & 3).astype(np.int8)  # 0 first_visit, 1 session_start, 2 page_view, 3 other
+    del tp
     flags = _col(narrow, "flags")
-    prio = _col(narrow, "prio")
     new_user = np.empty(n, dtype=bool)
     new_user[0] = True
     np.not_equal(u[1:], u[:-1], out=new_user[1:])
@@ -355,19 +349,17 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
             news[1:] |= day[1:] != day[:-1]
             del day
         if split_on_campaign:
-            ht = (flags & _F_TRAFFIC) > 0
-            kh = _col(narrow, "kh")
-            pos = np.arange(n, dtype=np.int64)
-            base_start = np.maximum.accumulate(np.where(news, pos, 0))
-            last_traffic = np.maximum.accumulate(np.where(ht, pos, -1))
-            prev_traffic = np.empty(n, dtype=np.int64)
-            prev_traffic[0] = -1
-            prev_traffic[1:] = last_traffic[:-1]
-            del last_traffic
-            same_base = prev_traffic >= base_start
-            news |= ht & same_base & (kh != kh[np.maximum(prev_traffic, 0)])
-            del pos, base_start, prev_traffic, same_base, ht, kh
-    sess = np.cumsum(news, dtype=np.int64) - 1
+            # Consecutive traffic-bearing events of the same inactivity-bounded visit
+            # with different keys: the later one starts a session.
+            tr = np.flatnonzero((flags & _F_TRAFFIC) > 0)
+            if len(tr) > 1:
+                visit = np.cumsum(news, dtype=np.int64)
+                kh = _col(narrow, "kh")[tr]
+                same_visit = visit[tr[1:]] == visit[tr[:-1]]
+                del visit
+                news[tr[1:][same_visit & (kh[1:] != kh[:-1])]] = True
+                del kh, same_visit
+            del tr
     starts = np.flatnonzero(news)
     del news
     n_sess = len(starts)
@@ -397,43 +389,49 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     # Which event (row in scan order) gives each session its string attributes.
     bits = np.zeros(n, dtype=np.int8)
     pick_sess = np.full(n, -1, dtype=np.int64)
+    pos = np.arange(n, dtype=np.int64)
 
-    def mark(session_ids, sorted_pos, bit):
-        rows = order[sorted_pos]
+    def first_where(mask: np.ndarray) -> np.ndarray:
+        """Sorted position of each session's first ``mask`` event, or n if none."""
+        return np.minimum.reduceat(np.where(mask, pos, n), starts)
+
+    def mark(first: np.ndarray, bit: int) -> None:
+        found = first < n
+        rows = order[first[found]]
         bits[rows] |= bit
-        pick_sess[rows] = session_ids
+        pick_sess[rows] = sidx[found]
 
-    mark(sidx, starts, _P_FIRST)
+    mark(starts, _P_FIRST)
     has_page = (flags & _F_PAGE) > 0
-    s_land, p_land = _firsts((prio == 2) & has_page, sess)
-    landing_from_pv = np.zeros(n_sess, dtype=bool)
-    landing_from_pv[s_land] = True
-    s_page, p_page = _firsts(has_page, sess)
-    keep = ~landing_from_pv[s_page]
-    mark(s_land, p_land, _P_LAND)
-    mark(s_page[keep], p_page[keep], _P_LAND)
-    del has_page
-    s_tr, p_tr = _firsts((flags & _F_TRAFFIC) > 0, sess)
-    mark(s_tr, p_tr, _P_TRAFFIC)
-    has_traffic = np.zeros(n_sess, dtype=bool)
-    has_traffic[s_tr] = True
-    s_src, p_src = _firsts((flags & _F_SOURCE) > 0, sess)
-    keep = ~has_traffic[s_src]
-    mark(s_src[keep], p_src[keep], _P_SOURCE)
-    s_dev, p_dev = _firsts((flags & _F_DEVICE) > 0, sess)
-    mark(s_dev, p_dev, _P_DEVICE)
-    s_cty, p_cty = _firsts((flags & _F_COUNTRY) > 0, sess)
-    mark(s_cty, p_cty, _P_COUNTRY)
-    del narrow, order, sess, flags, prio
+    land = first_where((prio == 2) & has_page)
+    land = np.where(land < n, land, first_where(has_page))
+    mark(land, _P_LAND)
+    del has_page, land
+    traffic = first_where((flags & _F_TRAFFIC) > 0)
+    has_traffic = traffic < n
+    # No traffic information: take source/medium/campaign from the first event with a
+    # source, e.g. (direct) / (none).
+    traffic = np.where(has_traffic, traffic, first_where((flags & _F_SOURCE) > 0))
+    mark(traffic, _P_TRAFFIC)
+    mark(first_where((flags & _F_DEVICE) > 0), _P_DEVICE)
+    mark(first_where((flags & _F_COUNTRY) > 0), _P_COUNTRY)
+    del traffic, pos
+    del narrow, order, flags, prio
     # A row may be picked by several sessions? No: a row belongs to one session, so one id.
     con.register("_trafficlib_picks", pa.table({"bits": bits, "sess": pick_sess}))
     sid_col = "session_id" if use_session_id else "CAST(NULL AS VARCHAR) AS session_id"
     picked = con.sql(f"""
-        SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
-               e.country, {sid_col}
-        FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
-        POSITIONAL JOIN _trafficlib_picks p
-        WHERE p.bits <> 0
+        SELECT bits, sess, user_id, trim(page) AS page, NULLIF(trim(source), '') AS source,
+               NULLIF(trim(medium), '') AS medium, NULLIF(trim(campaign), '') AS campaign,
+               NULLIF(trim(device), '') AS device, NULLIF(trim(country), '') AS country,
+               session_id
+        FROM (
+            SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
+                   e.country, {sid_col}
+            FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
+            POSITIONAL JOIN _trafficlib_picks p
+            WHERE p.bits <> 0
+        )
     """).to_arrow_table()
     con.unregister("_trafficlib_picks")
     del bits, pick_sess
@@ -450,12 +448,9 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
 
     user_id = gather("user_id", _P_FIRST)
     landing_url = gather("page", _P_LAND)
-    traffic_source = gather("source", _P_TRAFFIC)
-    fallback_source = gather("source", _P_SOURCE)
-    source = pc.if_else(pa.array(has_traffic), traffic_source, fallback_source)
-    has_traffic_arr = pa.array(has_traffic)
-    medium = pc.if_else(has_traffic_arr, gather("medium", _P_TRAFFIC), gather("medium", _P_SOURCE))
-    campaign = pc.if_else(has_traffic_arr, gather("campaign", _P_TRAFFIC), gather("campaign", _P_SOURCE))
+    source = gather("source", _P_TRAFFIC)
+    medium = gather("medium", _P_TRAFFIC)
+    campaign = gather("campaign", _P_TRAFFIC)
     device = gather("device", _P_DEVICE)
     country = gather("country", _P_COUNTRY)
     if use_session_id:
