@@ -85,6 +85,15 @@ def test_microsoft_ads_with_header_block_and_footer(tmp_path):
     assert t["cost"].sum() == pytest.approx(16.5) and t["conversion_value"].sum() == pytest.approx(45.0)
 
 
+def test_microsoft_ads_french(tmp_path):
+    f = write(tmp_path / "ms_fr.csv", (
+        "Période;Nom de la campagne;Groupe d'annonces;Impr.;Clics;Dépense;Conv.;Chiffre d'affaires\n"
+        "01/04/2026;fr_search;g1;300;12;8,40;1;45,00\n"))
+    t = read_ads(f)
+    assert t.attrs["platform"] == "Microsoft Ads"
+    assert (t.loc[0, "date"], t.loc[0, "cost"], t.loc[0, "conversion_value"]) == (pd.Timestamp("2026-04-01"), 8.4, 45.0)
+
+
 def test_detect_platform():
     assert detect_platform(["Jour", "Campagne", "Coût"]) == "Google Ads"
     assert detect_platform(["Reporting starts", "Campaign name", "Amount spent (EUR)"]) == "Meta Ads"

@@ -151,7 +151,7 @@ def test_before_after_same_weekday_mix():
     # Strong weekday pattern, post-period starting on a Saturday with extra weekend days:
     # a naive mean comparison would credit the weekend, the weekday-matched one does not.
     idx = pd.date_range("2026-01-05", periods=63, freq="D")
-    base = np.where(idx.dayofweek >= 5, 200.0, 100.0)
+    base = np.where(idx.day_of_week >= 5, 200.0, 100.0)
     frame = pd.DataFrame({"y": base}, index=idx)
     pre = (idx[0], idx[54])  # Mon 2026-01-05 .. Sat 2026-02-28
     post = (idx[55], idx[-1])  # Sun 2026-03-01 .. Sun 03-08: 3 weekend days out of 8
