@@ -534,8 +534,8 @@ def verdict_text(pm: PostMortem, lang: str = "en") -> str:
         else:
             what_en = f"shows no effect on {w_en} that can be told from noise (estimate {fmt_k(c['abs_effect'])}, 95 % interval {fmt_k(c['abs_effect_lower'])} to {fmt_k(c['abs_effect_upper'])})"
             what_fr = f"ne montre pas d'effet sur les {w_fr} distinguable du bruit (estimation {fmt_k(c['abs_effect'])}, intervalle à 95 % de {fmt_k(c['abs_effect_lower'])} à {fmt_k(c['abs_effect_upper'])})"
-        basis_en = "compared with the untargeted segments" if pm.control != "none" else "from a before/after model without a control series (weaker evidence)"
-        basis_fr = "par comparaison avec les segments non ciblés" if pm.control != "none" else "par un modèle avant/après sans série témoin (preuve plus faible)"
+        basis_en = "compared with the untargeted segments" if pm.control != "none" else "from the series' own history, without a control series (weaker evidence)"
+        basis_fr = "par comparaison avec les segments non ciblés" if pm.control != "none" else "d'après l'historique de la série seul, sans série témoin (preuve plus faible)"
         parts.append(i18n.text(lang, f"**What it caused.** The campaign {what_en}, {basis_en}.",
                                f"**Ce qu'elle a causé.** La campagne {what_fr}, {basis_fr}."))
     econ = pm.economics
