@@ -20,19 +20,28 @@ side of :func:`trafficlib.sessions.sessionize` holds ~40 bytes per event (sorted
 at its peak; :func:`trafficlib.sessions._release_memory` makes DuckDB return its sort
 buffers before numpy starts, which cut the 10 M peak from 2.2 GB to 1.6 GB.
 
-Measured (2 cores, 23 GB RAM, other jobs running on the machine, load average 3-6, so
-times vary by +-30 %)::
+Measured on 2026-11-23 (2 cores, 23 GB RAM, DuckDB 2.0.0, pandas 3.1.1; other people's
+jobs were running on the machine, load average 3-4, so wall times vary by up to 2x from
+run to run; peak memory is stable)::
 
-    size        engine      wall_s  peak_rss_MB  sessions   ratio (pandas / trafficlib)
-    1,000,000   trafficlib   2.6       520       200,213
-    1,000,000   pandas      13.8     1,150       200,213    time 5.3x, memory 2.2x
-    10,000,000  trafficlib  14.0     1,590     1,999,422
-    10,000,000  pandas     150.9     9,330     1,999,422    time 10.8x, memory 5.9x
+    $ .venv/bin/python benchmarks/sessionize.py --sizes 1e6,1e7     (two runs)
+          events engine      wall_s  peak_MB   sessions time_ratio mem_ratio check
+       1,000,000 trafficlib     0.9      303    200,126
+       1,000,000 pandas         2.8      600    200,126       3.3x      2.0x match
+      10,000,000 trafficlib    12.4    1,374  1,998,620
+      10,000,000 pandas        40.9    3,955  1,998,620       3.3x      2.9x match
+    (second run: 1 M 0.8 s / 1.7 s; 10 M 6.4 s / 28.4 s, 4.4x; same memory)
 
-(see the final report of issue 3 for the exact run; rerun to refresh). trafficlib grows
-about linearly (x10 events: x5-6 time, x3 memory, the fixed cost being imports and
-DuckDB start-up); pandas grows faster than linearly in time because of the string sort
-of 10 M user ids.
+    $ .venv/bin/python benchmarks/sessionize.py --sizes 1e6,3e6,1e7 --skip-pandas-above 3e6
+       1,000,000 trafficlib     0.6      307    200,126
+       1,000,000 pandas         1.6      593    200,126       2.5x      1.9x match
+       3,000,000 trafficlib     2.8      544    600,385
+       3,000,000 pandas         5.9    1,337    600,385       2.1x      2.5x match
+      10,000,000 trafficlib     8.2    1,454  1,998,620
+
+So 10 M events take 6-12 s with a 1.4 GB peak (goal: <= 15 s, <= 2 GB), and cost grows
+about linearly (1 M -> 10 M: x10-14 in time under varying load, memory ~120 MB per
+million events above a 190 MB base). pandas fits at 10 M (4 GB peak) and is 3-4x slower.
 """
 from __future__ import annotations
 

@@ -68,14 +68,17 @@ How it runs
    traffic changes within the inactivity-bounded visit) and sums the per-session
    figures with ``np.add.reduceat``; it also marks, per session, the row giving each
    string attribute (first event, landing page, traffic, device, country).
+   Empty strings are missing values; values are *not* trimmed for these comparisons
+   (trimming every string of 10 M events cost more than the rest), only the values a
+   session keeps are trimmed on output.
 3. DuckDB scans the input a second time and returns only the marked rows (a
    ``POSITIONAL JOIN`` with the marks), so strings are never sorted or held for all
    events.
 
 Window functions over (user, time) in pure SQL were tried first: with the wide event
-rows they cost ~90 s for 10 M events on 2 cores; this path takes ~10-15 s and ~1.6 GB.
-Memory is about 60 bytes per event in Python at the peak plus DuckDB's sort (bounded by
-``memory_limit``). Output rows are grouped by user (in an arbitrary but deterministic
+rows they cost ~90 s for 10 M events on 2 cores; this path takes ~11 s and 1.4 GB peak
+(``benchmarks/sessionize.py``). Memory is about 40 bytes per event in Python at the peak
+plus DuckDB's sort (bounded by ``memory_limit``). Output rows are grouped by user (in an arbitrary but deterministic
 user order) and in start order within a user.
 
 Configuration
