@@ -68,9 +68,11 @@ How it runs
    traffic changes within the inactivity-bounded visit) and sums the per-session
    figures with ``np.add.reduceat``; it also marks, per session, the row giving each
    string attribute (first event, landing page, traffic, device, country).
-   Empty strings are missing values; values are *not* trimmed for these comparisons
-   (trimming every string of 10 M events cost more than the rest), only the values a
-   session keeps are trimmed on output.
+   Empty strings are missing values; values are otherwise kept *as written* (not
+   trimmed, case kept), so that an audit can flag ``'newsletter '`` next to
+   ``'newsletter'``; :func:`trafficlib.channels.channel_group` ignores case and
+   surrounding spaces, and the campaign-change test ignores case only. (Trimming every
+   string of 10 M events also cost more than the rest of the work.)
 3. DuckDB scans the input a second time and returns only the marked rows (a
    ``POSITIONAL JOIN`` with the marks), so strings are never sorted or held for all
    events.
@@ -233,9 +235,8 @@ def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = 
             exprs.append(f"CASE WHEN trim(CAST({q} AS VARCHAR)) = '' THEN NULL ELSE CAST({q} AS VARCHAR) END"
                          f" AS {col.name}")
         else:
-            # Empty strings are missing values. Not trimmed here: trimming every string
-            # of 10 M events costs more than the whole sessionization; the values a
-            # session keeps are trimmed on output.
+            # Empty strings are missing values; otherwise kept as written (an audit
+            # flags 'newsletter ' vs 'newsletter'; trimming 10 M strings is also slow).
             cast = q if typ == "VARCHAR" else f"CAST({q} AS VARCHAR)"
             exprs.append(f"NULLIF({cast}, '') AS {col.name}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT {', '.join(exprs)} FROM {source}").fetchall()
@@ -424,17 +425,11 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     con.register("_trafficlib_picks", pa.table({"bits": bits, "sess": pick_sess}))
     sid_col = "session_id" if use_session_id else "CAST(NULL AS VARCHAR) AS session_id"
     picked = con.sql(f"""
-        SELECT bits, sess, user_id, trim(page) AS page, NULLIF(trim(source), '') AS source,
-               NULLIF(trim(medium), '') AS medium, NULLIF(trim(campaign), '') AS campaign,
-               NULLIF(trim(device), '') AS device, NULLIF(trim(country), '') AS country,
-               session_id
-        FROM (
-            SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
-                   e.country, {sid_col}
-            FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
-            POSITIONAL JOIN _trafficlib_picks p
-            WHERE p.bits <> 0
-        )
+        SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
+               e.country, {sid_col}
+        FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
+        POSITIONAL JOIN _trafficlib_picks p
+        WHERE p.bits <> 0
     """).to_arrow_table()
     con.unregister("_trafficlib_picks")
     del bits, pick_sess
