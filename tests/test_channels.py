@@ -239,3 +239,36 @@ def test_ua_scheme():
     assert set(got) == set(UA_CHANNELS)
     with pytest.raises(TrafficDataError):
         channel_group(frame, scheme="ga3")
+
+
+@pytest.mark.parametrize("scheme,cases", [
+    ("ga4", [c[:3] for c in CASES]),
+    ("ua", [(s, m, NA) for s, m, _ in UA_CASES]),
+])
+def test_duckdb_macro_matches_pandas(scheme, cases):
+    import duckdb
+
+    from trafficlib.channels import register_duckdb
+
+    frame = _frame(cases)
+    con = duckdb.connect()
+    register_duckdb(con, scheme=scheme)
+    con.register("t", frame)
+    got = [r[0] for r in con.execute(
+        "SELECT channel_group(source, medium, campaign) FROM t").fetchall()]
+    assert got == list(channel_group(frame, scheme=scheme))
+
+
+def test_sql_expression_with_rules():
+    import duckdb
+
+    from trafficlib.channels import sql_expression
+
+    rules = {"sources": {"search": ["search.example.org"]},
+             "rules": [{"channel": "Partners", "source": ["partner-a.com"], "medium": "referral"}]}
+    frame = _frame([("partner-a.com", "Referral", NA), ("search.example.org", "referral", NA),
+                    ("partner-b.com", "referral", NA)])
+    con = duckdb.connect()
+    con.register("t", frame)
+    got = [r[0] for r in con.execute(f"SELECT {sql_expression(rules=rules)} FROM t").fetchall()]
+    assert got == list(channel_group(frame, rules=rules)) == ["Partners", "Organic Search", "Referral"]

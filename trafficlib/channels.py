@@ -118,6 +118,8 @@ from trafficlib.errors import TrafficDataError
 
 __all__ = [
     "channel_group",
+    "sql_expression",
+    "register_duckdb",
     "source_category",
     "load_rules",
     "source_categories",
@@ -459,3 +461,122 @@ def channel_group(frame: pd.DataFrame, rules: str | Path | Mapping | Rules | Non
     codes = label_codes[inverse.reshape(-1)]
     values = pd.Categorical.from_codes(codes, categories=pd.Index(label_names, dtype="string"))
     return pd.Series(values, index=frame.index, name="channel").astype("string")
+
+
+# --------------------------------------------------------------------------- SQL (DuckDB)
+def _sql_str(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def sql_expression(source: str = "source", medium: str = "medium", campaign: str = "campaign",
+                   scheme: str = "ga4", rules: str | Path | Mapping | Rules | None = None) -> str:
+    """A DuckDB SQL expression giving the channel of ``source``, ``medium``, ``campaign``
+    (column names or SQL expressions), with the same rules as :func:`channel_group`.
+
+    For grouping inside DuckDB (e.g. daily channel aggregates of a big sessions table)
+    without going through pandas. Extra sources of a rules file are honoured; custom
+    ``rules`` are too (regexes use RE2 syntax in DuckDB; keep them simple).
+
+    The expression is heavy (the source category list is a 370-entry map literal, looked
+    up several times): about 8 s per million rows if evaluated row by row. Evaluate it
+    on the distinct combinations and join back, as :func:`channel_group` does (0.5 s for
+    1 M rows)::
+
+        WITH combos AS (SELECT DISTINCT source, medium, campaign FROM sessions),
+             named AS (SELECT *, <sql_expression()> AS channel FROM combos)
+        SELECT s.*, n.channel FROM sessions s JOIN named n
+            ON s.source IS NOT DISTINCT FROM n.source
+           AND s.medium IS NOT DISTINCT FROM n.medium
+           AND s.campaign IS NOT DISTINCT FROM n.campaign
+    """
+    parsed = load_rules(rules)
+    table = dict(_default_categories())
+    table.update(parsed.sources)
+    lookup = "MAP {" + ", ".join(f"{_sql_str(k)}: {_sql_str(v)}" for k, v in table.items()) + "}"
+    raw_s = f"NULLIF(lower(trim(CAST({source} AS VARCHAR))), '')"
+    raw_m = f"NULLIF(lower(trim(CAST({medium} AS VARCHAR))), '')"
+    s = f"coalesce({raw_s}, CASE WHEN {raw_m} IS NULL THEN '(direct)' ELSE '(not set)' END)"
+    m = f"coalesce({raw_m}, CASE WHEN {raw_s} IS NULL THEN '(none)' ELSE '(not set)' END)"
+    c = f"coalesce(NULLIF(lower(trim(CAST({campaign} AS VARCHAR))), ''), '(not set)')"
+    host = f"regexp_extract({s}, '^(?:[a-z][a-z0-9+.-]*://)?([^/?#:]*)', 1)"
+    stripped = f"regexp_replace({host}, '^(www|m|l|lm|mobile|web)\\.(.)', '\\2')"
+    name = (f"CASE WHEN regexp_full_match({stripped}, '[^.]+\\.[^.]+') "
+            f"OR regexp_full_match({stripped}, '[^.]+\\.({'|'.join(sorted(_SLD))})\\.[^.]{{2}}') "
+            f"THEN split_part({stripped}, '.', 1) END")
+    cat = (f"coalesce({lookup}[{s}], {lookup}[{host}], {lookup}[{stripped}], {lookup}[{name}], '')")
+
+    def full(value: str, pattern: str) -> str:
+        return f"regexp_full_match({value}, {_sql_str(pattern)})"
+
+    def one_of(value: str, options) -> str:
+        return f"{value} IN ({', '.join(_sql_str(o) for o in options)})"
+
+    conds: list[tuple[str, str]] = []
+    for rule in parsed.rules:
+        parts = []
+        for key, cond in rule.items():
+            if key == "channel":
+                continue
+            value = {"source": s, "medium": m, "campaign": c, "source_category": cat}[key]
+            if key == "source_category" or isinstance(cond, list):
+                parts.append(one_of(value, cond))
+            else:
+                parts.append(full(value, "(?i)" + cond))
+        conds.append((" AND ".join(parts), rule["channel"]))
+    paid = full(m, PAID)
+    shop_campaign = full(c, SHOP_CAMPAIGN)
+    social_media = ["social", "social-network", "social-media", "sm", "social network", "social media"]
+    mails = ["email", "e-mail", "e_mail", "e mail"]
+    direct = f"{s} = '(direct)' AND {one_of(m, ['(none)', '(not set)'])}"
+    if scheme == "ga4":
+        fallback = "Unassigned"
+        defaults = [
+            (direct, "Direct"),
+            (f"contains({c}, 'cross-network')", "Cross-network"),
+            (f"({cat} = 'shopping' OR {shop_campaign}) AND {paid}", "Paid Shopping"),
+            (f"{cat} = 'search' AND {paid}", "Paid Search"),
+            (f"{cat} = 'social' AND {paid}", "Paid Social"),
+            (f"{cat} = 'video' AND {paid}", "Paid Video"),
+            (one_of(m, ["display", "banner", "expandable", "interstitial", "cpm"]), "Display"),
+            (paid, "Paid Other"),
+            (f"{cat} = 'shopping' OR {shop_campaign}", "Organic Shopping"),
+            (f"{cat} = 'social' OR {one_of(m, social_media)}", "Organic Social"),
+            (f"{cat} = 'video' OR contains({m}, 'video')", "Organic Video"),
+            (f"{cat} = 'search' OR {m} = 'organic'", "Organic Search"),
+            (one_of(m, ["referral", "app", "link"]), "Referral"),
+            (f"{one_of(s, mails)} OR {one_of(m, mails)}", "Email"),
+            (f"{m} = 'affiliate'", "Affiliates"),
+            (f"{m} = 'audio'", "Audio"),
+            (f"{s} = 'sms' OR {m} = 'sms'", "SMS"),
+            (f"suffix({m}, 'push') OR contains({m}, 'mobile') OR contains({m}, 'notification') "
+             f"OR {s} = 'firebase'", "Mobile Push Notifications"),
+        ]
+    elif scheme == "ua":
+        fallback = "(Other)"
+        defaults = [
+            (direct, "Direct"),
+            (f"{m} = 'organic'", "Organic Search"),
+            (f"({cat} = 'social' AND {one_of(m, ['referral', '(none)', '(not set)'])}) "
+             f"OR {one_of(m, social_media)}", "Social"),
+            (f"{m} = 'email'", "Email"),
+            (f"{m} = 'affiliate'", "Affiliates"),
+            (f"{m} = 'referral'", "Referral"),
+            (one_of(m, ["cpc", "ppc", "paidsearch"]), "Paid Search"),
+            (one_of(m, ["cpv", "cpa", "cpp", "content-text"]), "Other Advertising"),
+            (one_of(m, ["display", "cpm", "banner"]), "Display"),
+        ]
+    else:
+        raise TrafficDataError(f"unknown channel scheme '{scheme}'", hint="'ga4' or 'ua'")
+    if parsed.replace_defaults:
+        defaults, fallback = [], "Unassigned"
+    whens = " ".join(f"WHEN {cond} THEN {_sql_str(name)}" for cond, name in conds + defaults)
+    return f"(CASE {whens} ELSE {_sql_str(fallback)} END)"
+
+
+def register_duckdb(con, name: str = "channel_group", scheme: str = "ga4", rules=None) -> str:
+    """Create a DuckDB macro ``name(source, medium, campaign)`` on connection ``con``
+    returning the channel (same rules as :func:`channel_group`). Returns the macro name.
+    Apply it to distinct combinations (see :func:`sql_expression`): it is slow row by row."""
+    expr = sql_expression("source", "medium", "campaign", scheme=scheme, rules=rules)
+    con.execute(f"CREATE OR REPLACE TEMP MACRO {name}(source, medium, campaign) AS {expr}").fetchall()
+    return name
