@@ -359,3 +359,22 @@ def test_use_session_id_unique_per_user_only():
     s = sessionize(ev, use_session_id=True)
     assert sorted(s["session_id"]) == ["a-1", "b-1"]
     assert s.set_index("session_id")["pageviews"].to_dict() == {"a-1": 1, "b-1": 2}
+
+
+def test_timestamp_formats_in_frames():
+    base = events([("u", 0, "page_view", "/a"), ("u", 600, "page_view", "/b"), ("u", 9000, "page_view", "/c")])
+    expected = [2, 1]
+    text = base.assign(timestamp=base["timestamp"].dt.strftime("%d/%m/%Y %H:%M:%S"))
+    assert list(sessionize(text)["pageviews"]) == expected
+    iso = base.assign(timestamp=base["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert list(sessionize(iso)["pageviews"]) == expected
+    paris = base.assign(timestamp=base["timestamp"].dt.tz_localize("UTC").dt.tz_convert("Europe/Paris"))
+    s = sessionize(paris)
+    assert list(s["pageviews"]) == expected and s["start"].iloc[0] == T0  # naive UTC
+    epoch_ms = base.assign(timestamp=base["timestamp"].astype("int64") // 10**6)
+    assert list(sessionize(epoch_ms)["pageviews"]) == expected
+    bad = text.copy()
+    bad.loc[2, "timestamp"] = "soon"
+    with pytest.raises(TrafficDataError, match="soon") as err:
+        sessionize(bad)
+    assert err.value.column == "timestamp" and err.value.rows == [4]

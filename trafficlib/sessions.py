@@ -154,6 +154,7 @@ def _source_sql(con: duckdb.DuckDBPyConnection, events, label: str) -> str:
     if isinstance(events, pd.DataFrame):
         if len(events) == 0:
             raise TrafficDataError("no events (empty table)", file=label)
+        events = _parse_frame_timestamps(events, label)
         con.register("_trafficlib_events_df", events)
         return "_trafficlib_events_df"
     if isinstance(events, (str, Path)):
@@ -176,6 +177,28 @@ def _source_sql(con: duckdb.DuckDBPyConnection, events, label: str) -> str:
         raise TrafficDataError(f"unsupported file type {', '.join(sorted(suffixes))}", file=label,
                                hint="events are read from .parquet or .csv files")
     raise TrafficDataError(f"expected a file path or a DataFrame, got {type(events).__name__}")
+
+
+def _parse_frame_timestamps(events: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Text timestamps of an in-memory frame are parsed like :mod:`trafficlib.schema`
+    does (ISO, dd/mm/yyyy, time zones converted to naive UTC)."""
+    names = {schema.normalize_header(a) for c in schema.TABLES["events"] if c.name == "timestamp"
+             for a in (c.name, *c.aliases)}
+    for col in events.columns:
+        if schema.normalize_header(col) in names:
+            values = events[col]
+            if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dt, "tz", None) is None:
+                return events
+            if pd.api.types.is_numeric_dtype(values):
+                return events  # epoch numbers: read by DuckDB
+            parsed, bad = schema.parse_dates(values, with_time=True)
+            if bad.any():
+                raise TrafficDataError(
+                    f"cannot read {int(bad.sum())} timestamp(s) such as '{values[bad].iloc[0]}'",
+                    file=label, column=str(col), rows=schema._line_numbers(events, bad),
+                    hint="expected e.g. 2025-03-01 14:05:00 or 01/03/2025 14:05")
+            return events.assign(**{col: parsed})
+    return events
 
 
 def _columns(con, source: str, label: str) -> dict[str, str]:
