@@ -31,6 +31,7 @@ import pandas as pd
 from trafficlib import i18n
 from trafficlib.causal import CausalImpactResult, before_after, causal_impact, impact_text, plot_impact
 from trafficlib.errors import TrafficDataError
+from trafficlib.metrics import ratio as _div  # the kit's one rule: zero denominator -> NaN
 
 __all__ = [
     "causal_impact", "before_after", "plot_impact", "impact_text", "CausalImpactResult",
@@ -43,24 +44,6 @@ __all__ = [
 
 SUMS = ["impressions", "reach", "clicks", "cost", "conversions", "conversion_value"]
 RATIOS = ["frequency", "ctr", "cpc", "cpm", "cvr", "cpa", "roas"]
-
-
-def _div(num, den) -> Any:
-    """num / den with NaN where den is 0 or missing (scalars or arrays)."""
-    num = pd.to_numeric(num, errors="coerce") if isinstance(num, pd.Series) else num
-    den = pd.to_numeric(den, errors="coerce") if isinstance(den, pd.Series) else den
-    if isinstance(num, pd.Series) or isinstance(den, pd.Series):
-        n = pd.Series(num, dtype="float64") if not isinstance(num, pd.Series) else num.astype("float64")
-        d = pd.Series(den, dtype="float64") if not isinstance(den, pd.Series) else den.astype("float64")
-        d = d.where(d != 0)
-        return n / d
-    try:
-        num, den = float(num), float(den)
-    except (TypeError, ValueError):
-        return float("nan")
-    if den == 0 or math.isnan(den) or math.isnan(num):
-        return float("nan")
-    return num / den
 
 
 def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:

@@ -39,11 +39,22 @@ KPI_FORMATS = {
 
 
 def ratio(num, den):
-    """num / den with NaN where den is 0 (scalars or arrays)."""
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
+    """num / den with NaN where den is 0 or missing: the kit's one rule for ratios
+    (CTR, CPA, ROAS, rates...). Series keep their index; scalars give a float; arrays an
+    array. Non-numeric values count as missing."""
+    if isinstance(num, pd.Series) or isinstance(den, pd.Series):
+        n = pd.to_numeric(num, errors="coerce").astype("float64") if isinstance(num, pd.Series) else float(num)
+        d = pd.to_numeric(den, errors="coerce").astype("float64") if isinstance(den, pd.Series) else float(den)
+        if isinstance(d, pd.Series):
+            return n / d.where(d != 0)
+        return n / d if d != 0 and not np.isnan(d) else n * np.nan
+    try:
+        num_a = np.asarray(num, dtype=float)
+        den_a = np.asarray(den, dtype=float)
+    except (TypeError, ValueError):
+        return float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
+        out = np.where(den_a == 0, np.nan, num_a / np.where(den_a == 0, 1, den_a))
     return out.item() if out.ndim == 0 else out
 
 
