@@ -30,7 +30,9 @@ run to run; peak memory is stable)::
        1,000,000 pandas         2.8      600    200,126       3.3x      2.0x match
       10,000,000 trafficlib    12.4    1,374  1,998,620
       10,000,000 pandas        40.9    3,955  1,998,620       3.3x      2.9x match
-    (second run: 1 M 0.8 s / 1.7 s; 10 M 6.4 s / 28.4 s, 4.4x; same memory)
+    (second run: 1 M 0.8 s / 1.7 s; 10 M 6.4 s / 28.4 s, 4.4x; same memory;
+     third run, load ~2, after the last sessions.py changes: 1 M 1.1 s / 2.7 s;
+     10 M 8.5 s / 25.5 s, 3.0x; 1,374 MB / 3,951 MB)
 
     $ .venv/bin/python benchmarks/sessionize.py --sizes 1e6,3e6,1e7 --skip-pandas-above 3e6
        1,000,000 trafficlib     0.6      307    200,126
