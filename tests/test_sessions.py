@@ -378,3 +378,12 @@ def test_timestamp_formats_in_frames():
     with pytest.raises(TrafficDataError, match="soon") as err:
         sessionize(bad)
     assert err.value.column == "timestamp" and err.value.rows == [4]
+
+
+def test_use_session_id_numbers_sessions_by_start():
+    ev = events([("u", 0, "page_view", "/"), ("u", 100, "page_view", "/"), ("u", 200, "page_view", "/"),
+                 ("u", 300, "first_visit", "/")])
+    ev["session_id"] = ["zz", "aa", "mm", "bb"]  # id order differs from time order
+    s = sessionize(ev, use_session_id=True).set_index("session_id")
+    assert s["session_number"].to_dict() == {"zz": 1, "aa": 2, "mm": 3, "bb": 4}
+    assert s["new_user"].to_dict() == {"zz": False, "aa": False, "mm": False, "bb": True}

@@ -63,7 +63,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from trafficlib import schema
 from trafficlib.channels import channel_group

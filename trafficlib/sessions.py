@@ -408,7 +408,20 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     first_of_user = new_user[starts]
     del new_user
     sidx = np.arange(n_sess, dtype=np.int64)
-    session_number = sidx - np.maximum.accumulate(np.where(first_of_user, sidx, 0)) + 1
+    if use_session_id:
+        # Sessions are in session-id order within a user here: number them by start.
+        group = np.cumsum(first_of_user) - 1
+        by_start = np.lexsort((start_us, group))
+        session_number = np.empty(n_sess, dtype=np.int64)
+        g_sorted = group[by_start]
+        group_start = np.empty(n_sess, dtype=bool)
+        group_start[0] = True
+        group_start[1:] = g_sorted[1:] != g_sorted[:-1]
+        session_number[by_start] = sidx - np.maximum.accumulate(
+            np.where(group_start, sidx, 0)) + 1
+        del group, by_start, g_sorted, group_start
+    else:
+        session_number = sidx - np.maximum.accumulate(np.where(first_of_user, sidx, 0)) + 1
     new_user_flag = first_visit if first_visit.any() else session_number == 1
     time_measure = np.where(has_eng, engagement_s, duration_s)
     engaged = (time_measure > float(engaged_seconds)) | (conversions > 0) | (pageviews >= 2)
@@ -444,7 +457,6 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     mark(first_where((flags & _F_COUNTRY) > 0), _P_COUNTRY)
     del traffic, pos
     del narrow, order, flags, prio
-    # A row may be picked by several sessions? No: a row belongs to one session, so one id.
     con.register("_trafficlib_picks", pa.table({"bits": bits, "sess": pick_sess}))
     sid_col = "session_id" if use_session_id else "CAST(NULL AS VARCHAR) AS session_id"
     picked = con.sql(f"""
