@@ -339,7 +339,11 @@ def read_sessions_report(path) -> pd.DataFrame:
         with tempfile.TemporaryDirectory() as tmp:
             clean = Path(tmp) / p.name
             clean.write_text(body, encoding="utf-8")
-            raw = read_raw(clean)
+            try:
+                raw = read_raw(clean)
+            except TrafficDataError as exc:  # name the user's file, not the temporary copy
+                raise TrafficDataError(exc.problem, file=label, column=exc.column,
+                                       rows=[r + offset for r in exc.rows], hint=exc.hint) from None
         raw.attrs["file"] = label
         raw.attrs["line_numbers"] = [n + offset for n in raw.attrs.get("line_numbers", [])]
     else:
