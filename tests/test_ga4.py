@@ -272,3 +272,21 @@ def test_sessions_report_errors(tmp_path):
     assert err.value.rows == [9]  # the 9th line of the file
     with pytest.raises(TrafficDataError, match="file not found"):
         read_sessions_report(tmp_path / "missing.csv")
+
+
+def test_older_export_without_collected_traffic_source(export, tmp_path):
+    """2020-2021 exports (like the public obfuscated sample) have no
+    collected_traffic_source; source/medium then come from the event parameters."""
+    rows = [{k: v for k, v in r.items() if k not in ("collected_traffic_source", "ecommerce")}
+            for r in export["rows"]]
+    rows[0]["event_params"] = rows[0]["event_params"] + [_param("source", "bing"), _param("medium", "organic")]
+    path = write_parquet(rows, tmp_path / "old.parquet")
+    ev = read_events(path)
+    assert len(ev) == len(rows)
+    assert ev["transaction_id"].isna().all()           # no ecommerce record, no transaction_id param
+    purchases = ev[ev.event_name == "purchase"]
+    assert purchases["revenue"].sum() == pytest.approx(export["truth"]["revenue"])  # 'value' param
+    bing = ev[ev.source.eq("bing").fillna(False)]
+    assert len(bing) == 1 and bing["medium"].iloc[0] == "organic"
+    assert bing["user_id"].iloc[0] == rows[0]["user_pseudo_id"]
+    assert set(ev.dropna(subset=["source"]).source) <= {"bing", "newsletter", "google"}
