@@ -577,14 +577,17 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
     channel_rules : path or dict, optional
         Rules file for :func:`trafficlib.channels.channel_group`.
     memory_limit, threads, con
-        DuckDB settings (see :func:`connect`) or an existing connection.
+        DuckDB settings (see :func:`connect`) or an existing connection (on which
+        ``preserve_insertion_order`` is switched on and a temporary view ``events`` is
+        created).
 
     Returns
     -------
     DataFrame with the canonical ``sessions`` columns and dtypes (as
     :func:`trafficlib.schema.validate` returns them) followed by ``end``, ``events``,
     ``session_number``, ``landing_url``, ``click_id``, ``has_gclid``; one row per
-    session, ordered by user and start. Times are naive UTC; durations in seconds;
+    session, grouped by user (users in a deterministic hash order) and by start within
+    a user (sort it if you need another order). Times are naive UTC; durations in seconds;
     revenue in the account currency. Definitions: see the module docstring.
 
     Raises
