@@ -56,9 +56,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_DIR = Path(os.environ.get("TRAFFICLIB_TEMPLATES", ROOT / "templates"))
 TEMPLATE_NAME = "trafficlib"
 DEFAULT_TIMEOUT = 600  # seconds per cell
-# Imported once per warm kernel, before the snapshot (see _kernel_state).
-WARM_IMPORTS = ["numpy", "pandas", "matplotlib.pyplot", "seaborn", "statsmodels.api", "duckdb", "scipy.stats",
-                "trafficlib", "trafficlib.display", "trafficlib.plots", "trafficlib.sources", "trafficlib.i18n"]
+# Imported once per warm kernel, before the snapshot (see _kernel_state): what every
+# report uses. Heavier libraries a report needs (statsmodels, DuckDB) are imported by
+# its first report in the worker and stay loaded for the next ones.
+WARM_IMPORTS = ["numpy", "pandas", "matplotlib.pyplot", "seaborn", "trafficlib", "trafficlib.display",
+                "trafficlib.plots", "trafficlib.sources", "trafficlib.i18n", "trafficlib.metrics"]
 
 
 class ReportError(RuntimeError):
