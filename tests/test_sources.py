@@ -132,3 +132,18 @@ def test_demo_tables_validate(demo_dir):
     for table in ("sessions", "ad_spend"):
         df = sources.read_folder(demo_dir, table)
         assert len(df) > 100
+
+
+def test_repeated_reads_are_cached_copies_and_see_file_changes(tmp_path):
+    import os
+
+    f = tmp_path / "ads.csv"
+    f.write_text("date,campaign,impressions,clicks,cost\n2026-01-01,a,10,1,1.5\n")
+    first = sources.read(f, "ad_spend")
+    first.loc[0, "cost"] = 999.0  # a report editing its frame must not affect the next
+    again = sources.read(f, "ad_spend")
+    assert again.loc[0, "cost"] == 1.5
+    f.write_text("date,campaign,impressions,clicks,cost\n2026-01-01,a,10,1,2.5\n2026-01-02,a,10,1,3.5\n")
+    os.utime(f, ns=(first.attrs.get("mtime", 0) + 10**9, f.stat().st_mtime_ns + 10**9))
+    changed = sources.read(f, "ad_spend")
+    assert changed["cost"].tolist() == [2.5, 3.5]

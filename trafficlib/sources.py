@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -150,6 +151,13 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+# Validated tables of recently read files, keyed by the file's identity (path, size,
+# modification time): a batch that renders many periods of the same export reads and
+# validates it once per worker. Callers get a copy, so no report sees another's edits.
+_CACHE: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
+_CACHE_SIZE = 4
+
+
 def read(path: str | Path, table: str) -> pd.DataFrame:
     """Read ``path`` (CSV, TSV or Parquet) as the canonical ``table``.
 
@@ -157,12 +165,28 @@ def read(path: str | Path, table: str) -> pd.DataFrame:
     touchpoints, ad_spend, competitors, rankings, auction_insights, trends). Returns a
     DataFrame with the canonical columns and dtypes (see :mod:`trafficlib.schema`).
     Raises :class:`trafficlib.TrafficDataError` with the file, column and lines at
-    fault. The file is never modified.
+    fault. The file is never modified. A file read again unchanged (same size and
+    modification time) is served from a small in-process cache, as a copy.
     """
     if table not in schema.TABLES:
         raise TrafficDataError(f"unknown table '{table}'", hint="one of " + ", ".join(schema.TABLES))
-    raw = read_raw(path)
-    return schema.validate(raw, table, file=str(path))
+    p = Path(path)
+    try:
+        st = p.stat()
+        key = (str(p.resolve()), table, st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        out = _CACHE[key].copy()
+        out.attrs = dict(_CACHE[key].attrs)
+        return out
+    frame = schema.validate(read_raw(path), table, file=str(path))
+    if key is not None:
+        _CACHE[key] = frame.copy()
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return frame
 
 
 def read_folder(folder: str | Path, table: str) -> pd.DataFrame:
