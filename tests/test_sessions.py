@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from trafficlib import TrafficDataError, schema
-from trafficlib.sessions import engagement_metrics, sessionize
+from trafficlib import metrics
+from trafficlib.sessions import sessionize
 
 T0 = pd.Timestamp("2025-03-03 10:00:00")
 
@@ -234,15 +235,16 @@ def test_engagement_metrics():
         ("c", 0, "page_view", "/", "newsletter", "email"), ("c", 3, "purchase", None, None, None, None,
                                                            {"revenue": 10.0}),
     ])
-    m = engagement_metrics(sessionize(ev), by="channel").set_index("channel")
+    # session metrics are defined once, in trafficlib.metrics; checked here on sessionized events
+    m = metrics.kpis_by(sessionize(ev), "channel", ua_bounce=True).set_index("channel")
     assert m.loc["Organic Search", "sessions"] == 2
     assert m.loc["Organic Search", "engagement_rate"] == 0.5
     assert m.loc["Organic Search", "bounce_rate"] == 0.5
     assert m.loc["Organic Search", "ua_bounce_rate"] == 0.5
-    assert m.loc["Email", "session_key_event_rate"] == 1.0
+    assert m.loc["Email", "conversion_rate"] == 1.0
     assert m.loc["Email", "revenue"] == 10.0
-    total = engagement_metrics(sessionize(ev))
-    assert total["sessions"].iloc[0] == 3 and total["engaged_sessions"].iloc[0] == 2
+    total = metrics.session_kpis(sessionize(ev))
+    assert total["sessions"] == 3 and total["engaged_sessions"] == 2
 
 
 # --------------------------------------------------------------- independent reference

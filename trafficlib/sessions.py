@@ -107,7 +107,7 @@ from trafficlib import schema
 from trafficlib.channels import channel_group
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["sessionize", "connect", "engagement_metrics", "events_relation", "SESSION_COLUMNS"]
+__all__ = ["sessionize", "connect", "events_relation", "SESSION_COLUMNS"]
 
 SESSION_COLUMNS = schema.columns("sessions")
 EXTRA_COLUMNS = ["end", "events", "session_number", "landing_url", "click_id", "has_gclid"]
@@ -620,48 +620,3 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
         frame[col] = frame[col].astype("float64")
     frame.attrs = {"table": "sessions"}
     return frame[SESSION_COLUMNS + EXTRA_COLUMNS]
-
-
-def engagement_metrics(sessions: pd.DataFrame, by: str | list[str] | None = None) -> pd.DataFrame:
-    """GA4 engagement figures of a sessions table, overall or per ``by`` column(s).
-
-    Returns one row per group with: ``sessions``; ``engaged_sessions``;
-    ``engagement_rate`` = engaged / sessions (GA4); ``bounce_rate`` = 1 - engagement
-    rate (GA4 definition); ``ua_bounce_rate`` = share of sessions with a single event
-    (Universal Analytics' single-interaction sessions, when ``events`` is present, else
-    single page view); ``avg_engagement_time_s`` = engagement time per *session* (GA4
-    reports it per active user in some reports: this is per session);
-    ``conversions``; ``session_key_event_rate`` = sessions with a key event / sessions;
-    ``revenue``. Rates are fractions; a group with no sessions gives NaN, never 0.
-    """
-    df = sessions
-    single = (df["events"] <= 1) if "events" in df.columns else (df["pageviews"] <= 1)
-    work = pd.DataFrame({
-        "sessions": 1,
-        "engaged_sessions": df["engaged"].fillna(False).astype("int64"),
-        "single": single.fillna(False).astype("int64"),
-        "engagement_time_s": df.get("engagement_time_s", pd.Series(np.nan, index=df.index)).astype("float64"),
-        "conversions": df["conversions"].fillna(0).astype("int64"),
-        "converting": (df["conversions"].fillna(0) > 0).astype("int64"),
-        "revenue": df["revenue"].fillna(0).astype("float64") if "revenue" in df else 0.0,
-    }, index=df.index)
-    keys: list[str] = [by] if isinstance(by, str) else list(by or [])
-    for k in keys:
-        work[k] = df[k]
-    if keys:
-        g = work.groupby(keys, dropna=False, observed=True).sum(numeric_only=True)
-    else:
-        g = work.sum(numeric_only=True).to_frame().T
-    n = g["sessions"].astype("float64").where(g["sessions"] > 0)
-    out = pd.DataFrame({
-        "sessions": g["sessions"].astype("int64"),
-        "engaged_sessions": g["engaged_sessions"].astype("int64"),
-        "engagement_rate": g["engaged_sessions"] / n,
-        "bounce_rate": 1 - g["engaged_sessions"] / n,
-        "ua_bounce_rate": g["single"] / n,
-        "avg_engagement_time_s": g["engagement_time_s"] / n,
-        "conversions": g["conversions"].astype("int64"),
-        "session_key_event_rate": g["converting"] / n,
-        "revenue": g["revenue"].astype("float64"),
-    })
-    return out.reset_index() if keys else out.reset_index(drop=True)
