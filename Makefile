@@ -35,8 +35,13 @@ $(DEMO): $(STAMP) $(wildcard trafficlib/datasets/*.py)
 	$(BIN)/trafficlib demo data/demo
 	touch $@
 
+# Both batches run even if one has a failing report; the exit code says if any failed.
 reports: $(DEMO)
-	$(BIN)/trafficlib batch reports.yml --workers $(JOBS)
+	@status=0; \
+	$(BIN)/trafficlib batch reports.yml --workers $(JOBS) || status=1; \
+	$(BIN)/trafficlib batch notebooks/course/course.yml --workers $(JOBS) || status=1; \
+	echo "open reports/index.html (reports) and reports/course/index.html (course)"; \
+	exit $$status
 
 test: $(DEMO)
 	$(BIN)/python -m pytest -n $(JOBS)
