@@ -182,3 +182,29 @@ def test_ua_bounce_rate_option(data):
     for _, row in t.iterrows():
         sub = s[s["device"] == row["device"]]
         assert row["ua_bounce_rate"] == pytest.approx((sub["pageviews"] <= 1).mean())
+
+
+# --------------------------------------------------------------------------- GA4 export
+
+
+def test_audit_runs_on_a_ga4_bigquery_export(tmp_path):
+    """No public GA4 event sample is in ../shared/data: a synthetic export in GA4's
+    BigQuery schema (tests/test_ga4.py) stands in, end to end through the notebook."""
+    import json
+    from pathlib import Path
+
+    from test_ga4 import make_export, write_jsonl
+    from trafficlib import report
+
+    rows, t = make_export()
+    export = write_jsonl(rows, tmp_path / "events_20250301.json")
+    data = audit.load(export)
+    assert data.origin == "ga4" and len(data.sessions) == t["sessions"]
+    p, _ = periods.resolve("2025-03-01", "2025-03-31", "none")
+    k = audit.kpi_table(data.sessions, p).set_index("metric")["current"]
+    assert k["sessions"] == t["sessions"] and k["revenue"] == pytest.approx(t["revenue"])
+    nb = Path(__file__).resolve().parents[1] / "notebooks" / "traffic_audit.ipynb"
+    out = report.render(nb, {"data_path": str(export), "site_domain": "shop.example", "period_start": "2025-03-01",
+                             "period_end": "2025-03-31", "year_over_year": False}, tmp_path / "r", lang="fr")
+    html = out.read_text(encoding="utf-8")
+    assert "export BigQuery de GA4" in html and "Traceback" not in html

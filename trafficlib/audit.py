@@ -40,11 +40,12 @@ PAYMENT_GATEWAYS = ("paypal", "stripe", "adyen", "mercanet", "payplug", "lyra", 
 
 @dataclass
 class AuditData:
-    """What the audit works on: the sessions, and the events file when there is one."""
+    """What the audit works on: the sessions, and the events (a file, or a frame for a
+    GA4 export) when there are some."""
 
     sessions: pd.DataFrame
-    events: Path | None
-    origin: str  # "events" (sessionized here) or "sessions" (a sessions export)
+    events: Path | pd.DataFrame | None
+    origin: str  # "events" (sessionized here), "ga4" (GA4 export, GA4's own sessions) or "sessions"
 
 
 @dataclass
@@ -74,18 +75,42 @@ def _events_file(path: Path) -> Path | None:
     return path if path.name.startswith("events") or "event" in path.stem else None
 
 
+def _is_ga4_export(p: Path) -> bool:
+    """A GA4 BigQuery export: newline JSON, or Parquet with the nested ``event_params``."""
+    name = p.name.lower()
+    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
+        return True
+    if p.is_file() and p.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return "event_params" in pq.read_schema(p).names
+        except Exception:  # not readable as Parquet: the canonical readers will say so
+            return False
+    return False
+
+
 def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: bool = False,
          split_on_campaign: bool = False) -> AuditData:
-    """Sessions for the audit: sessionized in DuckDB from ``events.parquet``/``.csv`` when
-    the folder (or file) holds events, else read from a sessions table.
+    """Sessions for the audit, from whatever the folder or file holds:
 
-    The split defaults are GA4's (no split at midnight or on a campaign change).
+    - a GA4 BigQuery export (newline JSON or nested Parquet): flattened by
+      :func:`trafficlib.ga4.read_events`, sessions are GA4's own (``ga_session_id``);
+    - canonical events (``events.parquet``/``.csv``): sessionized in DuckDB with the
+      timeout and split rules given (defaults are GA4's: no split at midnight or on a
+      campaign change);
+    - a sessions table (``sessions.parquet``/``.csv``).
     """
     from trafficlib.sessions import sessionize
 
     p = Path(data_path)
     if not p.exists():
         raise TrafficDataError("not found", file=str(p))
+    if _is_ga4_export(p):
+        from trafficlib.ga4 import read_events
+
+        events = read_events(p)
+        return AuditData(sessionize(events, use_session_id=True), events, "ga4")
     ev = _events_file(p)
     if ev is not None:
         s = sessionize(ev, timeout_minutes=timeout_minutes, split_at_midnight=split_at_midnight,
@@ -484,7 +509,7 @@ def anomaly_days(sessions: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame
 
 
 def _change_findings(sessions, period, comparison, lang) -> list[Finding]:
-    if comparison is None:
+    if comparison is None or not comparison.mask(sessions["start"]).any():
         return []
     t = compare_periods(sessions, period, comparison)
     out = []
@@ -561,8 +586,17 @@ def findings_table(items: list[Finding]) -> pd.DataFrame:
 
 def plot_decomposition(sessions: pd.DataFrame, lang: str = "en", anomalies_table: pd.DataFrame | None = None):
     """Daily sessions with the STL trend (top) and the weekly pattern (bottom), anomaly
-    days marked; returns the Figure."""
-    d = timeseries.decompose(daily_sessions(sessions))
+    days marked; returns the Figure. Under 15 days of data, daily sessions only."""
+    daily = daily_sessions(sessions)
+    if len(daily) < 15:
+        fig, ax = plots.new_figure(height=3.2)
+        ax.plot(daily.index, daily.to_numpy(), color=plots.ACCENT, marker="o")
+        plots.count_axis(ax, lang)
+        ax.set_title(i18n.text(lang, "Sessions per day (too few days for a seasonal decomposition)",
+                               "Sessions par jour (trop peu de jours pour une décomposition saisonnière)"))
+        fig.autofmt_xdate()
+        return fig
+    d = timeseries.decompose(daily)
     fig, axes = plots.new_figure(nrows=2, height=5.2, sharex=False, gridspec_kw={"height_ratios": [3, 1.4]})
     ax = axes[0]
     ax.plot(d.index, d["observed"], color=plots.ACCENT, alpha=0.35, linewidth=1, label=i18n.label("sessions", lang))

@@ -133,6 +133,9 @@ def kpis_by(sessions: pd.DataFrame, by: str | list[str], ua_bounce: bool = False
 def daily(sessions: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Sessions, conversions and revenue per day (per ``by`` group if given), every
     day of the span present (missing days are 0, which is what a tracking gap looks like)."""
+    if len(sessions) == 0:
+        cols = ["date"] + ([by] if by else []) + ["sessions", "conversions", "revenue"]
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else "float64") for c in cols})
     day = sessions["start"].dt.normalize().rename("date")
     keys = [day] + ([sessions[by]] if by else [])
     t = sessions.groupby(keys, observed=True).agg(
