@@ -225,18 +225,11 @@ def load_rules(rules: str | Path | Mapping | Rules | None, file: str | None = No
     if isinstance(rules, Rules):
         return rules
     if isinstance(rules, (str, Path)):
-        import yaml
+        from trafficlib.sources import read_yaml
 
         path = Path(rules)
         file = str(path)
-        if not path.exists():
-            raise TrafficDataError("rules file not found", file=file)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", None)
-            raise TrafficDataError("not valid YAML", file=file,
-                                   rows=[line + 1] if line is not None else None) from None
+        data = read_yaml(path, "rules file")
     else:
         data = dict(rules)
     file = file or "<rules>"

@@ -779,9 +779,9 @@ def solutions(data_path: str | Path | None = None) -> dict[str, Any]:
 
 def load_solutions(path: str | Path) -> dict[str, Any]:
     """Read a solutions file (YAML: exercise id -> answer)."""
-    import yaml
+    from trafficlib.sources import read_yaml
 
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path, "solutions file") or {}
     return {str(k): v for k, v in raw.items()}
 
 

@@ -44,8 +44,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from trafficlib import i18n
 from trafficlib.errors import TrafficDataError
 
@@ -509,16 +507,11 @@ def load_manifest(path: str | Path) -> tuple[list[Job], dict]:
     Relative paths (``notebook`` and parameters named ``*_path``, ``*_dir``, ``*_file``)
     are relative to the manifest's folder and passed to notebooks as absolute paths.
     """
+    from trafficlib.sources import read_yaml
+
     mpath = Path(path)
     file = str(path)
-    if not mpath.exists():
-        raise TrafficDataError("manifest not found", file=file)
-    try:
-        data = yaml.safe_load(mpath.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TrafficDataError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=file,
-                               rows=[mark.line + 1] if mark else None) from None
+    data = read_yaml(mpath, "manifest")
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list) or not data["jobs"]:
         raise TrafficDataError("a manifest needs a non-empty 'jobs' list", file=file, column="jobs")
     base = mpath.resolve().parent
