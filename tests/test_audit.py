@@ -190,7 +190,6 @@ def test_ua_bounce_rate_option(data):
 def test_audit_runs_on_a_ga4_bigquery_export(tmp_path):
     """No public GA4 event sample is in ../shared/data: a synthetic export in GA4's
     BigQuery schema (tests/test_ga4.py) stands in, end to end through the notebook."""
-    import json
     from pathlib import Path
 
     from test_ga4 import make_export, write_jsonl

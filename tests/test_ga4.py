@@ -48,7 +48,6 @@ def make_export(n_users=40, seed=0):
             if rng.random() < 0.3:
                 names.append("purchase")
             for i, name in enumerate(names):
-                first = i == 0
                 page = f"https://shop.example/p{i}" + ("?gclid=" + gclid if gclid and i <= 1 else "")
                 params = [_param("ga_session_id", sid), _param("ga_session_number", s + 1),
                           _param("page_location", page), _param("page_title", "Shop"),

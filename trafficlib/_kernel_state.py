@@ -23,7 +23,6 @@ _saved: dict = {}
 def snapshot() -> None:
     """Record the current process state as the clean state."""
     import matplotlib
-    import numpy as np
 
     _saved.clear()
     _saved.update(

@@ -21,7 +21,7 @@ Families:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd

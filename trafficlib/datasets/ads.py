@@ -118,7 +118,7 @@ def _microsoft(rows: pd.DataFrame, path: Path) -> int:
     head = [
         '"Report Name: Ad performance - daily"',
         f'"Report Time: {last + pd.Timedelta(days=1):%Y-%m-%d}"',
-        f'"Time Zone: (GMT+01:00) Brussels / Copenhagen / Madrid / Paris"',
+        '"Time Zone: (GMT+01:00) Brussels / Copenhagen / Madrid / Paris"',
         f'"Report Period: {first:%Y-%m-%d} - {last:%Y-%m-%d}"',
         '"Report Aggregation: Daily"',
         "",
