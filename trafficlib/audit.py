@@ -22,6 +22,7 @@ import pandas as pd
 from trafficlib import i18n, metrics, plots, sources, timeseries
 from trafficlib.channels import PAID
 from trafficlib.errors import TrafficDataError
+from trafficlib.overview import headline as kpi_table  # the KPI table, defined once
 from trafficlib.periods import Period
 
 __all__ = [
@@ -125,18 +126,6 @@ def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: 
 
 def _in(sessions: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     return sessions if period is None else sessions[period.mask(sessions["start"])]
-
-
-def kpi_table(sessions: pd.DataFrame, period: Period, comparison: Period | None = None,
-              ua_bounce: bool = False) -> pd.DataFrame:
-    """Every KPI of :mod:`trafficlib.metrics` for the period (and the comparison):
-    ``metric``, ``current``, ``previous``, ``change`` (relative)."""
-    cur = metrics.session_kpis(_in(sessions, period), ua_bounce)
-    prev = metrics.session_kpis(_in(sessions, comparison), ua_bounce) if comparison else None
-    out = pd.DataFrame({"metric": cur.index, "current": cur.to_numpy(dtype=float)})
-    out["previous"] = prev.to_numpy(dtype=float) if prev is not None else np.nan
-    out["change"] = metrics.ratio(out["current"] - out["previous"], out["previous"])
-    return out
 
 
 def by_dimension(sessions: pd.DataFrame, period: Period, dimension: str, top: int = 15,

@@ -30,17 +30,21 @@ def load_sessions(data_path: str | Path, period: Period | None = None) -> pd.Dat
     return s
 
 
-def headline(sessions: pd.DataFrame, period: Period, comparison: Period | None = None) -> pd.DataFrame:
-    """One row per KPI: ``metric``, ``current``, ``previous``, ``change`` (relative,
-    fraction; NaN without comparison or when the previous value is 0)."""
-    cur = metrics.session_kpis(sessions[period.mask(sessions["start"])])
-    prev = metrics.session_kpis(sessions[comparison.mask(sessions["start"])]) if comparison else None
-    rows = []
-    for k in cur.index:
-        p = float(prev[k]) if prev is not None else float("nan")
-        rows.append({"metric": k, "current": float(cur[k]), "previous": p,
-                     "change": metrics.ratio(float(cur[k]) - p, p) if prev is not None else float("nan")})
-    return pd.DataFrame(rows)
+def headline(sessions: pd.DataFrame, period: Period, comparison: Period | None = None,
+             ua_bounce: bool = False) -> pd.DataFrame:
+    """Every KPI of :mod:`trafficlib.metrics` for the period and the comparison, one row
+    per KPI: ``metric``, ``current``, ``previous``, ``change`` (relative, fraction; NaN
+    without comparison or when the previous value is 0). ``ua_bounce`` adds the
+    Universal Analytics bounce rate."""
+    cur = metrics.session_kpis(sessions[period.mask(sessions["start"])], ua_bounce)
+    out = pd.DataFrame({"metric": cur.index, "current": cur.to_numpy(dtype=float)})
+    if comparison is None:
+        out["previous"] = float("nan")
+    else:
+        prev = metrics.session_kpis(sessions[comparison.mask(sessions["start"])], ua_bounce)
+        out["previous"] = prev.to_numpy(dtype=float)
+    out["change"] = metrics.ratio(out["current"] - out["previous"], out["previous"])
+    return out
 
 
 def headline_table(table: pd.DataFrame, lang: str, currency: str = "EUR") -> pd.DataFrame:
