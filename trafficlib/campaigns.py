@@ -814,11 +814,27 @@ def labels(lang: str = "en") -> dict[str, str]:
     return out
 
 
-def targets_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
-    """(frame, formats) of the targets comparison, ``met`` as yes/no in ``lang``."""
-    t = against_targets(pm.total, pm.budget, pm.target_cpa, pm.target_roas, lang).drop(columns="key")
+_MONEY_KEYS = {"cost", "cpa", "incremental_cpa", "incremental_revenue"}
+
+
+def _show_value(key: str, value, lang: str, currency: str) -> str:
+    """A KPI value in its unit: money for costs, CPA and revenue, a plain ratio (2.74)
+    for ROAS, a count otherwise."""
+    if key in _MONEY_KEYS:
+        return i18n.fmt_money(value, lang, currency)
+    if "roas" in key:
+        return i18n.fmt_number(value, lang, 2)
+    return i18n.fmt_number(value, lang, 1)
+
+
+def targets_table(pm: PostMortem, lang: str = "en", currency: str = "EUR") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of the targets comparison: values shown in their unit (money,
+    ratio), ``met`` as yes/no in ``lang``."""
+    t = against_targets(pm.total, pm.budget, pm.target_cpa, pm.target_roas, lang)
+    for col in ("actual", "target"):
+        t[col] = [_show_value(k, v, lang, currency) for k, v in zip(t["key"], t[col])]
     t["met"] = t["met"].map({True: i18n.text(lang, "yes", "oui"), False: i18n.text(lang, "no", "non")})
-    return t, {"actual": "num2", "target": "num2", "gap": "delta"}
+    return t.drop(columns="key"), {"gap": "delta"}
 
 
 def lift_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
@@ -831,15 +847,18 @@ def lift_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
     return s, fm
 
 
-def economics_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
-    """(frame, formats) of incremental conversions, CPA, revenue and ROAS."""
+def economics_table(pm: PostMortem, lang: str = "en", currency: str = "EUR") -> tuple[pd.DataFrame, dict]:
+    """(frame, formats) of incremental conversions, CPA, revenue and ROAS, each value in
+    its unit."""
     names = {"incremental_conversions": ("Incremental conversions", "Conversions incrémentales"),
              "incremental_cpa": ("Incremental CPA", "CPA incrémental"),
              "incremental_revenue": ("Incremental revenue", "Chiffre d'affaires incrémental"),
              "incremental_roas": ("Incremental ROAS", "ROAS incrémental")}
     e = pm.economics.copy()
+    for col in ("estimate", "lower", "upper"):
+        e[col] = [_show_value(k, v, lang, currency) for k, v in zip(e.index, e[col])]
     e.index = [i18n.text(lang, *names[i]) for i in e.index]
-    return e.reset_index().rename(columns={"index": "metric"}), {"estimate": "num2", "lower": "num2", "upper": "num2"}
+    return e.reset_index().rename(columns={"index": "metric"}), {}
 
 
 def before_after_table(pm: PostMortem, lang: str = "en") -> tuple[pd.DataFrame, dict]:
