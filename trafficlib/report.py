@@ -563,7 +563,12 @@ def _init_worker() -> None:
     build the HTML exporter and import papermill here (both take a second or two)."""
     global _WORKER
     import atexit
+    import sys
 
+    # nbformat -> jsonschema imports rfc3987_syntax, which builds a grammar for ~0.7 s
+    # at import, for "iri" format checks that notebook validation never uses (jsonschema
+    # issue 1428). Worker processes are ours: skip that optional import in them.
+    sys.modules.setdefault("rfc3987_syntax", None)
     _WORKER = KernelWorker(warm=True)
     atexit.register(_WORKER.shutdown)
     _WORKER.start(wait=False)
