@@ -76,4 +76,7 @@ def restore(cwd: str | None = None) -> None:
     from trafficlib import display
 
     display._state.update(lang="en", currency="EUR")
+    course = sys.modules.get("trafficlib.course")
+    if course is not None:  # exercise attempts decide which hint shows next
+        course._state.update(data_path=None, attempts={})
     os.chdir(cwd or _saved["cwd"])
