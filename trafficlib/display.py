@@ -141,9 +141,14 @@ def table_html(frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
 
     ``formats`` maps columns to an :func:`trafficlib.i18n.fmt` kind (int, money, pct,
     delta, date, duration...); ``labels`` overrides headers (default: the i18n label of
-    the column name). Rows beyond ``max_rows`` are cut with a note.
+    the column name). Rows beyond ``max_rows`` are cut with a note. ``highlight`` names
+    a delta column coloured green when up, red when down; a boolean column
+    ``_lower_is_better`` (not shown, like any column starting with ``_``) reverses
+    that for its rows (a falling bounce rate is good news).
     """
     df = frame.reset_index() if index else frame
+    lower_better = df["_lower_is_better"].head(max_rows).to_numpy(dtype=bool) if "_lower_is_better" in df else None
+    df = df[[c for c in df.columns if not str(c).startswith("_")]]
     shown = df.head(max_rows)
     formats = {**{c: k for c in shown.columns if (k := infer_kind(c, shown[c]))}, **dict(formats or {})}
     heads = []
@@ -153,14 +158,15 @@ def table_html(frame: pd.DataFrame, formats: Mapping[str, str] | None = None,
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])
                and not pd.api.types.is_bool_dtype(shown[c])}
     rows = []
-    for _, r in shown.iterrows():
+    for i, (_, r) in enumerate(shown.iterrows()):
         cells = []
         for c in shown.columns:
             cls = ' class="num"' if c in numeric or formats.get(c) not in (None, "str", "date") else ""
             v = r[c]
             txt = _cell(v, formats.get(c))
-            if highlight == c and formats.get(c) == "delta" and not pd.isna(v):
-                cls = ' class="num up"' if v > 0 else (' class="num down"' if v < 0 else cls)
+            if highlight == c and formats.get(c) == "delta" and not pd.isna(v) and v != 0:
+                good = (v > 0) != (lower_better is not None and bool(lower_better[i]))
+                cls = ' class="num up"' if good else ' class="num down"'
             cells.append(f"<td{cls}>{escape(txt)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""

@@ -61,6 +61,7 @@ def headline_table(table: pd.DataFrame, lang: str, currency: str = "EUR") -> pd.
         "current": [show(k, v) for k, v in zip(table["metric"], table["current"])],
         "previous": [show(k, v) for k, v in zip(table["metric"], table["previous"])],
         "change": table["change"].to_numpy(),
+        "_lower_is_better": table["metric"].isin(_GOOD_IF_DOWN).to_numpy(),
     })
 
 
