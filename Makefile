@@ -46,8 +46,9 @@ reports: $(DEMO)
 test: $(DEMO)
 	$(BIN)/python -m pytest -n $(JOBS)
 
+# --allow-root only when run as root (containers); JupyterLab refuses root otherwise.
 lab: $(DEMO)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(DEMO)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
