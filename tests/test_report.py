@@ -231,3 +231,24 @@ def test_manifest_paths_relative_to_manifest(tmp_path):
     assert jobs[0].parameters["data_path"] == str((tmp_path / "data").resolve())
     assert jobs[0].parameters["site_name"] == "x/y"  # not a path parameter
     assert settings["output_dir"] == (tmp_path / "sub" / "reports").resolve()
+
+
+def test_timeout_fails_the_report_and_the_kernel_is_replaced(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "trafficlib", "display_name": "Python (trafficlib)", "language": "python"}}
+    params = nbformat.v4.new_code_cell('lang = "en"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(30)")]
+    slow = tmp_path / "slow.ipynb"
+    nbformat.write(nb, slow)
+    worker = report.KernelWorker(warm=False, timeout=3)
+    try:
+        res = report.run_job(report.Job(slow, "slow"), tmp_path / "out", worker)
+        assert res.status == "failed" and "timed out" in res.error and "time.sleep" not in res.error.split(":")[0]
+        assert not (tmp_path / "out" / "slow.html").exists()
+        ok = report.run_job(report.Job(NB / "state_probe.ipynb", "after"), tmp_path / "out", worker)
+        assert ok.status == "ok", ok.error  # a fresh kernel took over
+    finally:
+        worker.shutdown()

@@ -187,6 +187,7 @@ class KernelWorker:
         self.timeout = timeout
         self.km = None
         self.kc = None
+        self.akc = None
         self.runs = 0
         self._warming: str | None = None
 
@@ -205,6 +206,19 @@ class KernelWorker:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=120)
+        # nbclient needs an asynchronous client: with a blocking one its output poller
+        # blocks the event loop and cell timeouts never fire. The blocking client above
+        # serves our own set-up and reset messages.
+        from jupyter_client.asynchronous import AsyncKernelClient
+
+        # Its own session (same key): replies are routed by session identity, so two
+        # clients sharing one session would steal each other's replies.
+        from jupyter_client.session import Session
+
+        own = Session(key=self.km.session.key, signature_scheme=self.km.session.signature_scheme)
+        info = {k: v for k, v in self.km.get_connection_info().items() if k not in ("key", "signature_scheme")}
+        self.akc = AsyncKernelClient(**info, session=own, parent=self.km)
+        self.akc.start_channels()
         imports = WARM_IMPORTS if self.warm else ["numpy", "matplotlib", "pandas", "trafficlib.display"]
         code = "\n".join(
             ["import importlib as _il"]
@@ -243,13 +257,14 @@ class KernelWorker:
         self.start()
 
     def shutdown(self) -> None:
-        if self.kc is not None:
-            self.kc.stop_channels()
+        for client in (self.kc, self.akc):
+            if client is not None:
+                client.stop_channels()
         if self.km is not None and self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
         if getattr(self, "_ipc_dir", None):
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
-        self.km = self.kc = None
+        self.km = self.kc = self.akc = None
 
     def run(self, nb, cwd: Path) -> None:
         """Execute ``nb`` (modified in place); raises ReportError naming the failing cell."""
@@ -266,7 +281,7 @@ class KernelWorker:
         client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=self.timeout,
                                 allow_errors=False, record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}})
-        client.kc = self.kc
+        client.kc = self.akc
         client.reset_execution_trackers()
         count = 0  # execution counts as in a fresh kernel: 1, 2, 3...
         source_count = 0  # code cells of the source notebook (the injected cell excluded)
