@@ -252,3 +252,23 @@ def test_timeout_fails_the_report_and_the_kernel_is_replaced(tmp_path):
         assert ok.status == "ok", ok.error  # a fresh kernel took over
     finally:
         worker.shutdown()
+
+
+def test_dead_kernel_fails_the_report_and_the_next_one_runs(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "trafficlib", "display_name": "Python (trafficlib)", "language": "python"}}
+    params = nbformat.v4.new_code_cell('lang = "en"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import os\nos._exit(3)")]
+    crash = tmp_path / "crash.ipynb"
+    nbformat.write(nb, crash)
+    worker = report.KernelWorker(warm=False, timeout=60)
+    try:
+        res = report.run_job(report.Job(crash, "crash"), tmp_path / "out", worker)
+        assert res.status == "failed" and "code cell 2" in res.error
+        ok = report.run_job(report.Job(NB / "state_probe.ipynb", "after"), tmp_path / "out", worker)
+        assert ok.status == "ok", ok.error
+    finally:
+        worker.shutdown()
