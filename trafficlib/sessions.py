@@ -126,7 +126,9 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     """
     memory_limit = memory_limit or os.environ.get("TRAFFICLIB_DUCKDB_MEMORY", "1GB")
     threads = threads or int(os.environ.get("TRAFFICLIB_DUCKDB_THREADS", "0")) or os.cpu_count() or 1
-    con = duckdb.connect(":memory:")
+    # Nothing may reach the network: never download an extension on demand (Parquet and
+    # JSON readers are built into the Python wheel).
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     tmp = Path(tempfile.gettempdir()) / "trafficlib-duckdb"
     con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
     con.execute(f"SET threads = {int(threads)}").fetchall()
