@@ -233,16 +233,21 @@ def test_manifest_paths_relative_to_manifest(tmp_path):
     assert settings["output_dir"] == (tmp_path / "sub" / "reports").resolve()
 
 
-def test_timeout_fails_the_report_and_the_kernel_is_replaced(tmp_path):
+def _notebook(path: Path, code: str) -> Path:
+    """A two-cell report notebook: the parameters cell, then ``code``."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"name": "trafficlib", "display_name": "Python (trafficlib)", "language": "python"}}
     params = nbformat.v4.new_code_cell('lang = "en"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(30)")]
-    slow = tmp_path / "slow.ipynb"
-    nbformat.write(nb, slow)
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_timeout_fails_the_report_and_the_kernel_is_replaced(tmp_path):
+    slow = _notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)")
     worker = report.KernelWorker(warm=False, timeout=3)
     try:
         res = report.run_job(report.Job(slow, "slow"), tmp_path / "out", worker)
@@ -255,15 +260,7 @@ def test_timeout_fails_the_report_and_the_kernel_is_replaced(tmp_path):
 
 
 def test_dead_kernel_fails_the_report_and_the_next_one_runs(tmp_path):
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"name": "trafficlib", "display_name": "Python (trafficlib)", "language": "python"}}
-    params = nbformat.v4.new_code_cell('lang = "en"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("import os\nos._exit(3)")]
-    crash = tmp_path / "crash.ipynb"
-    nbformat.write(nb, crash)
+    crash = _notebook(tmp_path / "crash.ipynb", "import os\nos._exit(3)")
     worker = report.KernelWorker(warm=False, timeout=60)
     try:
         res = report.run_job(report.Job(crash, "crash"), tmp_path / "out", worker)

@@ -16,6 +16,16 @@ from trafficlib.attribution.markov import CONV, NULL, START, transition_matrix
 
 
 
+def _finish_heatmap(ax, title: str, rotation: int) -> None:
+    """Title, no axis labels, slanted column labels aligned on their end."""
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", rotation=rotation)
+    for t in ax.get_xticklabels():
+        t.set_ha("right")
+
+
 def plot_model_comparison(models: pd.DataFrame, lang: str = "en", metric: str = "conversions"):
     """Grouped horizontal bars: conversions (or value) per channel, one bar per model.
     Returns the Figure."""
@@ -55,13 +65,8 @@ def plot_shares(models: pd.DataFrame, lang: str = "en"):
     fig, ax = plots.new_figure(height=max(3.5, 0.45 * len(piv) + 1.5))
     annot = piv.map(lambda x: i18n.fmt_pct(x, lang, 0)) if hasattr(piv, "map") else piv.applymap(lambda x: i18n.fmt_pct(x, lang, 0))
     sns.heatmap(piv, annot=annot.to_numpy(), fmt="", cmap="Blues", cbar=False, ax=ax, linewidths=0.5)
-    ax.set_title({"en": "Share of conversions per channel, by model",
-                  "fr": "Part des conversions par canal, selon le modèle"}[lang])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=30)
-    for t in ax.get_xticklabels():
-        t.set_ha("right")
+    _finish_heatmap(ax, {"en": "Share of conversions per channel, by model",
+                         "fr": "Part des conversions par canal, selon le modèle"}[lang], rotation=30)
     return fig
 
 
@@ -132,13 +137,8 @@ def plot_transition_heatmap(paths: pd.DataFrame, lang: str = "en"):
     annot = tm.to_numpy()
     text = np.vectorize(lambda x: i18n.fmt_pct(x, lang, 0) if x >= 0.005 else "")(annot)
     sns.heatmap(tm, annot=text, fmt="", cmap="Blues", cbar=False, ax=ax, linewidths=0.5, vmin=0, vmax=1)
-    ax.set_title({"en": "Markov transition probabilities (from row to column)",
-                  "fr": "Probabilités de transition de Markov (de la ligne vers la colonne)"}[lang])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", rotation=35)
-    for t in ax.get_xticklabels():
-        t.set_ha("right")
+    _finish_heatmap(ax, {"en": "Markov transition probabilities (from row to column)",
+                         "fr": "Probabilités de transition de Markov (de la ligne vers la colonne)"}[lang], rotation=35)
     return fig
 
 
