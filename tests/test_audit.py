@@ -207,3 +207,9 @@ def test_audit_runs_on_a_ga4_bigquery_export(tmp_path):
                              "period_end": "2025-03-31", "year_over_year": False}, tmp_path / "r", lang="fr")
     html = out.read_text(encoding="utf-8")
     assert "export BigQuery de GA4" in html and "Traceback" not in html
+
+
+def test_without_bots_drops_exactly_the_planted_burst(data, truth):
+    clean = audit.without_bots(data.sessions, audit.bot_traffic(data.sessions))
+    assert len(data.sessions) - len(clean) == truth["web"]["bot_burst"]["sessions"]
+    assert audit.without_bots(data.sessions, None) is data.sessions

@@ -28,7 +28,7 @@ from trafficlib.periods import Period
 __all__ = [
     "AuditData", "Finding", "load", "kpi_table", "by_dimension", "daily_sessions", "compare_periods",
     "missing_days", "self_referrals", "unassigned_share", "utm_variants", "untagged_paid",
-    "duplicate_transactions", "long_sessions", "bot_traffic", "leaky_landing_pages", "anomaly_days",
+    "duplicate_transactions", "long_sessions", "bot_traffic", "without_bots", "leaky_landing_pages", "anomaly_days",
     "findings", "findings_table", "significance_table", "channel_comparison", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
 ]
 
@@ -458,6 +458,18 @@ def bot_traffic(sessions: pd.DataFrame, lang: str = "en", min_sessions: int = 50
                   "Exclure ces sessions des analyses (segment ou filtre de données) et bloquer les plages d'IP ou "
                   "user agents en cause."),
         float(n), ev)
+
+
+def without_bots(sessions: pd.DataFrame, finding: Finding | None) -> pd.DataFrame:
+    """The sessions minus those of the bursts a :func:`bot_traffic` finding lists (same
+    day, country, device and source); unchanged when there is no finding."""
+    if finding is None or finding.evidence.empty:
+        return sessions
+    keys = ["country", "device", "source"]
+    flagged = finding.evidence[["date", *keys]].drop_duplicates().assign(_bot=True)
+    probe = sessions[keys].fillna("(not set)").assign(date=sessions["start"].dt.normalize())
+    hit = probe.merge(flagged, on=["date", *keys], how="left")["_bot"].fillna(False).to_numpy(dtype=bool)
+    return sessions[~hit]
 
 
 def leaky_landing_pages(sessions: pd.DataFrame, period: Period | None = None, lang: str = "en",
