@@ -188,7 +188,6 @@ class KernelWorker:
         self.km = None
         self.kc = None
         self.akc = None
-        self.runs = 0
         self._warming: str | None = None
 
     def start(self, wait: bool = True) -> None:
@@ -285,7 +284,6 @@ class KernelWorker:
         client.reset_execution_trackers()
         count = 0  # execution counts as in a fresh kernel: 1, 2, 3...
         source_count = 0  # code cells of the source notebook (the injected cell excluded)
-        self.runs += 1
         try:
             with client.setup_kernel():
                 for index, cell in enumerate(nb.cells):
@@ -363,10 +361,10 @@ def _format_param(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _toc(body: str) -> tuple[str, list[tuple[str, str]]]:
-    """Collect the report's h2 headings (id, text) for the table of contents."""
+def _toc(body: str) -> list[tuple[str, str]]:
+    """The report's h2 headings (id, text) for the table of contents."""
     items = re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body, flags=re.S)
-    return body, [(i, re.sub(r"<[^>]+>", "", t)) for i, t in items]
+    return [(i, re.sub(r"<[^>]+>", "", t)) for i, t in items]
 
 
 def to_html(nb, title: str, parameters: Mapping[str, Any], lang: str,
@@ -380,7 +378,7 @@ def to_html(nb, title: str, parameters: Mapping[str, Any], lang: str,
         "generated": f"{i18n.fmt_date(generated, lang, long=True)} {generated:%H:%M}",
     }}
     body, _ = _exporter().from_notebook_node(_for_html(nb), resources=resources)
-    _, toc = _toc(body)
+    toc = _toc(body)
     toc_html = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in toc)  # ids/text already escaped
     return body.replace("<!--TRAFFICLIB_TOC-->", f"<ol>{toc_html}</ol>" if toc else "", 1)
 
