@@ -448,7 +448,7 @@ def run_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
     try:
         nb = prepare(job.notebook, params, job.lang)
         title = _title(nb, job.notebook, job.lang, job.title)
-        shown_params = {k: v for k, v in nb.metadata["trafficlib"]["resolved_parameters"].items()}
+        shown_params = nb.metadata["trafficlib"]["resolved_parameters"]
         worker.run(nb, cwd=job.notebook.resolve().parent)
         page = to_html(nb, title, shown_params, job.lang)
         atomic_write(html_path, page)
