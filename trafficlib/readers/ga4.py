@@ -1,0 +1,430 @@
+"""Google Analytics 4 readers: the BigQuery event export and session-level UI/API exports.
+
+Event export (BigQuery ``events_YYYYMMDD`` tables)
+--------------------------------------------------
+:func:`read_events` reads the export saved as newline-delimited JSON (``.json``,
+``.jsonl``, ``.ndjson``, optionally ``.gz``) or Parquet, one file or a glob, into the
+canonical ``events`` table (:mod:`trafficlib.schema`). DuckDB reads the nested records
+and flattens them; :func:`write_events` does the same straight into a Parquet file
+(out of core), ready for :func:`trafficlib.sessions.sessionize`. Fields read, following
+the export schema (and ``bigquery-public-data.ga4_obfuscated_sample_ecommerce``):
+
+============================  ==============================================================
+canonical column              export field
+============================  ==============================================================
+user_id                       ``user_pseudo_id``
+session_id                    ``user_pseudo_id || '.' || ga_session_id`` (event parameter);
+                              missing when the event has no ``ga_session_id``
+timestamp                     ``event_timestamp`` (microseconds, UTC) as a naive UTC timestamp
+event_name                    ``event_name``
+page                          ``page_location`` parameter (the full URL; landing pages are
+                              reduced to their path by ``sessionize``)
+referrer                      ``page_referrer`` parameter
+source / medium / campaign    ``collected_traffic_source.manual_source / manual_medium /
+                              manual_campaign_name`` when present, else the ``source`` /
+                              ``medium`` / ``campaign`` event parameters; an event with a
+                              ``gclid`` (collected or in the page URL) but no source is
+                              ``google`` / ``cpc`` (Google Ads auto-tagging)
+device                        ``device.category``
+country                       ``geo.country``
+engagement_time_msec          ``engagement_time_msec`` parameter
+transaction_id                ``ecommerce.transaction_id``, else the ``transaction_id`` parameter
+revenue                       ``ecommerce.purchase_revenue``, else the ``value`` parameter of
+                              ``purchase`` events (account currency)
+============================  ==============================================================
+
+Extra columns: ``ga_session_number``, ``session_engaged`` (GA4's own flag, bool),
+``gclid``, ``first_source`` / ``first_medium`` / ``first_campaign`` (``traffic_source``:
+the *user's* first acquisition, not the session's) and ``event_date``. Parameter values
+are read from whichever of ``string_value``, ``int_value``, ``double_value``,
+``float_value`` is set. Fields absent from a file (older exports have no
+``collected_traffic_source``) are read as missing.
+
+Session-level exports (GA4 UI "Traffic acquisition" CSV, Data API)
+------------------------------------------------------------------
+:func:`read_sessions_report` reads aggregated tables such as::
+
+    Date,Session source / medium,Session default channel group,Sessions,Engaged sessions,Key events,Total revenue
+    20250301,google / organic,Organic Search,1234,789,12,"1,234.50"
+
+in English or French (``Source/Support de la session``, ``Groupe de canaux par défaut
+de la session``, ``Sessions avec engagement``, ``Événements clés``, ``Revenu total``),
+with GA4's ``#`` comment preamble and a totals row tolerated. It returns an
+*aggregated* table, not the ``sessions`` table.
+
+All readers raise :class:`trafficlib.TrafficDataError` naming the file and column.
+"""
+from __future__ import annotations
+
+import glob
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from trafficlib import schema
+from trafficlib.channels import channel_group
+from trafficlib.errors import TrafficDataError
+from trafficlib.sessions import _literal, _to_pandas, connect
+
+__all__ = ["read_events", "write_events", "events_sql", "read_sessions_report", "REPORT_COLUMNS",
+           "GA4_JSON_COLUMNS"]
+
+_VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE)"
+# The subset of the export schema the reader needs; JSON is read with these types (other
+# fields are ignored, absent ones are NULL; BigQuery writes INT64 as strings: cast).
+GA4_JSON_COLUMNS = {
+    "event_date": "VARCHAR",
+    "event_timestamp": "BIGINT",
+    "event_name": "VARCHAR",
+    "event_params": f"STRUCT(key VARCHAR, value {_VALUE})[]",
+    "user_pseudo_id": "VARCHAR",
+    "device": "STRUCT(category VARCHAR, operating_system VARCHAR, web_info STRUCT(browser VARCHAR))",
+    "geo": "STRUCT(country VARCHAR, city VARCHAR)",
+    "traffic_source": "STRUCT(name VARCHAR, medium VARCHAR, source VARCHAR)",
+    "collected_traffic_source": ("STRUCT(manual_campaign_id VARCHAR, manual_campaign_name VARCHAR, "
+                                 "manual_source VARCHAR, manual_medium VARCHAR, gclid VARCHAR)"),
+    "ecommerce": "STRUCT(transaction_id VARCHAR, purchase_revenue DOUBLE)",
+}
+_REQUIRED = ("user_pseudo_id", "event_timestamp", "event_name")
+
+
+def _files(path, label: str) -> list[str]:
+    pattern = str(path)
+    files = sorted(glob.glob(pattern)) if any(ch in pattern for ch in "*?[") else (
+        [pattern] if Path(pattern).exists() else [])
+    files = [f for f in files if Path(f).is_file()]
+    if not files:
+        raise TrafficDataError("file not found", file=label)
+    return files
+
+
+def _reader(files: list[str], label: str) -> str:
+    lst = "[" + ", ".join(_literal(Path(f).as_posix()) for f in files) + "]"
+    kinds = set()
+    for f in files:
+        name = f.lower().removesuffix(".gz")
+        if name.endswith((".parquet", ".pq")):
+            kinds.add("parquet")
+        elif name.endswith((".json", ".jsonl", ".ndjson")):
+            kinds.add("json")
+        else:
+            raise TrafficDataError("expected a GA4 export as .json/.jsonl (newline-delimited) or .parquet",
+                                   file=f)
+    if len(kinds) > 1:
+        raise TrafficDataError("mixed JSON and Parquet files in one read", file=label)
+    if kinds == {"parquet"}:
+        return f"read_parquet({lst}, union_by_name = true)"
+    cols = "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in GA4_JSON_COLUMNS.items()) + "}"
+    return f"read_json({lst}, format = 'auto', columns = {cols})"
+
+
+def _binds(con, source: str, expr: str) -> bool:
+    try:
+        con.execute(f"SELECT {expr} FROM {source} LIMIT 0").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
+def events_sql(con: duckdb.DuckDBPyConnection, path, label: str | None = None) -> str:
+    """A SELECT statement turning the GA4 export at ``path`` into canonical events.
+
+    Checks the file is readable and has the required fields (``user_pseudo_id``,
+    ``event_timestamp``, ``event_name``); raises :class:`TrafficDataError` otherwise.
+    """
+    label = label or str(path)
+    files = _files(path, label)
+    source = _reader(files, label)
+    try:
+        cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    except duckdb.Error as exc:
+        raise TrafficDataError(f"not a readable GA4 export ({str(exc).splitlines()[0][:160]})",
+                               file=label) from None
+    for req in _REQUIRED:
+        if req not in cols:
+            raise TrafficDataError(f"missing field '{req}': not a GA4 BigQuery event export",
+                                   file=label, column=req)
+    has_params = _binds(con, source, "event_params[1].key")
+    value_fields = [f for f in ("string_value", "int_value", "double_value", "float_value")
+                    if has_params and _binds(con, source, f"event_params[1].value.{f}")]
+
+    def param(key: str, kind: str = "str") -> str:
+        if not value_fields:
+            return "CAST(NULL AS VARCHAR)" if kind == "str" else "CAST(NULL AS DOUBLE)"
+        v = f"list_filter(event_params, lambda p: p.key = {_literal(key)})[1].value"
+        parts = []
+        for f in value_fields:
+            if kind == "str":
+                parts.append(f"{v}.{f}" if f == "string_value" else f"CAST({v}.{f} AS VARCHAR)")
+            else:
+                parts.append(f"TRY_CAST({v}.{f} AS DOUBLE)")
+        return f"coalesce({', '.join(parts)})"
+
+    def field(expr: str, kind: str = "VARCHAR") -> str:
+        return f"CAST({expr} AS {kind})" if _binds(con, source, expr) else f"CAST(NULL AS {kind})"
+
+    manual_source = field("collected_traffic_source.manual_source")
+    manual_medium = field("collected_traffic_source.manual_medium")
+    manual_campaign = field("collected_traffic_source.manual_campaign_name")
+    gclid = field("collected_traffic_source.gclid")
+    ecom_tid = field("ecommerce.transaction_id")
+    ecom_rev = field("ecommerce.purchase_revenue", "DOUBLE")
+    return f"""
+    SELECT user_id, CASE WHEN ga_session_id IS NOT NULL THEN user_id || '.' || ga_session_id END AS session_id,
+        timestamp, event_name, page, referrer,
+        coalesce(src, CASE WHEN gclid IS NOT NULL THEN 'google' END) AS source,
+        coalesce(med, CASE WHEN gclid IS NOT NULL AND src IS NULL THEN 'cpc' END) AS medium,
+        campaign, device, country, engagement_time_msec, transaction_id, revenue,
+        ga_session_number, session_engaged, gclid, first_source, first_medium, first_campaign, event_date
+    FROM (
+        SELECT
+            NULLIF(CAST(user_pseudo_id AS VARCHAR), '') AS user_id,
+            {param("ga_session_id")} AS ga_session_id,
+            make_timestamp(CAST(event_timestamp AS BIGINT)) AS timestamp,
+            CAST(event_name AS VARCHAR) AS event_name,
+            {param("page_location")} AS page,
+            {param("page_referrer")} AS referrer,
+            NULLIF(coalesce({manual_source}, {param("source")}), '') AS src,
+            NULLIF(coalesce({manual_medium}, {param("medium")}), '') AS med,
+            NULLIF(coalesce({manual_campaign}, {param("campaign")}), '') AS campaign,
+            NULLIF({field("device.category")}, '') AS device,
+            NULLIF({field("geo.country")}, '') AS country,
+            {param("engagement_time_msec", "num")} AS engagement_time_msec,
+            NULLIF(coalesce({ecom_tid}, {param("transaction_id")}), '') AS transaction_id,
+            coalesce({ecom_rev}, CASE WHEN event_name = 'purchase' THEN {param("value", "num")} END) AS revenue,
+            CAST({param("ga_session_number", "num")} AS BIGINT) AS ga_session_number,
+            CASE {param("session_engaged")} WHEN '1' THEN true WHEN '0' THEN false END AS session_engaged,
+            coalesce({gclid}, NULLIF(regexp_extract({param("page_location")}, '[?&]gclid=([^&#]+)', 1), '')) AS gclid,
+            {field("traffic_source.source")} AS first_source,
+            {field("traffic_source.medium")} AS first_medium,
+            {field("traffic_source.name")} AS first_campaign,
+            {field("event_date")} AS event_date
+        FROM {source}
+    )
+    """
+
+
+def read_events(path, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Read a GA4 BigQuery event export (JSON lines or Parquet, file or glob).
+
+    Returns the canonical ``events`` table (columns and dtypes as
+    :func:`trafficlib.schema.validate` gives them) plus the extra GA4 columns listed in
+    the module docstring, ordered by user and time. Raises :class:`TrafficDataError` for
+    a missing or unreadable file, a file that is not a GA4 export, or events without
+    ``user_pseudo_id`` / ``event_timestamp``.
+    """
+    label = str(path)
+    own = con is None
+    con = con or connect()
+    try:
+        sql = events_sql(con, path, label)
+        try:
+            table = con.sql(f"SELECT * FROM ({sql}) ORDER BY user_id, timestamp").to_arrow_table()
+        except duckdb.Error as exc:
+            raise TrafficDataError(f"cannot read the GA4 export ({str(exc).splitlines()[0][:160]})",
+                                   file=label) from None
+    finally:
+        if own:
+            con.close()
+    frame = _to_pandas(table)
+    if len(frame) == 0:
+        raise TrafficDataError("no events in the export", file=label)
+    for col, what in (("user_id", "user_pseudo_id"), ("timestamp", "event_timestamp")):
+        bad = frame[col].isna()
+        if bad.any():
+            raise TrafficDataError(f"{int(bad.sum())} event(s) without {what}", file=label, column=what)
+    frame["engagement_time_msec"] = frame["engagement_time_msec"].astype("float64")
+    frame["revenue"] = frame["revenue"].astype("float64")
+    frame.attrs = {"table": "events", "file": label}
+    return frame
+
+
+def write_events(path, out, con: duckdb.DuckDBPyConnection | None = None) -> Path:
+    """Flatten a GA4 export into a canonical ``events`` Parquet file ``out`` (out of core).
+
+    Returns the output path. Same mapping as :func:`read_events`.
+    """
+    out = Path(out)
+    own = con is None
+    con = con or connect()
+    try:
+        sql = events_sql(con, path)
+        con.execute(f"COPY ({sql}) TO {_literal(out.as_posix())} (FORMAT parquet)").fetchall()
+    except duckdb.Error as exc:
+        raise TrafficDataError(f"cannot convert the GA4 export ({str(exc).splitlines()[0][:160]})",
+                               file=str(path)) from None
+    finally:
+        if own:
+            con.close()
+    return out
+
+
+# --------------------------------------------------------------------- session reports
+REPORT_COLUMNS = ["date", "source", "medium", "channel", "sessions", "engaged_sessions",
+                  "conversions", "revenue"]
+
+# normalized header (schema.normalize_header) -> canonical report column
+_REPORT_HEADERS = {
+    "date": "date", "jour": "date",
+    "session_source_medium": "source_medium", "source_support_de_la_session": "source_medium",
+    "source_medium": "source_medium", "source_support": "source_medium",
+    "session_source": "source", "source_de_la_session": "source", "source": "source",
+    "session_medium": "medium", "support_de_la_session": "medium", "medium": "medium", "support": "medium",
+    "session_default_channel_group": "channel", "groupe_de_canaux_par_defaut_de_la_session": "channel",
+    "default_channel_group": "channel", "groupe_de_canaux_par_defaut": "channel",
+    "session_primary_channel_group": "channel",
+    "groupe_de_canaux_principal_de_la_session": "channel",
+    "sessions": "sessions", "nombre_de_sessions": "sessions",
+    "engaged_sessions": "engaged_sessions", "sessions_avec_engagement": "engaged_sessions",
+    "engagement_rate": "engagement_rate", "taux_d_engagement": "engagement_rate",
+    "key_events": "conversions", "evenements_cles": "conversions", "conversions": "conversions",
+    "session_key_events": "conversions",
+    "total_revenue": "revenue", "revenu_total": "revenue", "revenus_totaux": "revenue",
+    "purchase_revenue": "revenue", "revenus_generes_par_les_achats": "revenue",
+    "chiffre_d_affaires_total": "revenue",
+}
+
+
+def _strip_ga4_preamble(path: Path) -> tuple[str, int] | None:
+    """GA4 UI CSVs start with '#' comment lines and may hold several tables separated by
+    blank lines. Returns (first table's text, lines before its header), or None when the
+    file has no '#' lines."""
+    from trafficlib.sources import decode
+
+    text, _ = decode(path.read_bytes(), str(path))
+    lines = text.splitlines()
+    if not any(ln.startswith("#") for ln in lines[:20]):
+        return None
+    start = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip() or lines[i].startswith("#")),
+               len(lines))
+    return "\n".join(lines[start:end]) + "\n", start
+
+
+def read_sessions_report(path) -> pd.DataFrame:
+    """Read a GA4 session-level export (UI CSV or Data API) into an aggregated table.
+
+    Returns
+    -------
+    DataFrame with columns ``date`` (datetime64, day; missing when the export has no
+    date dimension), ``source``, ``medium`` (split from "Session source / medium" or
+    read from separate columns), ``channel`` (the export's "Session default channel
+    group", else computed with :func:`trafficlib.channels.channel_group`), ``sessions``
+    (int), ``engaged_sessions`` (int; from "Engagement rate" x sessions, rounded, when
+    only the rate is exported; missing when neither is), ``conversions`` (key events,
+    float: GA4 reports fractional key events under data-driven attribution),
+    ``revenue`` (float, account currency; 0 when absent). One row per row of the
+    export; a "Total"/"Totaux" row is dropped. This is aggregated data, not the
+    ``sessions`` table.
+
+    Raises :class:`TrafficDataError` (file, column, lines) for a missing "Sessions"
+    column, no way to tell the source, or unreadable numbers or dates.
+    """
+    from trafficlib.sources import read_raw
+
+    p = Path(path)
+    label = str(path)
+    if not p.exists():
+        raise TrafficDataError("file not found", file=label)
+    stripped = _strip_ga4_preamble(p) if p.suffix.lower() in (".csv", ".tsv", ".txt") else None
+    if stripped is not None:
+        import tempfile
+
+        body, offset = stripped
+        if not body.strip():
+            raise TrafficDataError("no table below the '#' comment lines", file=label)
+        with tempfile.TemporaryDirectory() as tmp:
+            clean = Path(tmp) / p.name
+            clean.write_text(body, encoding="utf-8")
+            try:
+                raw = read_raw(clean)
+            except TrafficDataError as exc:  # name the user's file, not the temporary copy
+                raise TrafficDataError(exc.problem, file=label, column=exc.column,
+                                       rows=[r + offset for r in exc.rows], hint=exc.hint) from None
+        raw.attrs["file"] = label
+        raw.attrs["line_numbers"] = [n + offset for n in raw.attrs.get("line_numbers", [])]
+    else:
+        raw = read_raw(p)
+    mapping: dict[str, str] = {}
+    for col in raw.columns:
+        # Data API names are camelCase: sessionSourceMedium -> session_source_medium
+        snake = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(col))
+        canon = _REPORT_HEADERS.get(schema.normalize_header(snake))
+        if canon and canon not in mapping.values():
+            mapping[col] = canon
+    df = raw.rename(columns=mapping)
+    headers = {v: k for k, v in mapping.items()}
+    if "sessions" not in df.columns:
+        raise TrafficDataError(
+            f"no 'Sessions' column (found: {', '.join(map(str, raw.columns[:10]))})",
+            file=label, column="Sessions", hint="export a GA4 report with the Sessions metric")
+    if "source_medium" not in df.columns and "source" not in df.columns and "channel" not in df.columns:
+        raise TrafficDataError(
+            "no source / medium or channel column", file=label, column="Session source / medium",
+            hint="add the 'Session source / medium' or 'Session default channel group' dimension")
+    first_col = df.columns[0]
+    total = df[first_col].astype("string").str.strip().str.lower().isin(
+        ["total", "totals", "totaux", "grand total", "total général"])
+    df = df[~total.fillna(False)].reset_index(drop=True)
+    lines = [ln for ln, t in zip(raw.attrs.get("line_numbers", range(2, len(total) + 2)), total) if not t]
+    df.attrs["line_numbers"] = lines
+    out = pd.DataFrame(index=df.index)
+    if "date" in df.columns:
+        dates, bad = schema.parse_dates(df["date"], with_time=False)
+        if bad.any():
+            raise TrafficDataError(f"cannot read date(s) such as '{df['date'][bad].iloc[0]}'", file=label,
+                                   column=headers.get("date"), rows=[lines[i] for i in np.flatnonzero(bad)])
+        out["date"] = dates
+    else:
+        out["date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    if "source_medium" in df.columns:
+        parts = df["source_medium"].astype("string").str.split("/", n=1, expand=True)
+        out["source"] = parts[0].str.strip()
+        out["medium"] = parts[1].str.strip() if parts.shape[1] > 1 else pd.NA
+    else:
+        out["source"] = df["source"].astype("string").str.strip() if "source" in df else pd.NA
+        out["medium"] = df["medium"].astype("string").str.strip() if "medium" in df else pd.NA
+    out["source"] = out["source"].astype("string")
+    out["medium"] = out["medium"].astype("string")
+    if "channel" in df.columns:
+        out["channel"] = df["channel"].astype("string").str.strip()
+    else:
+        out["channel"] = channel_group(out.assign(campaign=pd.NA))
+
+    def number(name: str, count: bool = False) -> pd.Series:
+        raw_values = df[name]
+        if count:
+            # "1,234" is ambiguous (schema reads it as 1.234, French decimal); in a count
+            # column it can only be English thousands.
+            text = raw_values.astype("string").str.strip()
+            thousands = text.str.fullmatch(r"\d{1,3}(,\d{3})+").fillna(False)
+            raw_values = text.mask(thousands, text.str.replace(",", "", regex=False))
+        values, bad = schema.parse_number(raw_values)
+        if bad.any():
+            raise TrafficDataError(f"cannot read number(s) such as '{df[name][bad].iloc[0]}'", file=label,
+                                   column=headers.get(name), rows=[lines[i] for i in np.flatnonzero(bad)])
+        if (values < 0).any():
+            raise TrafficDataError("negative values", file=label, column=headers.get(name),
+                                   rows=[lines[i] for i in np.flatnonzero(values < 0)])
+        return values
+
+    sessions = number("sessions", count=True)
+    if sessions.isna().any():
+        raise TrafficDataError("empty Sessions value(s)", file=label, column=headers.get("sessions"),
+                               rows=[lines[i] for i in np.flatnonzero(sessions.isna())])
+    out["sessions"] = sessions.round().astype("int64")
+    if "engaged_sessions" in df.columns:
+        out["engaged_sessions"] = number("engaged_sessions", count=True).round().astype("Int64")
+    elif "engagement_rate" in df.columns:
+        rate = schema._as_fraction(df["engagement_rate"], number("engagement_rate"))
+        out["engaged_sessions"] = (rate * sessions).round().astype("Int64")
+    else:
+        out["engaged_sessions"] = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    out["conversions"] = number("conversions").fillna(0.0) if "conversions" in df.columns else 0.0
+    out["revenue"] = number("revenue").fillna(0.0) if "revenue" in df.columns else 0.0
+    out = out[REPORT_COLUMNS]
+    out.attrs = {"file": label, "table": "ga4_sessions_report"}
+    return out

@@ -1,0 +1,619 @@
+"""Readers for market-intelligence exports: competitor traffic, rankings, auction insights, trends.
+
+Each reader turns one tool's export into a canonical table of :mod:`trafficlib.schema`
+(``competitors``, ``rankings``, ``auction_insights``, ``trends``), French or English
+headers alike, and raises :class:`trafficlib.TrafficDataError` naming the file, the
+column and the lines when an export cannot be used.
+
+===============================  ==============================================  ====================
+reader                           export                                          table
+===============================  ==============================================  ====================
+:func:`read_similarweb`          Similarweb-style monthly traffic per domain     competitors
+:func:`read_rankings`            rank tracker, long or wide (SEMrush Position    rankings
+                                 Tracking, one column per date or per domain),
+                                 Ahrefs organic keywords
+:func:`read_auction_insights`    Google Ads Auction Insights (fr/en UI export)   auction_insights
+:func:`read_trends`              Google Trends ``multiTimeline.csv``             trends
+:func:`load_market`              a folder holding the above (the demo layout)    :class:`MarketData`
+===============================  ==============================================  ====================
+
+Conventions decided here:
+
+- **Periods**: ``2025-10``, ``2025-10-01``, ``01/10/2025``, ``octobre 2025``, ``Oct 2025``
+  all mean the month starting 2025-10-01 (a day is kept as is).
+- **Durations**: ``00:03:25`` (hh:mm:ss), ``3:25`` (mm:ss) or seconds -> seconds.
+- **Not ranked**: a position written ``-``, empty, ``> 100`` or ``100+`` means the domain is
+  not in the tracked results; the row is dropped (``attrs["not_ranked"]`` counts them).
+- **Censored auction values**: Google Ads writes ``< 10 %`` when a rate is below 10 % and
+  ``> 90 %`` above 90 %. They are read as the middle of the open interval (``< 10 %`` ->
+  0.05, ``> 90 %`` -> 0.95) and the row's ``censored`` column lists the canonical columns so
+  estimated; analyses never raise alerts on censored values. ``--`` (not applicable) is
+  missing.
+- **Google Trends**: ``<1`` -> 0.5. Interest is relative: 100 is the highest point of the
+  terms *in the same request*, so two files are not comparable.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trafficlib import schema, sources
+from trafficlib.errors import TrafficDataError
+
+__all__ = [
+    "read_export", "parse_period", "parse_duration", "read_similarweb", "read_rankings",
+    "read_auction_insights", "read_trends", "MarketData", "load_market", "FILES",
+]
+
+_SEPS = [",", ";", "\t", "|"]
+
+_MONTHS = {
+    # French (full and abbreviated, accents stripped) and English.
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "october": 10, "november": 11, "december": 12,
+}
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+
+
+# ---------------------------------------------------------------------------- raw reading
+def read_export(path: str | Path) -> pd.DataFrame:
+    """Read an export's table as strings, skipping title lines above the header.
+
+    Like :func:`trafficlib.sources.read_raw` (same ``attrs``: ``file``, ``line_numbers``,
+    ``separator``, ``encoding``) but the separator is chosen on the lines *below* any
+    preamble, so a ``;`` file with a title line (Google Ads) or a comma file with a
+    ``Category:`` line (Google Trends) both read right. ``attrs["preamble"]`` holds the
+    skipped lines. Parquet files go straight to ``read_raw``.
+    """
+    p = Path(path)
+    file = str(path)
+    if p.suffix.lower() in (".parquet", ".pq", ".xlsx", ".xls") or not p.is_file():
+        return sources.read_raw(p)
+    data = p.read_bytes()
+    if not data.strip():
+        raise TrafficDataError("the file is empty", file=file)
+    text, enc = sources.decode(data, file)
+    lines = text.splitlines()
+    head = lines[:40]
+    best = None  # (score, sep, header index)
+    for sep in _SEPS:
+        widths = []
+        for ln in head:
+            try:
+                widths.append(len(next(csv.reader([ln], delimiter=sep))) if ln.strip() else 0)
+            except (csv.Error, StopIteration):
+                widths.append(0)
+        body = [w for w in widths if w >= 2]
+        if not body:
+            continue
+        mode = max(set(body), key=lambda w: (body.count(w), w))
+        score = (body.count(mode), mode)
+        if best is None or score > best[0]:
+            best = (score, sep, widths.index(mode))
+    if best is None:
+        raise TrafficDataError("no table found (a single column, or no separator among , ; tab |)",
+                               file=file)
+    _, sep, start = best
+    preamble = [ln for ln in lines[:start] if ln.strip()]
+    try:
+        frame = pd.read_csv(io.StringIO("\n".join(lines[start:])), sep=sep, dtype=str,
+                            keep_default_na=False, na_values=[""], skipinitialspace=True,
+                            skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        rows = [int(m.group(2)) + start] if m else None
+        raise TrafficDataError(
+            f"expected {m.group(1)} fields but found {m.group(3)}" if m else "malformed CSV",
+            file=file, rows=rows, hint=f"separator detected: {sep!r}; check quoting on that line",
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    dup = [c for c in frame.columns if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in frame.columns]
+    if dup:
+        raise TrafficDataError("duplicated column header", file=file, column=dup[0].rsplit(".", 1)[0])
+    # physical line of each data row (blank lines inside the table are skipped by pandas)
+    phys = [i + 1 for i, ln in enumerate(lines) if i > start and ln.strip()]
+    frame = frame.dropna(how="all")
+    frame.attrs = {"file": file, "separator": sep, "encoding": enc, "preamble": preamble,
+                   "line_numbers": [phys[i] if i < len(phys) else i + start + 2 for i in frame.index]}
+    frame = frame.reset_index(drop=True)
+    if frame.empty:
+        raise TrafficDataError("no data rows below the header", file=file)
+    return frame
+
+
+def _lines(frame: pd.DataFrame, mask) -> list[int]:
+    lines = frame.attrs.get("line_numbers")
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return [int(lines[p]) if lines is not None else int(p) + 2 for p in pos]
+
+
+def _find(frame: pd.DataFrame, table: str, name: str) -> str | None:
+    """The frame's header that maps to canonical ``table.name`` (fr/en aliases)."""
+    spec = next(c for c in schema.TABLES[table] if c.name == name)
+    wanted = {schema.normalize_header(a) for a in (spec.name, *spec.aliases)}
+    for col in frame.columns:
+        if schema.normalize_header(col) in wanted:
+            return col
+    return None
+
+
+def _with_lines(frame: pd.DataFrame, lines: list[int], file: str) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    frame.attrs = {"file": file, "line_numbers": list(lines)}
+    return frame
+
+
+# ---------------------------------------------------------------------------- value parsers
+def parse_period(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse month or day labels into timestamps; returns (datetime64 series, bad mask).
+
+    Months (``2025-10``, ``octobre 2025``, ``oct. 2025``, ``October 2025``) become the
+    first day of the month; days (ISO, ``dd/mm/yyyy``, ``YYYYMMDD``) are kept.
+    """
+    raw = values.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    empty = raw.isna() | (raw == "")
+    ym = raw.str.fullmatch(r"\d{4}-\d{1,2}").fillna(False)
+    if ym.any():
+        out[ym] = pd.to_datetime(raw[ym] + "-01", format="%Y-%m-%d", errors="coerce")
+    words = raw.map(lambda s: _ascii(s) if isinstance(s, str) else s)
+    m = words.str.extract(r"^([a-z]+)\.?\s+(\d{4})$")
+    named = m[0].notna() & m[0].isin(list(_MONTHS))
+    if named.any():
+        out[named] = pd.to_datetime(
+            m.loc[named, 1] + "-" + m.loc[named, 0].map(_MONTHS).astype(str) + "-01",
+            format="%Y-%m-%d", errors="coerce")
+    rest = ~empty & ~ym & ~named
+    if rest.any():
+        parsed, _bad = schema.parse_dates(raw[rest], with_time=False)
+        out[rest] = parsed
+    return out, out.isna() & ~empty
+
+
+def parse_duration(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``00:03:25`` / ``3:25`` / ``205`` / ``205,5`` -> seconds; returns (floats, bad)."""
+    raw = values.astype("string").str.strip()
+    empty = raw.isna() | (raw == "") | raw.isin(["-", "--"])
+    parts = raw.str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+    clock = parts[2].notna()
+    secs = pd.Series(np.nan, index=values.index, dtype="float64")
+    if clock.any():
+        h = pd.to_numeric(parts.loc[clock, 0], errors="coerce").fillna(0)
+        mi = pd.to_numeric(parts.loc[clock, 1], errors="coerce")
+        s = pd.to_numeric(parts.loc[clock, 2].str.replace(",", "."), errors="coerce")
+        secs[clock] = 3600 * h + 60 * mi + s
+    other = ~clock & ~empty
+    if other.any():
+        nums, _bad = schema.parse_number(raw[other].str.replace(r"\s*(s|sec|secondes?)$", "", regex=True))
+        secs[other] = nums
+    return secs, secs.isna() & ~empty
+
+
+def _parse_count(values: pd.Series) -> pd.Series:
+    """'12.5K' / '1,2 M' -> numbers as strings validate can read; others untouched."""
+    raw = values.astype("string").str.strip()
+    m = raw.str.extract(r"^([\d.,\s]+)\s*([kKmM])$")
+    hit = m[0].notna()
+    if not hit.any():
+        return values
+    nums, _ = schema.parse_number(m.loc[hit, 0])
+    mult = m.loc[hit, 1].str.lower().map({"k": 1e3, "m": 1e6})
+    out = raw.copy()
+    out[hit] = (nums * mult).round().astype("Int64").astype("string")
+    return out
+
+
+def _check_numeric(frame: pd.DataFrame, cols, file: str, allow=("-", "")) -> None:
+    """Raise on the first cell of ``cols`` that is neither a number nor an allowed mark."""
+    for col in cols:
+        raw = frame[col].astype("string").str.strip()
+        skip = raw.isna() | raw.isin(list(allow)) | raw.str.match(r"^(>\s*100|100\+)$").fillna(False)
+        nums, bad = schema.parse_number(raw.where(~skip))
+        bad = bad & ~skip
+        if bad.any():
+            raise TrafficDataError(f"cannot read {int(bad.sum())} position(s) such as '{raw[bad].iloc[0]}'",
+                                   file=file, column=col, rows=_lines(frame, bad))
+
+
+# ---------------------------------------------------------------------------- Similarweb
+def read_similarweb(path: str | Path, domain: str | None = None) -> pd.DataFrame:
+    """Read a Similarweb-style traffic export as the canonical ``competitors`` table.
+
+    Expects one row per domain and month (``Domain``/``Domaine``, ``Date``/``Month``/``Mois``,
+    ``Visits``/``Visites``; optional unique visitors, pages per visit, average visit
+    duration (``00:03:25`` or seconds), bounce rate (``45.2%``) and traffic shares by
+    channel (``Direct``, ``Search``, ``Social``, ``Referrals``, ``Paid Search``,
+    ``Display Ads``, ``Mail``...)). A single-site export without a domain column needs
+    ``domain``. Returns columns period (month start), domain, visits, unique_visitors,
+    pages_per_visit, avg_visit_duration_s (seconds), bounce_rate and share_* (fractions).
+    """
+    file = str(path)
+    raw = read_export(path)
+    frame = raw.copy()
+    if _find(frame, "competitors", "domain") is None:
+        if domain is None:
+            raise TrafficDataError("no domain column", file=file, column="domain",
+                                   hint="add a 'Domain' column or pass domain='example.fr'")
+        frame.insert(0, "domain", domain)
+    pcol = _find(frame, "competitors", "period")
+    if pcol is not None:
+        parsed, bad = parse_period(frame[pcol])
+        if bad.any():
+            raise TrafficDataError(f"cannot read {int(bad.sum())} month(s) such as '{frame[pcol][bad].iloc[0]}'",
+                                   file=file, column=pcol, rows=_lines(frame, bad),
+                                   hint="expected 2025-10, octobre 2025, Oct 2025 or a date")
+        frame[pcol] = parsed
+    dcol = _find(frame, "competitors", "avg_visit_duration_s")
+    if dcol is not None:
+        secs, bad = parse_duration(frame[dcol])
+        if bad.any():
+            raise TrafficDataError(f"cannot read {int(bad.sum())} duration(s) such as '{frame[dcol][bad].iloc[0]}'",
+                                   file=file, column=dcol, rows=_lines(frame, bad),
+                                   hint="expected hh:mm:ss, mm:ss or seconds")
+        frame[dcol] = secs
+    for name in ("visits", "unique_visitors"):
+        col = _find(frame, "competitors", name)
+        if col is not None:
+            frame[col] = _parse_count(frame[col])
+    frame.attrs = raw.attrs
+    out = schema.validate(frame, "competitors", file=file)
+    out["domain"] = out["domain"].str.lower().str.replace(r"^(https?://)?(www\.)?", "", regex=True).str.rstrip("/")
+    shares = [c for c in out.columns if c.startswith("share_")]
+    total = out[shares].sum(axis=1, min_count=1)
+    over = total > 1.02
+    if over.any():
+        raise TrafficDataError("channel shares add up to more than 100 %", file=file,
+                               column=raw.columns[0], rows=_lines(raw, over))
+    out.attrs = {"table": "competitors", "file": file, "source": "similarweb"}
+    return out.sort_values(["domain", "period"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- rankings
+_SEMRUSH = re.compile(r"^\*?\.?(?P<domain>[^/\s]+?\.[a-z]{2,})(?:/\*)?_(?P<date>\d{8})(?:_(?P<kind>type|landing))?$",
+                      re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?$", re.IGNORECASE)
+
+
+def _date_header(name: str) -> pd.Timestamp | None:
+    s = str(name).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{8}", s):
+        return None
+    fmt = "%Y-%m-%d" if "-" in s else ("%d/%m/%Y" if "/" in s else "%Y%m%d")
+    t = pd.to_datetime(s, format=fmt, errors="coerce")
+    return None if pd.isna(t) else t
+
+
+def _not_ranked(values: pd.Series) -> pd.Series:
+    raw = values.astype("string").str.strip()
+    return raw.isna() | raw.isin(["", "-", "--", "n/a", "N/A"]) | raw.str.match(r"^(>\s*100|100\+)$").fillna(False)
+
+
+def read_rankings(path: str | Path, domain: str | None = None, date=None) -> pd.DataFrame:
+    """Read a rank-tracking export as the canonical ``rankings`` table.
+
+    Layouts recognised from the headers:
+
+    - **long**: one row per date × keyword × domain (``Date``, ``Keyword``/``Mot-clé``,
+      ``Domain``/``Domaine``, ``Position``, ``URL``, ``Search Volume``/``Volume``, ``CPC``);
+    - **SEMrush Position Tracking** (wide): columns ``*.domain.fr/*_YYYYMMDD`` (position),
+      ``..._landing`` (URL), ``..._type``; melted;
+    - **one column per date** (values are positions), with a domain column or ``domain``;
+    - **one column per domain** (headers like ``deco-rivale.fr``), with a date column or ``date``;
+    - **Ahrefs organic keywords**: ``Current position`` (and ``Previous position``,
+      ``Current URL``/``Previous URL``, ``Current date``/``Previous date``) for one
+      ``domain`` (argument; default: the file name's first domain-like part).
+
+    Not-ranked cells (``-``, empty, ``> 100``) are dropped. Returns date, keyword, domain,
+    position (1 = top), url, search_volume (monthly searches), cpc (account currency).
+    """
+    file = str(path)
+    raw = read_export(path)
+    cols = list(raw.columns)
+    semrush = {c: _SEMRUSH.match(c) for c in cols}
+    semrush = {c: m for c, m in semrush.items() if m}
+    kw_col = _find(raw, "rankings", "keyword")
+    if kw_col is None:
+        raise TrafficDataError("no keyword column", file=file, column="keyword",
+                               hint="expected a 'Keyword' or 'Mot-clé' column")
+    lines = np.asarray(raw.attrs["line_numbers"])
+    extra = {c: _find(raw, "rankings", c) for c in ("search_volume", "cpc", "url", "domain", "date")}
+    ahrefs = {schema.normalize_header(c): c for c in cols}
+    if semrush:
+        pos_cols = [c for c, m in semrush.items() if not m.group("kind")]
+        _check_numeric(raw, pos_cols, file)
+        parts = []
+        for c in pos_cols:
+            m = semrush[c]
+            land = next((x for x, mm in semrush.items() if mm.group("kind") and mm.group("kind").lower() == "landing"
+                         and mm.group("domain") == m.group("domain") and mm.group("date") == m.group("date")), None)
+            parts.append(pd.DataFrame({
+                "date": pd.to_datetime(m.group("date"), format="%Y%m%d"), "keyword": raw[kw_col],
+                "domain": m.group("domain"), "position": raw[c],
+                "url": raw[land] if land else pd.NA,
+                "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
+                "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines}))
+        long = pd.concat(parts, ignore_index=True)
+        layout = "semrush"
+    elif "current_position" in ahrefs:
+        dom = domain or _domain_from_name(file)
+        if dom is None:
+            raise TrafficDataError("an Ahrefs export is for one site: which domain?", file=file,
+                                   hint="pass domain='example.fr'")
+        _check_numeric(raw, [c for k, c in ahrefs.items() if k in ("current_position", "previous_position")], file)
+        parts = []
+        for when in ("current", "previous"):
+            pc = ahrefs.get(f"{when}_position")
+            if pc is None:
+                continue
+            dc = ahrefs.get(f"{when}_date")
+            if dc is None and when == "current" and date is None:
+                raise TrafficDataError("no date in the export", file=file, column="Current date",
+                                       hint="pass date='YYYY-MM-DD' (the export's date)")
+            if dc is None and when == "previous":
+                continue
+            parts.append(pd.DataFrame({
+                "date": raw[dc] if dc else pd.Timestamp(date), "keyword": raw[kw_col], "domain": dom,
+                "position": raw[pc], "url": raw.get(ahrefs.get(f"{when}_url"), pd.NA),
+                "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
+                "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines}))
+        long = pd.concat(parts, ignore_index=True)
+        long["date"] = long["date"].astype("string").str.slice(0, 10)
+        layout = "ahrefs"
+    elif any(_date_header(c) is not None for c in cols):
+        date_cols = [c for c in cols if _date_header(c) is not None]
+        _check_numeric(raw, date_cols, file)
+        dom_col = extra["domain"]
+        if dom_col is None and domain is None:
+            raise TrafficDataError("one column per date but no domain", file=file, column="domain",
+                                   hint="add a 'Domain' column or pass domain='example.fr'")
+        parts = [pd.DataFrame({"date": _date_header(c), "keyword": raw[kw_col],
+                               "domain": raw[dom_col] if dom_col else domain, "position": raw[c],
+                               "url": raw[extra["url"]] if extra["url"] else pd.NA,
+                               "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
+                               "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines})
+                 for c in date_cols]
+        long = pd.concat(parts, ignore_index=True)
+        layout = "wide_dates"
+    elif extra["domain"] is None and any(_DOMAIN.match(c) for c in cols):
+        dom_cols = [c for c in cols if _DOMAIN.match(c)]
+        _check_numeric(raw, dom_cols, file)
+        if extra["date"] is None and date is None:
+            raise TrafficDataError("one column per domain but no date", file=file, column="date",
+                                   hint="add a 'Date' column or pass date='YYYY-MM-DD'")
+        parts = [pd.DataFrame({"date": raw[extra["date"]] if extra["date"] else str(pd.Timestamp(date).date()),
+                               "keyword": raw[kw_col], "domain": c, "position": raw[c],
+                               "url": pd.NA,
+                               "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
+                               "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines})
+                 for c in dom_cols]
+        long = pd.concat(parts, ignore_index=True)
+        layout = "wide_domains"
+    else:
+        long = raw.copy()
+        long["_line"] = lines
+        if extra["domain"] is None:
+            if domain is None:
+                raise TrafficDataError("no domain column", file=file, column="domain",
+                                       hint="add a 'Domain' column or pass domain='example.fr'")
+            long["domain"] = domain
+        if extra["date"] is None:
+            if date is None:
+                raise TrafficDataError("no date column", file=file, column="date",
+                                       hint="add a 'Date' column or pass date='YYYY-MM-DD'")
+            long["date"] = str(pd.Timestamp(date).date())
+        layout = "long"
+    pcol = "position" if layout != "long" else (_find(long, "rankings", "position") or "position")
+    if pcol not in long.columns:
+        raise TrafficDataError("no position column", file=file, column="position",
+                               hint="expected 'Position', 'Rank' or 'Classement'")
+    gone = _not_ranked(long[pcol])
+    long = long[~gone.to_numpy()]
+    if long.empty:
+        raise TrafficDataError("no ranked keyword in the export (every position is empty or '-')", file=file)
+    ln = long.pop("_line").tolist()
+    long = _with_lines(long, ln, file)
+    out = schema.validate(long, "rankings", file=file)
+    out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
+    zero = out["position"] < 1
+    if zero.any():
+        raise TrafficDataError("positions start at 1", file=file, column="position",
+                               rows=[ln[i] for i in np.flatnonzero(zero.to_numpy())])
+    out["domain"] = out["domain"].str.lower().str.replace(r"^(https?://)?(www\.)?", "", regex=True).str.rstrip("/")
+    out.attrs = {"table": "rankings", "file": file, "layout": layout, "not_ranked": int(gone.sum())}
+    return out.sort_values(["date", "domain", "keyword"]).reset_index(drop=True)
+
+
+def _domain_from_name(file: str) -> str | None:
+    m = re.search(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fr|com|net|org|eu|de|be|ch|co\.uk|io))", Path(file).name.lower())
+    return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------------------- auction insights
+_YOU = {"vous", "you", "votre domaine", "your domain"}
+_CENSORED = re.compile(r"^\s*([<>])\s*([\d.,]+)\s*%?\s*$")
+
+
+def read_auction_insights(path: str | Path, our_domain: str | None = None, period=None) -> pd.DataFrame:
+    """Read a Google Ads Auction Insights export as the canonical ``auction_insights`` table.
+
+    French or English UI exports (``Domaine de l'URL à afficher`` / ``Display URL domain``,
+    ``Taux d'impressions`` / ``Impression share``, overlap rate, position above rate, top of
+    page rate, absolute top of page rate, outranking share), ``;`` or ``,``, decimal comma,
+    the title lines Google puts above the header. Segmented by ``Mois``/``Month`` (or
+    ``Semaine``/``Week``, a date); without a segment the whole file is one period:
+    ``period`` or the start of the date range in the title lines.
+
+    The row for the advertiser itself (``Vous`` / ``You``) is renamed ``our_domain`` (or
+    ``"(you)"``). ``< 10 %`` is read as 0.05 and ``> 90 %`` as 0.95 and listed in the
+    ``censored`` column; ``--`` is missing. Rates are fractions.
+    """
+    file = str(path)
+    raw = read_export(path)
+    frame = raw.copy()
+    dcol = _find(frame, "auction_insights", "domain")
+    if dcol is None:
+        raise TrafficDataError("no display URL domain column", file=file, column="domain",
+                               hint="expected 'Display URL domain' or \"Domaine de l'URL à afficher\"")
+    pcol = _find(frame, "auction_insights", "period")
+    if pcol is None:
+        when = pd.Timestamp(period) if period is not None else _range_start(raw.attrs.get("preamble", []))
+        if when is None:
+            raise TrafficDataError("no period: the export is not segmented by month or week and has no date range",
+                                   file=file, column="period", hint="segment by Month, or pass period='2026-10-01'")
+        frame["period"] = when
+    else:
+        parsed, bad = parse_period(frame[pcol])
+        if bad.any():
+            raise TrafficDataError(f"cannot read {int(bad.sum())} period(s) such as '{frame[pcol][bad].iloc[0]}'",
+                                   file=file, column=pcol, rows=_lines(frame, bad))
+        frame[pcol] = parsed
+    rate_cols = [c.name for c in schema.TABLES["auction_insights"] if c.kind == "rate"]
+    censored = pd.Series("", index=frame.index, dtype="object")
+    for name in rate_cols:
+        col = _find(frame, "auction_insights", name)
+        if col is None:
+            continue
+        m = frame[col].astype("string").str.extract(_CENSORED)
+        hit = m[0].notna()
+        if hit.any():
+            bound, _ = schema.parse_number(m.loc[hit, 1])
+            mid = np.where(m.loc[hit, 0] == "<", bound / 2, (bound + 100) / 2)
+            frame.loc[hit, col] = [f"{v:.4f} %" for v in mid]  # keeps the column in percent
+            censored[hit] = censored[hit] + name + " "
+    you = frame[dcol].astype("string").str.strip().map(lambda s: _ascii(s) if isinstance(s, str) else s).isin(_YOU)
+    frame.loc[you.fillna(False), dcol] = our_domain or "(you)"
+    frame.attrs = raw.attrs
+    out = schema.validate(frame, "auction_insights", file=file)
+    out["domain"] = out["domain"].str.lower().str.replace(r"^(https?://)?(www\.)?", "", regex=True).str.rstrip("/")
+    out["censored"] = censored.str.strip().str.replace(" ", ",").to_numpy()
+    out.attrs = {"table": "auction_insights", "file": file, "our_domain": our_domain or "(you)"}
+    return out.sort_values(["period", "domain"]).reset_index(drop=True)
+
+
+def _range_start(preamble: list[str]) -> pd.Timestamp | None:
+    for ln in preamble:
+        t = _ascii(ln)
+        m = re.search(r"(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})", t)  # 1 octobre 2025
+        if m and m.group(2) in _MONTHS:
+            return pd.Timestamp(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
+        m = re.search(r"([a-z]+)\.?\s+(\d{1,2}),\s+(\d{4})", t)  # October 1, 2025
+        if m and m.group(1) in _MONTHS:
+            return pd.Timestamp(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)))
+        m = re.search(r"(\d{4}-\d{2}-\d{2})", t)
+        if m:
+            return pd.Timestamp(m.group(1))
+    return None
+
+
+# ---------------------------------------------------------------------------- Google Trends
+_TERM = re.compile(r"^(?P<term>.*?):\s*\((?P<geo>[^)]*)\)\s*$")
+
+
+def read_trends(path: str | Path) -> pd.DataFrame:
+    """Read a Google Trends ``multiTimeline.csv`` as the canonical ``trends`` table.
+
+    The export has a ``Category: ...`` / ``Catégorie : ...`` line, a blank line, then
+    ``Week,term1: (France),term2: (France)`` (or ``Semaine``, ``Jour``/``Day``,
+    ``Mois``/``Month``). Values are 0-100 relative to the highest point of all the terms
+    of that request; ``<1`` is read as 0.5. Returns date, term (without the region
+    suffix), interest, and ``geo`` (the region in brackets).
+    """
+    file = str(path)
+    raw = read_export(path)
+    first = raw.columns[0]
+    if schema.normalize_header(first) not in {"week", "semaine", "day", "jour", "month", "mois", "date"}:
+        raise TrafficDataError("not a Google Trends time series (first column should be Week/Semaine/Day/Month)",
+                               file=file, column=first)
+    terms = [c for c in raw.columns[1:] if schema.normalize_header(c) not in ("ispartial",)]
+    if not terms:
+        raise TrafficDataError("no search term column", file=file)
+    parts = []
+    for c in terms:
+        m = _TERM.match(c)
+        vals = raw[c].astype("string").str.strip().replace({"<1": "0.5", "< 1": "0.5"})
+        parts.append(pd.DataFrame({"date": raw[first], "term": m.group("term").strip() if m else c.strip(),
+                                   "interest": vals, "geo": m.group("geo") if m else pd.NA,
+                                   "_line": raw.attrs["line_numbers"], "_col": c}))
+    long = pd.concat(parts, ignore_index=True)
+    nums, bad = schema.parse_number(long["interest"])
+    over = nums > 100
+    for mask, problem in ((bad, "cannot read {n} value(s) such as '{v}'"), (over, "{n} value(s) above 100 such as '{v}'")):
+        if mask.any():
+            i = np.flatnonzero(mask.to_numpy())
+            raise TrafficDataError(problem.format(n=len(i), v=long["interest"].iloc[i[0]]), file=file,
+                                   column=long["_col"].iloc[i[0]], rows=long["_line"].iloc[i].tolist(),
+                                   hint="Google Trends values are 0-100 or '<1'")
+    ln = long.pop("_line").tolist()
+    long = long.drop(columns="_col")
+    out = schema.validate(_with_lines(long, ln, file), "trends", file=file)
+    out.attrs = {"table": "trends", "file": file}
+    return out.sort_values(["term", "date"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- a folder
+FILES = {
+    "competitors": ("competitors_similarweb.csv", "similarweb.csv", "competitors.csv"),
+    "rankings": ("rankings.csv", "position_tracking.csv"),
+    "auction_insights": ("auction_insights_fr.csv", "auction_insights.csv", "auction_insights_en.csv"),
+    "trends": ("google_trends.csv", "multiTimeline.csv", "trends.csv"),
+    "sessions": ("sessions.parquet", "sessions.csv"),
+}
+
+
+@dataclass
+class MarketData:
+    """The market tables found in a folder (``None`` when an export is absent).
+
+    ``sessions`` is our own canonical sessions table (the audit's), used to place our
+    site among the competitors' estimates. ``files`` maps each table to the file read.
+    """
+
+    our_domain: str
+    competitors: pd.DataFrame | None = None
+    rankings: pd.DataFrame | None = None
+    auction_insights: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
+    sessions: pd.DataFrame | None = None
+    files: dict = field(default_factory=dict)
+
+    def available(self) -> list[str]:
+        """Names of the tables present."""
+        return [k for k in ("competitors", "rankings", "auction_insights", "trends", "sessions")
+                if getattr(self, k) is not None]
+
+
+def load_market(folder: str | Path, our_domain: str, files: dict | None = None) -> MarketData:
+    """Read every market export found in ``folder`` (file names in :data:`FILES`, or
+    ``files={table: name}`` to override); absent exports are ``None``, bad ones raise
+    :class:`TrafficDataError`. Our own sessions are read from ``sessions.parquet`` when
+    present (columns start, channel...)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TrafficDataError("folder not found", file=str(folder))
+    readers = {"competitors": read_similarweb, "rankings": read_rankings,
+               "auction_insights": lambda p: read_auction_insights(p, our_domain=our_domain),
+               "trends": read_trends, "sessions": lambda p: sources.read(p, "sessions")}
+    md = MarketData(our_domain=our_domain)
+    for table, names in FILES.items():
+        names = ((files or {}).get(table),) if (files or {}).get(table) else names
+        for name in names:
+            p = folder / name
+            if p.is_file():
+                setattr(md, table, readers[table](p))
+                md.files[table] = str(p)
+                break
+    return md
