@@ -1,5 +1,10 @@
 """Readers: files (CSV, TSV, Parquet) into canonical tables.
 
+:func:`load` recognises any export the kit knows (GA4 interface reports, GA4 BigQuery
+events, Universal Analytics extracts, ad-platform reports, canonical tables...) from its
+headers and preamble and returns an :class:`~trafficlib.readers.registry.Export`; the
+readers themselves live in :mod:`trafficlib.readers`, one module per source family.
+
 :func:`read` is the entry point: ``read("export.csv", "ad_spend")``. CSV files are
 sniffed for their encoding (UTF-8 with or without BOM, else cp1252 / latin-1), their
 separator (``,`` ``;`` tab ``|``) and their decimal mark, then handed to
@@ -21,8 +26,9 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
+from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)
 
-__all__ = ["read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator"]
+__all__ = ["load", "Export", "read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator"]
 
 _SEPARATORS = [",", ";", "\t", "|"]
 

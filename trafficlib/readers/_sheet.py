@@ -1,0 +1,230 @@
+"""The tables inside an export file, as strings: what every reader starts from.
+
+Exports are not tidy CSV. GA4 puts ``#`` comment lines (property, date range) above the
+header and may hold several tables separated by blank lines; Google Ads puts a report
+title and a date range above it; Explorations add a "Grand total" line with one field
+more than the header; Excel downloads hold the same layouts in worksheets. :func:`sheets`
+reads any of these into :class:`Sheet` objects, one per table block, with the lines
+above each header kept as its ``preamble`` and every cell a string (``""`` when empty),
+so readers recognise a format from its headers and preamble and never from a file name.
+
+Files are only ever opened for reading.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trafficlib.errors import TrafficDataError
+
+__all__ = ["Sheet", "sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES"]
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", "")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+@dataclass
+class Sheet:
+    """One table block of a file.
+
+    ``header`` holds the column names as written; ``rows`` the cells (strings, ragged
+    rows kept as they are); ``lines`` the 1-based line of each row in the file (the row
+    number for a worksheet); ``preamble`` the non-empty lines above the header (``#``
+    comments stripped of their ``#``, title lines as text); ``where`` names the block in
+    messages ("sheet 'Report'", "table 2").
+    """
+
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+    preamble: list[str] = field(default_factory=list)
+    header_line: int = 1
+    separator: str | None = None
+    encoding: str | None = None
+    where: str = ""
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+def decode_file(path: Path) -> tuple[str, str]:
+    """The text of a file and the encoding used (see :func:`trafficlib.sources.decode`)."""
+    from trafficlib.sources import decode
+
+    data = path.read_bytes()
+    if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
+        raise TrafficDataError("the file is empty", file=str(path))
+    return decode(data, str(path))
+
+
+def _sniff(lines: list[str]) -> str:
+    """The separator that splits most body lines into the same, widest field count."""
+    best, best_score = ",", (0, 0)
+    sample = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")][:60]
+    for sep in _SEPARATORS:
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=sep)]
+        except csv.Error:
+            continue
+        widths = [w for w in widths if w >= 2]
+        if not widths:
+            continue
+        modal = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(modal), modal)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _blocks(records: list[tuple[int, list[str]]], comments: list[tuple[int, str]], file: str,
+            separator: str | None, encoding: str | None, label: str) -> list[Sheet]:
+    """Split (line, cells) records into table blocks at blank records; lines above a
+    block's header that are narrower than its body are the block's preamble."""
+    out: list[Sheet] = []
+    groups: list[list[tuple[int, list[str]]]] = [[]]
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            if groups[-1]:
+                groups.append([])
+            continue
+        groups[-1].append((line, cells))
+    pending: list[str] = []
+    ci = 0
+    for group in groups:
+        if not group:
+            continue
+        first_line = group[0][0]
+        while ci < len(comments) and comments[ci][0] < first_line:
+            pending.append(comments[ci][1])
+            ci += 1
+        widths = [sum(1 for c in cells if c.strip()) for _, cells in group]
+        body = [len(cells) for _, cells in group]
+        # header: the first line whose width (cells written) is at least that of most lines below
+        modal = max(set(body), key=lambda w: (body.count(w), w))
+        h = next((i for i, (_, cells) in enumerate(group) if len(cells) >= min(modal, 2) and widths[i] >= 2), None)
+        if h is None:  # a block of one-field lines: titles of the next block
+            pending.extend(",".join(c for c in cells if c.strip()) for _, cells in group)
+            continue
+        pre = pending + [" ".join(c.strip() for c in cells if c.strip()) for _, cells in group[:h]]
+        pending = []
+        header = [c.replace("\ufeff", "").strip() for c in group[h][1]]
+        while header and not header[-1] and all(len(cells) < len(header) or not cells[len(header) - 1].strip()
+                                                 for _, cells in group[h + 1:]):
+            header.pop()  # a trailing separator on every line
+        rows = [cells for _, cells in group[h + 1:]]
+        lines = [line for line, _ in group[h + 1:]]
+        n = len(out) + 1
+        out.append(Sheet(file=file, header=header, rows=rows, lines=lines, preamble=pre,
+                         header_line=group[h][0], separator=separator, encoding=encoding,
+                         where=f"{label}table {n}" if label or n > 1 else ""))
+    return out
+
+
+def _text_sheets(path: Path) -> list[Sheet]:
+    text, enc = decode_file(path)
+    lines = text.splitlines()
+    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff(lines)
+    records: list[tuple[int, list[str]]] = []
+    comments: list[tuple[int, str]] = []
+    # csv.reader over the whole text keeps quoted newlines inside a field
+    numbered = _Numbered()
+    reader = csv.reader(numbered(lines, comments), delimiter=sep)
+    try:
+        for cells in reader:
+            records.append((numbered.current, [c.strip() for c in cells]))
+    except csv.Error as exc:
+        raise TrafficDataError(f"malformed CSV ({exc})", file=str(path), rows=[numbered.current]) from None
+    return _blocks(records, comments, str(path), sep, enc, "")
+
+
+class _Numbered:
+    """Iterates text lines for csv.reader, remembering the current 1-based line and
+    diverting ``#`` comment lines (GA4's preamble) to a list."""
+
+    def __init__(self) -> None:
+        self.current = 0
+
+    def __call__(self, lines: list[str], comments: list[tuple[int, str]]):
+        for i, ln in enumerate(lines, start=1):
+            if ln.lstrip().startswith("#"):
+                comments.append((i, ln.lstrip()[1:].strip()))
+                # a comment line also ends the table above it
+                self.current = i
+                yield ""
+                continue
+            self.current = i
+            yield ln
+
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) > 1e15 else str(int(value))
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        if isinstance(value, _dt.datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+            return value.isoformat(sep=" ")
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _excel_sheets(path: Path) -> list[Sheet]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise TrafficDataError("reading .xlsx needs openpyxl", file=str(path)) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip/xml errors of many kinds: one message
+        raise TrafficDataError(f"not a readable Excel workbook ({type(exc).__name__})", file=str(path)) from None
+    out: list[Sheet] = []
+    try:
+        for ws in book.worksheets:
+            records, comments = [], []
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_cell(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if len(cells) == 1 and cells[0].startswith("#"):
+                    comments.append((i, cells[0][1:].strip()))
+                    records.append((i, []))
+                    continue
+                records.append((i, cells))
+            out.extend(_blocks(records, comments, str(path), None, None, f"sheet '{ws.title}' "))
+    finally:
+        book.close()
+    return out
+
+
+def sheets(path: str | Path) -> list[Sheet]:
+    """Every table block of a CSV/TSV/text or Excel file, in file order.
+
+    Raises :class:`TrafficDataError` for a missing, empty, binary or unreadable file.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise TrafficDataError("file not found", file=str(path))
+    if p.is_dir():
+        raise TrafficDataError("is a folder, expected a file", file=str(path))
+    suffix = p.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        found = _excel_sheets(p)
+    elif suffix == ".xls":
+        raise TrafficDataError("old Excel .xls files are not read", file=str(path),
+                               hint="save it as .xlsx or CSV")
+    else:
+        head = p.read_bytes()[:4096]
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise TrafficDataError("a binary file, not a text export", file=str(path))
+        found = _text_sheets(p)
+    if not found:
+        raise TrafficDataError("no table found in the file", file=str(path))
+    return found

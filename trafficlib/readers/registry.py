@@ -1,0 +1,249 @@
+"""What an export is, and the registry :func:`load` walks to recognise one.
+
+Each reader module registers one :class:`Reader` per kind of export it understands: a
+``recognise(probe)`` function that looks at the file's headers and preamble (never its
+name alone) and a ``read(probe)`` function that returns an :class:`Export`. :func:`load`
+asks every reader in order of priority; the first that recognises the file reads it.
+A file nobody recognises raises :class:`TrafficDataError` saying what it looked like.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from trafficlib.errors import TrafficDataError
+from trafficlib.readers._sheet import EXCEL_SUFFIXES, Sheet, sheets
+
+__all__ = ["Export", "Reader", "Probe", "register", "load", "readers", "reconcile"]
+
+
+@dataclass
+class Export:
+    """One export file, recognised and read.
+
+    Attributes
+    ----------
+    path : str
+        The file as given.
+    kind : str
+        What it is, ``"<family>/<report>"``: ``"ga4/report"``, ``"ga4/bigquery_events"``,
+        ``"ua/sessions"``, ``"daily_series"``, ``"canonical/sessions"``...
+    table : str
+        The canonical table it feeds: one of :data:`trafficlib.schema.TABLES`, or
+        ``"web_cube"`` for aggregated web-analytics reports (date × dimensions × metrics,
+        see :mod:`trafficlib.readers.ga4_reports`).
+    frame : DataFrame
+        The data, in the canonical columns of ``table`` (the export's own total rows
+        removed).
+    totals : DataFrame or None
+        The export's own total row(s) as parsed (same metric columns), or None.
+    period : (Timestamp, Timestamp) or None
+        First and last day covered, as the file states it (preamble), else None.
+    notes : list of str
+        What was dropped or assumed, in plain words.
+    columns : dict
+        File header -> canonical column, for the columns used.
+    dimensions : tuple of str
+        For a cube: its dimensions (canonical names, e.g. ``("date", "channel")``).
+    meta : dict
+        Anything else the file states (property, account, currency, filters...).
+    """
+
+    path: str
+    kind: str
+    table: str
+    frame: pd.DataFrame
+    totals: pd.DataFrame | None = None
+    period: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    notes: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    dimensions: tuple[str, ...] = ()
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    def reconciliation(self) -> pd.DataFrame:
+        """The kit's sums against the file's own totals (see :func:`reconcile`)."""
+        return reconcile(self)
+
+    def summary(self) -> str:
+        """A few plain lines describing the export (used by ``trafficlib inspect``)."""
+        out = [f"{self.path}", f"  kind: {self.kind} -> table {self.table}, {self.rows:,} rows"]
+        if self.dimensions:
+            out.append(f"  dimensions: {', '.join(self.dimensions)}")
+        if self.columns:
+            out.append("  columns: " + ", ".join(f"{k} -> {v}" for k, v in self.columns.items()))
+        if self.period:
+            out.append(f"  period: {self.period[0]:%Y-%m-%d} to {self.period[1]:%Y-%m-%d}")
+        rec = self.reconciliation()
+        if rec.empty:
+            out.append("  totals: the file states none" if self.totals is None else "  totals: nothing to compare")
+        else:
+            bad = rec[~rec["ok"]]
+            if bad.empty:
+                out.append(f"  totals: reconcile ({', '.join(rec['metric'])} equal the file's own totals)")
+            else:
+                out.append("  totals: DO NOT reconcile: " + "; ".join(
+                    f"{r.metric} sums to {r.kit:,.2f}, the file says {r.file:,.2f}" for r in bad.itertuples()))
+        out.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(out)
+
+
+# Metrics that add up across rows (others, like users, do not; rates are recomputed).
+ADDITIVE = ("sessions", "engaged_sessions", "converting_sessions", "conversions", "revenue", "pageviews",
+            "engagement_time", "impressions", "clicks", "cost", "conversion_value", "event_count",
+            "transactions", "bounces", "single_page")
+
+
+def reconcile(export: Export, rel_tol: float = 5e-4, abs_tol: float = 0.01) -> pd.DataFrame:
+    """Additive metrics summed by the kit against the export's own total row.
+
+    Returns one row per metric present in both: ``metric``, ``kit`` (sum of the data
+    rows), ``file`` (the total row), ``ok`` (equal within ``rel_tol`` relative or
+    ``abs_tol`` absolute: exports round their totals to cents or to 2 decimals). Empty
+    when the export states no total.
+    """
+    t = export.totals
+    rows = []
+    if t is not None and len(t) and not export.frame.empty:
+        total = t.iloc[0]
+        derived = set(export.meta.get("derived", ()))
+        for m in ADDITIVE:
+            if m in derived:
+                continue  # rebuilt from a rounded average or rate: it cannot match to the cent
+            if m in export.frame.columns and m in t.columns and pd.notna(total[m]):
+                kit = float(pd.to_numeric(export.frame[m], errors="coerce").sum())
+                want = float(total[m])
+                ok = math.isclose(kit, want, rel_tol=rel_tol, abs_tol=abs_tol)
+                rows.append({"metric": m, "kit": kit, "file": want, "ok": ok})
+    return pd.DataFrame(rows, columns=["metric", "kit", "file", "ok"])
+
+
+class Probe:
+    """A file looked at, lazily: its table blocks (CSV/Excel), or its Parquet schema.
+
+    Readers' ``recognise`` functions use it so the file is read once whatever the number
+    of readers asking.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.file = str(path)
+        self.suffix = self.path.suffix.lower()
+        if self.path.name.lower().endswith(".gz"):
+            self.suffix = Path(self.path.stem).suffix.lower() + ".gz"
+
+    @property
+    def is_text(self) -> bool:
+        return self.suffix in (".csv", ".tsv", ".txt", "") or self.suffix in EXCEL_SUFFIXES
+
+    @cached_property
+    def sheets(self) -> list[Sheet]:
+        return sheets(self.path) if self.is_text else []
+
+    @cached_property
+    def parquet_columns(self) -> list[str]:
+        if self.suffix not in (".parquet", ".pq"):
+            return []
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(self.path).names)
+        except Exception:
+            raise TrafficDataError("not a readable Parquet file", file=self.file) from None
+
+    def headers(self) -> list[str]:
+        """The header of the first table block, or the Parquet columns."""
+        if self.suffix in (".parquet", ".pq"):
+            return self.parquet_columns
+        return self.sheets[0].header if self.sheets else []
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A kind of export: how to recognise it and how to read it.
+
+    ``recognise(probe)`` returns True when the file is of this kind (cheap: headers and
+    preamble); ``read(probe)`` returns the :class:`Export`. ``priority``: lower is asked
+    first (specific formats before generic ones).
+    """
+
+    kind: str
+    table: str
+    recognise: Callable[[Probe], bool]
+    read: Callable[[Probe], Export]
+    priority: int = 50
+    describe: str = ""
+
+
+_REGISTRY: list[Reader] = []
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader to the registry (replacing one of the same kind)."""
+    _REGISTRY[:] = [r for r in _REGISTRY if r.kind != reader.kind] + [reader]
+    _REGISTRY.sort(key=lambda r: r.priority)
+    return reader
+
+
+def readers() -> list[Reader]:
+    """The registered readers, in the order :func:`load` asks them."""
+    _ensure_loaded()
+    return list(_REGISTRY)
+
+
+def _ensure_loaded() -> None:
+    # Reader modules register themselves on import.
+    from trafficlib.readers import _all  # noqa: F401
+
+
+def _looks_like(probe: Probe) -> str:
+    """A short description of an unrecognised file for the error message."""
+    if probe.suffix in (".parquet", ".pq"):
+        cols = probe.parquet_columns
+        return f"a Parquet file with columns {', '.join(cols[:8])}{'...' if len(cols) > 8 else ''}"
+    try:
+        blocks = probe.sheets
+    except TrafficDataError:
+        raise
+    if not blocks:
+        return "no table"
+    b = blocks[0]
+    head = ", ".join(h for h in b.header[:8] if h) + ("..." if len(b.header) > 8 else "")
+    return f"a table with columns {head} ({len(b.rows):,} rows)"
+
+
+def load(path: str | Path) -> Export:
+    """Recognise an export from its headers and preamble and read it.
+
+    Returns an :class:`Export`. Raises :class:`TrafficDataError` naming the file and what
+    it looked like when no reader recognises it, or the reader's own error (file, column,
+    line) when the file is recognised but malformed. The file is never modified.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise TrafficDataError("file not found", file=str(path))
+    if p.is_dir():
+        raise TrafficDataError("is a folder, expected a file", file=str(path))
+    probe = Probe(p)
+    explanations = []
+    for reader in readers():
+        try:
+            hit = reader.recognise(probe)
+        except TrafficDataError:
+            raise
+        if isinstance(hit, str):  # "almost": a reason to show if nobody else reads it
+            explanations.append(hit)
+            continue
+        if hit:
+            return reader.read(probe)
+    why = explanations[0] if explanations else f"not an export the kit knows: {_looks_like(probe)}"
+    raise TrafficDataError(why, file=str(path),
+                           hint="`trafficlib inspect --formats` lists the exports the kit reads")
