@@ -1,0 +1,109 @@
+"""How a causal-impact result is shown: the three-panel plot and the plain-words text."""
+from __future__ import annotations
+
+from trafficlib import i18n
+from trafficlib.causal.impact import CausalImpactResult
+
+__all__ = ["plot_impact", "impact_text"]
+
+
+def plot_impact(result: CausalImpactResult, lang: str = "en", title: str = ""):
+    """Three panels sharing the date axis: (1) actual vs counterfactual with its
+    interval, (2) pointwise effect, (3) cumulative effect; the campaign start is a
+    dashed line. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    from trafficlib import plots
+
+    s = result.series
+    fig, axes = plt.subplots(3, 1, figsize=(9, 8), sharex=True)
+    t = lambda en, fr: i18n.text(lang, en, fr)  # noqa: E731
+    level = f"{1 - result.alpha:.0%}"
+    ax = axes[0]
+    ax.plot(s.index, s["actual"], color="black", lw=1.2, label=t("Actual", "Observé"))
+    ax.plot(s.index, s["predicted"], color=plots.ACCENT, lw=1.2, ls="--",
+            label=t("Counterfactual (no campaign)", "Contrefactuel (sans campagne)"))
+    ax.fill_between(s.index, s["predicted_lower"], s["predicted_upper"], color=plots.ACCENT, alpha=0.2,
+                    label=t(f"{level} interval", f"intervalle à {level}"))
+    ax.set_title(title or t("Actual vs counterfactual", "Observé et contrefactuel"))
+    ax.legend(loc="upper left", fontsize=8)
+    post = s[s["post"]]
+    ax = axes[1]
+    ax.plot(s.index, s["point_effect"], color=plots.ACCENT, lw=1.2)
+    ax.fill_between(s.index, s["point_effect_lower"], s["point_effect_upper"], color=plots.ACCENT, alpha=0.2)
+    ax.axhline(0, color=plots.GREY, lw=0.8)
+    ax.set_title(t(f"Pointwise effect (per {result.unit('en')})", f"Effet par {result.unit('fr')}"))
+    ax = axes[2]
+    ax.plot(post.index, post["cum_effect"], color=plots.ACCENT, lw=1.5)
+    ax.fill_between(post.index, post["cum_effect_lower"], post["cum_effect_upper"], color=plots.ACCENT, alpha=0.2)
+    ax.axhline(0, color=plots.GREY, lw=0.8)
+    ax.set_title(t("Cumulative effect", "Effet cumulé"))
+    for ax in axes:
+        ax.axvline(result.post_period[0], color=plots.GREY, ls=":", lw=1)
+        ax.set_ylabel("")
+        plots.count_axis(ax, lang)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None = None,
+                controls_label: str | None = None) -> str:
+    """A plain-words report: what happened, what it means, what it assumes (Markdown
+    that :func:`trafficlib.display.say` can show; numbers formatted for ``lang``)."""
+    s = result.summary
+    c, a = s.loc["cumulative"], s.loc["average"]
+    n = lambda x: i18n.fmt_number(x, lang, 1 if abs(x) < 100 else 0)  # noqa: E731
+    p = lambda x: i18n.fmt_pct(x, lang, 1)  # noqa: E731
+    level = i18n.fmt_pct(1 - result.alpha, lang, 0)
+    unit = unit or result.y
+    ctl_fr = controls_label or ", ".join(result.controls) or "aucune"
+    ctl_en = controls_label or ", ".join(result.controls) or "none"
+    d0, d1 = (i18n.fmt_date(d.date(), lang) for d in result.post_period)
+    sig = result.significant
+    direction = "up" if c["abs_effect"] > 0 else "down"
+    if lang == "fr":
+        lines = [
+            f"Du {d0} au {d1}, on a observé **{n(c['actual'])}** ({unit}), soit {n(a['actual'])} par {result.unit('fr')}. "
+            f"Sans la campagne, le modèle en attendait {n(c['predicted'])} "
+            f"(intervalle à {level} : {n(c['predicted_lower'])} à {n(c['predicted_upper'])}).",
+            f"Effet estimé : **{n(c['abs_effect'])}** au total ({n(c['abs_effect_lower'])} à {n(c['abs_effect_upper'])}), "
+            f"soit **{p(c['rel_effect'])}** ({p(c['rel_effect_lower'])} à {p(c['rel_effect_upper'])}).",
+        ]
+        if sig:
+            lines.append(f"L'intervalle exclut zéro : la {'hausse' if direction == 'up' else 'baisse'} "
+                         f"est très probablement réelle (probabilité d'un effet : {p(result.prob_effect)}, "
+                         f"p = {i18n.fmt_number(result.p_value, lang, 3)}).")
+        else:
+            lines.append(f"L'intervalle contient zéro : on ne peut pas distinguer l'effet du bruit "
+                         f"(probabilité d'un effet : {p(result.prob_effect)}, p = {i18n.fmt_number(result.p_value, lang, 3)}). "
+                         "Cela ne prouve pas que la campagne n'a rien fait : l'effet est peut-être trop petit pour être vu.")
+        lines.append(
+            "Ce que cela suppose : la relation entre la série et les séries témoins "
+            f"({ctl_fr}) apprise avant la campagne serait restée la même sans elle ; "
+            "les séries témoins n'ont pas été touchées par la campagne ; rien d'autre (promotion, presse, panne) n'a changé "
+            f"au même moment. Modèle : {result.describe('fr')}."
+        )
+    else:
+        lines = [
+            f"From {d0} to {d1}, **{n(c['actual'])}** ({unit}) were observed, {n(a['actual'])} a {result.unit('en')}. "
+            f"Without the campaign the model expected {n(c['predicted'])} "
+            f"({level} interval: {n(c['predicted_lower'])} to {n(c['predicted_upper'])}).",
+            f"Estimated effect: **{n(c['abs_effect'])}** in total ({n(c['abs_effect_lower'])} to {n(c['abs_effect_upper'])}), "
+            f"that is **{p(c['rel_effect'])}** ({p(c['rel_effect_lower'])} to {p(c['rel_effect_upper'])}).",
+        ]
+        if sig:
+            lines.append(f"The interval excludes zero: the {'increase' if direction == 'up' else 'decrease'} is very "
+                         f"likely real (probability of an effect: {p(result.prob_effect)}, "
+                         f"p = {i18n.fmt_number(result.p_value, lang, 3)}).")
+        else:
+            lines.append(f"The interval includes zero: the effect cannot be told apart from noise "
+                         f"(probability of an effect: {p(result.prob_effect)}, p = {i18n.fmt_number(result.p_value, lang, 3)}). "
+                         "This does not prove the campaign did nothing: the effect may be too small to see.")
+        lines.append(
+            "What this assumes: the relationship between the series and its controls "
+            f"({ctl_en}) learnt before the campaign would have held without it; "
+            "the controls were not touched by the campaign; nothing else (a sale, press, an outage) changed at the "
+            f"same time. Model: {result.describe('en')}."
+        )
+    return "\n\n".join(lines)
