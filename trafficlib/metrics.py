@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KPI_FORMATS", "engaged", "session_kpis", "kpis_by", "ratio", "daily"]
+__all__ = ["KPI_FORMATS", "engaged", "session_kpis", "kpis_by", "kpis_from_sums", "session_sums", "ratio", "daily"]
 
 # How each KPI is displayed (trafficlib.i18n.fmt kinds).
 KPI_FORMATS = {
@@ -73,6 +73,14 @@ def _engaged(s: pd.DataFrame) -> pd.Series:
     return engaged(s)
 
 
+def session_sums(sessions: pd.DataFrame, keys=None) -> pd.DataFrame:
+    """Additive sums (sessions, engaged_sessions, converting_sessions, conversions,
+    revenue, pageviews, engagement_time in seconds, single_page, new_users) and distinct
+    ``users`` per group of ``keys`` (a list of columns; None: one row) of session rows.
+    The one place session rows become the sums :func:`kpis_from_sums` reads."""
+    return _sums(sessions, keys)
+
+
 def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
     g = s.assign(
         _engaged=_engaged(s).astype(int),
@@ -95,21 +103,37 @@ def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
     return g.groupby(keys, dropna=False, observed=True).agg(**agg)
 
 
-def _finish(t: pd.DataFrame, ua_bounce: bool) -> pd.DataFrame:
+def _count(col: pd.Series) -> pd.Series:
+    """A summed count as int64, or float when some groups cannot know it (NaN)."""
+    col = pd.to_numeric(col, errors="coerce")
+    return col.astype("int64") if col.notna().all() and (col == col.round()).all() else col.astype(float)
+
+
+def kpis_from_sums(t: pd.DataFrame, ua_bounce: bool = False) -> pd.DataFrame:
+    """KPIs from additive sums (the columns of :data:`trafficlib.query.base.SUMS`), one
+    row per row of ``t``: every ratio recomputed from its numerator and denominator,
+    never averaged; a sum the source cannot know (NaN, e.g. users of a cube at a grain it
+    does not hold) gives NaN KPIs, shown as "–". Units as in the module table."""
+    def col(name):
+        return t[name] if name in t else pd.Series(float("nan"), index=t.index)
+
     out = pd.DataFrame(index=t.index)
     for c in ("sessions", "users", "new_users", "engaged_sessions"):
-        out[c] = t[c].astype("int64")
-    out["engagement_rate"] = ratio(t["engaged_sessions"], t["sessions"])
+        out[c] = _count(col(c))
+    out["engagement_rate"] = ratio(col("engaged_sessions"), col("sessions"))
     out["bounce_rate"] = 1 - out["engagement_rate"]
     if ua_bounce:
-        out["ua_bounce_rate"] = ratio(t["single_page"], t["sessions"])
-    out["views_per_session"] = ratio(t["pageviews"], t["sessions"])
-    out["avg_engagement_time_s"] = ratio(t["engagement_time"], t["sessions"])
-    out["conversions"] = t["conversions"].astype("int64")
-    out["conversion_rate"] = ratio(t["converting_sessions"], t["sessions"])
-    out["revenue"] = t["revenue"].astype(float)
-    out["aov"] = ratio(t["revenue"], t["conversions"])
+        out["ua_bounce_rate"] = ratio(col("single_page"), col("sessions"))
+    out["views_per_session"] = ratio(col("pageviews"), col("sessions"))
+    out["avg_engagement_time_s"] = ratio(col("engagement_time"), col("sessions"))
+    out["conversions"] = _count(col("conversions"))
+    out["conversion_rate"] = ratio(col("converting_sessions"), col("sessions"))
+    out["revenue"] = pd.to_numeric(col("revenue"), errors="coerce").astype(float)
+    out["aov"] = ratio(col("revenue"), col("conversions"))
     return out
+
+
+_finish = kpis_from_sums
 
 
 def session_kpis(sessions: pd.DataFrame, ua_bounce: bool = False) -> pd.Series:

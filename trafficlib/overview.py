@@ -1,8 +1,12 @@
 """Traffic overview: the headline numbers of a period against a comparison period.
 
-Backs ``notebooks/traffic_overview.ipynb``. Every function takes the canonical sessions
-table (see :mod:`trafficlib.metrics` for the KPI definitions) and returns a DataFrame or
-a matplotlib Figure.
+Backs ``notebooks/traffic_overview.ipynb``. Every function takes a source of figures
+(:mod:`trafficlib.query`: session rows, a sessionized event log, or a cube of GA4
+interface exports) or a canonical sessions DataFrame, asks it for sums and recomputes
+the KPIs (definitions in :mod:`trafficlib.metrics`), and returns a DataFrame or a
+matplotlib Figure. A question the data cannot answer raises
+:class:`trafficlib.query.Unsupported`, whose message names the export that would answer
+it; :func:`section` turns that into one plain line in the report.
 """
 from __future__ import annotations
 
@@ -10,39 +14,92 @@ from pathlib import Path
 
 import pandas as pd
 
-from trafficlib import i18n, metrics, plots, sources
+from trafficlib import i18n, metrics, plots, query
+from trafficlib.errors import TrafficDataError
 from trafficlib.periods import Period, require_data
+from trafficlib.query import Unsupported
 
-__all__ = ["load_sessions", "headline", "trend", "channel_mix", "landing_pages", "campaigns", "devices",
-           "headline_table", "kpi_cards", "plot_trend", "plot_channel_mix", "plot_devices", "HEADLINE_KPIS"]
+__all__ = ["load", "load_sessions", "headline", "trend", "channel_mix", "landing_pages", "campaigns", "devices",
+           "countries", "headline_table", "kpi_cards", "plot_trend", "plot_channel_mix", "plot_devices",
+           "HEADLINE_KPIS", "cannot_show", "require_period"]
 
 HEADLINE_KPIS = ["sessions", "users", "engagement_rate", "conversions", "conversion_rate", "revenue", "aov"]
 _GOOD_IF_DOWN = {"bounce_rate", "ua_bounce_rate"}
 
 
-def load_sessions(data_path: str | Path, period: Period | None = None) -> pd.DataFrame:
-    """The sessions table from a folder (``sessions.parquet``/``.csv``) or a file;
-    with ``period``, raises TrafficDataError if no session falls in it."""
-    p = Path(data_path)
-    s = sources.read_folder(p, "sessions") if p.is_dir() else sources.read(p, "sessions")
+def load(data_path: str | Path, period: Period | None = None, prefer: str = "sessions", **opts) -> query.Source:
+    """The source of figures in ``data_path`` (folder or file: sessions, events, GA4
+    BigQuery or interface exports; see :func:`trafficlib.query.open_source`); with
+    ``period``, raises TrafficDataError if the data does not reach it."""
+    src = query.open_source(data_path, prefer=prefer, **opts)
     if period is not None:
-        require_data(s["start"], period)
-    return s
+        require_period(src, period, str(data_path))
+    return src
 
 
-def headline(sessions: pd.DataFrame, period: Period, comparison: Period | None = None,
+def require_period(src: query.Source, period: Period, file: str = "data") -> None:
+    """Raise :class:`TrafficDataError` when no data of ``src`` falls in ``period``."""
+    rows = src.session_rows()
+    if rows is not None:
+        require_data(rows["start"], period)
+        return
+    span = src.span()
+    if span is None or span[1] < period.start or span[0] > period.end:
+        have = f"{span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d}" if span else "no dates"
+        raise TrafficDataError(f"no data in {period.start:%Y-%m-%d} to {period.end:%Y-%m-%d} (the exports cover {have})",
+                               file=file, hint="change period_start / period_end")
+
+
+def load_sessions(data_path: str | Path, period: Period | None = None) -> pd.DataFrame:
+    """The sessions table of a folder or file (kept for callers that want rows);
+    raises TrafficDataError when the data holds no session rows (a cube of exports)."""
+    src = load(data_path, period)
+    rows = src.session_rows()
+    if rows is None:
+        raise TrafficDataError("these exports are aggregated reports, not sessions", file=str(data_path))
+    return rows
+
+
+def cannot_show(exc: Unsupported, lang: str) -> str:
+    """The plain line a report shows for a section the data cannot feed."""
+    return i18n.text(lang, f"Not available from these exports: this section {exc}.",
+                     f"Non disponible avec ces exports : il faudrait {_fr_hint(str(exc))}.")
+
+
+def why_not(data, by, period: Period | None, lang: str = "en") -> str | None:
+    """None when the data can answer ``by`` over ``period``, else the plain line saying
+    which export would (in ``lang``)."""
+    try:
+        query.as_source(data).check([by] if isinstance(by, str) else list(by), period)
+    except Unsupported as exc:
+        return cannot_show(exc, lang)
+    return None
+
+
+def _fr_hint(reason: str) -> str:
+    return (reason.replace("needs ", "", 1).replace("a GA4 report with dimensions ", "un rapport GA4 avec les dimensions ")
+            .replace("a GA4 report with dimension ", "un rapport GA4 avec la dimension ")
+            .replace(" covering the period", " couvrant la période")
+            .replace("exports read:", "exports lus :"))
+
+
+def _kpi_row(src: query.Source, period: Period, ua_bounce: bool) -> pd.Series:
+    return src.kpis((), period, ua_bounce).iloc[0]
+
+
+def headline(data, period: Period, comparison: Period | None = None,
              ua_bounce: bool = False) -> pd.DataFrame:
     """Every KPI of :mod:`trafficlib.metrics` for the period and the comparison, one row
     per KPI: ``metric``, ``current``, ``previous``, ``change`` (relative, fraction; NaN
-    without comparison or when the previous value is 0). ``ua_bounce`` adds the
-    Universal Analytics bounce rate."""
-    cur = metrics.session_kpis(sessions[period.mask(sessions["start"])], ua_bounce)
+    without comparison, when the previous value is 0, or when the data cannot give the
+    comparison). ``ua_bounce`` adds the Universal Analytics bounce rate. Users come
+    from the data at exactly this grain (a cube's own total), else NaN: never summed."""
+    src = query.as_source(data)
+    cur = _kpi_row(src, period, ua_bounce)
     out = pd.DataFrame({"metric": cur.index, "current": cur.to_numpy(dtype=float)})
-    if comparison is None:
-        out["previous"] = float("nan")
-    else:
-        prev = metrics.session_kpis(sessions[comparison.mask(sessions["start"])], ua_bounce)
-        out["previous"] = prev.to_numpy(dtype=float)
+    out["previous"] = float("nan")
+    if comparison is not None and src.supports((), comparison):
+        out["previous"] = _kpi_row(src, comparison, ua_bounce).to_numpy(dtype=float)
     out["change"] = metrics.ratio(out["current"] - out["previous"], out["previous"])
     return out
 
@@ -78,45 +135,57 @@ def kpi_cards(table: pd.DataFrame, lang: str, currency: str = "EUR", which=HEADL
     return items
 
 
-def trend(sessions: pd.DataFrame, period: Period, window: int = 7) -> pd.DataFrame:
-    """Daily sessions, conversions and revenue over the period with a centred
+def trend(data, period: Period, window: int = 7) -> pd.DataFrame:
+    """Daily ``sessions``, ``conversions`` and ``revenue`` over the period with a centred
     ``window``-day rolling mean of sessions (``sessions_avg``)."""
-    d = metrics.daily(sessions[period.mask(sessions["start"])])
+    d = query.as_source(data).daily(period)
+    d = d[["date", "sessions", "conversions", "revenue"]].copy()
+    for c in ("sessions", "conversions"):
+        d[c] = metrics._count(d[c])
     d["sessions_avg"] = d["sessions"].rolling(window, center=True, min_periods=1).mean()
     return d
 
 
-def channel_mix(sessions: pd.DataFrame, period: Period, comparison: Period | None = None) -> pd.DataFrame:
-    """KPIs per channel for the period, with ``sessions_change`` vs the comparison."""
-    cur = metrics.kpis_by(sessions[period.mask(sessions["start"])], "channel")
+def channel_mix(data, period: Period, comparison: Period | None = None) -> pd.DataFrame:
+    """KPIs per channel for the period, with ``sessions_change`` vs the comparison
+    (NaN where the data cannot give the comparison)."""
+    src = query.as_source(data)
+    cur = src.kpis("channel", period)
     if comparison is not None:
-        prev = metrics.kpis_by(sessions[comparison.mask(sessions["start"])], "channel")
+        prev = src.kpis("channel", comparison) if src.supports(["channel"], comparison) else \
+            pd.DataFrame({"channel": [], "sessions": []})
         cur = cur.merge(prev[["channel", "sessions"]].rename(columns={"sessions": "previous"}), on="channel", how="left")
         cur["sessions_change"] = metrics.ratio(cur["sessions"] - cur["previous"], cur["previous"])
         cur = cur.drop(columns="previous")
     return cur
 
 
-def landing_pages(sessions: pd.DataFrame, period: Period, top: int = 10) -> pd.DataFrame:
+def landing_pages(data, period: Period, top: int = 10) -> pd.DataFrame:
     """The ``top`` landing pages by sessions, with engagement, conversion and revenue."""
-    t = metrics.kpis_by(sessions[period.mask(sessions["start"])], "landing_page")
+    t = query.as_source(data).kpis("landing_page", period)
     return t[["landing_page", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"]].head(top)
 
 
-def campaigns(sessions: pd.DataFrame, period: Period, top: int = 10) -> pd.DataFrame:
-    """The ``top`` tagged campaigns (``campaign`` not empty) by sessions, with their
-    source / medium, conversions and revenue. Names are shown exactly as tagged (UTM
-    values that differ by case are different rows: the audit flags them)."""
-    s = sessions[period.mask(sessions["start"]) & sessions["campaign"].notna()]
-    s = s.assign(source_medium=s["source"].fillna("(not set)") + " / " + s["medium"].fillna("(not set)"))
-    t = metrics.kpis_by(s, ["campaign", "source_medium"])
-    return t[["campaign", "source_medium", "sessions", "conversions", "conversion_rate", "revenue"]].head(top)
+def campaigns(data, period: Period, top: int = 10) -> pd.DataFrame:
+    """The ``top`` tagged campaigns (``campaign`` set) by sessions, with their source /
+    medium, conversions and revenue. Names are shown exactly as tagged (UTM values that
+    differ by case are different rows: the audit flags them)."""
+    t = query.as_source(data).kpis(["campaign", "source_medium"], period)
+    t = t[t["campaign"].notna() & ~t["campaign"].astype(str).isin(["(not set)", "(direct)", "(organic)", "(referral)"])]
+    return t[["campaign", "source_medium", "sessions", "conversions", "conversion_rate", "revenue"]].head(
+        top).reset_index(drop=True)
 
 
-def devices(sessions: pd.DataFrame, period: Period) -> pd.DataFrame:
+def devices(data, period: Period) -> pd.DataFrame:
     """KPIs per device category for the period."""
-    t = metrics.kpis_by(sessions[period.mask(sessions["start"])], "device")
+    t = query.as_source(data).kpis("device", period)
     return t[["device", "sessions", "share", "engagement_rate", "conversion_rate", "revenue", "aov"]]
+
+
+def countries(data, period: Period, top: int = 10) -> pd.DataFrame:
+    """KPIs of the ``top`` countries by sessions for the period."""
+    t = query.as_source(data).kpis("country", period)
+    return t[["country", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"]].head(top)
 
 
 def plot_trend(daily_table: pd.DataFrame, lang: str = "en"):
@@ -133,15 +202,24 @@ def plot_trend(daily_table: pd.DataFrame, lang: str = "en"):
     return fig
 
 
-def plot_channel_mix(sessions: pd.DataFrame, period: Period, lang: str = "en"):
-    """Weekly sessions per channel (stacked areas, fixed channel colours); returns the Figure."""
-    s = sessions[period.mask(sessions["start"])]
-    weekly = (s.groupby([pd.Grouper(key="start", freq="W-MON", label="left", closed="left"), "channel"],
-                        observed=True).size().unstack(fill_value=0))
+def weekly_by_channel(data, period: Period) -> pd.DataFrame:
+    """Sessions per week (weeks starting Monday) and channel over the period: a frame
+    indexed by week start, one column per channel, largest channel first."""
+    t = query.as_source(data).sums(["date", "channel"], period)
+    if t.empty:
+        return pd.DataFrame()
+    weekly = (t.assign(week=t["date"] - pd.to_timedelta(t["date"].dt.dayofweek, unit="D"))
+              .pivot_table(index="week", columns="channel", values="sessions", aggfunc="sum", fill_value=0))
     order = weekly.sum().sort_values(ascending=False).index
-    weekly = weekly[order]
+    return weekly[order]
+
+
+def plot_channel_mix(data, period: Period, lang: str = "en"):
+    """Weekly sessions per channel (stacked areas, fixed channel colours); returns the Figure."""
+    weekly = weekly_by_channel(data, period)
+    order = list(weekly.columns)
     fig, ax = plots.new_figure(height=3.8)
-    ax.stackplot(weekly.index, weekly.T.to_numpy(), labels=list(order),
+    ax.stackplot(weekly.index, weekly.T.to_numpy(), labels=order,
                  colors=[plots.color_for(c) for c in order], alpha=0.9)
     plots.count_axis(ax, lang)
     ax.set_title(i18n.text(lang, "Sessions per week by channel", "Sessions par semaine et par canal"))

@@ -9,6 +9,7 @@ Each part lives in its own module with a ``generate(out_dir, seed, scale) -> dic
 function returning its planted truths:
 
 - :mod:`.web` — events, sessions, ad_spend (site traffic, campaigns, tracking problems);
+- :mod:`.ga4_ui` — GA4 interface exports of the sessions (the layouts users download);
 - :mod:`.touchpoints` — marketing touchpoints with known channel effects (attribution);
 - :mod:`.ads` — ad-platform exports (Google Ads, Meta, Microsoft Ads; fr/en headers);
 - :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends.
@@ -24,7 +25,7 @@ from trafficlib.datasets.calendar import SITE
 __all__ = ["make_demo", "SITE", "PARTS"]
 
 # Order matters: later parts may read what earlier parts wrote (ads reads ad_spend).
-PARTS = ("web", "touchpoints", "ads", "market")
+PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market")
 
 
 def make_demo(out_dir: str | Path = "data/demo", seed: int = 0, scale: float = 1.0,
