@@ -75,7 +75,8 @@ CASES = [
     ("https://www.bing.com/search?q=lampe", "referral", NA, "Organic Search"),
     # Referral
     ("blog.example.com", "referral", NA, "Referral"),
-    ("news.google.com", "referral", NA, "Referral"),  # sub-domain not in the list
+    ("images.google.com", "referral", NA, "Referral"),  # sub-domain not in the list
+    ("news.google.com", "referral", NA, "Organic Search"),  # in Google's search list
     ("partner-app", "app", NA, "Referral"),
     ("forum.example", "link", NA, "Referral"),
     # Email
@@ -272,3 +273,83 @@ def test_sql_expression_with_rules():
     con.register("t", frame)
     got = [r[0] for r in con.execute(f"SELECT {sql_expression(rules=rules)} FROM t").fetchall()]
     assert got == list(channel_group(frame, rules=rules)) == ["Partners", "Organic Search", "Referral"]
+
+
+# --------------------------------------------------------------- real sources (issue 10, part 7)
+REGIONAL_SEARCH = [
+    # hosts GA4's search-site list names (exact entries), and the ways a source is written
+    "search.google.com", "news.google.com", "google.co.uk", "www.google.co.uk", "google.com.tr",
+    "fr.search.yahoo.com", "uk.search.yahoo.com", "de.search.yahoo.com", "malaysia.search.yahoo.com",
+    "espanol.search.yahoo.com", "m.baidu.com", "www.baidu.com", "cn.bing.com", "lite.qwant.com",
+    "m.search.naver.com", "yandex.kz", "zen.yandex.ru", "search.aol.co.uk", "https://fr.search.yahoo.com/search?p=x",
+]
+
+
+@pytest.mark.parametrize("source", REGIONAL_SEARCH)
+def test_regional_search_hosts_are_search_sites(source):
+    assert source_category(source) == "search"
+    frame = _frame([(source, "organic", NA), (source, "cpc", NA), (source, "referral", NA)])
+    assert list(channel_group(frame)) == ["Organic Search", "Paid Search", "Organic Search"]
+
+
+def test_wildcard_entries_cover_unlisted_regional_hosts_only():
+    # not on Google's list, but a regional Yahoo search host: the *.search.yahoo.com row
+    assert source_category("qc.search.yahoo.com") == "search"
+    assert source_category("fr-be.search.yahoo.com") == "search"
+    # the wildcard needs the dot: a look-alike domain is no search site
+    assert source_category("notsearch.yahoo.com.evil.example") is None
+    assert source_category("fakesearch.yahoo.com") is None
+    # only listed sub-domains of google.com count (GA4 matches its list exactly)
+    assert source_category("images.google.com") is None
+    assert source_category("sites.google.com") == "social"
+    # a rules file may add wildcards too
+    assert channel_group(_frame([("eu.intranet-search.example", "referral", NA)]),
+                         rules={"sources": {"search": ["*.intranet-search.example"]}}).iloc[0] == "Organic Search"
+
+
+def test_google_search_list_is_complete_for_search():
+    cats = source_categories()
+    search = set(cats.loc[cats.category == "search", "source"])
+    # a sample of Google's list across its alphabet: regional Yahoo, Google sub-domains, others
+    for s in ("ar.search.yahoo.com", "vn.search.yahoo.com", "cse.google.com", "mail.google.com", "360.cn",
+              "websearch.rakuten.co.jp", "rakuten", "so.com", "startsiden.no", "ntp.msn.com", "google-play"):
+        assert s in search, s
+
+
+@pytest.mark.parametrize("source,medium,expected", [
+    ("(not set)", "(not set)", "Unassigned"),   # (not set) is not (direct): GA4's Direct rule needs "(direct)"
+    ("(not set)", "(none)", "Unassigned"),
+    ("(not set)", "organic", "Organic Search"),
+    ("(not set)", "cpc", "Paid Other"),         # on no site list
+    ("(not set)", "referral", "Referral"),
+    ("(not set)", "email", "Email"),
+    ("(NOT SET) ", "(not set)", "Unassigned"),
+    ("(direct)", "(not set)", "Direct"),
+    (NA, "(not set)", "Unassigned"),            # only the medium: source written (not set)
+    (NA, "organic", "Organic Search"),
+    ("google", NA, "Organic Search"),           # only the source: medium (not set)
+    (NA, NA, "Direct"),                         # nothing at all: (direct) / (none)
+])
+def test_not_set_follows_ga4(source, medium, expected):
+    import duckdb
+
+    from trafficlib.channels import sql_expression
+
+    frame = _frame([(source, medium, NA)])
+    assert channel_group(frame).iloc[0] == expected
+    con = duckdb.connect()
+    con.register("t", frame)
+    assert con.execute(f"SELECT {sql_expression()} FROM t").fetchall()[0][0] == expected
+
+
+def test_duckdb_matches_pandas_on_regional_hosts():
+    import duckdb
+
+    from trafficlib.channels import sql_expression
+
+    hosts = REGIONAL_SEARCH + ["qc.search.yahoo.com", "fakesearch.yahoo.com", "images.google.com"]
+    frame = _frame([(h, "organic", NA) for h in hosts] + [(h, "cpc", NA) for h in hosts])
+    con = duckdb.connect()
+    con.register("t", frame)
+    got = [r[0] for r in con.execute(f"SELECT {sql_expression()} FROM t").fetchall()]
+    assert got == list(channel_group(frame))

@@ -52,8 +52,9 @@ Source categories
 -----------------
 "search / social / shopping / video site" use Google's source category lists, shipped
 as ``trafficlib/data/source_categories.csv`` (columns ``source,category``; category one
-of ``search, social, shopping, video``; a hand-kept copy of the main entries of the table
-Google publishes with the article, not the full list). A source matches a category when,
+of ``search, social, shopping, video``; a hand-kept copy of the table Google publishes
+with the article: every search-site entry, the main entries of the other categories, and
+``*.suffix`` wildcard rows). A source matches a category when,
 after lower-casing and trimming, one of these is in the list:
 
 1. the source itself (``l.facebook.com``, ``t.co``);
@@ -61,8 +62,28 @@ after lower-casing and trimming, one of these is in the list:
 3. the source without a leading ``www.``, ``m.``, ``l.``, ``lm.``, ``mobile.`` or
    ``web.`` (``m.facebook.com`` -> ``facebook.com``);
 4. the site name without its public suffix, for ``name.tld`` hosts
-   (``google.fr``, ``www.google.co.uk`` -> ``google``; ``news.google.com`` is *not*
-   reduced to ``google``: only known sub-domains listed in the file match).
+   (``google.fr``, ``www.google.co.uk`` -> ``google``; ``images.google.com`` is *not*
+   reduced to ``google``: only the sub-domains listed in the file match, as in GA4,
+   whose list names ``news.google.com``, ``search.google.com``, ``mail.google.com``...);
+5. a wildcard entry ``*.suffix`` of the file: any host ending with ``.suffix``
+   (``*.search.yahoo.com`` covers ``fr.search.yahoo.com``, ``uk.search.yahoo.com``,
+   ``espanol.search.yahoo.com`` and regional hosts Google has not listed yet).
+
+GA4 matches the session source *exactly* against its list, and its list spells out the
+regional hosts (about thirty ``xx.search.yahoo.com``, ``m.baidu.com``,
+``search.google.com``, ``lite.qwant.com``...): the file holds those entries (all of
+Google's search-site entries), and rules 2-5 only add hosts GA4 would also have seen as
+the same site (a URL, a ``www.``/``m.`` prefix, a country domain, a regional sub-domain).
+
+``(not set)`` and missing values (GA4's rule). ``(direct)`` with medium ``(none)`` or
+``(not set)`` is Direct, and only that: a source written ``(not set)`` is *not* direct,
+whatever its medium (``(not set) / (none)`` and ``(not set) / (not set)`` are
+Unassigned, ``(not set) / organic`` is Organic Search, ``(not set) / cpc`` Paid Other,
+since ``(not set)`` is on no site list). A hit that carries no source and no medium at
+all is ``(direct) / (none)`` in GA4, hence Direct; when only one of the two is missing,
+GA4 writes it ``(not set)`` and so does :func:`channel_group`. Readers must keep a
+literal ``(not set)`` as written (not turn it into a missing value), or it would be
+counted as Direct.
 
 Rules file (overrides)
 ----------------------
@@ -160,6 +181,17 @@ def _default_categories() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _default_wildcards() -> tuple[tuple[str, str], ...]:
+    """``*.suffix`` entries of the list as (".suffix", category), longest first."""
+    return _wildcards(_default_categories())
+
+
+def _wildcards(table: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    items = [(k[1:], v) for k, v in table.items() if k.startswith("*.") and len(k) > 2]
+    return tuple(sorted(items, key=lambda kv: -len(kv[0])))
+
+
 def source_categories() -> pd.DataFrame:
     """Google's source category list as shipped: columns ``source``, ``category``."""
     table = _default_categories()
@@ -194,11 +226,16 @@ def source_category(source: str | None, extra: Mapping[str, str] | None = None) 
     if source is None or (isinstance(source, float) and np.isnan(source)) or source is pd.NA:
         return None
     table = _default_categories()
-    for cand in _candidates(str(source)):
+    cands = _candidates(str(source))
+    for cand in cands:
         if extra and cand in extra:
             return extra[cand]
         if cand in table:
             return table[cand]
+    host = cands[1]
+    for suffix, category in (_wildcards(extra) if extra else ()) + _default_wildcards():
+        if host.endswith(suffix):
+            return category
     return None
 
 
@@ -470,7 +507,7 @@ def sql_expression(source: str = "source", medium: str = "medium", campaign: str
     without going through pandas. Extra sources of a rules file are honoured; custom
     ``rules`` are too (regexes use RE2 syntax in DuckDB; keep them simple).
 
-    The expression is heavy (the source category list is a 370-entry map literal, looked
+    The expression is heavy (the source category list is a 450-entry map literal, looked
     up several times): about 8 s per million rows if evaluated row by row. Evaluate it
     on the distinct combinations and join back, as :func:`channel_group` does (0.5 s for
     1 M rows)::
@@ -496,7 +533,10 @@ def sql_expression(source: str = "source", medium: str = "medium", campaign: str
     name = (f"CASE WHEN regexp_full_match({stripped}, '[^.]+\\.[^.]+') "
             f"OR regexp_full_match({stripped}, '[^.]+\\.({'|'.join(sorted(_SLD))})\\.[^.]{{2}}') "
             f"THEN split_part({stripped}, '.', 1) END")
-    cat = (f"coalesce({lookup}[{s}], {lookup}[{host}], {lookup}[{stripped}], {lookup}[{name}], '')")
+    wild = _wildcards(table)
+    wildcard = ("CASE " + " ".join(f"WHEN suffix({host}, {_sql_str(sfx)}) THEN {_sql_str(cat)}" for sfx, cat in wild)
+                + " END") if wild else "NULL"
+    cat = (f"coalesce({lookup}[{s}], {lookup}[{host}], {lookup}[{stripped}], {lookup}[{name}], {wildcard}, '')")
 
     def full(value: str, pattern: str) -> str:
         return f"regexp_full_match({value}, {_sql_str(pattern)})"
