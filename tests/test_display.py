@@ -37,3 +37,58 @@ def test_say_escapes_values_and_keeps_simple_markdown():
     html = display.render_text("Top: **{name}**", "Tête : **{name}**", name="<img src=x onerror=alert(1)>")
     assert html == "<p>Tête : <strong>&lt;img src=x onerror=alert(1)&gt;</strong></p>"
     display.setup("en")
+
+
+def _ticks(fig, axis="x"):
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    return [t.get_text() for t in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels())]
+
+
+def test_date_axes_speak_the_report_language_in_any_module():
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from trafficlib import plots
+
+    days = pd.date_range("2025-10-01", "2026-10-31")
+    display.setup("fr")
+    fig, ax = plt.subplots()  # a chart made anywhere, with plain matplotlib
+    ax.plot(days, np.arange(len(days)))
+    labels = _ticks(fig)
+    assert "janv. 2026" in labels and not any("2026-" in t for t in labels), labels
+    fig, ax = plt.subplots()
+    ax.bar(days[:40], np.ones(40))
+    labels = _ticks(fig)
+    assert any(t.endswith("oct.") or t.endswith("oct. 2025") for t in labels) and "1 nov." in labels, labels
+    # an explicit strftime formatter keeps its layout, with French names
+    fig, ax = plt.subplots()
+    ax.plot(days, np.arange(len(days)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    plots.localize_dates(fig, "fr")
+    assert any(t.startswith("janv.") for t in _ticks(fig))
+    display.setup("en")
+    fig, ax = plt.subplots()
+    ax.plot(days, np.arange(len(days)))
+    assert "Jan 2026" in _ticks(fig)
+    plt.close("all")
+
+
+def test_partial_periods_are_left_out_and_stated():
+    from trafficlib import plots
+
+    weekly = pd.Series([300, 1700, 1750, 900],
+                       index=pd.to_datetime(["2026-07-27", "2026-08-03", "2026-08-10", "2026-08-17"]))
+    kept, note = plots.complete_periods(weekly, "W-MON", "2026-08-01", "2026-08-20", "fr")
+    assert list(kept.index.strftime("%Y-%m-%d")) == ["2026-08-03", "2026-08-10"]
+    assert note.startswith("Semaines incomplètes écartées") and "2\u00a0jours" in note and "4\u00a0jours" in note
+    kept, note = plots.complete_periods(weekly, "W-MON", "2026-07-27", "2026-08-23", "en")
+    assert len(kept) == 4 and note == ""
+    monthly = pd.DataFrame({"m": pd.to_datetime(["2025-10-01", "2025-11-01", "2025-12-01"]), "v": [1, 2, 3]})
+    kept, note = plots.complete_periods(monthly, "MS", "2025-10-05", "2025-12-31", "en", on="m")
+    assert list(kept["v"]) == [2, 3] and note.startswith("Partial months left out") and "27 days" in note
+    fig, ax = plots.new_figure()
+    ax.plot(weekly.index, weekly.to_numpy())
+    note = plots.mark_partial_periods(ax, weekly.index, "W-MON", "2026-08-01", "2026-08-20", "en")
+    assert note.startswith("Hatched: partial weeks") and any(t.get_text() == note for t in fig.texts)

@@ -96,8 +96,16 @@ def test_report_html_shape(demo_dir, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html
     assert "Vue d&#x27;ensemble du trafic" in html or "Vue d'ensemble du trafic" in html
-    assert "Paramètres" in html and "Sommaire" in html
-    assert "period_start" in html and "01/08/2026" in html  # parameter values shown, French date
+    assert "Sommaire" in html
+    # the parameters come last, in a short "About" section with French labels and values,
+    # the path as given (not made absolute)
+    about = html[html.index('<section class="tl-about">'):]
+    assert html.index('<section class="tl-about">') > html.rindex("data:image/png;base64,")
+    assert "À propos de ce rapport" in about and '<a href="#À-propos-de-ce-rapport">' in html
+    assert "Début de la période</th><td>01/08/2026</td>" in about  # French label, French date
+    assert "Langue</th><td>français</td>" in about and "Comparé à</th><td>la période précédente" in about
+    assert f"Données</th><td>{demo_dir}</td>" in about
+    assert ">period_start<" not in html  # no raw parameter name on show
     assert 'class="tl-toc"' in html and '<a href="#Chiffres-clés">Chiffres clés</a>' in html
     assert html.count("data:image/png;base64,") >= 3  # images embedded
     assert "jp-InputArea" not in html and "d.setup(" not in html  # no code
@@ -106,6 +114,44 @@ def test_report_html_shape(demo_dir, tmp_path):
     assert "€" in html and "\u00a0%" in html  # French money and percent formatting
     executed = out.with_suffix(".ipynb")
     assert executed.exists()  # kept beside the HTML for debugging
+
+
+def test_about_section_labels_and_values():
+    rows = report.about_rows({"data_path": "../data/demo", "split_on_campaign": False, "budget": 7500.0,
+                              "mde": 0.1, "answer_1_2": None, "lang": "fr", "odd_new_knob": 3,
+                              "competitors": ["a.fr", "b.fr"], "end_date": "2026-05-03"}, "fr",
+                             hidden=["answer_1_2"])
+    shown = {name: (label, value) for name, label, value in rows}
+    assert shown["data_path"] == ("Données", "../data/demo")  # as given
+    assert shown["split_on_campaign"] == ("Nouvelle session à chaque changement de campagne", "non")
+    assert shown["budget"] == ("Budget", "7\u202f500") and shown["mde"][1] == "10\u00a0%"
+    assert shown["odd_new_knob"] == ("Odd new knob", "3")  # readable fallback
+    assert shown["competitors"][1] == "a.fr, b.fr" and shown["end_date"][1] == "03/05/2026"
+    assert "answer_1_2" not in shown and rows[-1][0] == "lang"
+    assert report.parameter_label("answer_3_4", "en") == "Answer to exercise 3.4"
+    assert report.parameter_label("ads_dir", "en") == "Ad platform exports"
+
+
+def test_manifest_paths_are_shown_as_written(demo_dir, tmp_path):
+    m = tmp_path / "m.yml"
+    m.write_text(f"jobs:\n  - notebook: {OVERVIEW}\n    parameters: {{data_path: ../{demo_dir.name}}}\n")
+    jobs, _ = report.load_manifest(m)
+    assert Path(jobs[0].parameters["data_path"]).is_absolute()
+    assert jobs[0].shown_parameters["data_path"] == f"../{demo_dir.name}"
+
+
+def test_index_links_the_course_beside_it(tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "index.html").write_text("<html><head><title>Le cours</title></head></html>", encoding="utf-8")
+    (course / "index.json").write_text("[]", encoding="utf-8")
+    res = report.JobResult("a", "a.ipynb", "fr", "A", {"data_path": "/abs/x"}, "ok", 1.0, html=str(tmp_path / "a.html"),
+                           shown_parameters={"data_path": "x"})
+    index = report.write_index([res], tmp_path, "fr").read_text(encoding="utf-8")
+    assert '<a href="course/index.html">Le cours</a>' in index
+    assert "data_path=x" in index and "/abs/x" not in index
+    back = report.write_index([], course, "fr").read_text(encoding="utf-8")
+    assert '<a href="../index.html">' in back
 
 
 def test_failing_report_raises_with_cell_and_reason(tmp_path):

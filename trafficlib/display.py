@@ -25,10 +25,13 @@ _state: dict[str, Any] = {"lang": "en", "currency": "EUR"}
 
 
 def setup(lang: str = "en", currency: str = "EUR") -> None:
-    """Start a report: set its language ("en"/"fr") and currency, apply the plot style."""
+    """Start a report: set its language ("en"/"fr") and currency, apply the plot style,
+    and make every chart's date axis speak the report's language
+    (:func:`trafficlib.plots.use_local_dates`)."""
     _state["lang"] = i18n.check_lang(lang)
     _state["currency"] = currency
     plots.use_style()
+    plots.use_local_dates()
 
 
 def lang() -> str:
@@ -187,7 +190,9 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, **kw: A
 def figure(fig, alt: str | None = None) -> None:
     """Show a matplotlib figure as an embedded PNG (100 dpi) and free it.
 
-    ``alt`` is the image's alternative text; by default the axes' titles.
+    Date axes are put in the report's language first
+    (:func:`trafficlib.plots.localize_dates`). ``alt`` is the image's alternative text;
+    by default the axes' titles.
     """
     import base64
     import io
@@ -195,6 +200,7 @@ def figure(fig, alt: str | None = None) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    plots.localize_dates(fig, lang())
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)

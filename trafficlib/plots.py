@@ -5,22 +5,45 @@ Call :func:`use_style` once (the notebooks' first cell does, via
 directly, passing ``palette=channel_palette(...)`` for channels so "Paid Search" is the
 same blue in the audit, the attribution and the post-mortem.
 Figures are sized for a report column (≈ 9 × 4 in at 100 dpi: a ~40-70 KB PNG).
+
+Dates on axes
+-------------
+:func:`use_local_dates` (called by :func:`trafficlib.display.setup`) makes every
+matplotlib date axis, in any module, label its ticks with Babel in the report's
+language: ``janv. 2026``, ``5 janv.`` in French, ``Jan 2026``, ``5 Jan`` in English
+(:class:`LocalDateFormatter`). :func:`localize_dates` converts the date axes of a finished
+figure (explicit ``DateFormatter`` ones included); :func:`trafficlib.display.figure` calls it.
+
+Partial periods
+---------------
+A weekly or monthly chart whose first or last week/month is cut by the data's range
+shows a fake drop. :func:`complete_periods` drops those periods (and returns the note
+to put under the chart); :func:`mark_partial_periods` keeps them but hatches them; both
+write the note with :func:`add_note`.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+import datetime as _dt
+import re
+from typing import Any, Iterable, Mapping
 
 import matplotlib
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+import matplotlib.units as munits
+import numpy as np
 import pandas as pd
 import seaborn as sns
+from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
 
 from trafficlib import i18n
 
 __all__ = [
     "CHANNEL_COLORS", "ACCENT", "GREY", "use_style", "channel_palette", "color_for",
     "new_figure", "money_axis", "pct_axis", "count_axis", "line", "barh",
+    "LocalDateFormatter", "use_local_dates", "date_axis", "localize_dates",
+    "partial_periods", "complete_periods", "mark_partial_periods", "partial_note", "add_note",
 ]
 
 ACCENT = "#1f5fa8"
@@ -148,3 +171,260 @@ def barh(series: pd.Series, title: str = "", lang: str = "en", kind: str = "int"
     ax.grid(axis="y", visible=False)
     {"money": money_axis, "pct": pct_axis}.get(kind, count_axis)(ax, lang, axis="x")
     return fig
+
+
+# --------------------------------------------------------------------------- dates on axes
+
+
+def _current_lang() -> str:
+    from trafficlib import display  # display imports plots: resolve at call time
+
+    return display.lang()
+
+
+def _as_datetime(value: float, tz=None) -> _dt.datetime:
+    return mdates.num2date(value, tz=tz).replace(tzinfo=None)
+
+
+class LocalDateFormatter(mticker.Formatter):
+    """Date tick labels in ``lang`` (default: the report's language when the axis is
+    made), with Babel's month and day names: yearly ticks ``2026``; monthly ``janv.``
+    (the year on the first tick and at each January: ``janv. 2026``); daily/weekly
+    ``5 janv.`` (the year on the first tick and when it changes); hourly ``14:00``."""
+
+    def __init__(self, lang: str | None = None, tz=None) -> None:
+        self.lang = i18n.check_lang(lang) if lang else _current_lang()
+        self.tz = tz
+
+    def _fmt(self, day: _dt.datetime, pattern: str) -> str:
+        loc = i18n.locale(self.lang)
+        if "H" in pattern:
+            return _babel_datetime(day, pattern, locale=loc)
+        return _babel_date(day.date(), pattern, locale=loc)
+
+    def format_ticks(self, values) -> list[str]:
+        values = [v for v in values]
+        if not values:
+            return []
+        days = [_as_datetime(v, self.tz) for v in values]
+        step = min((b - a for a, b in zip(values, values[1:])), default=None)
+        if step is None:
+            lo, hi = self.axis.get_view_interval() if self.axis is not None else (values[0], values[0])
+            step = max(abs(hi - lo), 1.0)
+        out, previous = [], None
+        for d in days:
+            new_year = previous is None or d.year != previous.year
+            if step >= 300:
+                text = self._fmt(d, "y")
+            elif step >= 27:
+                text = self._fmt(d, "MMM y" if new_year else "MMM")
+            elif step >= 0.99:
+                text = self._fmt(d, "d MMM y" if new_year else "d MMM")
+            else:
+                text = self._fmt(d, "d MMM HH:mm" if previous is None or d.date() != previous.date() else "HH:mm")
+            out.append(text)
+            previous = d
+        return out
+
+    def __call__(self, x, pos=None) -> str:
+        return self._fmt(_as_datetime(x, self.tz), "d MMM y")
+
+    def format_data_short(self, value) -> str:
+        return self(value)
+
+
+class _LocalDateConverter(mdates.DateConverter):
+    """matplotlib's date converter, with :class:`LocalDateFormatter` labels."""
+
+    def axisinfo(self, unit, axis):
+        majloc = mdates.AutoDateLocator(tz=unit, interval_multiples=True)
+        return munits.AxisInfo(majloc=majloc, majfmt=LocalDateFormatter(tz=unit), label="",
+                               default_limits=(_dt.date(1970, 1, 1), _dt.date(1970, 1, 2)))
+
+
+_DATE_TYPES = (_dt.date, _dt.datetime, np.datetime64, pd.Timestamp)
+
+
+def use_local_dates() -> None:
+    """Make every matplotlib date axis created from now on use
+    :class:`LocalDateFormatter` in the report's language (idempotent; the language is
+    read when an axis is made, from :func:`trafficlib.display.lang`)."""
+    conv = _LocalDateConverter()
+    for t in _DATE_TYPES:
+        if not isinstance(munits.registry.get(t), _LocalDateConverter):
+            munits.registry[t] = conv
+
+
+def date_axis(ax, lang: str = "en", axis: str = "x") -> None:
+    """Put dates of ``ax``'s x (or y) axis in ``lang`` explicitly, keeping its locator."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(LocalDateFormatter(lang))
+
+
+_STRFTIME_TO_CLDR = {"%Y": "y", "%y": "yy", "%m": "MM", "%d": "dd", "%-d": "d", "%e": "d", "%b": "MMM",
+                     "%B": "MMMM", "%a": "EEE", "%A": "EEEE", "%H": "HH", "%M": "mm", "%j": "D", "%%": "%"}
+
+
+def _cldr(fmt: str) -> str | None:
+    """A strftime format as a CLDR pattern (literal text quoted), or None if unknown."""
+    out, pos = [], 0
+    for m in re.finditer(r"%-?[A-Za-z%]", fmt):
+        lit = fmt[pos:m.start()]
+        if lit:
+            out.append("'" + lit.replace("'", "''") + "'")
+        code = _STRFTIME_TO_CLDR.get(m.group())
+        if code is None:
+            return None
+        out.append(code)
+        pos = m.end()
+    if fmt[pos:]:
+        out.append("'" + fmt[pos:].replace("'", "''") + "'")
+    return "".join(out)
+
+
+class _StrftimeLocal(mticker.Formatter):
+    """An explicit ``DateFormatter(fmt)`` rendered with Babel names in ``lang``."""
+
+    def __init__(self, pattern: str, lang: str, tz=None) -> None:
+        self.pattern, self.lang, self.tz = pattern, lang, tz
+
+    def __call__(self, x, pos=None) -> str:
+        d = _as_datetime(x, self.tz)
+        if "H" in self.pattern or "m" in self.pattern.replace("MM", ""):
+            return _babel_datetime(d, self.pattern, locale=i18n.locale(self.lang))
+        return _babel_date(d.date(), self.pattern, locale=i18n.locale(self.lang))
+
+
+def localize_dates(fig, lang: str | None = None) -> None:
+    """Turn the date axes of ``fig`` to ``lang`` (default: the report's language):
+    matplotlib's automatic date formatters become :class:`LocalDateFormatter`, an
+    explicit ``DateFormatter("%b %Y")`` keeps its layout with localized names.
+    Other axes are left alone."""
+    lang = i18n.check_lang(lang) if lang else _current_lang()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            f = axis.get_major_formatter()
+            if isinstance(f, LocalDateFormatter):
+                if f.lang != lang:
+                    f.lang = lang
+            elif isinstance(f, (mdates.AutoDateFormatter, mdates.ConciseDateFormatter)):
+                axis.set_major_formatter(LocalDateFormatter(lang, tz=getattr(f, "_tz", None)))
+            elif isinstance(f, mdates.DateFormatter):
+                pattern = _cldr(f.fmt)
+                if pattern is not None:
+                    axis.set_major_formatter(_StrftimeLocal(pattern, lang, getattr(f, "tz", None)))
+
+
+# --------------------------------------------------------------------------- partial periods
+
+
+def _freq_bounds(start: pd.Timestamp, freq: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the period of ``freq`` that starts at ``start``."""
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if isinstance(offset, pd.offsets.Week):
+        return start, start + pd.Timedelta(days=6)
+    if isinstance(offset, (pd.offsets.MonthBegin, pd.offsets.MonthEnd)):
+        first = start.replace(day=1)
+        return first, first + pd.offsets.MonthEnd(0)
+    if isinstance(offset, (pd.offsets.QuarterBegin, pd.offsets.QuarterEnd)):
+        first = start.to_period("Q").start_time
+        return first, start.to_period("Q").end_time.normalize()
+    if isinstance(offset, pd.offsets.Day):
+        return start, start + pd.Timedelta(days=offset.n - 1)
+    raise ValueError(f"complete_periods: unsupported frequency {freq!r} (weeks, months, quarters, days)")
+
+
+def _is_partial(p: pd.Timestamp, freq: str, lo: pd.Timestamp, hi: pd.Timestamp) -> bool:
+    first, last = _freq_bounds(p.normalize(), freq)
+    return first < lo or last > hi
+
+
+def partial_periods(index: Iterable, freq: str, start: Any, end: Any) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The periods of ``index`` (period *starts*, e.g. Mondays for ``"W-MON"`` grouped
+    with ``label="left"``, or month starts for ``"MS"``) that the data range
+    ``start``..``end`` (days, both included) does not fully cover, as (first day
+    covered, last day covered) pairs, in index order."""
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    out = []
+    for p in pd.DatetimeIndex(list(index)):
+        if _is_partial(p, freq, lo, hi):
+            first, last = _freq_bounds(p.normalize(), freq)
+            out.append((max(first, lo), min(last, hi)))
+    return out
+
+
+def partial_note(partial: list[tuple[pd.Timestamp, pd.Timestamp]], freq: str, lang: str = "en",
+                 left_out: bool = True) -> str:
+    """The sentence under a chart that states its partial periods, or "" if none:
+    "Partial weeks left out: 1–3 Aug 2026 (3 days)." / "Semaines incomplètes écartées :
+    du 1 au 3 août 2026 (3 jours)."."""
+    if not partial:
+        return ""
+    monthly = isinstance(pd.tseries.frequencies.to_offset(freq), (pd.offsets.MonthBegin, pd.offsets.MonthEnd))
+    what = i18n.text(lang, "months" if monthly else "weeks", "mois" if monthly else "semaines")
+    spans = []
+    for a, b in partial:
+        days = (b - a).days + 1
+        if lang == "fr":
+            span = (f"le {i18n.fmt_date(a, 'fr', long=True)}" if a == b else
+                    f"du {_babel_date(a.date(), 'd MMM', locale='fr_FR')} au {i18n.fmt_date(b, 'fr', long=True)}")
+            spans.append(f"{span} ({days}\u00a0jour{'s' if days > 1 else ''})")
+        else:
+            span = (i18n.fmt_date(a, "en", long=True) if a == b else
+                    f"{_babel_date(a.date(), 'd MMM', locale='en_GB')} – {i18n.fmt_date(b, 'en', long=True)}")
+            spans.append(f"{span} ({days} day{'s' if days > 1 else ''})")
+    if left_out:
+        head = i18n.text(lang, f"Partial {what} left out", f"{what.capitalize()} incomplets écartés"
+                         if monthly else f"{what.capitalize()} incomplètes écartées")
+    else:
+        head = i18n.text(lang, f"Hatched: partial {what}, not comparable",
+                         f"Hachurés : {what} incomplets, non comparables" if monthly else
+                         f"Hachurées : {what} incomplètes, non comparables")
+    sep = " ; " if lang == "fr" else "; "
+    colon = "\u00a0: " if lang == "fr" else ": "
+    return f"{head}{colon}{sep.join(spans)}."
+
+
+def complete_periods(frame: pd.DataFrame | pd.Series, freq: str, start: Any, end: Any, lang: str = "en",
+                     on: str | None = None):
+    """``frame`` without its partial periods, and the note that says so.
+
+    ``frame`` is indexed by period start (or has the period start in column ``on``),
+    as made by ``groupby(pd.Grouper(key=..., freq="W-MON", label="left", closed="left"))``
+    or ``resample("MS")``; ``start``/``end`` are the first and last days the data
+    covers (the report period). Returns ``(kept, note)``; put ``note`` under the chart
+    with :func:`add_note` (it is "" when nothing was left out)::
+
+        weekly, note = plots.complete_periods(weekly, "W-MON", period.start, period.end, lang)
+        ... plot weekly ...
+        plots.add_note(fig, note)
+    """
+    idx = pd.DatetimeIndex(frame[on] if on is not None else frame.index)
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    partial = np.array([_is_partial(p, freq, lo, hi) for p in idx], dtype=bool)
+    return frame[~partial], partial_note(partial_periods(idx, freq, start, end), freq, lang, left_out=True)
+
+
+def mark_partial_periods(ax, index: Iterable, freq: str, start: Any, end: Any, lang: str = "en") -> str:
+    """Hatch the partial periods of a weekly/monthly chart drawn on ``ax`` (x = period
+    starts) and write the note under the figure; returns the note ("" if none)."""
+    idx = pd.DatetimeIndex(list(index))
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    for p in idx:
+        if _is_partial(p, freq, lo, hi):
+            first, last = _freq_bounds(p.normalize(), freq)
+            ax.axvspan(first, last + pd.Timedelta(days=1), facecolor="white", alpha=0.55, hatch="///",
+                       edgecolor=GREY, linewidth=0, zorder=5)
+    partial = partial_periods(idx, freq, start, end)
+    note = partial_note(partial, freq, lang, left_out=False)
+    add_note(ax.figure, note)
+    return note
+
+
+def add_note(fig, text: str) -> None:
+    """A short grey note under the figure (kept by the report's tight bounding box);
+    nothing when ``text`` is empty."""
+    if not text:
+        return
+    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8.5, color="#5b6670", wrap=True,
+             transform=fig.transFigure)
