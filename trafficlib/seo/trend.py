@@ -1,0 +1,74 @@
+"""Search Console over time: the daily trend, its anomalies and the period comparison."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trafficlib import timeseries
+from trafficlib.metrics import ratio
+from trafficlib.seo.core import SearchData, summarise, totals
+
+__all__ = ["anomalies", "period_comparison", "weekly"]
+
+
+def weekly(sd: SearchData) -> pd.DataFrame:
+    """Clicks, impressions, CTR and weighted position per ISO week (weeks cut by the
+    period's edges are flagged ``partial``)."""
+    d = sd.daily
+    if d is None or d.empty:
+        return pd.DataFrame(columns=["week", "clicks", "impressions", "ctr", "position", "days", "partial"])
+    f = d.assign(week=d["date"].dt.to_period("W-SUN").dt.start_time)
+    out = summarise(f, "week")
+    out["days"] = f.groupby("week")["date"].nunique().reindex(out["week"]).to_numpy()
+    out["partial"] = out["days"] < 7
+    return out.sort_values("week").reset_index(drop=True)
+
+
+def anomalies(sd: SearchData, metric: str = "clicks", threshold: float = 3.5) -> pd.DataFrame:
+    """Days whose ``metric`` departs from the trend and weekly pattern by more than
+    ``threshold`` robust standard deviations (STL decomposition, see
+    :func:`trafficlib.timeseries.anomalies`), over the current and comparison periods.
+
+    Returns ``date``, ``observed``, ``expected``, ``z``, ``direction`` (drop/spike),
+    ``change`` and ``at_stake`` (expected − observed for a drop, in the metric's units).
+    Empty when there are fewer than 15 days.
+    """
+    parts = [x for x in (sd.daily_previous, sd.daily) if x is not None and len(x)]
+    cols = ["date", "observed", "expected", "z", "direction", "change", "at_stake"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    d = pd.concat(parts).drop_duplicates("date").set_index("date")[metric].sort_index()
+    d = d.asfreq("D")
+    if d.notna().sum() < 15:
+        return pd.DataFrame(columns=cols)
+    d = d.interpolate(limit_direction="both")
+    out = timeseries.anomalies(d, period=7, threshold=threshold)
+    out["at_stake"] = np.where(out["direction"] == "drop", out["expected"] - out["observed"], 0.0)
+    return out[cols]
+
+
+def period_comparison(sd: SearchData) -> pd.DataFrame:
+    """The period against the comparison period: one row per metric (clicks,
+    impressions, ctr, position) with ``current``, ``previous``, ``change`` (relative;
+    for position, the difference in places, negative = better) and ``p_value`` (Welch
+    test on daily clicks/impressions, two-proportion test on CTR; NaN where it does not
+    apply). Empty when the export has no comparison period.
+    """
+    cols = ["metric", "current", "previous", "change", "p_value", "_lower_is_better"]
+    if not sd.has_comparison:
+        return pd.DataFrame(columns=cols)
+    a, b = totals(sd), totals(sd, previous=True)
+    if np.isnan(b["clicks"]):
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for m in ("clicks", "impressions", "ctr", "position"):
+        p = np.nan
+        if sd.daily is not None and sd.daily_previous is not None and m in ("clicks", "impressions"):
+            p = timeseries.compare_count(sd.daily[m], sd.daily_previous[m])["p_value"]
+        elif m == "ctr":
+            p = timeseries.compare_rate(int(a["clicks"]), int(a["impressions"]), int(b["clicks"]),
+                                        int(b["impressions"])).p_value
+        change = a[m] - b[m] if m == "position" else ratio(a[m], b[m]) - 1
+        rows.append({"metric": m, "current": a[m], "previous": b[m], "change": change, "p_value": p,
+                     "_lower_is_better": m == "position"})
+    return pd.DataFrame(rows, columns=cols)
