@@ -1,3 +1,4 @@
 """Imports every reader module so each registers its readers (see registry.load)."""
 from trafficlib.readers import canonical, ga4_bigquery, ga4_reports  # noqa: F401
 from trafficlib.readers import search_console  # noqa: F401
+from trafficlib.readers import google_ads, meta, microsoft  # noqa: F401

@@ -1,11 +1,17 @@
 """Readers for ad-platform campaign reports: Google Ads, Meta Ads Manager, Microsoft Ads.
 
-``read_ads("export.csv")`` recognises the platform from the headers (English or French
-interface), drops what the platforms put around the data (Google Ads' two title lines
-and ``Total: ...`` rows, Microsoft Ads' report header and copyright footer), and returns
-the canonical ``ad_spend`` table (:mod:`trafficlib.schema`) with ``platform`` filled in.
-Daily reports by campaign, ad group (Meta: ad set) and ad are supported; coarser reports
-(no ad group / ad columns) are read too.
+``read_ads("export.csv")`` recognises the platform from the headers and preamble
+(English or French interface), drops what the platforms put around the data (Google Ads'
+title and date-range lines and ``Total: ...`` rows in whichever column, Microsoft Ads'
+report header and copyright footer), and returns the canonical ``ad_spend`` table
+(:mod:`trafficlib.schema`) with ``platform`` filled in, at the grain of the report: daily
+or not (``date`` .. ``date_end``), by campaign, ad group, ad, keyword, search term,
+device, landing page, demographics... CSV, UTF-16 tab-separated CSV and .xlsx alike.
+
+The readers themselves live in :mod:`trafficlib.readers.google_ads`,
+:mod:`~trafficlib.readers.meta` and :mod:`~trafficlib.readers.microsoft` (registered for
+:func:`trafficlib.sources.load`, which returns the whole
+:class:`~trafficlib.readers.registry.Export`: totals, period, notes, reconciliation).
 
 Headers understood (after :func:`trafficlib.schema.normalize_header`):
 
@@ -31,12 +37,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from trafficlib import schema, sources
 from trafficlib.errors import TrafficDataError
+from trafficlib.readers import google_ads, meta, microsoft
+from trafficlib.readers.google_ads import read_auction_insights_export, read_google_ads
+from trafficlib.readers.meta import read_meta
+from trafficlib.readers.microsoft import read_microsoft
+from trafficlib.readers.registry import Export, Probe
 
-__all__ = ["read_ads", "read_ads_folder", "detect_platform", "load_postmortem_inputs", "PLATFORMS"]
+__all__ = ["read_ads", "read_ads_folder", "read_export", "detect_platform", "load_postmortem_inputs", "PLATFORMS",
+           "read_google_ads", "read_meta", "read_microsoft", "read_auction_insights_export"]
 
 PLATFORMS = ("Google Ads", "Meta Ads", "Microsoft Ads")
 
@@ -47,9 +60,14 @@ _MARKERS = {
                  "clics_sur_un_lien", "purchases_conversion_value", "valeur_de_conversion_des_achats",
                  "result_indicator", "indicateur_de_resultats"},
     "Microsoft Ads": {"time_period", "spend", "periode", "depense"},
-    "Google Ads": {"day", "jour", "conv_value", "valeur_de_conv", "cout", "cost", "groupe_d_annonces"},
+    "Google Ads": {"day", "jour", "conv_value", "valeur_de_conv", "cout", "cost", "groupe_d_annonces", "impr",
+                   "search_term", "terme_de_recherche", "keyword", "mot_cle", "currency_code", "code_de_la_devise"},
 }
-_FOOTER_PREFIXES = ("total", "©", "(c)", "copyright")
+_READERS = {"Google Ads": read_google_ads, "Meta Ads": read_meta, "Microsoft Ads": read_microsoft}
+# what read_ads keeps beyond the canonical base columns: the report's grain and keyword/campaign facts
+_GRAIN = ("date_end", "account", "campaign_type", "keyword", "match_type", "search_term", "landing_page", "device",
+          "network", "age", "gender", "income", "location", "country", "region", "city", "quality_score",
+          "search_impression_share", "search_lost_is_budget", "search_lost_is_rank", "censored")
 
 
 def detect_platform(headers) -> str:
@@ -62,62 +80,115 @@ def detect_platform(headers) -> str:
     raise TrafficDataError(
         "cannot tell which ad platform this export comes from (found: "
         + ", ".join(map(str, list(headers)[:10])) + ")",
-        hint="expected a Google Ads, Meta Ads Manager or Microsoft Ads campaign report "
-             "with a day column (Day / Jour, Reporting starts, Time period)")
+        hint="expected a Google Ads, Meta Ads Manager or Microsoft Ads report with impressions, clicks and "
+             "cost columns")
 
 
-def _drop_footer(raw: pd.DataFrame) -> pd.DataFrame:
-    """Remove total and copyright rows (their first or second cell starts with 'Total',
-    '©'...), keeping ``attrs['line_numbers']`` aligned with the rows kept."""
-    if raw.empty:
-        return raw
-    first_cols = raw.columns[:2]
-    cells = raw[first_cols].astype("string").apply(lambda s: s.str.strip().str.lower())
-    footer = cells.apply(lambda s: s.str.startswith(_FOOTER_PREFIXES).fillna(False)).any(axis=1)
-    lines = raw.attrs.get("line_numbers")
-    keep = ~footer.to_numpy()
-    out = raw[keep].copy()
-    out.attrs = dict(raw.attrs)
-    if lines is not None:
-        out.attrs["line_numbers"] = [ln for ln, k in zip(lines, keep) if k]
-    return out
+def _platform_of(probe: Probe) -> tuple[str | None, str | None]:
+    """(platform, why not) from the readers' own recognisers."""
+    why = None
+    for platform, mod in (("Meta Ads", meta), ("Microsoft Ads", microsoft), ("Google Ads", google_ads)):
+        hit = mod.recognise(probe)
+        if isinstance(hit, str):
+            why = why or hit
+            if platform == "Google Ads":
+                return platform, hit
+        elif hit:
+            return platform, None
+    return None, why
 
 
-def read_ads(path: str | Path, platform: str | None = None) -> pd.DataFrame:
+def read_export(path: str | Path, platform: str | None = None, period=None) -> Export:
+    """The ad-platform export at ``path`` as an :class:`~trafficlib.readers.registry.Export`
+    (frame, totals, period, notes, reconciliation). ``period`` (start, end) for a report
+    that has no day column and states no date range."""
+    file = str(path)
+    probe = Probe(path)
+    if not probe.path.exists():
+        raise TrafficDataError("file not found", file=file)
+    if platform is None:
+        platform, why = _platform_of(probe)
+        if platform is None:
+            headers = probe.sheets[0].header if probe.sheets else []
+            try:
+                detect_platform(headers)
+            except TrafficDataError as exc:
+                raise TrafficDataError(exc.problem, file=file, hint=exc.hint) from None
+            platform = detect_platform(headers)
+        elif why and period is None:
+            raise TrafficDataError(why, file=file, column="date")
+    elif platform not in PLATFORMS:
+        raise TrafficDataError(f"unknown platform '{platform}'", hint="one of " + ", ".join(PLATFORMS))
+    return _READERS[platform](probe, period=period)
+
+
+def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.DataFrame:
     """Read one ad-platform export as the canonical ``ad_spend`` table.
 
     Parameters
     ----------
     path : str or Path
-        A CSV export (any encoding / separator / decimal mark the sniffer handles:
-        Google Ads French exports are ``;``-separated cp1252 with decimal commas).
+        A Google Ads, Meta Ads Manager or Microsoft Advertising export: CSV (any encoding,
+        separator and decimal mark; UTF-16 tab-separated "CSV (Excel)") or .xlsx.
     platform : str, optional
         Force the platform instead of recognising it from the headers.
+    period : (start, end), optional
+        The dates a report covers when it has no day column and states no date range
+        above its header (e.g. a table saved without Google's title lines).
 
     Returns
     -------
     DataFrame
         Columns date, platform, campaign, ad_group, ad, impressions, clicks, cost (account
         currency), conversions and conversion_value (as reported by the platform), reach
-        (Meta only; NA elsewhere). One row per line of the export, totals dropped.
+        (Meta only; NA elsewhere), then the report's own grain where it has one
+        (``date_end`` when a row covers more than a day, ``keyword``, ``match_type``,
+        ``search_term``, ``device``, ``landing_page``, ``age``..., ``quality_score``,
+        impression shares). One row per line of the export, totals dropped.
+        ``attrs``: file, platform, kind, currency, period, notes, totals.
     """
-    raw = sources.read_raw(path)
+    exp = read_export(path, platform, period)
     file = str(path)
-    if platform is None:
-        try:
-            platform = detect_platform(raw.columns)
-        except TrafficDataError as exc:
-            raise TrafficDataError(exc.problem, file=file, hint=exc.hint) from None
-    elif platform not in PLATFORMS:
-        raise TrafficDataError(f"unknown platform '{platform}'", hint="one of " + ", ".join(PLATFORMS))
-    raw = _drop_footer(raw)
-    if raw.empty:
-        raise TrafficDataError("no data rows (only totals or titles)", file=file)
-    table = schema.validate(raw, "ad_spend", file=file)
-    table = table[schema.columns("ad_spend")].copy()
-    table["platform"] = table["platform"].fillna(platform).astype("string")
-    table.attrs = {"file": file, "platform": platform}
-    return table.sort_values(["date", "campaign", "ad_group", "ad"], na_position="first").reset_index(drop=True)
+    if exp.table != "ad_spend":
+        raise TrafficDataError(f"a {exp.kind} export, not a performance report", file=file,
+                               hint="read auction insights with trafficlib.marketdata.read_auction_insights")
+    f = exp.frame
+    keep = list(schema.columns("ad_spend")[:11])
+    for c in _GRAIN:
+        if c in f and f[c].notna().any() and c not in keep:
+            if c == "date_end" and (f["date_end"].isna() | (f["date_end"] == f["date"])).all():
+                continue
+            keep.append(c)
+    out = f[keep].copy()
+    key = [k for k in schema.KEYS["ad_spend"] if k in out.columns]
+    dup = out.duplicated(subset=key, keep=False)
+    if dup.any():
+        lines = exp.meta.get("lines", [])
+        rows = [lines[i] for i in np.flatnonzero(dup.to_numpy())] if lines else None
+        raise TrafficDataError(f"{int(dup.sum())} rows share the same key ({', '.join(key)})", file=file,
+                               column=next((h for h, c in exp.columns.items() if c == "date"), "date"), rows=rows,
+                               hint="each key should appear once; aggregate or remove duplicates")
+    for c in ("impressions", "clicks", "reach"):
+        v = pd.to_numeric(out[c], errors="coerce")
+        frac = v.notna() & (v % 1 != 0)
+        if frac.any():
+            lines = exp.meta.get("lines", [])
+            raise TrafficDataError("expected whole numbers",  file=file,
+                                   column=next((h for h, cc in exp.columns.items() if cc == c), c),
+                                   rows=[lines[i] for i in np.flatnonzero(frac.to_numpy())] if lines else None)
+        out[c] = v.round().astype("Int64")
+    for c in ("cost", "conversions", "conversion_value"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    for c in ("platform", "campaign", "ad_group", "ad"):
+        out[c] = out[c].astype("string")
+    out["platform"] = out["platform"].fillna(exp.meta.get("platform", platform)).astype("string")
+    out = out.sort_values(["date", "campaign", "ad_group", "ad"], na_position="first", kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs = {"file": file, "platform": exp.meta.get("platform", platform), "kind": exp.kind,
+                 "currency": exp.meta.get("currency"), "period": exp.period, "notes": list(exp.notes),
+                 "totals": exp.totals}
+    return out
 
 
 def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
@@ -129,13 +200,20 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     for f in files:
         if skip_unknown:
             try:
-                detect_platform(sources.read_raw(f).columns)
+                platform, why = _platform_of(Probe(f))
             except TrafficDataError:
+                continue
+            if platform is None or why:
                 continue
         frames.append(read_ads(f))
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
-    return pd.concat(frames, ignore_index=True)
+    frames = [fr.dropna(axis=1, how="all") if len(frames) > 1 else fr for fr in frames]
+    out = pd.concat(frames, ignore_index=True)
+    for c in schema.columns("ad_spend")[:11]:
+        if c not in out:
+            out[c] = pd.NA
+    return out[[*schema.columns("ad_spend")[:11], *[c for c in out.columns if c not in schema.columns("ad_spend")[:11]]]]
 
 
 def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = None,

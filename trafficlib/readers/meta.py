@@ -1,0 +1,57 @@
+"""Meta Ads Manager exports (Facebook / Instagram), English or French interface.
+
+Ads Manager's "Export table data" writes one header line and the rows, CSV or .xlsx:
+``Reporting starts`` / ``Début des rapports`` and ``Reporting ends`` / ``Fin des
+rapports`` (the period each row covers: one day with a Day breakdown, else the whole
+range), ``Campaign name`` / ``Nom de la campagne``, ``Ad set name``, ``Ad name``,
+``Impressions``, ``Reach`` / ``Couverture``, ``Frequency``, ``Link clicks`` / ``Clics sur
+un lien``, ``Amount spent (EUR)`` / ``Montant dépensé (EUR)``, ``Results`` / ``Résultats``
+with its ``Result indicator``, ``Cost per result`` and conversion values. Ratios
+(frequency, CPC, CTR, cost per result) are recomputed by the kit, never read. Reach is
+not additive across rows (a person reached on two days counts twice).
+"""
+from __future__ import annotations
+
+from trafficlib.readers import _adreport as ar
+from trafficlib.readers.registry import Export, Probe, Reader, register
+
+__all__ = ["read_meta", "recognise"]
+
+PLATFORM = "Meta Ads"
+_MARKERS = ar._k("Reporting starts", "Reporting ends", "Début des rapports", "Fin des rapports", "Amount spent",
+                 "Montant dépensé", "Ad set name", "Nom de l'ensemble de publicités", "Link clicks",
+                 "Clics sur un lien", "Result indicator", "Indicateur de résultats", "Cost per result",
+                 "Coût par résultat", "Purchases conversion value", "Valeur de conversion des achats",
+                 "Ad set ID", "Identifiant de l'ensemble de publicités")
+
+
+def _best(probe: Probe):
+    return max((ar.fix_sheet(s) for s in probe.sheets), key=lambda s: ar.ad_headers_score(s.header))
+
+
+def recognise(probe: Probe) -> bool:
+    if not probe.is_text:
+        return False
+    keys = {ar.key(h) for h in _best(probe).header}
+    return len(keys & _MARKERS) >= 1 and bool(keys & (ar.METRICS["impressions"][0] | ar.METRICS["cost"][0]
+                                                     | ar.METRICS["reach"][0]))
+
+
+def read_meta(probe: Probe | str, period=None) -> Export:
+    """Read a Meta Ads Manager export into an ``ad_spend`` :class:`Export`."""
+    if not isinstance(probe, Probe):
+        probe = Probe(probe)
+    sheet = _best(probe)
+    exp = ar.read_table(sheet, probe.file, PLATFORM, "meta/ads_manager", period=period)
+    if "result_indicator" in exp.frame:
+        kinds = exp.frame["result_indicator"].dropna().unique()
+        if len(kinds) > 1:
+            exp.notes.append("'Results' mixes result types (" + ", ".join(map(str, kinds[:5]))
+                             + "): summed conversions add different actions")
+    if "reach" in exp.frame and exp.frame["reach"].notna().any():
+        exp.notes.append("reach is not additive: summed over rows it counts a person once per row")
+    return exp
+
+
+register(Reader("meta/ads_manager", "ad_spend", recognise, read_meta, priority=18,
+                describe="Meta Ads Manager export (CSV or xlsx, en/fr)"))
