@@ -281,6 +281,7 @@ def forecast(post: Posterior, X: np.ndarray, S: np.ndarray | None, observed: np.
 def mixture_cdf(x, w, m, s):
     """P(X <= x) for the Gaussian mixture (weights w, means m, sds s); x broadcasts
     against the leading axes of m (components on the last axis)."""
+    s = np.maximum(s, 1e-300)  # a sum over no period has no spread
     return (w * ndtr((np.asarray(x)[..., None] - m) / s)).sum(axis=-1)
 
 
