@@ -103,12 +103,18 @@ def recognise(probe: Probe):
     google_pre = ar.period_from_lines(pre) is not None or any(_REPORT_WORDS.search(ln) for ln in pre)
     has_total = any(ar.is_total_label(c) for row in sheet.rows[-50:] + sheet.rows[:3] for c in row[:6])
     strong = bool(keys & _STRONG) or has_total or (google_pre and bool(keys & _GOOGLE_ONLY))
+    time_dims = {"date", "week", "month"} & set(dims.values())
+    dated = bool(time_dims) or ar.period_from_lines(pre) is not None
     if not strong:
+        if not dated and "cost" in mets.values() and len(core) >= 2:
+            # an ad table of unknown origin without dates (a Kaggle table...): say what is missing
+            return ("an ad-performance table (impressions, clicks, cost) without a date: no Day / Week / Month "
+                    "column and no date range above the header; read it with "
+                    "trafficlib.adplatforms.read_ads(path, platform=..., period=(start, end))")
         return False
     if "cost" not in mets.values() and not (keys & _STRONG):
         return False
-    time_dims = {"date", "week", "month"} & set(dims.values())
-    if not time_dims and ar.period_from_lines(pre) is None:
+    if not dated:
         if "cost" not in mets.values():
             return False
         # a Google-like ad table without any date: say what is missing (load cannot guess)
