@@ -1,4 +1,4 @@
-"""Command line: ``trafficlib report | batch | demo`` (see ``trafficlib --help``).
+"""Command line: ``trafficlib report | batch | demo | auto`` (see ``trafficlib --help``).
 
 Exit codes: 0 success; 1 one or more reports failed (the index says which and why);
 2 bad usage or bad input (manifest, data file, unknown parameter).
@@ -87,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("out_dir", nargs="?", type=Path, default=Path("data/demo"), help="target folder (default: data/demo)")
     d.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     d.add_argument("--scale", type=float, default=1.0, help="traffic volume multiplier (default: 1.0)")
+
+    a = sub.add_parser("auto", help="every report a folder of exports allows",
+                       description="Recognise every export in a folder (recursively, zips included), say what each "
+                                   "file was taken for or why it was skipped, write auto-manifest.yml and render "
+                                   "every report the files allow, with the index.")
+    a.add_argument("folder", type=Path, help="the folder of downloads (never modified)")
+    a.add_argument("-o", "--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    a.add_argument("--lang", choices=["en", "fr"], default="en", help="report language (default: en)")
+    a.add_argument("-j", "--workers", type=int, default=2, help="worker processes (default: 2)")
+    a.add_argument("--only", action="append", metavar="REPORT", help="render only this report (repeatable)")
+    a.add_argument("--dry-run", action="store_true", help="write the inputs and the manifest, render nothing")
+    a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
 
 
@@ -114,6 +126,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_FAILED
             print(path)
             return EXIT_OK
+        if args.command == "auto":
+            from trafficlib import auto
+
+            res = auto.run(args.folder, args.out, lang=args.lang, workers=args.workers, only=args.only,
+                           dry_run=args.dry_run, progress=not args.quiet)
+            if res.batch is not None:
+                for r in res.batch.failed:
+                    print(f"FAILED {r.name}: {r.error}", file=sys.stderr)
+                ok = len(res.batch.results) - len(res.batch.failed)
+                print(f"{ok}/{len(res.batch.results)} reports ok; index: {res.batch.index}")
+            return EXIT_OK if res.ok else EXIT_FAILED
         if args.command == "batch":
             from trafficlib.report import run_batch
 

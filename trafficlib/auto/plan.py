@@ -1,0 +1,369 @@
+"""Which reports a set of recognised exports allows, and with which parameters.
+
+Everything report-specific is data in :data:`REPORTS`: a report names its notebook, the
+inputs it reads (kinds of export, the notebook parameter of the folder they go into,
+the file name the notebook looks for) and its parameters as templates on facts worked
+out from the files (``"{site_domain}"``; ``"{currency?}"`` is left out when unknown).
+A new kind of export plugs in by adding its kind to an input's patterns; a new report
+by adding an entry. Facts are computed by :func:`facts` from whatever files are there.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from trafficlib.auto.scan import Item
+
+__all__ = ["Input", "ReportSpec", "REPORTS", "Plan", "PlannedReport", "dedupe", "split_sites", "facts", "plan"]
+
+WEB = ("table:web_cube", "table:events", "table:sessions")
+ADS = ("google_ads/*", "meta/*", "microsoft_ads/*", "meta_ads/*", "canonical/ad_spend")
+
+
+@dataclass(frozen=True)
+class Input:
+    """Files a report reads: those whose kind (or ``table:<table>``) matches ``kinds``
+    go into the folder given to the notebook parameter ``param``, named ``name`` when set
+    (``{ext}`` is the file's suffix; one file then) or keeping their own names.
+    ``group``: the report needs at least one file in each named group (inputs sharing a
+    group are alternatives); None = optional. ``suffixes`` restricts the file types the
+    notebook can read there."""
+
+    param: str
+    kinds: tuple[str, ...]
+    group: str | None = None
+    name: str | None = None
+    suffixes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report ``auto`` can make: ``key`` (output name), ``notebook`` (relative to the
+    repository), ``inputs``, ``parameters`` (templates on :func:`facts`), and for each
+    input group the file that would enable it (``enable``)."""
+
+    key: str
+    notebook: str
+    inputs: tuple[Input, ...]
+    parameters: dict
+    enable: dict
+
+
+REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "traffic-overview", "notebooks/traffic_overview.ipynb",
+        (Input("data_path", WEB, "web"),),
+        {"site_name": "{site_name}", "period_start": "{web_start}", "period_end": "{web_end}",
+         "compare": "{web_compare}", "currency": "{currency?}"},
+        {"web": "GA4 interface exports (Reports > Share > Download CSV), a GA4 BigQuery export, or a sessions "
+                "or events table"}),
+    ReportSpec(
+        "traffic-audit", "notebooks/traffic_audit.ipynb",
+        (Input("data_path", WEB, "web"),),
+        {"site_name": "{site_name}", "site_domain": "{site_domain?}", "period_start": "{web_start}",
+         "period_end": "{web_end}", "compare": "{web_compare}", "currency": "{currency?}"},
+        {"web": "a GA4 BigQuery export or an events table (GA4 interface exports give a partial audit)"}),
+    ReportSpec(
+        "seo", "notebooks/search_console.ipynb",
+        (Input("data_path", ("search_console/*",), "seo"),),
+        {"site_name": "{site_name?}"},
+        {"seo": "a Search Console Performance export (Performance > Export > Download CSV: the zip)"}),
+    ReportSpec(
+        "competitor-watch", "notebooks/competitor_watch.ipynb",
+        (Input("data_path", ("table:competitors",), "market", name="competitors{ext}", suffixes=(".csv",)),
+         Input("data_path", ("table:rankings",), "market", name="rankings{ext}", suffixes=(".csv",)),
+         Input("data_path", ("table:auction_insights",), "market", name="auction_insights{ext}", suffixes=(".csv",)),
+         Input("data_path", ("table:trends",), "market", name="trends{ext}", suffixes=(".csv",)),
+         Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv"))),
+        {"our_domain": "{site_domain}", "competitors": []},
+        {"market": "a Similarweb, SEMrush/Ahrefs rankings, Google Ads Auction Insights or Google Trends export"}),
+    ReportSpec(
+        "channel-attribution", "notebooks/channel_attribution.ipynb",
+        (Input("data_path", ("canonical/touchpoints",), "paths", name="touchpoints{ext}", suffixes=(".parquet", ".csv")),
+         Input("data_path", ("canonical/sessions",), "paths", name="sessions{ext}", suffixes=(".parquet", ".csv")),
+         Input("data_path", ("canonical/ad_spend",), None, name="ad_spend{ext}", suffixes=(".parquet", ".csv"))),
+        {"currency": "{currency?}"},
+        {"paths": "a touchpoints table (user, timestamp, channel, conversion) or a sessions table"}),
+    ReportSpec(
+        "campaign-postmortem", "notebooks/campaign_postmortem.ipynb",
+        (Input("ads_dir", ADS[:-1], "ads", suffixes=(".csv",)),
+         Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv"))),
+        {"campaign": "{ads_campaign}", "start_date": "{ads_campaign_start}", "end_date": "{ads_campaign_end}",
+         "budget": 0.0, "target_cpa": 0.0, "target_roas": 0.0, "ab_file": "", "currency": "{currency?}"},
+        {"ads": "a Google Ads, Meta or Microsoft Ads report by day (CSV)"}),
+    ReportSpec(
+        "paid-search", "notebooks/paid_search.ipynb",
+        (Input("data_path", ADS, "ads"),),
+        {"currency": "{currency?}"},
+        {"ads": "a Google Ads or Microsoft Ads report (campaigns, keywords or search terms)"}),
+)
+
+FACT_HINTS = {
+    "site_domain": "your site's domain: a GA4 export stating its property, or a Search Console export",
+    "site_name": "your site's name: a GA4 export stating its property or account",
+    "web_start": "dated web-analytics data", "web_end": "dated web-analytics data",
+    "web_compare": "dated web-analytics data",
+    "ads_campaign": "an ad report with campaigns, days and cost",
+    "ads_campaign_start": "an ad report with campaigns, days and cost",
+    "ads_campaign_end": "an ad report with campaigns, days and cost",
+}
+
+
+def matches(item: Item, patterns) -> bool:
+    keys = (item.export.kind, "table:" + item.export.table)
+    return any(fnmatch.fnmatchcase(k, p) for p in patterns for k in keys)
+
+
+# ------------------------------------------------------------------ duplicates, overlaps, sites
+
+
+def _days(span) -> int:
+    return int((span[1] - span[0]).days) + 1
+
+
+STACKED_TABLES = ("ad_spend",)   # readers add these files up: overlapping ones would count twice
+
+
+def dedupe(items: list[Item]) -> None:
+    """Skip exact duplicates (same content) and files another one of the same kind,
+    dimensions and site already covers (period within its period). For tables that
+    notebooks stack (ad spend), a partial overlap also skips the shorter file."""
+    seen: dict[str, Item] = {}
+    # the file as downloaded beats its copy inside an archive, a shallower path a deeper one
+    for it in sorted(items, key=lambda i: (i.label.count("!"), i.label.count("/"), i.label)):
+        if it.status != "taken":
+            continue
+        if it.digest in seen:
+            it.skip(f"same content as {seen[it.digest].label}")
+        else:
+            seen[it.digest] = it
+    groups: dict[tuple, list[Item]] = {}
+    for it in items:
+        if it.status == "taken" and it.span is not None and not it.kind.startswith("canonical/"):
+            groups.setdefault((it.kind, tuple(it.export.dimensions), it.site), []).append(it)
+    for group in groups.values():
+        group.sort(key=lambda i: (-_days(i.span), i.label))
+        kept: list[Item] = []
+        for it in group:
+            a, b = it.span
+            inside = next((k for k in kept if k.span[0] <= a and b <= k.span[1]), None)
+            if inside is not None:
+                it.skip(f"its period ({a:%Y-%m-%d} to {b:%Y-%m-%d}) is within {inside.label}'s, same report")
+                continue
+            over = next((k for k in kept if a <= k.span[1] and k.span[0] <= b), None)
+            if over is not None and it.export.table in STACKED_TABLES:
+                it.skip(f"overlaps {over.label} ({a:%Y-%m-%d} to {b:%Y-%m-%d}): the longer export is kept, "
+                        "adding both would count those days twice")
+                continue
+            kept.append(it)
+
+
+def split_sites(items: list[Item]) -> dict[str | None, list[Item]]:
+    """Files per site. With one site (or none stated) one group, keyed by the site (or
+    None). With several sites, one group per site holding its own files plus the files
+    that state no site (ad reports, market data...)."""
+    taken = [i for i in items if i.status == "taken"]
+    sites = sorted({i.site for i in taken if i.site})
+    if len(sites) <= 1:
+        return {sites[0] if sites else None: taken}
+    unsited = [i for i in taken if not i.site]
+    return {s: [i for i in taken if i.site == s] + unsited for s in sites}
+
+
+# ------------------------------------------------------------------ facts
+
+
+def _web_period(web: list[Item]) -> dict:
+    """Report period and comparison for web data: the period most undated GA4 exports
+    state (they only answer for their own period), else the last full calendar month of
+    the data; compared with the previous period when the data cover it."""
+    from trafficlib import periods
+
+    undated = [i for i in web if i.export.table == "web_cube" and "date" not in i.export.dimensions and i.span]
+    dated = [i for i in web if i.span and i not in undated]
+    if undated:
+        counts = Counter(i.span for i in undated)
+        start, end = max(counts, key=lambda s: (counts[s], s[1], _days(s)))
+    else:
+        spans = [i.span for i in dated]
+        if not spans:
+            return {}
+        lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+        end = hi if (hi + pd.Timedelta(days=1)).day == 1 else hi.replace(day=1) - pd.Timedelta(days=1)
+        start = end.replace(day=1)
+        if start < lo:                       # less than a full month: the whole span
+            start, end = lo, hi
+    _, prev = periods.resolve(start, end, "previous")
+    covered = any(i.span[0] <= prev.start and prev.end <= i.span[1] for i in dated)
+    return {"web_start": f"{start:%Y-%m-%d}", "web_end": f"{end:%Y-%m-%d}",
+            "web_compare": "previous" if covered else "none"}
+
+
+def _top_campaign(ads: list[Item]) -> dict:
+    """The campaign with the most spend, and its first and last day with spend."""
+    frames = [i.export.frame for i in ads if {"campaign", "date", "cost"} <= set(i.export.frame.columns)]
+    if not frames:
+        return {}
+    df = pd.concat([f[["campaign", "date", "cost"]] for f in frames], ignore_index=True)
+    df["cost"] = pd.to_numeric(df["cost"], errors="coerce")
+    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = df.dropna(subset=["campaign", "date"])
+    df = df[df["cost"] > 0]
+    if df.empty:
+        return {}
+    # a campaign with a flight (it starts after the data start or ends before they end)
+    # is what a post-mortem is for; always-on campaigns only when there is no other
+    lo, hi = df["date"].min(), df["date"].max()
+    by = df.groupby("campaign").agg(cost=("cost", "sum"), first=("date", "min"), last=("date", "max"))
+    flights = by[(by["first"] > lo + pd.Timedelta(days=6)) | (by["last"] < hi - pd.Timedelta(days=6))]
+    top = (flights if len(flights) else by).sort_values("cost", ascending=False).index[0]
+    days = df.loc[df["campaign"] == top, "date"]
+    return {"ads_campaign": str(top), "ads_campaign_start": f"{days.min():%Y-%m-%d}",
+            "ads_campaign_end": f"{days.max():%Y-%m-%d}"}
+
+
+def facts(items: list[Item], site: str | None) -> dict:
+    """What the files say that reports need as parameters (see :data:`FACT_HINTS`)."""
+    out: dict = {}
+    if site:
+        if re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", site):
+            out["site_domain"] = site
+        out["site_name"] = site
+    accounts = Counter(i.export.meta.get("account") for i in items
+                       if i.export.table == "web_cube" and isinstance(i.export.meta.get("account"), str))
+    if accounts:
+        out["site_name"] = accounts.most_common(1)[0][0]
+    currencies = Counter(i.export.meta.get("currency") for i in items
+                         if isinstance(i.export.meta.get("currency"), str) and i.export.meta.get("currency"))
+    if currencies:
+        out["currency"] = currencies.most_common(1)[0][0]
+    out.update(_web_period([i for i in items if matches(i, WEB)]))
+    out.update(_top_campaign([i for i in items if matches(i, ADS)]))
+    return out
+
+
+# ------------------------------------------------------------------ the plan
+
+
+@dataclass
+class PlannedReport:
+    """A report to render (``missing`` empty) or one the files do not allow (``missing``
+    says which file would enable it). ``files``: parameter -> [(item, name in folder)]."""
+
+    spec: ReportSpec
+    name: str
+    site: str | None
+    parameters: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+    missing: str = ""
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    reports: list[PlannedReport]
+    sites: list
+    facts: dict                # site -> facts
+
+    @property
+    def runnable(self) -> list[PlannedReport]:
+        return [r for r in self.reports if not r.missing]
+
+    @property
+    def missing(self) -> list[PlannedReport]:
+        return [r for r in self.reports if r.missing]
+
+
+def _fill(value, fx: dict):
+    """A parameter template filled from the facts: (value, missing fact or None)."""
+    if not isinstance(value, str):
+        return value, None
+    m = re.fullmatch(r"\{(\w+)(\??)\}", value)
+    if not m:
+        return value, None
+    if m[1] in fx:
+        return fx[m[1]], None
+    return (None, None) if m[2] else (None, m[1])
+
+
+def _declared(notebook: Path) -> dict | None:
+    import nbformat
+
+    from trafficlib.report import notebook_parameters
+
+    try:
+        return notebook_parameters(nbformat.read(notebook, as_version=4))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS) -> Plan:
+    """Match the taken files to every report of ``specs`` (notebooks relative to ``root``)."""
+    groups = split_sites(items)
+    many = len(groups) > 1
+    reports: list[PlannedReport] = []
+    all_facts = {}
+    for site, group in groups.items():
+        fx = facts(group, site)
+        all_facts[site or ""] = fx
+        for spec in specs:
+            name = f"{spec.key}-{re.sub(r'[^a-z0-9]+', '-', site.lower()).strip('-')}-{lang}" if many and site \
+                else f"{spec.key}-{lang}"
+            pr = PlannedReport(spec, name, site)
+            reports.append(pr)
+            nb = root / spec.notebook
+            declared = _declared(nb) if nb.exists() else None
+            if declared is None:
+                pr.missing = f"not available: {spec.notebook} is not in this installation"
+                continue
+            groups_found: set[str] = set()
+            for inp in spec.inputs:
+                chosen = [i for i in group if matches(i, inp.kinds)]
+                if inp.suffixes:
+                    bad = [i for i in chosen if not i.label.lower().endswith(inp.suffixes)]
+                    pr.notes += [f"{i.label}: this report reads only {'/'.join(inp.suffixes)} files there"
+                                 for i in bad]
+                    chosen = [i for i in chosen if i not in bad]
+                if inp.name and len(chosen) > 1:          # one file under a fixed name: the longest
+                    chosen.sort(key=lambda i: (-(_days(i.span) if i.span else 0), i.label))
+                    pr.notes += [f"{i.label}: {chosen[0].label} is used for this report instead" for i in chosen[1:]]
+                    chosen = chosen[:1]
+                if chosen:
+                    if inp.group:
+                        groups_found.add(inp.group)
+                    pr.files.setdefault(inp.param, []).extend(chosen_named(chosen, inp))
+            lacking = [g for g in dict.fromkeys(i.group for i in spec.inputs if i.group) if g not in groups_found]
+            if lacking:
+                pr.missing = "needs " + "; and ".join(spec.enable.get(g, g) for g in lacking)
+                continue
+            params, absent = {}, []
+            for k, v in spec.parameters.items():
+                val, miss = _fill(v, fx)
+                if miss:
+                    absent.append(miss)
+                elif val is not None:
+                    params[k] = val
+            if absent:
+                pr.missing = "needs " + "; and ".join(dict.fromkeys(FACT_HINTS.get(a, a) for a in absent))
+                continue
+            unknown = [k for k in list(params) + list(pr.files) if k not in declared]
+            if any(k in pr.files for k in unknown):
+                pr.missing = f"{spec.notebook} has no parameter {', '.join(k for k in unknown if k in pr.files)}"
+                continue
+            for k in unknown:
+                params.pop(k)
+            pr.parameters = params
+    return Plan(reports=reports, sites=[s for s in groups if s], facts=all_facts)
+
+
+def chosen_named(chosen: list[Item], inp: Input) -> list[tuple[Item, str]]:
+    out = []
+    for it in chosen:
+        ext = "".join(Path(it.label.split("!")[-1]).suffixes[-1:]).lower() or ".csv"
+        out.append((it, inp.name.format(ext=ext) if inp.name else None))
+    return out
