@@ -11,6 +11,9 @@ rows, the daily campaign / ad group / ad reports as each platform exports them:
 - ``microsoft_ads.csv``: Microsoft Ads, English, a report header block and a copyright
   footer.
 
+and, in ``paid_search/``, the Google Ads search terms, keyword and campaign downloads of
+the paid-search audit (:mod:`.paid_search`, planted wasted spend and negative n-grams).
+
 Criteo rows stay in ``ad_spend.parquet`` only (no reader for its exports). Also writes
 ``ab_test_ads.csv``: a planted A/B test of two ad variants with a known CTR difference.
 :func:`trafficlib.adplatforms.read_ads` reads the three exports back into exactly the
@@ -23,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trafficlib.datasets import paid_search
 from trafficlib.datasets.calendar import SITE, rng
 
 __all__ = ["generate", "describe", "AB_TEST"]
@@ -184,6 +188,7 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
         "ad_variants_in_ad_spend": "every ad group has ads '<group>_A' and '<group>_B'; B's CTR is 1.15x A's "
                                    "(planted by the web part)",
         "ab_test": _ab_test(r, out_dir, scale),
+        "paid_search": paid_search.generate(out_dir, rng(seed, "ads_paid_search"), scale),
     }
 
 
@@ -216,4 +221,6 @@ def describe(truth: dict) -> str:
         f"({ab['true_cvr']['A']:.1%}) for both. Observed: A {obs['A']['clicks']:,} clicks / "
         f"{obs['A']['impressions']:,} impressions, B {obs['B']['clicks']:,} / {obs['B']['impressions']:,}.",
     ]
+    if truth.get("paid_search"):
+        lines += ["", paid_search.describe(truth["paid_search"]).rstrip()]
     return "\n".join(lines) + "\n"
