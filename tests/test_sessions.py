@@ -283,7 +283,8 @@ def carries_traffic(r):
     return real(r.source) or real(r.medium) or real(r.campaign)
 
 
-def reference(ev, timeout_minutes=30, split_at_midnight=False, split_on_campaign=True):
+def reference(ev, timeout_minutes=30, split_at_midnight=False, split_on_campaign=True,
+              attribution="last_non_direct", lookback_days=90):
     """Plain loop over each user's events in time order (no DuckDB, no numpy tricks)."""
     prio = {"first_visit": 0, "session_start": 1, "page_view": 2}
     ev = ev.assign(_p=ev["event_name"].map(prio).fillna(3)).sort_values(["user_id", "timestamp", "_p"])
@@ -305,6 +306,7 @@ def reference(ev, timeout_minutes=30, split_at_midnight=False, split_on_campaign
                 cur_traffic = key
             cur.append(r)
             prev_t = r.timestamp
+        last_click = None  # (start, source, medium, campaign) of the latest non-direct session
         for i, rs in enumerate(sessions, start=1):
             pv = [r for r in rs if r.event_name == "page_view"]
             tr = [r for r in rs if carries_traffic(r)] or [r for r in rs if r.source is not None]
@@ -313,10 +315,17 @@ def reference(ev, timeout_minutes=30, split_at_midnight=False, split_on_campaign
             conv = sum(r.event_name == "purchase" for r in rs)
             land = next((r.page for r in pv if r.page is not None), None) or next(
                 (r.page for r in rs if r.page is not None), None)
+            src, med, cmp_ = (tr[0].source, tr[0].medium, tr[0].campaign) if tr else (None, None, None)
+            direct = (src is None and med is None) or (
+                src is not None and src.lower() == "(direct)" and (med is None or med.lower() in ("(none)", "(not set)")))
+            if not direct:
+                last_click = (rs[0].timestamp, src, med, cmp_)
+            elif (attribution == "last_non_direct" and last_click is not None
+                  and rs[0].timestamp - last_click[0] <= pd.Timedelta(days=lookback_days)):
+                src, med, cmp_ = last_click[1:]
             out.append({
                 "session_id": f"{user}-{i}", "start": rs[0].timestamp,
-                "source": tr[0].source if tr else None, "medium": tr[0].medium if tr else None,
-            "campaign": tr[0].campaign if tr else None,
+                "source": src, "medium": med, "campaign": cmp_,
                 "landing_url": land,
                 "device": next((r.device for r in rs if r.device is not None), None),
                 "pageviews": len(pv), "events": len(rs), "duration_s": dur,
@@ -332,6 +341,8 @@ def reference(ev, timeout_minutes=30, split_at_midnight=False, split_on_campaign
     {},
     {"split_on_campaign": False},
     {"split_at_midnight": True, "timeout_minutes": 20},
+    {"attribution": "session_start"},
+    {"lookback_days": 0.1, "split_on_campaign": False},  # 2.4 h: some direct visits fall outside
 ])
 def test_matches_reference_on_generated_data(options):
     ev = generate()
@@ -389,3 +400,117 @@ def test_use_session_id_numbers_sessions_by_start():
     s = sessionize(ev, use_session_id=True).set_index("session_id")
     assert s["session_number"].to_dict() == {"zz": 1, "aa": 2, "mm": 3, "bb": 4}
     assert s["new_user"].to_dict() == {"zz": False, "aa": False, "mm": False, "bb": True}
+
+
+# ------------------------------------------------------- last non-direct click (GA4 reports)
+DAY = 86400
+
+
+def test_direct_return_visit_is_credited_to_the_campaign_that_brought_the_user():
+    ev = events([
+        ("u", 0, "session_start", "/?utm_source=newsletter", "newsletter", "email", "spring_sale"),
+        ("u", 5, "page_view", "/"),
+        ("u", 3 * DAY, "session_start", "/"),                          # typed the URL: direct
+        ("u", 3 * DAY + 5, "page_view", "/produit", None, None, None, {"revenue": 80.0}),
+        ("u", 3 * DAY + 60, "purchase", "/merci", None, None, None, {"revenue": 80.0}),
+        ("v", 3 * DAY, "session_start", "/", "(direct)", "(none)"),    # another user: nothing to inherit
+    ])
+    ga4 = sessionize(ev).sort_values(["user_id", "start"]).reset_index(drop=True)
+    assert list(ga4["channel"]) == ["Email", "Email", "Direct"]
+    assert ga4["campaign"].tolist()[:2] == ["spring_sale", "spring_sale"] and pd.isna(ga4["campaign"].iloc[2])
+    assert ga4.loc[1, "credited_from"] == ga4.loc[0, "session_id"] and pd.isna(ga4.loc[0, "credited_from"])
+    assert ga4.loc[1, "revenue"] == 80.0  # the purchase is the campaign's in GA4's session reports
+    plain = sessionize(ev, attribution="session_start").sort_values(["user_id", "start"]).reset_index(drop=True)
+    assert list(plain["channel"]) == ["Email", "Direct", "Direct"]
+    assert plain["credited_from"].isna().all()
+
+
+@pytest.mark.parametrize("days,credited", [(1, True), (90, True), (90.001, False), (200, False)])
+def test_lookback_window_is_inclusive_and_a_parameter(days, credited):
+    ev = events([("u", 0, "page_view", "/", "google", "cpc", "brand"),
+                 ("u", int(days * DAY), "page_view", "/")])
+    s = sessionize(ev).sort_values("start")
+    assert s["channel"].iloc[1] == ("Paid Search" if credited else "Direct")
+    short = sessionize(ev, lookback_days=0.5).sort_values("start")
+    assert short["channel"].iloc[1] == "Direct"
+
+
+def test_credit_goes_back_to_the_click_not_to_a_credited_visit():
+    ev = events([("u", 0, "page_view", "/", "facebook", "paid_social", "x"),
+                 ("u", 60 * DAY, "page_view", "/"),          # credited to facebook (60 d)
+                 ("u", 120 * DAY, "page_view", "/"),         # 120 d after the click: Direct
+                 ("u", 121 * DAY, "page_view", "/", "bing", "organic"),
+                 ("u", 122 * DAY, "page_view", "/", "(direct)", "(not set)")])  # credited to bing
+    s = sessionize(ev).sort_values("start")
+    assert list(s["channel"]) == ["Paid Social", "Paid Social", "Direct", "Organic Search", "Organic Search"]
+
+
+def test_not_set_and_click_ids_are_not_direct():
+    ev = events([("u", 0, "page_view", "/", "google", "organic"),
+                 ("u", DAY, "page_view", "/", "(not set)", "(not set)"),     # Unassigned, not Direct
+                 ("w", 0, "page_view", "/", "newsletter", "email"),
+                 ("w", DAY, "page_view", "/?gclid=abc"),                     # an ad click, not a direct visit
+                 ("w", 2 * DAY, "page_view", "/")])                          # credited past the click, to email
+    s = sessionize(ev).sort_values(["user_id", "start"])
+    assert list(s["channel"]) == ["Organic Search", "Unassigned", "Email", "Direct", "Email"]
+    assert s["click_id"].iloc[3] == "gclid"
+
+
+def test_ga4_last_click_fields_are_used_as_they_are():
+    ev = events([("u", 0, "page_view", "/", "google", "cpc", "brand"),
+                 ("u", DAY, "page_view", "/"), ("u", 2 * DAY, "page_view", "/")])
+    ev["session_id"] = ["1", "2", "3"]
+    # GA4's own session source: its history reaches before our data for the 3rd session
+    ev["last_click_source"] = ["google", None, "newsletter"]
+    ev["last_click_medium"] = ["cpc", None, "email"]
+    ev["last_click_campaign"] = ["brand", None, "nl_42"]
+    s = sessionize(ev, use_session_id=True).sort_values("start")
+    assert list(s["channel"]) == ["Paid Search", "Paid Search", "Email"]
+    assert list(s["campaign"]) == ["brand", "brand", "nl_42"]
+    plain = sessionize(ev, use_session_id=True, attribution="session_start").sort_values("start")
+    assert list(plain["channel"]) == ["Paid Search", "Direct", "Direct"]
+
+
+def test_bad_attribution_arguments():
+    ev = events([("u", 0, "page_view", "/")])
+    with pytest.raises(TrafficDataError, match="attribution"):
+        sessionize(ev, attribution="first_click")
+    with pytest.raises(TrafficDataError, match="lookback"):
+        sessionize(ev, lookback_days=-1)
+
+
+def test_demo_channel_split_moves_from_direct_by_the_last_non_direct_rule(demo_dir):
+    """The demo's sessions.parquet is exactly the (default) sessionization of its events;
+    against session-start attribution, Direct shrinks by the direct sessions that a
+    same-user non-direct session started within 90 days before (found here with
+    pandas.merge_asof), and each of those goes to its donor's channel."""
+    from trafficlib.channels import channel_group
+
+    ga4 = sessionize(demo_dir / "events.parquet")
+    plain = sessionize(demo_dir / "events.parquet", attribution="session_start")
+    stored = pd.read_parquet(demo_dir / "sessions.parquet")
+    assert stored["channel"].value_counts().to_dict() == ga4["channel"].value_counts().to_dict()
+    key = ["user_id", "start"]
+    a = stored.sort_values(key).reset_index(drop=True)
+    b = ga4.sort_values(key).reset_index(drop=True)
+    for col in ("user_id", "source", "medium", "campaign", "channel"):
+        assert a[col].astype(object).where(a[col].notna(), None).tolist() == \
+            b[col].astype(object).where(b[col].notna(), None).tolist(), col
+
+    p = plain.sort_values("start").reset_index(drop=True)
+    direct = (p["channel"] == "Direct") & p["click_id"].isna()
+    donors = p.loc[p["channel"] != "Direct", ["user_id", "start", "channel"]].rename(
+        columns={"channel": "donor", "start": "donor_start"})
+    m = pd.merge_asof(p.loc[direct, ["user_id", "start"]], donors.sort_values("donor_start"),
+                      left_on="start", right_on="donor_start", by="user_id", direction="backward",
+                      tolerance=pd.Timedelta(days=90))
+    moved = m["donor"].value_counts()
+    assert moved.sum() > 0.05 * direct.sum()  # a real move: returning visitors are common
+    before = plain["channel"].value_counts()
+    after = ga4["channel"].value_counts()
+    assert after["Direct"] == before["Direct"] - moved.sum()
+    for ch in moved.index:
+        assert after[ch] == before[ch] + moved[ch], ch
+    assert after.sum() == before.sum()
+    # the channels are GA4's rules applied to the credited source / medium / campaign
+    assert (channel_group(ga4) == ga4["channel"]).all()

@@ -31,7 +31,18 @@ Session attributes
 - ``source``, ``medium``, ``campaign``: those of the session's first event carrying
   traffic information (as above); if none, those of the first event with a source
   (e.g. ``(direct)`` / ``(none)``); else missing, which
-  :func:`trafficlib.channels.channel_group` reads as Direct.
+  :func:`trafficlib.channels.channel_group` reads as Direct. That is *session-start*
+  attribution (``attribution="session_start"``).
+- By default (``attribution="last_non_direct"``), as GA4 reports session source and
+  channel: a **direct** session (GA4's Direct rule: ``(direct)`` with ``(none)`` /
+  ``(not set)``, or no source at all) takes the source, medium and campaign of the same
+  user's latest earlier non-direct session that started at most ``lookback_days`` (90)
+  days before it; ``credited_from`` names that session. A session that landed with an ad
+  click id keeps its own source (a click, not a direct visit). With GA4 BigQuery events
+  carrying ``session_traffic_source_last_click`` (``last_click_*`` columns), GA4's own
+  session source is used as it is. A user's first session in the data cannot inherit
+  from visits before the data starts: the first 90 days show a little more Direct than
+  GA4 would.
 - ``channel``: GA4 default channel group of the above (:mod:`trafficlib.channels`).
 - ``landing_page``: path (no scheme, host, query string or fragment) of the first
   ``page_view``'s page, else of the first event with a page.
@@ -107,10 +118,14 @@ from trafficlib import schema
 from trafficlib.channels import channel_group
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["sessionize", "connect", "events_relation", "SESSION_COLUMNS"]
+__all__ = ["sessionize", "credit_last_non_direct", "is_direct", "connect", "events_relation", "SESSION_COLUMNS",
+           "ATTRIBUTIONS"]
 
 SESSION_COLUMNS = schema.columns("sessions")
-EXTRA_COLUMNS = ["end", "events", "session_number", "landing_url", "click_id", "has_gclid"]
+EXTRA_COLUMNS = ["end", "events", "session_number", "landing_url", "click_id", "has_gclid", "credited_from"]
+# GA4's own session source (BigQuery ``session_traffic_source_last_click``), when the events carry it.
+LAST_CLICK_COLUMNS = ("last_click_source", "last_click_medium", "last_click_campaign")
+ATTRIBUTIONS = ("last_non_direct", "session_start")
 _EVENT_COLS = schema.columns("events")
 
 
@@ -264,6 +279,13 @@ def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = 
             # flags 'newsletter ' vs 'newsletter'; trimming 10 M strings is also slow).
             cast = q if typ == "VARCHAR" else f"CAST({q} AS VARCHAR)"
             exprs.append(f"NULLIF({cast}, '') AS {col.name}")
+    lower = {str(k).lower(): k for k in types}
+    for extra in LAST_CLICK_COLUMNS:
+        if extra in lower:
+            q = _quote(lower[extra])
+            exprs.append(f"CASE WHEN trim(CAST({q} AS VARCHAR)) = '' THEN NULL ELSE CAST({q} AS VARCHAR) END AS {extra}")
+        else:
+            exprs.append(f"CAST(NULL AS VARCHAR) AS {extra}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT {', '.join(exprs)} FROM {source}").fetchall()
     ts_col = mapping["timestamp"]
     bad = con.execute(
@@ -291,10 +313,10 @@ def _timestamp_sql(q: str, typ: str) -> str:
 _CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "msclkid", "ttclid")
 
 # Pick flags: which row of a session supplies which attribute (bit mask per event).
-_P_FIRST, _P_LAND, _P_TRAFFIC, _P_DEVICE, _P_COUNTRY = 1, 2, 4, 8, 16
+_P_FIRST, _P_LAND, _P_TRAFFIC, _P_DEVICE, _P_COUNTRY, _P_LAST_CLICK = 1, 2, 4, 8, 16, 32
 
 
-_F_TRAFFIC, _F_KEY, _F_PAGE, _F_SOURCE, _F_DEVICE, _F_COUNTRY = 1, 2, 4, 8, 16, 32
+_F_TRAFFIC, _F_KEY, _F_PAGE, _F_SOURCE, _F_DEVICE, _F_COUNTRY, _F_LAST_CLICK = 1, 2, 4, 8, 16, 32, 64
 
 
 def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> str:
@@ -316,7 +338,9 @@ def _narrow_sql(view: str, key_events, revenue_events, use_session_id: bool) -> 
                  + CASE WHEN page IS NOT NULL THEN {_F_PAGE} ELSE 0 END
                  + CASE WHEN source IS NOT NULL THEN {_F_SOURCE} ELSE 0 END
                  + CASE WHEN device IS NOT NULL THEN {_F_DEVICE} ELSE 0 END
-                 + CASE WHEN country IS NOT NULL THEN {_F_COUNTRY} ELSE 0 END AS UTINYINT) AS flags,
+                 + CASE WHEN country IS NOT NULL THEN {_F_COUNTRY} ELSE 0 END
+                 + CASE WHEN last_click_source IS NOT NULL OR last_click_medium IS NOT NULL
+                        THEN {_F_LAST_CLICK} ELSE 0 END AS UTINYINT) AS flags,
             CASE WHEN ht THEN CAST(hash(lower(source), lower(medium), lower(campaign)) >> 32 AS UINTEGER) END AS kh,
             CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END AS rev,
             CAST(engagement_time_msec AS FLOAT) AS eng
@@ -457,13 +481,14 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     mark(traffic, _P_TRAFFIC)
     mark(first_where((flags & _F_DEVICE) > 0), _P_DEVICE)
     mark(first_where((flags & _F_COUNTRY) > 0), _P_COUNTRY)
+    mark(first_where((flags & _F_LAST_CLICK) > 0), _P_LAST_CLICK)
     del traffic, pos
     del narrow, order, flags, prio
     con.register("_trafficlib_picks", pa.table({"bits": bits, "sess": pick_sess}))
     sid_col = "session_id" if use_session_id else "CAST(NULL AS VARCHAR) AS session_id"
     picked = con.sql(f"""
         SELECT p.bits, p.sess, e.user_id, e.page, e.source, e.medium, e.campaign, e.device,
-               e.country, {sid_col}
+               e.country, e.last_click_source, e.last_click_medium, e.last_click_campaign, {sid_col}
         FROM (SELECT * FROM {view} WHERE user_id IS NOT NULL AND timestamp IS NOT NULL) e
         POSITIONAL JOIN _trafficlib_picks p
         WHERE p.bits <> 0
@@ -488,6 +513,7 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
     campaign = gather("campaign", _P_TRAFFIC)
     device = gather("device", _P_DEVICE)
     country = gather("country", _P_COUNTRY)
+    last_click = [gather(c, _P_LAST_CLICK) for c in LAST_CLICK_COLUMNS]
     if use_session_id:
         given = pc.fill_null(gather("session_id", _P_FIRST), "")
         if len(pc.unique(given)) < n_sess:  # ids only unique per user: prefix the user
@@ -529,7 +555,94 @@ def _sessions_arrow(con, view: str, timeout_minutes: float, split_at_midnight: b
         "end": pa.array(end_us, ts_type), "events": pa.array(events.astype(np.int64)),
         "session_number": pa.array(session_number), "landing_url": landing_url,
         "click_id": click, "has_gclid": has_gclid,
+        "_group": pa.array(np.cumsum(first_of_user) - 1),
+        **dict(zip(LAST_CLICK_COLUMNS, last_click)),
     })
+
+
+def is_direct(source: pd.Series, medium: pd.Series) -> np.ndarray:
+    """Whether each (source, medium) is Direct by GA4's rule, as
+    :func:`trafficlib.channels.channel_group` reads it: ``(direct)`` with medium
+    ``(none)``, ``(not set)`` or missing, or no source and no medium at all. Case and
+    surrounding spaces ignored. A ``(not set)`` source is *not* direct."""
+    s = source.astype("string").str.strip().str.lower().replace("", pd.NA)
+    m = medium.astype("string").str.strip().str.lower().replace("", pd.NA)
+    both_missing = (s.isna() & m.isna()).to_numpy(bool)
+    direct_src = (s == "(direct)").fillna(False).to_numpy(bool)
+    none_med = (m.isna() | m.isin(["(none)", "(not set)"])).fillna(False).to_numpy(bool)
+    return both_missing | (direct_src & none_med)
+
+
+def credit_last_non_direct(sessions: pd.DataFrame, lookback_days: float = 90,
+                           keep: np.ndarray | None = None) -> pd.DataFrame:
+    """GA4's "last non-direct click" for sessions: a direct session takes the source,
+    medium and campaign of the same user's latest earlier non-direct session that
+    started at most ``lookback_days`` days before it.
+
+    Parameters
+    ----------
+    sessions : DataFrame
+        Columns ``session_id``, ``user_id``, ``start``, ``source``, ``medium``,
+        ``campaign`` (others kept as they are). A ``click_id`` column, when present,
+        marks sessions that landed with an ad click id (``gclid``...): those are clicks,
+        never direct visits, so they keep their own source (GA4 would have credited the
+        ad; the audit reports them as untagged paid clicks); with a direct-looking source
+        they are no donor either (their real source is unknown).
+    lookback_days : float
+        The window, start to start, in days (inclusive: a session exactly 90 days after
+        the click is still credited).
+    keep : boolean array, optional
+        Sessions whose source must not change (e.g. GA4's own last-click source).
+
+    Returns
+    -------
+    A copy with ``source``, ``medium``, ``campaign`` replaced on the credited direct
+    sessions and ``credited_from`` (string): the ``session_id`` whose source was
+    credited, missing for sessions keeping their own. ``channel``, if present, is *not*
+    recomputed (call :func:`trafficlib.channels.channel_group`). Direct sessions that
+    are credited chain back to the click, not to another credited session: a direct
+    visit 60 days after a credited direct visit that was 60 days after the click is
+    past the 90-day window and stays Direct.
+    """
+    out = sessions.copy()
+    n = len(out)
+    credited = pd.Series(pd.NA, index=out.index, dtype="string")
+    if n == 0:
+        out["credited_from"] = credited
+        return out
+    direct = is_direct(out["source"], out["medium"])
+    donor = ~direct  # a click on a direct-looking landing gives nothing to credit either
+    if "click_id" in out:
+        direct &= out["click_id"].isna().to_numpy(bool)
+    if keep is not None:
+        direct &= ~np.asarray(keep, dtype=bool)
+    if direct.any() and donor.any():
+        user = pd.factorize(out["user_id"])[0]
+        start = pd.to_datetime(out["start"]).to_numpy("datetime64[us]").astype(np.int64)
+        order = np.lexsort((start, user))
+        u, st, dr, dn = user[order], start[order], direct[order], donor[order]
+        k = np.arange(n)
+        first = np.empty(n, dtype=bool)
+        first[0] = True
+        first[1:] = u[1:] != u[:-1]
+        group_first = np.maximum.accumulate(np.where(first, k, 0))
+        last = np.maximum.accumulate(np.where(dn, k, -1))  # latest donor at or before k
+        ok = dr & (last >= group_first) & (last >= 0)
+        window = int(round(float(lookback_days) * 86_400e6))
+        ok &= (st - st[np.maximum(last, 0)]) <= window
+        target = order[k[ok]]
+        origin = order[last[ok]]
+        if len(target):
+            for col in ("source", "medium", "campaign"):
+                if col in out:
+                    values = out[col].to_numpy(object).copy()
+                    values[target] = out[col].to_numpy(object)[origin]
+                    out[col] = pd.array(values, dtype=out[col].dtype)
+            ids = credited.to_numpy(object)
+            ids[target] = out["session_id"].astype("string").to_numpy(object)[origin]
+            credited = pd.Series(ids, index=out.index, dtype="string")
+    out["credited_from"] = credited
+    return out
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -548,6 +661,7 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
                split_on_campaign: bool = True, *, key_events: Iterable[str] = ("purchase",),
                revenue_events: Iterable[str] = ("purchase",), engaged_seconds: float = 10,
                use_session_id: bool = False, channel_rules=None,
+               attribution: str = "last_non_direct", lookback_days: float = 90,
                memory_limit: str | None = None, threads: int | None = None,
                con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     """Group events into sessions (the canonical ``sessions`` table).
@@ -578,6 +692,20 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
         computing sessions; the three split parameters are then ignored.
     channel_rules : path or dict, optional
         Rules file for :func:`trafficlib.channels.channel_group`.
+    attribution : {"last_non_direct", "session_start"}
+        How a session gets its source / medium / campaign (and so its channel).
+        ``"last_non_direct"`` (default, what GA4 reports in "Session source / medium"
+        and "Session default channel group"): a direct session is credited to the same
+        user's latest earlier non-direct session within ``lookback_days``
+        (:func:`credit_last_non_direct`); when the events carry GA4's own
+        ``last_click_source`` / ``last_click_medium`` / ``last_click_campaign``
+        (BigQuery ``session_traffic_source_last_click``, read by
+        :func:`trafficlib.ga4.read_events`), those are taken as they are.
+        ``"session_start"``: the traffic of the session's own first events only (a
+        direct return visit stays Direct).
+    lookback_days : float
+        Window of the last-non-direct rule, from the earlier session's start to this
+        one's (inclusive), in days. GA4's is 90 days.
     memory_limit, threads, con
         DuckDB settings (see :func:`connect`) or an existing connection (on which
         ``preserve_insertion_order`` is switched on and a temporary view ``events`` is
@@ -600,6 +728,10 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
     """
     if timeout_minutes is None or float(timeout_minutes) <= 0:
         raise TrafficDataError("timeout_minutes must be positive")
+    if attribution not in ATTRIBUTIONS:
+        raise TrafficDataError(f"unknown attribution '{attribution}'", hint=" or ".join(ATTRIBUTIONS))
+    if lookback_days is None or float(lookback_days) < 0:
+        raise TrafficDataError("lookback_days must be zero or more")
     own = con is None
     con = con or connect(memory_limit, threads)
     try:
@@ -616,6 +748,15 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
         raise TrafficDataError("no events with a user_id and a timestamp", file=label)
     frame = _to_pandas(table)
     del table
+    if attribution == "last_non_direct":
+        lc = frame[list(LAST_CLICK_COLUMNS)]
+        own = (lc["last_click_source"].notna() | lc["last_click_medium"].notna()).to_numpy(bool)
+        if own.any():  # GA4's own session source: already last non-direct click
+            for col, lcc in zip(("source", "medium", "campaign"), LAST_CLICK_COLUMNS):
+                frame[col] = frame[col].mask(own, frame[lcc])
+        frame = credit_last_non_direct(frame, lookback_days, keep=own)
+    else:
+        frame["credited_from"] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["channel"] = channel_group(frame, rules=channel_rules)
     frame["revenue"] = frame["revenue"].astype("float64")
     for col in ("duration_s", "engagement_time_s"):

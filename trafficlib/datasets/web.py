@@ -473,8 +473,12 @@ def _duplicate_purchases(s: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
 
 
 def _sessions_table(s: pd.DataFrame) -> pd.DataFrame:
-    """The canonical sessions table, as GA4 would record it (channel from the rules)."""
+    """The canonical sessions table, as GA4 would record it: a direct session is credited
+    to the user's previous non-direct session within 90 days (GA4's last non-direct click,
+    :func:`trafficlib.sessions.credit_last_non_direct`, the default of ``sessionize``),
+    except one that landed with a gclid; channel from the rules."""
     from trafficlib.channels import channel_group  # written with the audit; GA4 rules
+    from trafficlib.sessions import credit_last_non_direct
 
     out = pd.DataFrame({
         "session_id": s["session_id"].astype("string"),
@@ -483,7 +487,9 @@ def _sessions_table(s: pd.DataFrame) -> pd.DataFrame:
         "source": s["source"].astype("string"),
         "medium": s["medium"].astype("string"),
         "campaign": s["campaign"].astype("string"),
+        "click_id": pd.array(np.where(s["gclid"].to_numpy(dtype=bool), "gclid", None), dtype="string"),
     })
+    out = credit_last_non_direct(out).drop(columns=["click_id", "credited_from"])
     out["channel"] = channel_group(out).astype("string")
     out["landing_page"] = s["landing_page"].astype("string")
     out["device"] = s["device"].astype("string")
@@ -574,7 +580,9 @@ def describe(t: dict) -> str:
         "## Site traffic (`events.parquet`, `sessions.parquet`, `ad_spend.parquet`)",
         "",
         f"{t['sessions']:,} sessions and {t['events']:,} events. `sessions.parquet` is exactly the "
-        "sessionization of `events.parquet` (30-minute timeout, GA4 engaged-session rule).",
+        "sessionization of `events.parquet` (30-minute timeout, GA4 engaged-session rule, and GA4's "
+        "last non-direct click: a direct return visit is credited to the user's previous non-direct "
+        "source within 90 days).",
         "",
         "| planted | where | truth |",
         "|---|---|---|",
