@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trafficlib import i18n, metrics, plots, sources, timeseries
+from trafficlib import i18n, metrics, plots, query, timeseries
 from trafficlib.channels import PAID
 from trafficlib.errors import TrafficDataError
 from trafficlib.overview import headline as kpi_table  # the KPI table, defined once
@@ -29,7 +29,7 @@ __all__ = [
     "AuditData", "Finding", "load", "kpi_table", "by_dimension", "daily_sessions", "compare_periods",
     "missing_days", "self_referrals", "unassigned_share", "utm_variants", "untagged_paid",
     "duplicate_transactions", "long_sessions", "bot_traffic", "without_bots", "leaky_landing_pages", "anomaly_days",
-    "findings", "findings_table", "significance_table", "channel_comparison", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
+    "findings", "findings_table", "significance_table", "channel_comparison", "has_data", "not_checked", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -41,12 +41,18 @@ PAYMENT_GATEWAYS = ("paypal", "stripe", "adyen", "mercanet", "payplug", "lyra", 
 
 @dataclass
 class AuditData:
-    """What the audit works on: the sessions, and the events (a file, or a frame for a
-    GA4 export) when there are some."""
+    """What the audit works on: the source of figures (:mod:`trafficlib.query`), its
+    session rows when it has some (None for a cube of GA4 interface exports), and the
+    events (a file, or a frame for a GA4 export) when there are some."""
 
-    sessions: pd.DataFrame
+    sessions: pd.DataFrame | None
     events: Path | pd.DataFrame | None
-    origin: str  # "events" (sessionized here), "ga4" (GA4 export, GA4's own sessions) or "sessions"
+    origin: str  # "events" (sessionized here), "ga4" (GA4 export), "sessions", "ua" or "cube"
+    source: "query.Source | None" = None
+
+    def __post_init__(self):
+        if self.source is None:
+            self.source = query.SessionRows(frame=self.sessions, events=self.events, origin=self.origin)
 
 
 @dataclass
@@ -67,103 +73,103 @@ class Finding:
 # --------------------------------------------------------------------------- loading
 
 
-def _events_file(path: Path) -> Path | None:
-    if path.is_dir():
-        for name in ("events.parquet", "events.csv"):
-            if (path / name).exists():
-                return path / name
-        return None
-    return path if path.name.startswith("events") or "event" in path.stem else None
-
-
-def _is_ga4_export(p: Path) -> bool:
-    """A GA4 BigQuery export: newline JSON, or Parquet with the nested ``event_params``."""
-    name = p.name.lower()
-    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
-        return True
-    if p.is_file() and p.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return "event_params" in pq.read_schema(p).names
-        except Exception:  # not readable as Parquet: the canonical readers will say so
-            return False
-    return False
-
-
 def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: bool = False,
          split_on_campaign: bool = False) -> AuditData:
-    """Sessions for the audit, from whatever the folder or file holds:
-
-    - a GA4 BigQuery export (newline JSON or nested Parquet): flattened by
-      :func:`trafficlib.ga4.read_events`, sessions are GA4's own (``ga_session_id``);
-    - canonical events (``events.parquet``/``.csv``): sessionized in DuckDB with the
-      timeout and split rules given (defaults are GA4's: no split at midnight or on a
-      campaign change);
-    - a sessions table (``sessions.parquet``/``.csv``).
+    """The audit's data, from whatever the folder or file holds (see
+    :func:`trafficlib.query.open_source`): canonical events (sessionized in DuckDB with
+    the timeout and split rules given; defaults are GA4's), a GA4 BigQuery export (GA4's
+    own sessions), a sessions table or Universal Analytics extract, or GA4 interface
+    exports (a cube: the checks that need sessions or events are listed as not run).
     """
-    from trafficlib.sessions import sessionize
-
-    p = Path(data_path)
-    if not p.exists():
-        raise TrafficDataError("not found", file=str(p))
-    if _is_ga4_export(p):
-        from trafficlib.ga4 import read_events
-
-        events = read_events(p)
-        return AuditData(sessionize(events, use_session_id=True), events, "ga4")
-    ev = _events_file(p)
-    if ev is not None:
-        s = sessionize(ev, timeout_minutes=timeout_minutes, split_at_midnight=split_at_midnight,
-                       split_on_campaign=split_on_campaign)
-        return AuditData(s, ev, "events")
-    s = sources.read_folder(p, "sessions") if p.is_dir() else sources.read(p, "sessions")
-    return AuditData(s, None, "sessions")
+    src = query.open_source(data_path, prefer="events", timeout_minutes=timeout_minutes,
+                            split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign)
+    return AuditData(src.session_rows(), getattr(src, "events", None), src.origin, src)
 
 
 # --------------------------------------------------------------------------- KPIs
+
+
+def has_data(data, period: Period | None) -> bool:
+    """True when the data holds sessions in ``period`` (and can give its daily series)."""
+    if period is None:
+        return False
+    src = query.as_source(data)
+    rows = src.session_rows()
+    if rows is not None:
+        return bool(period.mask(rows["start"]).any())
+    if not src.supports(["date"], period):
+        return False
+    return bool(src.sums((), period)["sessions"].fillna(0).iloc[0] > 0)
+
+
+# Checks that need session rows or events, and the export that would let them run.
+ROW_CHECKS = {
+    "self_referrals": ("self-referrals and payment-gateway referrals", "auto-référents et passerelles de paiement"),
+    "unassigned": ("Unassigned / (not set) traffic", "trafic « Unassigned » / (not set)"),
+    "utm_variants": ("UTM spelling variants", "variantes d'écriture des UTM"),
+    "untagged_paid": ("paid clicks without UTM tags", "clics payants sans balises UTM"),
+    "duplicate_transactions": ("duplicated transactions", "transactions en double"),
+    "long_sessions": ("implausibly long sessions", "sessions anormalement longues"),
+    "bots": ("bot bursts", "pics de robots"),
+}
+
+
+def not_checked(data: "AuditData", lang: str = "en") -> list[str]:
+    """Plain lines naming the checks the data cannot support and what would enable them."""
+    if data.sessions is not None:
+        out = []
+        if data.events is None:
+            out.append(i18n.text(lang, "Duplicated transactions: needs event-level data (events or a GA4 BigQuery "
+                                       "export).",
+                                 "Transactions en double : il faut des données par événement (événements ou export "
+                                 "BigQuery de GA4)."))
+        return out
+    names = [v[0] if lang != "fr" else v[1] for v in ROW_CHECKS.values()]
+    return [i18n.text(lang, f"Not checked from aggregated reports: {', '.join(names)}. They need session or event "
+                            "rows: a GA4 BigQuery export, an event log or a sessions table.",
+                      f"Non vérifié à partir de rapports agrégés : {', '.join(names)}. Il faut des sessions ou des "
+                      "événements : un export BigQuery de GA4, un journal d'événements ou une table de sessions.")]
 
 
 def _in(sessions: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     return sessions if period is None else sessions[period.mask(sessions["start"])]
 
 
-def by_dimension(sessions: pd.DataFrame, period: Period, dimension: str, top: int = 15,
+def by_dimension(data, period: Period, dimension: str, top: int = 15,
                  ua_bounce: bool = False) -> pd.DataFrame:
     """KPIs per ``dimension`` (channel, source_medium, landing_page, device, country),
     the ``top`` groups by sessions."""
-    s = _in(sessions, period)
-    if dimension == "source_medium":
-        s = s.assign(source_medium=s["source"].fillna("(direct)") + " / " + s["medium"].fillna("(none)"))
-    t = metrics.kpis_by(s, dimension, ua_bounce)
+    t = query.as_source(data).kpis(dimension, period, ua_bounce)
     cols = [dimension, "sessions", "share", "users", "engagement_rate", "bounce_rate"] + (
         ["ua_bounce_rate"] if ua_bounce else []) + ["views_per_session", "avg_engagement_time_s", "conversions",
                                                     "conversion_rate", "revenue", "aov"]
     return t[cols].head(top)
 
 
-def daily_sessions(sessions: pd.DataFrame) -> pd.Series:
+def daily_sessions(data) -> pd.Series:
     """Sessions per day over the whole data span, days without sessions as 0."""
-    return metrics.daily(sessions).set_index("date")["sessions"]
+    d = query.as_source(data).daily()
+    return d.set_index("date")["sessions"].astype("int64") if len(d) else pd.Series(dtype="int64")
 
 
-def compare_periods(sessions: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+def compare_periods(sessions, period: Period, comparison: Period) -> pd.DataFrame:
     """Is the change real? Counts (sessions, users, conversions, revenue) compared by
     Welch's t-test on daily values; rates (engagement, conversion) by a two-proportion
     z-test. Returns ``metric``, ``current``, ``previous``, ``change`` (relative for
     counts, difference in points for rates), ``p_value``, ``significant``."""
-    a, b = _in(sessions, period), _in(sessions, comparison)
-    da, db = metrics.daily(a).set_index("date"), metrics.daily(b).set_index("date")
+    src = query.as_source(sessions)
+    da, db = src.daily(period).set_index("date"), src.daily(comparison).set_index("date")
     rows = []
     for col in ("sessions", "conversions", "revenue"):
         t = timeseries.compare_count(da[col], db[col])
         rows.append({"metric": col, "kind": "count", "current": float(da[col].sum()), "previous": float(db[col].sum()),
                      "change": metrics.ratio(da[col].sum() - db[col].sum(), db[col].sum()),
                      "p_value": t["p_value"], "significant": t["significant"]})
-    ea, eb = metrics._engaged(a).sum(), metrics._engaged(b).sum()
-    ca, cb = (a["conversions"].fillna(0) > 0).sum(), (b["conversions"].fillna(0) > 0).sum()
-    for name, (xa, xb) in {"engagement_rate": (ea, eb), "conversion_rate": (ca, cb)}.items():
-        t = timeseries.compare_rate(int(xa), len(a), int(xb), len(b))
+    a, b = src.sums((), period).iloc[0], src.sums((), comparison).iloc[0]
+    for name, num in {"engagement_rate": "engaged_sessions", "conversion_rate": "converting_sessions"}.items():
+        if pd.isna(a[num]) or pd.isna(b[num]):
+            continue  # the exports do not give this numerator
+        t = timeseries.compare_rate(int(a[num]), int(a["sessions"]), int(b[num]), int(b["sessions"]))
         rows.append({"metric": name, "kind": "rate", "current": t.rate_a, "previous": t.rate_b, "change": t.diff,
                      "p_value": t.p_value, "significant": t.significant})
     return pd.DataFrame(rows)
@@ -188,10 +194,11 @@ def significance_table(table: pd.DataFrame, lang: str = "en", currency: str = "E
     return pd.DataFrame(rows)
 
 
-def channel_comparison(sessions: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+def channel_comparison(data, period: Period, comparison: Period) -> pd.DataFrame:
     """Sessions per channel in the period (``sessions``) and the comparison (``previous``)."""
-    a = _in(sessions, period).groupby("channel", observed=True).size().rename("sessions")
-    b = _in(sessions, comparison).groupby("channel", observed=True).size().rename("previous")
+    src = query.as_source(data)
+    a = src.sums("channel", period).set_index("channel")["sessions"].rename("sessions")
+    b = src.sums("channel", comparison).set_index("channel")["sessions"].rename("previous")
     return pd.concat([a, b], axis=1).fillna(0).astype(int).rename_axis("channel").reset_index()
 
 
@@ -207,7 +214,7 @@ def _dates(values, lang: str) -> str:
     return f"{i18n.fmt_date(values[0], lang)} – {i18n.fmt_date(values[-1], lang)}"
 
 
-def missing_days(sessions: pd.DataFrame, lang: str = "en", threshold: float = 0.3) -> Finding | None:
+def missing_days(sessions, lang: str = "en", threshold: float = 0.3) -> Finding | None:
     """Days recording less than ``threshold`` × the sessions that the trend and the
     weekly pattern predict (robust STL): lost tracking, not lost visitors."""
     daily = daily_sessions(sessions)
@@ -472,7 +479,7 @@ def without_bots(sessions: pd.DataFrame, finding: Finding | None) -> pd.DataFram
     return sessions[~hit]
 
 
-def leaky_landing_pages(sessions: pd.DataFrame, period: Period | None = None, lang: str = "en",
+def leaky_landing_pages(sessions, period: Period | None = None, lang: str = "en",
                         min_share: float = 0.01, ratio_max: float = 0.7) -> pd.DataFrame:
     """Landing pages that attract and lose visitors, per channel.
 
@@ -482,10 +489,10 @@ def leaky_landing_pages(sessions: pd.DataFrame, period: Period | None = None, la
     conversion rate) × the site's average order value: what the page would bring if it
     converted like the rest of its channel. Sorted by revenue at stake.
     """
-    s = _in(sessions, period)
-    per = metrics.kpis_by(s, ["landing_page", "channel"])
-    chan = metrics.kpis_by(s, "channel").set_index("channel")
-    aov = metrics.session_kpis(s)["aov"]
+    src = query.as_source(sessions)
+    per = src.kpis(["landing_page", "channel"], period)
+    chan = src.kpis("channel", period).set_index("channel")
+    aov = src.kpis((), period).iloc[0]["aov"]
     per["channel_sessions"] = per["channel"].map(chan["sessions"])
     per["channel_engagement_rate"] = per["channel"].map(chan["engagement_rate"])
     per["channel_conversion_rate"] = per["channel"].map(chan["conversion_rate"])
@@ -498,7 +505,7 @@ def leaky_landing_pages(sessions: pd.DataFrame, period: Period | None = None, la
     return flagged[cols].sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
 
 
-def anomaly_days(sessions: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
+def anomaly_days(sessions, threshold: float = 3.5) -> pd.DataFrame:
     """Anomalous days of the daily sessions series (see :func:`trafficlib.timeseries.anomalies`)."""
     daily = daily_sessions(sessions)
     if len(daily) < 15:
@@ -510,7 +517,8 @@ def anomaly_days(sessions: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame
 
 
 def _change_findings(sessions, period, comparison, lang) -> list[Finding]:
-    if comparison is None or not comparison.mask(sessions["start"]).any():
+    src = query.as_source(sessions)
+    if comparison is None or not has_data(src, comparison):
         return []
     t = compare_periods(sessions, period, comparison)
     out = []
@@ -544,14 +552,20 @@ def findings(data: AuditData, period: Period, comparison: Period | None, site_do
     past still distort comparisons), then what changed and leaky landing pages in the
     period. Sorted by severity, then score."""
     s = data.sessions
-    checks = [
-        missing_days(s, lang), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
-        utm_variants(s, lang), untagged_paid(s, lang), duplicate_transactions(data, lang),
-        long_sessions(s, lang), bot_traffic(s, lang),
-    ]
+    src = data.source
+    if s is not None:
+        checks = [
+            missing_days(s, lang), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
+            utm_variants(s, lang), untagged_paid(s, lang), duplicate_transactions(data, lang),
+            long_sessions(s, lang), bot_traffic(s, lang),
+        ]
+    else:  # a cube: what the daily series allows
+        checks = [missing_days(src, lang)] if src.supports(["date"]) else []
     out = [f for f in checks if f is not None]
-    out += _change_findings(s, period, comparison, lang)
-    leaky = leaky_landing_pages(s, period, lang)
+    if src.supports(["date"]):
+        out += _change_findings(src, period, comparison, lang)
+    leaky = leaky_landing_pages(src, period, lang) if src.supports(["landing_page", "channel"], period) else \
+        pd.DataFrame()
     if not leaky.empty:
         top = leaky.iloc[0]
         out.append(Finding(
@@ -585,7 +599,7 @@ def findings_table(items: list[Finding]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- plots
 
 
-def plot_decomposition(sessions: pd.DataFrame, lang: str = "en", anomalies_table: pd.DataFrame | None = None):
+def plot_decomposition(sessions, lang: str = "en", anomalies_table: pd.DataFrame | None = None):
     """Daily sessions with the STL trend (top) and the weekly pattern (bottom), anomaly
     days marked; returns the Figure. Under 15 days of data, daily sessions only."""
     daily = daily_sessions(sessions)

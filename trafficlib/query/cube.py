@@ -12,6 +12,7 @@ figure shown (row limits and "(other)" rows make the rows fall short of it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ class Cube(Source):
         return (min(days), max(days)) if days else None
 
     def describe_exports(self) -> str:
-        return "; ".join(f"{e.path} ({', '.join(e.dimensions) or 'no dimension'})" for e in self.exports)
+        return "; ".join(f"{Path(e.path).name} ({', '.join(e.dimensions) or 'no dimension'})" for e in self.exports)
 
     # -- answering
     def _covers(self, e, period: Period | None) -> bool:

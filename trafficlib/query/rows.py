@@ -59,4 +59,9 @@ class SessionRows(Source):
         if extra:
             s = s.assign(**extra)
         t = metrics.session_sums(s, by or None).astype(float)
-        return t.reset_index() if by else t.reset_index(drop=True)
+        if not by:
+            t = t.reset_index(drop=True)
+            if t.empty:  # no session in the period: zero sessions, not an empty table
+                t = pd.DataFrame([{c: 0.0 for c in t.columns}])
+            return t
+        return t.reset_index()
