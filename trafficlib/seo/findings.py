@@ -50,8 +50,8 @@ def findings(sd: SearchData, lang: str = "en", curve: _ctr.CtrCurve | None = Non
         add("drop", r.at_stake,
             t(f"Clicks fell on {d}: {n_(r.observed)} instead of about {n_(r.expected)}",
               f"Chute des clics le {d} : {n_(r.observed)} au lieu d'environ {n_(r.expected)}"),
-            t(f"{i18n.fmt_delta(r.change, lang)} against the trend and weekly pattern (robust z {r.z:.1f}).",
-              f"{i18n.fmt_delta(r.change, lang)} par rapport à la tendance et au profil hebdomadaire (z robuste {r.z:.1f})."),
+            t(f"{i18n.fmt_delta(r.change, lang)} against the trend and weekly pattern (robust z {i18n.fmt_number(r.z, lang, 1)}).",
+              f"{i18n.fmt_delta(r.change, lang)} par rapport à la tendance et au profil hebdomadaire (z robuste {i18n.fmt_number(r.z, lang, 1)})."),
             t("Check Search Console's notices, indexing and the site's availability that day.",
               "Vérifiez les annonces de Search Console, l'indexation et la disponibilité du site ce jour-là."))
     for r in _tables.pages_losing(sd).head(max_per_kind).itertuples():

@@ -8,7 +8,7 @@ from trafficlib import timeseries
 from trafficlib.metrics import ratio
 from trafficlib.seo.core import SearchData, summarise, totals
 
-__all__ = ["anomalies", "period_comparison", "weekly"]
+__all__ = ["anomalies", "period_comparison", "weekly", "comparison_display"]
 
 
 def weekly(sd: SearchData) -> pd.DataFrame:
@@ -72,3 +72,23 @@ def period_comparison(sd: SearchData) -> pd.DataFrame:
         rows.append({"metric": m, "current": a[m], "previous": b[m], "change": change, "p_value": p,
                      "_lower_is_better": m == "position"})
     return pd.DataFrame(rows, columns=cols)
+
+
+def comparison_display(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`period_comparison` as text in ``lang``, each value in its unit (counts,
+    CTR in %, position in places)."""
+    from trafficlib import i18n
+
+    rows = []
+    for r in comparison.itertuples():
+        if r.metric == "ctr":
+            f = lambda x: i18n.fmt_pct(x, lang, 2)  # noqa: E731
+        elif r.metric == "position":
+            f = lambda x: i18n.fmt_number(x, lang, 1)  # noqa: E731
+        else:
+            f = lambda x: i18n.fmt_int(x, lang)  # noqa: E731
+        change = (i18n.fmt_number(r.change, lang, 1) if r.metric == "position" else i18n.fmt_delta(r.change, lang))
+        rows.append({"metric": r.metric, "current": f(r.current), "previous": f(r.previous), "change": change,
+                     "p_value": "–" if pd.isna(r.p_value) else ("< 0,001" if lang == "fr" else "< 0.001")
+                     if r.p_value < 0.001 else i18n.fmt_number(r.p_value, lang, 3)})
+    return pd.DataFrame(rows, columns=["metric", "current", "previous", "change", "p_value"])
