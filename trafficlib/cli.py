@@ -56,6 +56,25 @@ def _parse_params(pairs: Sequence[str], notebook: Path) -> dict[str, Any]:
     return params
 
 
+def _inspect(files: Sequence[Path], formats: bool) -> int:
+    """Print what each file is; 0 when every file was recognised and read, 2 otherwise."""
+    from trafficlib import sources
+    from trafficlib.readers.registry import readers
+
+    if formats or not files:
+        for r in readers():
+            print(f"{r.kind:32} -> {r.table:16} {r.describe}")
+        return EXIT_OK if formats else EXIT_USAGE
+    status = EXIT_OK
+    for f in files:
+        try:
+            print(sources.load(f).summary())
+        except TrafficDataError as exc:
+            print(f"{f}\n  not read: {exc}")
+            status = EXIT_USAGE
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="trafficlib",
@@ -81,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--workers", type=int, help="worker processes (default: the manifest's, else 2)")
     b.add_argument("--only", action="append", metavar="NAME", help="run only this job (repeatable)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    i = sub.add_parser("inspect", help="say what export files are and whether they reconcile",
+                       description="For each file: the kind of export recognised, rows, columns mapped, period, "
+                                   "and whether the kit's sums equal the file's own totals.")
+    i.add_argument("files", nargs="*", type=Path, metavar="FILE", help="export files (CSV, TSV, xlsx, Parquet, JSON)")
+    i.add_argument("--formats", action="store_true", help="list the kinds of export the kit reads")
 
     d = sub.add_parser("demo", help="write the demo shop's data",
                        description="Generate the fictional demo shop (all tables, planted truths) into a folder.")
@@ -115,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             files = make_demo(args.out_dir, seed=args.seed, scale=args.scale, progress=True)
             print(f"demo shop written to {args.out_dir} ({len(files)} files)")
             return EXIT_OK
+        if args.command == "inspect":
+            return _inspect(args.files, args.formats)
         if args.command == "report":
             from trafficlib.report import ReportError, render
 
