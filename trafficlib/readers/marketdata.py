@@ -521,23 +521,45 @@ def _range_start(preamble: list[str]) -> pd.Timestamp | None:
 
 # ---------------------------------------------------------------------------- Google Trends
 _TERM = re.compile(r"^(?P<term>.*?):\s*\((?P<geo>[^)]*)\)\s*$")
+#: First-column headers of a Trends time series in the interface languages (accents and
+#: case stripped by ``schema.normalize_header``): en, fr, it, de, es, pt.
+_TRENDS_DATE_HEADERS = {
+    "month": ("month", "mois", "mese", "monat", "mes"),
+    "week": ("week", "semaine", "settimana", "woche", "semana"),
+    "day": ("day", "jour", "giorno", "tag", "dia", "date"),
+}
+_TRENDS_FIRST = {h for names in _TRENDS_DATE_HEADERS.values() for h in names}
+_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def _trends_dates(values: pd.Series) -> pd.Series:
+    """Monthly downloads write ``2024-05``: the month's first day; other dates are kept."""
+    text = values.astype("string")
+    ym = text.str.extract(_YEAR_MONTH)
+    month = ym[0].notna()
+    out = text.copy()
+    out[month] = ym[0][month] + "-" + ym[1][month].str.zfill(2) + "-01"
+    return out
 
 
 def read_trends(path: str | Path) -> pd.DataFrame:
     """Read a Google Trends ``multiTimeline.csv`` as the canonical ``trends`` table.
 
-    The export has a ``Category: ...`` / ``Catégorie : ...`` line, a blank line, then
-    ``Week,term1: (France),term2: (France)`` (or ``Semaine``, ``Jour``/``Day``,
-    ``Mois``/``Month``). Values are 0-100 relative to the highest point of all the terms
-    of that request; ``<1`` is read as 0.5. Returns date, term (without the region
-    suffix), interest, and ``geo`` (the region in brackets).
+    The export has a ``Category: ...`` line (``Catégorie``, ``Categoria``, ``Kategorie``...),
+    a blank line, then ``Week,term1: (France),term2: (France)``: the first header names
+    the period in the interface's language (:data:`_TRENDS_DATE_HEADERS`: Month / Mois /
+    Mese / Monat / Mes / Mês, Week / Semaine / Settimana / Woche / Semana, Day / Jour /
+    Giorno / Tag / Día / Dia). Monthly downloads date rows ``2024-05`` (read as the first
+    of the month). Values are 0-100 relative to the highest point of all the terms of
+    that request; ``<1`` is read as 0.5. Returns date, term (without the region suffix
+    and the quotes some interfaces add), interest, and ``geo`` (the region in brackets).
     """
     file = str(path)
     raw = read_export(path)
     first = raw.columns[0]
-    if schema.normalize_header(first) not in {"week", "semaine", "day", "jour", "month", "mois", "date"}:
-        raise TrafficDataError("not a Google Trends time series (first column should be Week/Semaine/Day/Month)",
-                               file=file, column=first)
+    if schema.normalize_header(first) not in _TRENDS_FIRST:
+        raise TrafficDataError("not a Google Trends time series (first column should be Week/Semaine/Day/Month, "
+                               "or the same in Italian, German, Spanish or Portuguese)", file=file, column=first)
     terms = [c for c in raw.columns[1:] if schema.normalize_header(c) not in ("ispartial",)]
     if not terms:
         raise TrafficDataError("no search term column", file=file)
@@ -545,7 +567,8 @@ def read_trends(path: str | Path) -> pd.DataFrame:
     for c in terms:
         m = _TERM.match(c)
         vals = raw[c].astype("string").str.strip().replace({"<1": "0.5", "< 1": "0.5"})
-        parts.append(pd.DataFrame({"date": raw[first], "term": m.group("term").strip() if m else c.strip(),
+        term = (m.group("term") if m else c).strip().strip('"').strip()
+        parts.append(pd.DataFrame({"date": _trends_dates(raw[first]), "term": term,
                                    "interest": vals, "geo": m.group("geo") if m else pd.NA,
                                    "_line": raw.attrs["line_numbers"], "_col": c}))
     long = pd.concat(parts, ignore_index=True)
@@ -569,7 +592,7 @@ FILES = {
     "competitors": ("competitors_similarweb.csv", "similarweb.csv", "competitors.csv"),
     "rankings": ("rankings.csv", "position_tracking.csv"),
     "auction_insights": ("auction_insights_fr.csv", "auction_insights.csv", "auction_insights_en.csv"),
-    "trends": ("google_trends.csv", "multiTimeline.csv", "trends.csv"),
+    "trends": ("google_trends.csv", "multiTimeline.csv", "trends.csv", "multiTimeline*.csv", "trends_*.csv"),
     "sessions": ("sessions.parquet", "sessions.csv"),
 }
 
@@ -612,6 +635,8 @@ def load_market(folder: str | Path, our_domain: str, files: dict | None = None) 
         names = ((files or {}).get(table),) if (files or {}).get(table) else names
         for name in names:
             p = folder / name
+            if "*" in name:  # a renamed download (trends_it_allianz_vs_prima.csv): first in name order
+                p = next(iter(sorted(folder.glob(name))), p)
             if p.is_file():
                 setattr(md, table, readers[table](p))
                 md.files[table] = str(p)
