@@ -250,3 +250,57 @@ def test_demo_ab_test_finds_planted_ctr_difference():
     assert ctr["ci_diff"][0] <= true_diff <= ctr["ci_diff"][1]
     cvr = campaigns.ab_table(table, successes="conversions", trials="clicks")
     assert not cvr["significant"]  # planted: same conversion rate
+
+
+# ---------------------------------------------------------------- Google Trends campaign
+
+TRENDS_IT = Path(__file__).resolve().parents[2] / "shared" / "data" / "market" / "trends_it_allianz_vs_prima.csv"
+
+
+@pytest.mark.skipif(not TRENDS_IT.is_file(), reason="no ../shared/data/market")
+def test_trends_campaign_end_to_end():
+    """Prima Assicurazioni's campaign (launched May 2024) on monthly Italian Trends
+    interest, Allianz as control, through the post-mortem machinery."""
+    from trafficlib import marketdata
+
+    trends = marketdata.read_trends(TRENDS_IT)
+    pm = campaigns.trends_postmortem(trends, "Prima Assicurazioni", "2024-05-01")
+    lift = pm.lift
+    assert lift.kind == "M" and lift.freq == "MS" and lift.controls == ["Allianz"]
+    assert lift.pre_period == (pd.Timestamp("2020-01-01"), pd.Timestamp("2024-04-01"))
+    assert lift.summary.loc["average", "actual"] == pytest.approx(np.mean([14, 17, 20, 13, 16, 18, 18, 17, 22, 23, 24, 21, 22, 23]))
+    c = lift.summary.loc["cumulative"]
+    assert c["abs_effect_lower"] < c["abs_effect"] < c["abs_effect_upper"]
+    # The counterfactual is learnt before May 2024 only: a lift planted in the post-period
+    # moves the estimate by exactly that lift, and the model then finds it.
+    planted = trends.copy()
+    after = (planted["term"] == "Prima Assicurazioni") & (planted["date"] >= "2024-05-01")
+    planted.loc[after, "interest"] += 10
+    pm2 = campaigns.trends_postmortem(planted, "prima assicurazioni", "2024-05-01")
+    c2 = pm2.lift.summary.loc["cumulative"]
+    assert c2["abs_effect"] - c["abs_effect"] == pytest.approx(10 * 14)
+    assert c2["abs_effect_upper"] - c["abs_effect_upper"] == pytest.approx(10 * 14)
+    # words and tables of the post-mortem
+    en, fr = pm.verdict("en"), pm.verdict("fr")
+    assert "Allianz" in en and "Allianz" in fr and "Cost." not in en
+    assert "a month" in pm.lift_text("en") and "par mois" in pm.lift_text("fr")
+    table, formats = campaigns.lift_table(pm, "en")
+    assert len(table) == 2
+    with pytest.raises(TrafficDataError, match="no Google Trends term"):
+        campaigns.trends_postmortem(trends, "Genertel", "2024-05-01")
+    with pytest.raises(TrafficDataError, match="before the campaign"):
+        campaigns.trends_postmortem(trends, "Prima Assicurazioni", "2019-01-01")
+
+
+def test_trends_series_weekly_synthetic():
+    dates = pd.date_range("2024-01-07", periods=60, freq="W-SUN")
+    rng = np.random.default_rng(2)
+    base = 40 + np.cumsum(rng.normal(0, 0.3, 60))
+    brand = 0.5 * base + rng.normal(0, 1, 60)
+    brand[45:] += 6
+    t = pd.concat([pd.DataFrame({"date": dates, "term": "brand", "interest": brand}),
+                   pd.DataFrame({"date": dates, "term": "category", "interest": base})])
+    pm = campaigns.trends_postmortem(t, "brand", dates[45])
+    assert pm.lift.kind == "W"
+    c = pm.lift.summary.loc["cumulative"]
+    assert c["abs_effect_lower"] <= 6 * 15 <= c["abs_effect_upper"] and pm.lift.significant
