@@ -174,7 +174,8 @@ def _layout(header: list[str]) -> _Layout | None:
     names = {m for m, _ in lay.metrics.values()}
     if not {"clicks", "impressions"} <= names or not lay.dims:
         return None
-    if not (names & {"ctr", "position"}) and not any(d in lay.dims.values() for d in ("query", "page")):
+    if not (names & {"ctr", "position"}) and not any(d in lay.dims.values() for d in ("query", "page")) \
+            and not any(labelled):
         return None  # clicks + impressions alone with a country or date: too generic to claim
     # period labels: "" (plain) or one/two written labels
     labels = [lb for lb in labelled if lb]
