@@ -142,7 +142,7 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     days = prev_days.append(cur_days)
     nd, nq = len(days), len(q)
     is_cur = np.r_[np.zeros(len(prev_days), bool), np.ones(len(cur_days), bool)]
-    dow = np.array([1.08, 1.1, 1.06, 1.02, 0.95, 0.82, 0.97])[days.dayofweek]
+    dow = np.array([1.08, 1.1, 1.06, 1.02, 0.95, 0.82, 0.97])[days.day_of_week]
     season = 1 + 0.25 * (days.month.isin([10]) ) + 0.12 * (days.month.isin([9]))
     outage_i = np.where(days == pd.Timestamp(OUTAGE), 0.35, 1.0)
     lam = np.outer(dow * season * outage_i, q["lam"].to_numpy()) * scale
