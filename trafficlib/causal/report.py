@@ -1,6 +1,8 @@
 """How a causal-impact result is shown: the three-panel plot and the plain-words text."""
 from __future__ import annotations
 
+import numpy as np
+
 from trafficlib import i18n
 from trafficlib.causal.impact import CausalImpactResult
 
@@ -106,4 +108,13 @@ def impact_text(result: CausalImpactResult, lang: str = "en", unit: str | None =
             "the controls were not touched by the campaign; nothing else (a sale, press, an outage) changed at the "
             f"same time. Model: {result.describe('en')}."
         )
+    if result.info.get("log_bf_volatile", 0.0) > np.log(20):
+        lines.append(i18n.text(
+            lang,
+            "Caution: the series' level moves more than CausalImpact's default prior expects "
+            "(prior_level_sd = 0.01), so these intervals are probably too narrow; rerun with "
+            "prior_level_sd=\"auto\" for intervals that let the data decide.",
+            "Prudence : le niveau de la série bouge plus que ne le prévoit l'a priori par défaut de CausalImpact "
+            "(prior_level_sd = 0,01) ; ces intervalles sont sans doute trop étroits. Relancer avec "
+            "prior_level_sd=\"auto\" donne des intervalles où les données tranchent."))
     return "\n\n".join(lines)
