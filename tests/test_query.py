@@ -1,0 +1,120 @@
+"""The query layer: a cube of GA4 interface exports gives the session rows' figures,
+users are never summed, and the overview and audit render on exports alone."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trafficlib import audit, overview, periods, query
+from trafficlib.datasets import ga4_ui
+
+ROOT = Path(__file__).resolve().parents[1]
+P = periods.Period(pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-30"))
+PREV = periods.Period(pd.Timestamp("2026-08-01"), pd.Timestamp("2026-08-31"))
+
+
+@pytest.fixture(scope="module")
+def sessions(demo_dir):
+    return pd.read_parquet(demo_dir / "sessions.parquet")
+
+
+@pytest.fixture(scope="module")
+def exports(sessions, tmp_path_factory):
+    d = tmp_path_factory.mktemp("ga4")
+    ga4_ui.write_report(sessions, d / "by_date_channel.csv", ["date", "channel"], "2026-08-01", "2026-09-30",
+                        layout="exploration", grouped=True)
+    ga4_ui.write_report(sessions, d / "devices.csv", ["device"], "2026-09-01", "2026-09-30", lang="fr", grouped=True)
+    ga4_ui.write_report(sessions, d / "site.xlsx", [], "2026-09-01", "2026-09-30")
+    (d / "notes.txt").write_text("not an export\n")
+    return d
+
+
+def test_cube_kpis_equal_the_session_rows(sessions, exports):
+    cube = query.open_source(exports)
+    rows = query.as_source(sessions)
+    assert isinstance(cube, query.Cube)
+    a, b = cube.kpis((), P).iloc[0], rows.kpis((), P).iloc[0]
+    for k in ("sessions", "engaged_sessions", "conversions", "revenue", "users"):
+        assert a[k] == pytest.approx(b[k]), k
+    assert a["conversion_rate"] == pytest.approx(b["conversion_rate"], abs=1e-4)  # from a rate rounded to 4 places
+    by_ch = cube.kpis("channel", P).set_index("channel")
+    want = rows.kpis("channel", P).set_index("channel")
+    assert (by_ch["sessions"] == want["sessions"].reindex(by_ch.index)).all()
+    dev = cube.kpis("device", P).set_index("device")
+    assert (dev["users"] == rows.kpis("device", P).set_index("device")["users"].reindex(dev.index)).all()
+
+
+def test_users_are_never_summed(exports):
+    cube = query.open_source(exports)
+    # by channel over a month: the export is by date x channel, so users per channel would be a sum over days
+    assert cube.kpis("channel", P)["users"].isna().all()
+    # the comparison month has no export total: no user count, rather than a sum of daily users
+    assert math.isnan(cube.kpis((), PREV).iloc[0]["users"])
+    head = overview.headline(cube, P, PREV).set_index("metric")
+    assert not math.isnan(head.loc["users", "current"]) and math.isnan(head.loc["users", "previous"])
+    assert math.isnan(head.loc["users", "change"])
+
+
+def test_unsupported_question_names_the_export_that_would_answer(exports):
+    cube = query.open_source(exports)
+    assert overview.why_not(cube, ["channel"], P) is None
+    line = overview.why_not(cube, ["landing_page"], P, "en")
+    assert "Landing page" in line and "a GA4 report" in line
+    assert "Page de destination" not in line and "Landing page" in overview.why_not(cube, ["landing_page"], P, "fr")
+    with pytest.raises(query.Unsupported):
+        cube.sums(["landing_page"], P)
+
+
+def test_cube_uses_the_exports_own_total_when_rows_fall_short(sessions, tmp_path):
+    f = ga4_ui.write_report(sessions, tmp_path / "ch.csv", ["channel"], "2026-09-01", "2026-09-30")
+    lines = f.read_text(encoding="utf-8").splitlines()
+    f.write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")  # the interface's row limit: last rows cut
+    e = query.open_source(f)
+    total = e.exports[0].totals.iloc[0]["sessions"]
+    assert e.exports[0].frame["sessions"].sum() < total
+    assert e.kpis((), P).iloc[0]["sessions"] == total
+    assert any("do not add up" in n for n in e.notes)
+
+
+def test_folder_of_events_runs_the_overview_too(demo_dir, tmp_path):
+    (tmp_path / "events.parquet").symlink_to(demo_dir / "events.parquet")
+    src = overview.load(tmp_path, P)
+    assert src.origin == "events" and src.has_rows()
+    ref = overview.load(demo_dir, P)  # the sessions table, the DuckDB sessionization of the same events
+    a = overview.headline(src, P).set_index("metric")["current"]
+    b = overview.headline(ref, P).set_index("metric")["current"]
+    assert a["sessions"] == b["sessions"] and a["revenue"] == pytest.approx(b["revenue"])
+
+
+@pytest.mark.parametrize("notebook,lang", [("traffic_overview", "en"), ("traffic_audit", "fr")])
+def test_reports_render_on_ga4_interface_exports_alone(exports, sessions, tmp_path, notebook, lang):
+    from trafficlib import report
+
+    out = report.render(ROOT / "notebooks" / f"{notebook}.ipynb",
+                        {"data_path": str(exports), "period_start": "2026-09-01", "period_end": "2026-09-30",
+                         "compare": "previous"}, tmp_path, lang=lang)
+    html = out.read_text(encoding="utf-8")
+    total = int(ga4_ui.report_frame(sessions, [], start="2026-09-01", end="2026-09-30")[1]["sessions"])
+    shown = f"{total:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    assert shown in html  # the export's own total sessions
+    if notebook == "traffic_overview":
+        assert "Not available from these exports" in html and "Landing page" in html
+    else:
+        assert "Non vérifié à partir de rapports agrégés" in html
+        assert "Non disponible avec ces exports" in html
+    assert "Traceback" not in html
+
+
+def test_audit_figures_on_a_cube_match_the_rows(sessions, exports):
+    cube = audit.load(exports).source
+    t_cube = audit.compare_periods(cube, P, PREV).set_index("metric")
+    t_rows = audit.compare_periods(sessions, P, PREV).set_index("metric")
+    for m in ("sessions", "conversions", "revenue"):
+        assert t_cube.loc[m, "current"] == pytest.approx(t_rows.loc[m, "current"])
+        assert t_cube.loc[m, "p_value"] == pytest.approx(t_rows.loc[m, "p_value"])
+    np.testing.assert_array_equal(audit.daily_sessions(cube).loc["2026-08-01":"2026-09-30"].to_numpy(),
+                                  audit.daily_sessions(sessions).loc["2026-08-01":"2026-09-30"].to_numpy())
