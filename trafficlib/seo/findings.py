@@ -86,7 +86,14 @@ def findings(sd: SearchData, lang: str = "en", curve: _ctr.CtrCurve | None = Non
               "Choisissez une page pour la requête ; fusionnez ou redirigez l'autre, ou différenciez leur intention."))
     cov = coverage(sd)
     q = cov[cov["table"] == "queries"]
-    if len(q) and np.isfinite(q["share_clicks"].iloc[0]):
+    if len(q) and np.isfinite(q["share_clicks"].iloc[0]) and q["share_clicks"].iloc[0] > 1.0001:
+        add("coverage", 0,
+            t("The queries table adds up to more clicks than the site's total",
+              "Le tableau des requêtes totalise plus de clics que le site"),
+            t("The tables do not come from the same export (period or filters differ): check the files.",
+              "Les tableaux ne viennent pas du même export (période ou filtres différents) : vérifiez les fichiers."),
+            None)
+    elif len(q) and np.isfinite(q["share_clicks"].iloc[0]):
         add("coverage", 0,
             t(f"The visible queries cover {pct(q['share_clicks'].iloc[0])} of clicks and {pct(q['share_impressions'].iloc[0])} of impressions",
               f"Les requêtes visibles couvrent {pct(q['share_clicks'].iloc[0])} des clics et {pct(q['share_impressions'].iloc[0])} des impressions"),
