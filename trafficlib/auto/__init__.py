@@ -1,6 +1,6 @@
 """``trafficlib auto FOLDER``: from a folder of downloads to every report it allows.
 
-1. :func:`~trafficlib.auto.scan.scan` walks the folder (zips opened into a temporary
+1. :func:`~trafficlib.auto.walk.scan` walks the folder (zips opened into a temporary
    folder), snapshots each file into ``<out>/auto-inputs/files/`` and recognises it with
    :func:`trafficlib.sources.load` (the reports later read those snapshots, so a file that
    changes meanwhile cannot make them disagree).
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trafficlib.auto.plan import REPORTS, Input, Plan, ReportSpec, dedupe, plan
-from trafficlib.auto.scan import Item, scan
+from trafficlib.auto.walk import Item, scan
 from trafficlib.errors import TrafficDataError
 
 __all__ = ["run", "AutoResult", "REPORTS", "ReportSpec", "Input", "Item", "Plan", "scan", "plan", "dedupe",

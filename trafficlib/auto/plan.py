@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trafficlib.auto.scan import Item
+from trafficlib.auto.walk import Item
 
 __all__ = ["Input", "ReportSpec", "REPORTS", "Plan", "PlannedReport", "dedupe", "split_sites", "facts", "plan"]
 
@@ -103,14 +103,14 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"ads": "a Google Ads or Microsoft Ads report (campaigns, keywords or search terms)"}),
 )
 
+_FLIGHT = ("an ad report by day (campaign, day, cost) where a campaign starts at least 4 weeks after the "
+           "report's first day (those weeks are the baseline)")
 FACT_HINTS = {
     "site_domain": "your site's domain: a GA4 export stating its property, or a Search Console export",
     "site_name": "your site's name: a GA4 export stating its property or account",
     "web_start": "dated web-analytics data", "web_end": "dated web-analytics data",
     "web_compare": "dated web-analytics data",
-    "ads_campaign": "an ad report with campaigns, days and cost",
-    "ads_campaign_start": "an ad report with campaigns, days and cost",
-    "ads_campaign_end": "an ad report with campaigns, days and cost",
+    "ads_campaign": _FLIGHT, "ads_campaign_start": _FLIGHT, "ads_campaign_end": _FLIGHT,
 }
 
 
@@ -126,6 +126,8 @@ def _days(span) -> int:
     return int((span[1] - span[0]).days) + 1
 
 
+_COPY = re.compile(r"(\s*\(\d+\)|[\s_-]+(copy|copie)(\s*\(?\d+\)?)?)$", re.IGNORECASE)
+SITE_BOUND_TABLES = ("web_cube", "events", "sessions", "search_console")
 STACKED_TABLES = ("ad_spend",)   # readers add these files up: overlapping ones would count twice
 
 
@@ -134,8 +136,10 @@ def dedupe(items: list[Item]) -> None:
     dimensions and site already covers (period within its period). For tables that
     notebooks stack (ad spend), a partial overlap also skips the shorter file."""
     seen: dict[str, Item] = {}
-    # the file as downloaded beats its copy inside an archive, a shallower path a deeper one
-    for it in sorted(items, key=lambda i: (i.label.count("!"), i.label.count("/"), i.label)):
+    # the file as downloaded beats its copy in an archive, "x.csv" beats "x (1).csv" / "x - Copy.csv",
+    # a shallower path a deeper one
+    for it in sorted(items, key=lambda i: (i.label.count("!"), bool(_COPY.search(Path(i.label).stem)),
+                                           i.label.count("/"), i.label)):
         if it.status != "taken":
             continue
         if it.digest in seen:
@@ -166,12 +170,19 @@ def dedupe(items: list[Item]) -> None:
 def split_sites(items: list[Item]) -> dict[str | None, list[Item]]:
     """Files per site. With one site (or none stated) one group, keyed by the site (or
     None). With several sites, one group per site holding its own files plus the files
-    that state no site (ad reports, market data...)."""
+    that state no site and are not site-bound (ad reports, market data...); a web or
+    Search Console export that states no site is skipped (it cannot be attributed)."""
     taken = [i for i in items if i.status == "taken"]
     sites = sorted({i.site for i in taken if i.site})
     if len(sites) <= 1:
         return {sites[0] if sites else None: taken}
-    unsited = [i for i in taken if not i.site]
+    unsited = []
+    for i in taken:
+        if not i.site and i.export.table in SITE_BOUND_TABLES:
+            i.skip(f"states no site, and this folder holds several ({', '.join(sites)}): which one is it? "
+                   "Put each site's exports in a folder of its own")
+        elif not i.site:
+            unsited.append(i)
     return {s: [i for i in taken if i.site == s] + unsited for s in sites}
 
 
@@ -216,12 +227,14 @@ def _top_campaign(ads: list[Item]) -> dict:
     df = df[df["cost"] > 0]
     if df.empty:
         return {}
-    # a campaign with a flight (it starts after the data start or ends before they end)
-    # is what a post-mortem is for; always-on campaigns only when there is no other
-    lo, hi = df["date"].min(), df["date"].max()
-    by = df.groupby("campaign").agg(cost=("cost", "sum"), first=("date", "min"), last=("date", "max"))
-    flights = by[(by["first"] > lo + pd.Timedelta(days=6)) | (by["last"] < hi - pd.Timedelta(days=6))]
-    top = (flights if len(flights) else by).sort_values("cost", ascending=False).index[0]
+    # a campaign with a flight that starts at least 4 weeks into the data (those weeks
+    # are the baseline its lift is measured against); the one with the most spend
+    lo = df["date"].min()
+    by = df.groupby("campaign").agg(cost=("cost", "sum"), first=("date", "min"))
+    flights = by[by["first"] >= lo + pd.Timedelta(days=28)]
+    if flights.empty:
+        return {}
+    top = flights.sort_values("cost", ascending=False).index[0]
     days = df.loc[df["campaign"] == top, "date"]
     return {"ads_campaign": str(top), "ads_campaign_start": f"{days.min():%Y-%m-%d}",
             "ads_campaign_end": f"{days.max():%Y-%m-%d}"}
