@@ -114,7 +114,8 @@ def render(notebook: str | Path, parameters: Mapping[str, Any] | None = None,
            title: str | None = None) -> Path:
     """Execute ``notebook`` with ``parameters`` and write ``<output_dir>/<name>.html``.
 
-    The report's language is ``lang``, else ``parameters["lang"]``, else English.
+    The report's language is ``lang``, else ``parameters["lang"]``, else the notebook's
+    default ``lang``, else English.
 
     Returns the HTML path. Raises :class:`ReportError` (which cell failed and why) if
     the notebook fails; the executed notebook is kept beside the HTML either way.
@@ -122,6 +123,15 @@ def render(notebook: str | Path, parameters: Mapping[str, Any] | None = None,
     """
     nb_path = Path(notebook)
     params = dict(parameters or {})
+    if not lang and not params.get("lang"):  # a one-language notebook (a lesson) says its own
+        import nbformat
+
+        from trafficlib.report.kernel import notebook_parameters
+
+        try:
+            lang = notebook_parameters(nbformat.read(str(nb_path), as_version=4)).get("lang")
+        except (OSError, ValueError):
+            lang = None
     lang = lang or params.get("lang") or "en"
     params.setdefault("lang", lang)
     job = Job(notebook=nb_path, name=name or f"{nb_path.stem}-{lang}", parameters=params,
