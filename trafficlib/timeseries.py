@@ -6,6 +6,10 @@ significance. Shared by the audit and the campaign post-mortem.
   the trend and the weekly pattern predict by more than ``threshold`` robust standard
   deviations of the remainder (median absolute deviation × 1.4826). Robust STL keeps a
   few outlying days (an outage, a bot burst) from bending the expectation itself.
+- :func:`holiday_names`: the public holiday (if any) of each date, for a country (the
+  ``holidays`` package, offline), so that a drop on Christmas Day is named as such
+  rather than called an anomaly or a tracking gap; :func:`anomalies` adds it with
+  ``holidays_country=``.
 - :func:`compare_rate` / :func:`compare_count`: is a change between two periods more
   than noise? Rates use statsmodels' two-proportion z-test and a Newcombe (score)
   interval on the difference; counts use Welch's t-test on the daily values (day-to-day
@@ -21,7 +25,70 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.tsa.seasonal import STL
 
-__all__ = ["decompose", "anomalies", "compare_rate", "compare_count", "RateTest", "robust_z"]
+__all__ = ["decompose", "anomalies", "holiday_names", "compare_rate", "compare_count", "RateTest", "robust_z"]
+
+# Report language -> the holidays package's language codes.
+_HOLIDAY_LANG = {"en": "en_US", "fr": "fr"}
+
+
+def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: str | None = None) -> pd.Series:
+    """The public holiday falling on each date, by name, or missing.
+
+    Parameters
+    ----------
+    dates : Series, Index, DatetimeIndex or list of dates / strings
+        Days to look up (a time of day is ignored).
+    country : str
+        ISO 3166-1 alpha-2 code of the country whose public holidays count
+        (``"FR"``, ``"US"``, ``"GB"``, ``"DE"``...), default France.
+    subdiv : str, optional
+        A region with its own holidays (``"BY"`` for Bavaria, ``"CA"`` for California,
+        ``"57"`` for Moselle...).
+    lang : str, optional
+        Language of the names: ``"en"``, ``"fr"`` or a ``holidays`` code (``"en_US"``).
+        Default (or a language the country's list lacks): the country's own language
+        (``"Noël"`` for FR, ``"Christmas Day"`` for US).
+
+    Returns
+    -------
+    Series of str (``string`` dtype) aligned with ``dates`` (same index for a Series,
+    else a RangeIndex): e.g. ``"Thanksgiving Day"``, ``"Christmas Day"``, ``"Independence
+    Day (observed)"``; missing on ordinary days and on missing dates. Two holidays on one
+    day are joined with ``"; "``. Computed offline by the ``holidays`` package (official
+    public holidays only: not Christmas Eve, Black Friday or school holidays).
+
+    Raises
+    ------
+    TrafficDataError
+        An unknown country or region code.
+    """
+    import holidays as _holidays
+
+    from trafficlib.errors import TrafficDataError
+
+    index = dates.index if isinstance(dates, pd.Series) else None
+    days = pd.to_datetime(pd.Series(list(dates) if not isinstance(dates, pd.Series) else dates.to_numpy()),
+                          errors="coerce").dt.normalize()
+    if index is not None:
+        days.index = index
+    years = sorted({int(y) for y in days.dt.year.dropna().unique()})
+    language = _HOLIDAY_LANG.get(lang, lang) if lang else None
+    try:
+        cal = _holidays.country_holidays(str(country).upper(), subdiv=subdiv, years=years or None)
+        # Always name the language: left unset, the package follows the machine's locale.
+        if not (language and language in getattr(cal, "supported_languages", ())):
+            language = getattr(cal, "default_language", None)
+        if language:
+            cal = _holidays.country_holidays(str(country).upper(), subdiv=subdiv, years=years or None,
+                                             language=language)
+    except NotImplementedError:
+        raise TrafficDataError(f"no public holiday list for country '{country}'"
+                               + (f", region '{subdiv}'" if subdiv else ""),
+                               hint="an ISO country code such as FR, US, GB, DE, BE, CH, CA") from None
+    names = {pd.Timestamp(d): n for d, n in cal.items()}
+    out = days.map(names).astype("string")
+    out.name = "holiday"
+    return out
 
 
 def decompose(series: pd.Series, period: int = 7, robust: bool = True, seasonal: int = 13) -> pd.DataFrame:
@@ -53,12 +120,16 @@ def robust_z(values: pd.Series) -> pd.Series:
     return (v - med) / mad
 
 
-def anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5) -> pd.DataFrame:
+def anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
+              holidays_country: str | None = None, holidays_lang: str | None = None) -> pd.DataFrame:
     """Days that depart from the trend and weekly pattern by more than ``threshold``
     robust standard deviations.
 
     Returns one row per flagged day: ``date``, ``observed``, ``expected``, ``z``
     (signed), ``direction`` ("drop" or "spike") and ``change`` (observed / expected − 1).
+    With ``holidays_country`` (e.g. ``"FR"``, ``"US"``), also ``holiday``: the public
+    holiday of that day (:func:`holiday_names`, names in ``holidays_lang``), missing on
+    ordinary days, so a drop on Thanksgiving is explained rather than reported.
     """
     d = decompose(series, period)
     z = robust_z(d["resid"])
@@ -70,6 +141,8 @@ def anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5) -> pd.
     out["direction"] = np.where(out["z"] < 0, "drop", "spike")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["change"] = np.where(out["expected"] > 0, out["observed"] / out["expected"] - 1, np.nan)
+    if holidays_country:
+        out["holiday"] = holiday_names(out["date"], holidays_country, lang=holidays_lang).to_numpy()
     return out.reset_index(drop=True)
 
 
