@@ -163,10 +163,15 @@ def test_sessionize_ga4_export(export):
     assert own["revenue"].sum() == pytest.approx(truth["revenue"])
     ga4_like = sessionize(ev, split_on_campaign=False)
     assert len(ga4_like) == truth["sessions"]  # sessions are hours apart in the fixture
-    counts = own["source"].fillna("(direct)").value_counts().to_dict()
+    plain = sessionize(ev, use_session_id=True, attribution="session_start")
+    counts = plain["source"].fillna("(direct)").value_counts().to_dict()
     assert counts == truth["by_source"]
+    # GA4's reports: direct return visits credited to the user's earlier source
+    credited = own["credited_from"].notna()
+    assert credited.any() and own.loc[credited, "source"].notna().all()
+    assert (own["source"].fillna("(direct)") == "(direct)").sum() == truth["by_source"]["(direct)"] - credited.sum()
     assert set(own.loc[own.source == "google", "channel"]) <= {"Organic Search", "Paid Search"}
-    assert own.loc[own.medium == "cpc", "has_gclid"].all()
+    assert own.loc[(own.medium == "cpc") & own["credited_from"].isna(), "has_gclid"].all()
     # Through a canonical Parquet file written out of core.
     out = write_events(export["json"], export["tmp"] / "canonical.parquet")
     assert len(sessionize(out, use_session_id=True)) == truth["sessions"]
@@ -289,3 +294,39 @@ def test_older_export_without_collected_traffic_source(export, tmp_path):
     assert len(bing) == 1 and bing["medium"].iloc[0] == "organic"
     assert bing["user_id"].iloc[0] == rows[0]["user_pseudo_id"]
     assert set(ev.dropna(subset=["source"]).source) <= {"bing", "newsletter", "google"}
+
+
+def test_session_traffic_source_last_click_is_read_and_used(tmp_path):
+    """Exports since 2024 carry GA4's own session source on every event
+    (session_traffic_source_last_click): read it, and sessionize takes it as it is."""
+    from trafficlib import sources
+
+    rows, truth = make_export(n_users=12, seed=3)
+    sid_of = lambda r: next(p["value"]["int_value"] for p in r["event_params"] if p["key"] == "ga_session_id")
+    # GA4 says: every session of this export came from one Google Ads campaign (its history
+    # reaches before the export), except through the cross-channel record for odd sessions.
+    for r in rows:
+        odd = sid_of(r) % 2
+        r["session_traffic_source_last_click"] = {
+            "manual_campaign": {"campaign_id": None, "campaign_name": "manual_name", "source": "partner.example",
+                                "medium": "referral"},
+            "google_ads_campaign": {"campaign_id": "1", "campaign_name": "pmax"},
+            "cross_channel_campaign": ({"campaign_id": "1", "campaign_name": "brand_x", "source": "google",
+                                        "medium": "cpc", "default_channel_group": "Paid Search"} if odd else None),
+        }
+    for writer, name in ((write_jsonl, "events_20250301.json"), (write_parquet, "events_20250301.parquet")):
+        path = writer(rows, tmp_path / name)
+        ev = read_events(path)
+        assert ev.attrs["fields"] == ("session_traffic_source_last_click",)
+        s = sessionize(ev, use_session_id=True)
+        assert len(s) == truth["sessions"]
+        odd = s["session_id"].str.rsplit(".", n=1).str[-1].astype(int) % 2 == 1
+        assert odd.any() and (~odd).any()
+        assert (s.loc[odd, "channel"] == "Paid Search").all() and (s.loc[odd, "campaign"] == "brand_x").all()
+        assert (s.loc[~odd, "channel"] == "Referral").all() and (s.loc[~odd, "source"] == "partner.example").all()
+        plain = sessionize(ev, use_session_id=True, attribution="session_start")
+        assert plain["source"].fillna("(direct)").value_counts().to_dict() == truth["by_source"]
+    export = sources.load(tmp_path / "events_20250301.json")
+    assert any("session_traffic_source_last_click" in n for n in export.notes)
+    older = read_events(write_jsonl(make_export(n_users=3)[0], tmp_path / "events_old.json"))
+    assert older.attrs["fields"] == () and older["last_click_source"].isna().all()

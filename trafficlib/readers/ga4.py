@@ -33,7 +33,13 @@ revenue                       ``ecommerce.purchase_revenue``, else the ``value``
                               ``purchase`` events (account currency)
 ============================  ==============================================================
 
-Extra columns: ``ga_session_number``, ``session_engaged`` (GA4's own flag, bool),
+Extra columns: ``last_click_source`` / ``last_click_medium`` / ``last_click_campaign``
+(``session_traffic_source_last_click``, in exports since 2024: GA4's own session source,
+the last non-direct click, from its ``cross_channel_campaign`` record, else
+``manual_campaign``, the campaign name else from ``google_ads_campaign``; missing in older
+exports; :func:`trafficlib.sessions.sessionize` uses them as the session's source, and
+``read_events(...).attrs["fields"]`` names the field when the export has it),
+``ga_session_number``, ``session_engaged`` (GA4's own flag, bool),
 ``gclid``, ``first_source`` / ``first_medium`` / ``first_campaign`` (``traffic_source``:
 the *user's* first acquisition, not the session's) and ``event_date``. Parameter values
 are read from whichever of ``string_value``, ``int_value``, ``double_value``,
@@ -87,6 +93,12 @@ GA4_JSON_COLUMNS = {
     "collected_traffic_source": ("STRUCT(manual_campaign_id VARCHAR, manual_campaign_name VARCHAR, "
                                  "manual_source VARCHAR, manual_medium VARCHAR, gclid VARCHAR)"),
     "ecommerce": "STRUCT(transaction_id VARCHAR, purchase_revenue DOUBLE)",
+    # Added to the export in 2024: GA4's own session source (last non-direct click).
+    "session_traffic_source_last_click": (
+        "STRUCT(manual_campaign STRUCT(campaign_id VARCHAR, campaign_name VARCHAR, source VARCHAR, medium VARCHAR), "
+        "google_ads_campaign STRUCT(campaign_id VARCHAR, campaign_name VARCHAR), "
+        "cross_channel_campaign STRUCT(campaign_id VARCHAR, campaign_name VARCHAR, source VARCHAR, medium VARCHAR, "
+        "default_channel_group VARCHAR))"),
 }
 _REQUIRED = ("user_pseudo_id", "event_timestamp", "event_name")
 
@@ -170,6 +182,15 @@ def events_sql(con: duckdb.DuckDBPyConnection, path, label: str | None = None) -
     manual_medium = field("collected_traffic_source.manual_medium")
     manual_campaign = field("collected_traffic_source.manual_campaign_name")
     gclid = field("collected_traffic_source.gclid")
+    last_click = "session_traffic_source_last_click"
+
+    def first_of(*exprs: str) -> str:
+        return "NULLIF(coalesce(" + ", ".join(field(f"{last_click}.{e}") for e in exprs) + "), '')"
+
+    lc_source = first_of("cross_channel_campaign.source", "manual_campaign.source")
+    lc_medium = first_of("cross_channel_campaign.medium", "manual_campaign.medium")
+    lc_campaign = first_of("cross_channel_campaign.campaign_name", "manual_campaign.campaign_name",
+                           "google_ads_campaign.campaign_name")
     ecom_tid = field("ecommerce.transaction_id")
     ecom_rev = field("ecommerce.purchase_revenue", "DOUBLE")
     return f"""
@@ -178,7 +199,8 @@ def events_sql(con: duckdb.DuckDBPyConnection, path, label: str | None = None) -
         coalesce(src, CASE WHEN gclid IS NOT NULL THEN 'google' END) AS source,
         coalesce(med, CASE WHEN gclid IS NOT NULL AND src IS NULL THEN 'cpc' END) AS medium,
         campaign, device, country, engagement_time_msec, transaction_id, revenue,
-        ga_session_number, session_engaged, gclid, first_source, first_medium, first_campaign, event_date
+        ga_session_number, session_engaged, gclid, first_source, first_medium, first_campaign, event_date,
+        last_click_source, last_click_medium, last_click_campaign
     FROM (
         SELECT
             NULLIF(CAST(user_pseudo_id AS VARCHAR), '') AS user_id,
@@ -201,7 +223,10 @@ def events_sql(con: duckdb.DuckDBPyConnection, path, label: str | None = None) -
             {field("traffic_source.source")} AS first_source,
             {field("traffic_source.medium")} AS first_medium,
             {field("traffic_source.name")} AS first_campaign,
-            {field("event_date")} AS event_date
+            {field("event_date")} AS event_date,
+            {lc_source} AS last_click_source,
+            {lc_medium} AS last_click_medium,
+            {lc_campaign} AS last_click_campaign
         FROM {source}
     )
     """
@@ -238,7 +263,9 @@ def read_events(path, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFr
             raise TrafficDataError(f"{int(bad.sum())} event(s) without {what}", file=label, column=what)
     frame["engagement_time_msec"] = frame["engagement_time_msec"].astype("float64")
     frame["revenue"] = frame["revenue"].astype("float64")
-    frame.attrs = {"table": "events", "file": label}
+    has_last_click = bool(frame["last_click_source"].notna().any() or frame["last_click_medium"].notna().any())
+    frame.attrs = {"table": "events", "file": label,
+                   "fields": ("session_traffic_source_last_click",) if has_last_click else ()}
     return frame
 
 
