@@ -49,6 +49,7 @@ from trafficlib.readers.microsoft import read_microsoft
 from trafficlib.readers.registry import Export, Probe
 
 __all__ = ["read_ads", "read_ads_folder", "read_export", "detect_platform", "load_postmortem_inputs", "PLATFORMS",
+           "load_paid_search_inputs",
            "read_google_ads", "read_meta", "read_microsoft", "read_auction_insights_export"]
 
 PLATFORMS = ("Google Ads", "Meta Ads", "Microsoft Ads")
@@ -258,4 +259,52 @@ def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = N
         out["ab"] = None
     truth = data / "truth.json"
     out["truth"] = json.loads(truth.read_text(encoding="utf-8")) if truth.exists() else None
+    return out
+
+
+_PAID_SEARCH_KINDS = {"search_terms": "search_terms", "keywords": "keywords", "campaigns": "campaigns"}
+
+
+def load_paid_search_inputs(data_path: str | Path) -> dict:
+    """What the paid-search audit reads: every Google Ads / Microsoft Advertising download
+    in ``data_path`` (a folder, or one file), by report.
+
+    Returns ``search_terms``, ``keywords``, ``campaigns`` (canonical ``ad_spend`` rows at
+    the report's grain, several files of one kind stacked; None when absent),
+    ``exports`` (the :class:`~trafficlib.readers.registry.Export` of each file read,
+    for their periods, totals and notes), ``skipped`` (other files and why) and
+    ``currency``. Raises :class:`TrafficDataError` when the folder holds none of the three.
+    """
+    p = Path(data_path)
+    if not p.exists():
+        raise TrafficDataError("folder not found", file=str(p))
+    files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in
+                                           (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
+    got: dict[str, list] = {k: [] for k in _PAID_SEARCH_KINDS}
+    exports, skipped = [], []
+    for f in files:
+        probe = Probe(f)
+        try:
+            platform, why = _platform_of(probe)
+            if platform is None or why or platform == "Meta Ads":
+                skipped.append((str(f), why or "not a search-ads report"))
+                continue
+            exp = _READERS[platform](probe)
+        except TrafficDataError as exc:
+            if p.is_file():
+                raise
+            skipped.append((str(f), str(exc)))
+            continue
+        report = exp.kind.split("/", 1)[1]
+        if report in got:
+            got[report].append(exp.frame)
+            exports.append(exp)
+        else:
+            skipped.append((str(f), f"a {exp.kind} report (the audit reads search terms, keywords and campaigns)"))
+    if not any(got.values()):
+        raise TrafficDataError("no search terms, keyword or campaign report from Google Ads or Microsoft Advertising",
+                               file=str(p), hint="; ".join(f"{Path(a).name}: {b}" for a, b in skipped[:5]) or None)
+    out = {k: (pd.concat(v, ignore_index=True) if v else None) for k, v in got.items()}
+    currencies = {e.meta.get("currency") for e in exports if e.meta.get("currency")}
+    out.update(exports=exports, skipped=skipped, currency=next(iter(currencies)) if len(currencies) == 1 else None)
     return out
