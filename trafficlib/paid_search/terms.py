@@ -141,7 +141,7 @@ def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | Non
             kw_texts |= set(normalize_text(src["keyword"]).dropna())
     protected = lambda gram: any(f" {gram} " in f" {k} " for k in kw_texts)  # noqa: E731
     c = g[(g["conversions"] <= 0) & (g["clicks"] >= min_clicks) & (g["cost"] >= threshold)]
-    c = c[~c["ngram"].map(protected)]
+    c = c[~c["ngram"].map(protected).astype(bool).to_numpy()] if len(c) else c
     c = c.sort_values(["cost", "n"], ascending=[False, False])
     kept, covered = [], []
     for idx in c.index:
