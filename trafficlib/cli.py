@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-j", "--workers", type=int, default=2, help="worker processes (default: 2)")
     a.add_argument("--only", action="append", metavar="REPORT", help="render only this report (repeatable)")
     a.add_argument("--dry-run", action="store_true", help="write the inputs and the manifest, render nothing")
+    a.add_argument("--site", help="your site's domain, when the exports do not state it (e.g. example.com)")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from trafficlib import auto
 
             res = auto.run(args.folder, args.out, lang=args.lang, workers=args.workers, only=args.only,
-                           dry_run=args.dry_run, progress=not args.quiet)
+                           dry_run=args.dry_run, progress=not args.quiet, site=args.site)
             if res.batch is not None:
                 for r in res.batch.failed:
                     print(f"FAILED {r.name}: {r.error}", file=sys.stderr)

@@ -89,6 +89,13 @@ def _layout(plan_: Plan, inputs: Path, out: Path) -> None:
     for pr in plan_.runnable:
         base = inputs / safe_name(pr.name)
         for param, files in pr.files.items():
+            if param in pr.file_params:                   # the parameter is the file itself
+                item, name = files[0]
+                link = base / param / (name or item.snapshot.name)
+                _link(item.snapshot, link)
+                item.used_by.append(pr.name)
+                pr.parameters[param] = os.path.relpath(link, out).replace(os.sep, "/")
+                continue
             folder = base / param
             folder.mkdir(parents=True, exist_ok=True)
             used: set[str] = set()
@@ -173,10 +180,11 @@ def _add_missing_to_index(out: Path, plan_: Plan, lang: str) -> None:
 
 def run(folder: str | Path, out: str | Path = "reports", lang: str = "en", workers: int = 2,
         only: list[str] | None = None, dry_run: bool = False, echo: bool = True, progress: bool = False,
-        specs=REPORTS) -> AutoResult:
+        site: str | None = None, specs=REPORTS) -> AutoResult:
     """Recognise every file under ``folder``, plan and render the reports it allows
     into ``out``. ``only``: render only these reports (keys like ``traffic-overview``
-    or full names); ``dry_run``: write the inputs and the manifest, render nothing.
+    or full names); ``site``: the site's domain when the files do not state it;
+    ``dry_run``: write the inputs and the manifest, render nothing.
     Raises :class:`TrafficDataError` when ``folder`` is not a folder or nothing in it
     allows any report (the lines printed say why for each file)."""
     from trafficlib import i18n
@@ -192,7 +200,7 @@ def run(folder: str | Path, out: str | Path = "reports", lang: str = "en", worke
     _say(lines, f"Reading {folder} ...", echo)
     items = scan(folder, inputs / "files", exclude=[out])
     dedupe(items)
-    plan_ = plan(items, ROOT, lang, specs)
+    plan_ = plan(items, ROOT, lang, specs, site=site)
     _layout(plan_, inputs, out)
     for it in items:
         if it.status == "taken" and not it.used_by:

@@ -32,13 +32,16 @@ class Input:
     (``{ext}`` is the file's suffix; one file then) or keeping their own names.
     ``group``: the report needs at least one file in each named group (inputs sharing a
     group are alternatives); None = optional. ``suffixes`` restricts the file types the
-    notebook can read there."""
+    notebook can read there. ``file``: the parameter gets the one file (the latest), and
+    later inputs for the same parameter are not used when it is set."""
 
     param: str
     kinds: tuple[str, ...]
     group: str | None = None
     name: str | None = None
     suffixes: tuple[str, ...] | None = None
+    file: bool = False                      # the parameter is the file itself (one file), not its folder
+    exclude: tuple[str, ...] = ()           # kinds matched above that the notebook cannot read
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,11 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"web": "a GA4 BigQuery export or an events table (GA4 interface exports give a partial audit)"}),
     ReportSpec(
         "seo", "notebooks/search_console.ipynb",
-        (Input("data_path", ("search_console/*",), "seo"),),
-        {"site_name": "{site_name?}"},
+        (Input("data_path", ("search_console/performance",), "seo", file=True),
+         Input("data_path", tuple(f"search_console/{t}" for t in ("queries", "pages", "countries", "devices",
+                                                                  "search_appearance", "dates", "filters")), "seo"),
+         Input("query_page_file", ("search_console/bulk_url",), None, file=True)),
+        {"site_name": "{site_name}", "site_domain": "{site_domain}", "query_page_file": "", "brand_regex": ""},
         {"seo": "a Search Console Performance export (Performance > Export > Download CSV: the zip)"}),
     ReportSpec(
         "competitor-watch", "notebooks/competitor_watch.ipynb",
@@ -98,16 +104,16 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"ads": "a Google Ads, Meta or Microsoft Ads report by day (CSV)"}),
     ReportSpec(
         "paid-search", "notebooks/paid_search.ipynb",
-        (Input("data_path", ADS, "ads"),),
-        {"currency": "{currency?}"},
-        {"ads": "a Google Ads or Microsoft Ads report (campaigns, keywords or search terms)"}),
+        (Input("data_path", ("google_ads/*", "microsoft_ads/*"), "ads", exclude=("*/auction_insights",)),),
+        {"site_name": "{site_name}", "currency": "{currency?}"},
+        {"ads": "Google Ads or Microsoft Ads reports (search terms, keywords, campaigns)"}),
 )
 
 _FLIGHT = ("an ad report by day (campaign, day, cost) where a campaign starts at least 4 weeks after the "
            "report's first day (those weeks are the baseline)")
 FACT_HINTS = {
-    "site_domain": "your site's domain: a GA4 export stating its property, or a Search Console export",
-    "site_name": "your site's name: a GA4 export stating its property or account",
+    "site_domain": "your site's domain: a GA4 report stating its property, or give it with --site example.com",
+    "site_name": "your site's name: a GA4 report stating its property, or give it with --site example.com",
     "web_start": "dated web-analytics data", "web_end": "dated web-analytics data",
     "web_compare": "dated web-analytics data",
     "ads_campaign": _FLIGHT, "ads_campaign_start": _FLIGHT, "ads_campaign_end": _FLIGHT,
@@ -240,8 +246,9 @@ def _top_campaign(ads: list[Item]) -> dict:
             "ads_campaign_end": f"{days.max():%Y-%m-%d}"}
 
 
-def facts(items: list[Item], site: str | None) -> dict:
-    """What the files say that reports need as parameters (see :data:`FACT_HINTS`)."""
+def facts(items: list[Item], site: str | None, given: dict | None = None) -> dict:
+    """What the files say that reports need as parameters (see :data:`FACT_HINTS`);
+    ``given`` (``--site``) wins over them."""
     out: dict = {}
     if site:
         if re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", site):
@@ -257,6 +264,7 @@ def facts(items: list[Item], site: str | None) -> dict:
         out["currency"] = currencies.most_common(1)[0][0]
     out.update(_web_period([i for i in items if matches(i, WEB)]))
     out.update(_top_campaign([i for i in items if matches(i, ADS)]))
+    out.update({k: v for k, v in (given or {}).items() if v})
     return out
 
 
@@ -275,6 +283,7 @@ class PlannedReport:
     files: dict = field(default_factory=dict)
     missing: str = ""
     notes: list = field(default_factory=list)
+    file_params: set = field(default_factory=set)
 
 
 @dataclass
@@ -315,14 +324,20 @@ def _declared(notebook: Path) -> dict | None:
         return None
 
 
-def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS) -> Plan:
-    """Match the taken files to every report of ``specs`` (notebooks relative to ``root``)."""
+def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS, site: str | None = None) -> Plan:
+    """Match the taken files to every report of ``specs`` (notebooks relative to ``root``).
+    ``site``: the site's domain (or name) when the files do not say it (one site only)."""
     groups = split_sites(items)
     many = len(groups) > 1
+    given = {}
+    if site and not many:
+        given = {"site_name": site}
+        if re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", site.lower()):
+            given["site_domain"] = site.lower().removeprefix("www.")
     reports: list[PlannedReport] = []
     all_facts = {}
     for site, group in groups.items():
-        fx = facts(group, site)
+        fx = facts(group, site, given)
         all_facts[site or ""] = fx
         for spec in specs:
             name = f"{spec.key}-{re.sub(r'[^a-z0-9]+', '-', site.lower()).strip('-')}-{lang}" if many and site \
@@ -335,13 +350,21 @@ def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS) -> Plan
                 pr.missing = f"not available: {spec.notebook} is not in this installation"
                 continue
             groups_found: set[str] = set()
+            as_file: set[str] = set()
             for inp in spec.inputs:
-                chosen = [i for i in group if matches(i, inp.kinds)]
+                if inp.param in as_file:
+                    continue
+                chosen = [i for i in group if matches(i, inp.kinds) and not matches(i, inp.exclude)]
                 if inp.suffixes:
                     bad = [i for i in chosen if not i.label.lower().endswith(inp.suffixes)]
                     pr.notes += [f"{i.label}: this report reads only {'/'.join(inp.suffixes)} files there"
                                  for i in bad]
                     chosen = [i for i in chosen if i not in bad]
+                if inp.file and len(chosen) > 1:          # one file: the latest, then the longest
+                    chosen.sort(key=lambda i: (-(i.span[1].value if i.span else 0),
+                                               -(_days(i.span) if i.span else 0), i.label))
+                    pr.notes += [f"{i.label}: {chosen[0].label} is used for this report instead" for i in chosen[1:]]
+                    chosen = chosen[:1]
                 if inp.name and len(chosen) > 1:          # one file under a fixed name: the longest
                     chosen.sort(key=lambda i: (-(_days(i.span) if i.span else 0), i.label))
                     pr.notes += [f"{i.label}: {chosen[0].label} is used for this report instead" for i in chosen[1:]]
@@ -349,6 +372,9 @@ def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS) -> Plan
                 if chosen:
                     if inp.group:
                         groups_found.add(inp.group)
+                    if inp.file:
+                        as_file.add(inp.param)
+                        pr.file_params.add(inp.param)
                     pr.files.setdefault(inp.param, []).extend(chosen_named(chosen, inp))
             lacking = [g for g in dict.fromkeys(i.group for i in spec.inputs if i.group) if g not in groups_found]
             if lacking:
