@@ -200,7 +200,7 @@ def run(folder: str | Path, out: str | Path = "reports", lang: str = "en", worke
     _say(lines, f"Reading {folder} ...", echo)
     items = scan(folder, inputs / "files", exclude=[out])
     dedupe(items)
-    plan_ = plan(items, ROOT, lang, specs, site=site)
+    plan_ = plan(items, ROOT, lang, specs, site=site, folder_name=folder.resolve().name)
     _layout(plan_, inputs, out)
     for it in items:
         if it.status == "taken" and not it.used_by:

@@ -265,6 +265,9 @@ def facts(items: list[Item], site: str | None, given: dict | None = None) -> dic
     out.update(_web_period([i for i in items if matches(i, WEB)]))
     out.update(_top_campaign([i for i in items if matches(i, ADS)]))
     out.update({k: v for k, v in (given or {}).items() if v})
+    if "site_name" not in out and (given or {}).get("folder_name"):
+        out["site_name"] = given["folder_name"]       # a title, at least: the folder's name
+    out.pop("folder_name", None)
     return out
 
 
@@ -324,14 +327,15 @@ def _declared(notebook: Path) -> dict | None:
         return None
 
 
-def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS, site: str | None = None) -> Plan:
+def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS, site: str | None = None,
+         folder_name: str | None = None) -> Plan:
     """Match the taken files to every report of ``specs`` (notebooks relative to ``root``).
     ``site``: the site's domain (or name) when the files do not say it (one site only)."""
     groups = split_sites(items)
     many = len(groups) > 1
-    given = {}
+    given = {"folder_name": folder_name} if folder_name else {}
     if site and not many:
-        given = {"site_name": site}
+        given["site_name"] = site
         if re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", site.lower()):
             given["site_domain"] = site.lower().removeprefix("www.")
     reports: list[PlannedReport] = []
