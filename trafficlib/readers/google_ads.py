@@ -39,7 +39,6 @@ import pandas as pd
 
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers import _adreport as ar
-from trafficlib.readers._numbers import MISSING, numbers
 from trafficlib.readers.registry import Export, Probe, Reader, register
 
 __all__ = ["read_google_ads", "recognise", "report_kind", "read_auction_insights_export"]
