@@ -176,6 +176,12 @@ def _add_missing_to_index(out: Path, plan_: Plan, lang: str) -> None:
                        "parameters": {}, "status": "missing", "seconds": 0.0, "html": None, "executed": None,
                        "error": pr.missing, "size_bytes": None, "shown_parameters": None})
     atomic_write(index, json.dumps(listed, indent=2, ensure_ascii=False))
+    # the page too: the missing reports with the export that would enable each
+    from trafficlib.report import JobResult, write_index
+
+    fields = set(JobResult.__dataclass_fields__)
+    results = [JobResult(**{k: v for k, v in x.items() if k in fields}) for x in listed if isinstance(x, dict)]
+    write_index(results, out, lang)
 
 
 def run(folder: str | Path, out: str | Path = "reports", lang: str = "en", workers: int = 2,

@@ -47,14 +47,19 @@ def write_index(results: list[JobResult], output_dir: Path, lang: str = "en", ti
     machines), atomically. Returns the HTML path."""
     e = html.escape
     ok = sum(r.status == "ok" for r in results)
+    missing = sum(r.status == "missing" for r in results)
     rows = []
     for r in results:
         link = (f'<a href="{e(Path(r.html).name)}">{e(r.title)}</a>' if r.html else e(r.title))
         nb_link = f'<a href="{e(Path(r.executed).name)}">.ipynb</a>' if r.executed else ""
         params = ", ".join(f"{e(str(k))}={e(str(v if not isinstance(v, str) or len(v) < 40 else '…' + v[-30:]))}"
                            for k, v in (r.shown_parameters or r.parameters).items() if k != "lang")
-        status = i18n.label("ok" if r.status == "ok" else "failed", lang)
-        err = f"<pre>{e(r.error)}</pre>" if r.error else ""
+        if r.status == "missing":  # a report the inputs do not allow (trafficlib auto): what would enable it
+            status = i18n.text(lang, "needs an export", "export manquant")
+            err = f'<div class="hint">{e(i18n.text(lang, "Would be enabled by: ", "Possible avec : ") + (r.error or ""))}</div>'
+        else:
+            status = i18n.label("ok" if r.status == "ok" else "failed", lang)
+            err = f"<pre>{e(r.error)}</pre>" if r.error else ""
         size = f"{r.size_bytes / 1024:.0f} KB" if r.size_bytes else ""
         rows.append(
             f'<tr class="{e(r.status)}"><td>{link}<div class="name">{e(r.name)}</div></td><td>{e(r.lang)}</td>'
@@ -62,7 +67,9 @@ def write_index(results: list[JobResult], output_dir: Path, lang: str = "en", ti
             f"<td>{r.seconds:.1f} s</td><td>{size}</td><td>{nb_link}</td><td>{err}</td></tr>")
     heading = title or i18n.label("reports", lang)
     now = _dt.datetime.now()
-    summary = i18n.text(lang, f"{ok} of {len(results)} reports rendered", f"{ok} rapports sur {len(results)} générés")
+    summary = i18n.text(lang, f"{ok} of {len(results) - missing} reports rendered", f"{ok} rapports sur {len(results) - missing} générés")
+    if missing:
+        summary += i18n.text(lang, f"; {missing} not possible with these files", f" ; {missing} impossibles avec ces fichiers")
     page = f"""<!DOCTYPE html>
 <html lang="{e(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(heading)}</title>
@@ -72,6 +79,7 @@ h1{{margin-bottom:.2rem}} .summary{{color:#5b6670;margin-bottom:1.5rem}}
 table{{border-collapse:collapse;width:100%;font-size:.92rem}} th,td{{border-bottom:1px solid #e3e7eb;padding:.45rem .5rem;text-align:left;vertical-align:top}}
 th{{background:#f4f6f8}} tr.failed td.status{{color:#b42318;font-weight:600}} tr.ok td.status{{color:#1e7a46}}
 .name{{color:#8a949e;font-size:.8rem}} .params{{color:#5b6670;font-size:.82rem;max-width:28rem}}
+tr.missing td.status{{color:#8a949e;font-style:italic}} .hint{{color:#5b6670;font-size:.82rem;max-width:32rem}}
 pre{{white-space:pre-wrap;margin:0;font-size:.8rem;color:#b42318;max-width:32rem}}
 .also{{background:#f4f6f8;padding:.6rem 1rem;border-radius:6px;margin-bottom:1.2rem}}
 </style></head><body>
