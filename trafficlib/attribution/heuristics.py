@@ -14,37 +14,82 @@ from trafficlib.errors import TrafficDataError
 HEURISTICS = ["first_touch", "last_touch", "last_non_direct", "linear", "time_decay", "position_based"]
 
 
-def _heuristic_weights(enc: _Encoded, half_life: float, position_weights: tuple[float, float],
-                       direct: Iterable[str]) -> dict[str, np.ndarray]:
-    """Per-touch credit (summing to 1 over each path) for every heuristic."""
-    n = len(enc.codes)
-    L = np.repeat(enc.lengths, enc.lengths)
-    pos = enc.pos
-    first = (pos == 0).astype(float)
-    last = (pos == L - 1).astype(float)
-    linear = 1.0 / L
-    # last non-direct: the last touch whose channel is not direct; all-direct paths: last touch
-    direct_codes = [i for i, c in enumerate(enc.channels) if c in set(direct)]
-    nondirect = ~np.isin(enc.codes, direct_codes)
-    idx = np.where(nondirect, np.arange(n), -1)
-    lnd_idx = np.maximum.reduceat(idx, enc.offsets) if n else np.zeros(0, np.int64)
-    lnd_idx = np.where(lnd_idx < 0, enc.offsets + enc.lengths - 1, lnd_idx)
-    lnd = np.zeros(n)
-    lnd[lnd_idx] = 1.0
-    # time decay: weight 2^(-age / half_life); age in days when known, else in touches
-    age = enc.ages if enc.ages is not None else (L - 1 - pos).astype(float)
+def _credits(enc: _Encoded, half_life: float, position_weights: tuple[float, float],
+             direct: Iterable[str]) -> dict[str, np.ndarray]:
+    """Credit per channel of every heuristic: ``{model: (2, k) array}`` of
+    (conversions, value).
+
+    Each model is a sum over touches of (the touch's share of its path) x (the path's
+    conversions or value). Shares that fall on one touch per path (first, last, last
+    non-direct) are counted per path; shares spread over the touches (linear, the
+    middle of position-based, time decay) are one weighted count over all touches.
+    """
     if half_life <= 0:
         raise TrafficDataError("half_life must be positive")
-    w = np.exp2(-np.nan_to_num(age, nan=0.0) / half_life)
-    decay = w / np.repeat(np.add.reduceat(w, enc.offsets), enc.lengths) if n else w
+    k = len(enc.channels)
+    n = len(enc.lengths)
+    L = enc.lengths
+    cv = np.vstack([enc.conv, enc.value])                # (2, n), rows contiguous
+    first_c = enc.codes[enc.offsets]
+    last_i = enc.last
+    last_c = enc.codes[last_i]
+
+    def by_code(code, w):                                # (2, k): path weights w (2, n) summed by code
+        return np.vstack([np.bincount(code, weights=w[0], minlength=k),
+                          np.bincount(code, weights=w[1], minlength=k)])
+
+    pt = enc.path_of_touch
+
+    def spread(w, touch_w=None):                         # (2, k): every touch gets touch_w x its path's w
+        out = np.empty((2, k))
+        for j in range(2):
+            t = np.take(w[j], pt)
+            if touch_w is not None:
+                t *= touch_w
+            out[j] = np.bincount(enc.codes, weights=t, minlength=k)
+        return out
+
+    out = {"first_touch": by_code(first_c, cv), "last_touch": by_code(last_c, cv)}
+    # last non-direct: the last touch whose channel is not direct; all-direct paths: last touch
+    direct = set(direct)
+    is_direct = np.array([c in direct for c in enc.channels], dtype=bool)
+    lnd_c = last_c
+    ends_direct = np.flatnonzero(is_direct[last_c] & (L > 1)) if is_direct.any() else np.zeros(0, np.int64)
+    if len(ends_direct):
+        lnd_c = last_c.copy()
+        sl = L[ends_direct]
+        sub_off = np.zeros(len(sl), np.int64)
+        np.cumsum(sl[:-1], out=sub_off[1:])
+        t = np.arange(int(sl.sum())) + np.repeat(enc.offsets[ends_direct] - sub_off, sl)
+        idx = np.where(is_direct[enc.codes[t]], -1, t)
+        best = np.maximum.reduceat(idx, sub_off)
+        lnd_c[ends_direct] = np.where(best >= 0, enc.codes[np.maximum(best, 0)], last_c[ends_direct])
+    out["last_non_direct"] = by_code(lnd_c, cv)
+    out["linear"] = spread(cv / L)
+    # time decay: weight 2^(-age / half_life); age in days when known, else in touches
+    if enc.ages is not None:
+        w = np.exp2(-np.nan_to_num(enc.ages, nan=0.0) / half_life)
+        tot = np.add.reduceat(w, enc.offsets) if n else np.zeros(0)
+        out["time_decay"] = spread(cv / tot, w)
+    else:
+        lmax = int(L.max()) if n else 1
+        powers = np.exp2(-np.arange(lmax) / half_life)  # weight of the touch `a` steps before the last
+        sums = np.cumsum(powers)                        # path total for each length
+        rev = np.repeat(last_i, L)
+        rev -= np.arange(len(enc.codes))
+        out["time_decay"] = spread(cv / sums[L - 1], powers[rev])
     # position-based: first/last get their weights, the middle shares the rest
     wf, wl = position_weights
     mid = max(0.0, 1.0 - wf - wl)
-    pb = np.where(L == 1, 1.0,
-         np.where(L == 2, np.where(pos == 0, wf, wl) / (wf + wl) if (wf + wl) > 0 else 0.5,
-         np.where(pos == 0, wf, np.where(pos == L - 1, wl, mid / np.maximum(L - 2, 1)))))
-    return {"first_touch": first, "last_touch": last, "last_non_direct": lnd, "linear": linear,
-            "time_decay": decay, "position_based": pb}
+    two_f = wf / (wf + wl) if (wf + wl) > 0 else 0.5
+    f_w = np.where(L == 1, 1.0, np.where(L == 2, two_f, wf))
+    l_w = np.where(L == 1, 0.0, np.where(L == 2, 1.0 - two_f, wl))
+    pb = by_code(first_c, cv * f_w) + by_code(last_c, cv * l_w)
+    if (L >= 3).any():  # middle touches: all touches of the path but the first and the last
+        mcv = cv * np.where(L >= 3, mid / np.maximum(L - 2, 1), 0.0)
+        pb += spread(mcv) - by_code(first_c, mcv) - by_code(last_c, mcv)
+    out["position_based"] = pb
+    return out
 
 
 def heuristic_models(paths: pd.DataFrame, half_life: float = 7.0,
@@ -76,15 +121,10 @@ def heuristic_models(paths: pd.DataFrame, half_life: float = 7.0,
         conversions sum to the total conversions.
     """
     enc = _encode(paths)
-    weights = _heuristic_weights(enc, half_life, position_weights, direct)
-    k = len(enc.channels)
-    conv_t = np.repeat(enc.conv, enc.lengths)
-    val_t = np.repeat(enc.value, enc.lengths)
+    credits = _credits(enc, half_life, position_weights, direct)
     out = {"channel": enc.channels}
     for name in HEURISTICS:
-        out[name] = np.bincount(enc.codes, weights=weights[name] * conv_t, minlength=k)
+        out[name] = credits[name][0]
     for name in HEURISTICS:
-        out[f"{name}_value"] = np.bincount(enc.codes, weights=weights[name] * val_t, minlength=k)
+        out[f"{name}_value"] = credits[name][1]
     return pd.DataFrame(out)
-
-

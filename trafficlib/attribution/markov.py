@@ -18,13 +18,40 @@ START, CONV, NULL = "(start)", "(conversion)", "(null)"
 class _Chain:
     states: np.ndarray      # (m, order) channel codes, padded with -1
     start: np.ndarray       # (m,) start probabilities
-    Q: object               # (m, m) sparse transition probabilities between states
+    Q: object               # (m, m) transition probabilities between states (dense, or sparse CSR)
     b_conv: np.ndarray      # (m,) probability of converting next
     b_null: np.ndarray      # (m,) probability of leaving
     reward: np.ndarray      # (m,) mean conversion value when converting from the state
     channels: list[str]
     total_conv: float
     total_value: float
+
+
+_DENSE = 600  # chains with at most this many states are solved with dense matrices
+
+
+def _state_sequence(enc: _Encoded, order: int):
+    """States visited by each path, in order: (state code of every visited state,
+    True where a path starts, path index, number of codes B per position).
+
+    A state is the window of ``order`` channels starting at a touch (padded with code
+    ``k`` past the path end; a path shorter than ``order`` is one state), coded
+    ``sum_j c_j B^j``. Order 1: the channel codes themselves.
+    """
+    k = len(enc.channels)
+    if order == 1:
+        return enc.codes, enc.is_start, enc.path_of_touch, k
+    B = k + 1
+    n = len(enc.codes)
+    t = np.arange(n)
+    last_t = np.repeat(enc.last, enc.lengths)
+    state = enc.codes.copy()
+    for j in range(1, order):
+        c = np.where(t + j <= last_t, enc.codes[np.minimum(t + j, n - 1)], k)
+        state += c * (B ** j)
+    first_t = np.repeat(enc.offsets, enc.lengths)
+    valid = t <= np.maximum(last_t - order + 1, first_t)
+    return state[valid], enc.is_start[valid], enc.path_of_touch[valid], B
 
 
 def _build_chain(enc: _Encoded, order: int) -> _Chain:
@@ -34,56 +61,55 @@ def _build_chain(enc: _Encoded, order: int) -> _Chain:
         raise TrafficDataError("markov order must be between 1 and 4")
     order = int(order)
     k = len(enc.channels)
-    B = k + 1  # codes 0..k-1, padding k
-    n = len(enc.codes)
-    L = enc.lengths
-    pos = enc.pos
-    Lt = np.repeat(L, L)
-    # window starting at each touch: the next `order` touches, padded past the path end
-    state_code = np.zeros(n, np.int64)
-    for j in range(order):
-        idx = np.arange(n) + j
-        inside = (pos + j) < Lt
-        c = np.where(inside, enc.codes[np.minimum(idx, n - 1)], k)
-        state_code += c * (B ** j)
-    # valid windows: start positions 0..max(L-order, 0)
-    valid = pos <= np.maximum(Lt - order, 0)
-    path_t = np.repeat(np.arange(len(L)), L)
-    sc = state_code[valid]
-    sp_path = path_t[valid]
-    # merge consecutive identical states within a path
-    dup = np.r_[False, (sp_path[1:] == sp_path[:-1]) & (sc[1:] == sc[:-1])]
-    sc, sp_path = sc[~dup], sp_path[~dup]
-    uniq, sid = np.unique(sc, return_inverse=True)
-    m = len(uniq)
+    seq, seq_start, seq_path, B = _state_sequence(enc, order)
+    # state ids: sorted state codes
+    if order == 1:
+        m, uniq, sid = k, np.arange(k), seq
+    elif B ** order <= 5_000_000:
+        present = np.bincount(seq, minlength=B ** order) > 0
+        uniq = np.flatnonzero(present)
+        m = len(uniq)
+        sid = (np.cumsum(present) - 1)[seq]
+    else:
+        uniq, sid = np.unique(seq, return_inverse=True)
+        m = len(uniq)
     w = enc.conv + enc.nulls
-    first_of = np.r_[True, sp_path[1:] != sp_path[:-1]]
-    last_of = np.r_[sp_path[1:] != sp_path[:-1], True]
-    start_w = np.bincount(sid[first_of], weights=w[sp_path[first_of]], minlength=m)
-    # transitions between consecutive states of the same path
-    inner = ~last_of
-    frm = sid[:-1][inner[:-1]]
-    to = sid[1:][inner[:-1]]
-    tw = w[sp_path[:-1][inner[:-1]]]
-    T = sp.coo_matrix((tw, (frm, to)), shape=(m, m)).tocsr()
-    T.sum_duplicates()
-    last_sid = sid[last_of]
-    last_path = sp_path[last_of]
-    conv_w = np.bincount(last_sid, weights=enc.conv[last_path], minlength=m)
-    null_w = np.bincount(last_sid, weights=enc.nulls[last_path], minlength=m)
-    val_w = np.bincount(last_sid, weights=enc.value[last_path], minlength=m)
-    out_w = np.asarray(T.sum(axis=1)).ravel() + conv_w + null_w
+    # first and last state of each path (a repeat never changes them)
+    first_pos = np.flatnonzero(seq_start)
+    last_pos = np.r_[first_pos[1:] - 1, len(seq) - 1] if len(first_pos) else first_pos
+    first_sid, last_sid = sid[first_pos], sid[last_pos]
+    start_w = np.bincount(first_sid, weights=w, minlength=m)
+    conv_w = np.bincount(last_sid, weights=enc.conv, minlength=m)
+    null_w = np.bincount(last_sid, weights=enc.nulls, minlength=m)
+    val_w = np.bincount(last_sid, weights=enc.value, minlength=m)
+    # transitions: consecutive states of a path that differ (repeats are merged)
+    step = sid[1:] != sid[:-1]
+    step &= ~seq_start[1:]
+    idx = np.flatnonzero(step)
+    frm, to = sid[idx], sid[idx + 1]
+    tw = w[seq_path[idx]]
+    if m <= 2048:
+        T = np.bincount(frm * m + to, weights=tw, minlength=m * m).reshape(m, m)
+        out_w = T.sum(axis=1) + conv_w + null_w
+    else:
+        T = sp.coo_matrix((tw, (frm, to)), shape=(m, m)).tocsr()
+        T.sum_duplicates()
+        out_w = np.asarray(T.sum(axis=1)).ravel() + conv_w + null_w
     inv = np.divide(1.0, out_w, out=np.zeros(m), where=out_w > 0)
-    Q = sp.diags(inv) @ T
+    if m <= _DENSE:
+        Q = T * inv[:, None] if isinstance(T, np.ndarray) else (sp.diags(inv) @ T).toarray()
+    else:
+        Q = (sp.diags(inv) @ sp.csr_matrix(T)).tocsr()
     reward = np.divide(val_w, conv_w, out=np.zeros(m), where=conv_w > 0)
     states = np.empty((m, order), np.int64)
     rem = uniq.copy()
     for j in range(order):
-        states[:, j] = rem % B
-        rem //= B
-    states[states == k] = -1
+        states[:, j] = rem % B if order > 1 else rem
+        rem = rem // B
+    if order > 1:
+        states[states == k] = -1
     total = start_w.sum()
-    return _Chain(states, start_w / total if total > 0 else start_w, Q.tocsr(), conv_w * inv, null_w * inv,
+    return _Chain(states, start_w / total if total > 0 else start_w, Q, conv_w * inv, null_w * inv,
                   reward, enc.channels, float(enc.conv.sum()), float(enc.value.sum()))
 
 
@@ -97,13 +123,14 @@ def _absorb(chain: _Chain, keep: np.ndarray | None = None) -> tuple[float, float
     idx = np.arange(m) if keep is None else np.flatnonzero(keep)
     if len(idx) == 0:
         return 0.0, 0.0
-    Q = chain.Q[idx][:, idx]
     rhs = np.column_stack([chain.b_conv[idx], chain.b_conv[idx] * chain.reward[idx]])
-    A = sp.identity(len(idx), format="csc") - Q.tocsc()
-    if len(idx) <= 600:
-        x = np.linalg.solve(A.toarray(), rhs)
+    if isinstance(chain.Q, np.ndarray):
+        A = np.eye(len(idx)) - chain.Q[np.ix_(idx, idx)]
+        x = np.linalg.solve(A, rhs)
     else:
-        x = spl.splu(A).solve(rhs)
+        Q = chain.Q[idx][:, idx]
+        A = sp.identity(len(idx), format="csc") - Q.tocsc()
+        x = np.linalg.solve(A.toarray(), rhs) if len(idx) <= _DENSE else spl.splu(A).solve(rhs)
     s = chain.start[idx]
     return float(s @ x[:, 0]), float(s @ x[:, 1])
 
@@ -158,7 +185,7 @@ def transition_matrix(paths: pd.DataFrame) -> pd.DataFrame:
     enc = _encode(paths)
     chain = _build_chain(enc, 1)
     names = [chain.channels[i] for i in chain.states[:, 0]]
-    Q = pd.DataFrame(chain.Q.toarray(), index=names, columns=names)
+    Q = pd.DataFrame(chain.Q if isinstance(chain.Q, np.ndarray) else chain.Q.toarray(), index=names, columns=names)
     Q[CONV] = chain.b_conv
     Q[NULL] = chain.b_null
     start = pd.DataFrame([dict(zip(names, chain.start)) | {CONV: 0.0, NULL: 0.0}], index=[START])
