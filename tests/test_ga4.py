@@ -330,3 +330,103 @@ def test_session_traffic_source_last_click_is_read_and_used(tmp_path):
     assert any("session_traffic_source_last_click" in n for n in export.notes)
     older = read_events(write_jsonl(make_export(n_users=3)[0], tmp_path / "events_old.json"))
     assert older.attrs["fields"] == () and older["last_click_source"].isna().all()
+
+
+# --------------------------------------------------------------- flattened by a query (CSV)
+def flatten(rows, dotted=True, last_click=False):
+    """The export's rows as a BigQuery query flattening them would write them: one
+    column per field (dotted or underscored names), event parameters unnested."""
+    sep = "." if dotted else "_"
+    out = []
+    for r in rows:
+        params = {}
+        for p in r["event_params"]:
+            v = p["value"]
+            params[p["key"]] = next((v[k] for k in ("string_value", "int_value", "double_value", "float_value")
+                                     if v.get(k) is not None), None)
+        cts = r.get("collected_traffic_source") or {}
+        flat = {
+            "event_date": r["event_date"], "event_timestamp": r["event_timestamp"], "event_name": r["event_name"],
+            "user_pseudo_id": r["user_pseudo_id"], "ga_session_id": params.get("ga_session_id"),
+            "ga_session_number": params.get("ga_session_number"), "page_location": params.get("page_location"),
+            "page_referrer": params.get("page_referrer"), "page_title": params.get("page_title"),
+            "source": params.get("source"), "medium": params.get("medium"), "campaign": params.get("campaign"),
+            "engagement_time_msec": params.get("engagement_time_msec"), "value": params.get("value"),
+            f"collected_traffic_source{sep}manual_source": cts.get("manual_source"),
+            f"collected_traffic_source{sep}manual_medium": cts.get("manual_medium"),
+            f"collected_traffic_source{sep}manual_campaign_name": cts.get("manual_campaign_name"),
+            f"collected_traffic_source{sep}gclid": cts.get("gclid"),
+            f"traffic_source{sep}source": r["traffic_source"]["source"],
+            f"traffic_source{sep}medium": r["traffic_source"]["medium"],
+            f"traffic_source{sep}name": r["traffic_source"]["name"],
+            f"device{sep}category": r["device"]["category"], f"geo{sep}country": r["geo"]["country"],
+            f"ecommerce{sep}transaction_id": r["ecommerce"]["transaction_id"],
+            f"ecommerce{sep}purchase_revenue": r["ecommerce"]["purchase_revenue"],
+        }
+        if last_click:
+            lc = r["session_traffic_source_last_click"]
+            flat[f"session_traffic_source_last_click{sep}manual_campaign{sep}source"] = lc["manual_campaign"]["source"]
+            flat[f"session_traffic_source_last_click{sep}manual_campaign{sep}medium"] = lc["manual_campaign"]["medium"]
+            flat[f"session_traffic_source_last_click{sep}manual_campaign{sep}campaign_name"] = \
+                lc["manual_campaign"]["campaign_name"]
+        out.append(flat)
+    return pd.DataFrame(out)
+
+
+CANONICAL_AND_GA4 = schema.columns("events") + ["ga_session_number", "gclid", "first_source", "first_medium",
+                                                "first_campaign", "event_date"]
+
+
+@pytest.mark.parametrize("dotted", [True, False])
+def test_flattened_csv_reads_like_the_nested_export(export, tmp_path, dotted):
+    from trafficlib import sources
+
+    path = tmp_path / "ga4_events_flat.csv"
+    flatten(export["rows"], dotted=dotted).to_csv(path, index=False)
+    e = sources.load(path)
+    assert e.kind == "ga4/bigquery_events_flat" and e.table == "events"
+    nested = read_events(export["json"])
+    a = e.frame[CANONICAL_AND_GA4].sort_values(["user_id", "timestamp", "event_name"]).reset_index(drop=True)
+    b = nested[CANONICAL_AND_GA4].sort_values(["user_id", "timestamp", "event_name"]).reset_index(drop=True)
+    for col in CANONICAL_AND_GA4:
+        x = a[col].astype(object).where(a[col].notna(), None).tolist()
+        y = b[col].astype(object).where(b[col].notna(), None).tolist()
+        if col == "ga_session_number":
+            x, y = [None if v is None else int(v) for v in x], [None if v is None else int(v) for v in y]
+        assert x == y, col
+    assert any("first acquisition" in n for n in e.notes)
+    checked = schema.validate(e.frame, "events")
+    for col in schema.columns("events"):
+        assert checked[col].dtype == e.frame[col].dtype, col
+    truth = export["truth"]
+    assert len(sessionize(e.frame, use_session_id=True)) == truth["sessions"]
+    plain = sessionize(e.frame, use_session_id=True, attribution="session_start")
+    assert plain["source"].fillna("(direct)").value_counts().to_dict() == truth["by_source"]
+    assert plain["revenue"].sum() == pytest.approx(truth["revenue"])
+
+
+def test_flattened_with_last_click_and_damaged_values(tmp_path):
+    from trafficlib import sources
+
+    rows, truth = make_export(n_users=8, seed=5)
+    for r in rows:
+        r["session_traffic_source_last_click"] = {
+            "manual_campaign": {"source": "newsletter", "medium": "email", "campaign_name": "weekly"}}
+    flat = flatten(rows, dotted=False, last_click=True)
+    flat.to_csv(tmp_path / "lc.csv", index=False)
+    e = sources.load(tmp_path / "lc.csv")
+    assert e.frame.attrs["fields"] == ("session_traffic_source_last_click",)
+    s = sessionize(e.frame, use_session_id=True)
+    assert (s["channel"] == "Email").all() and len(s) == truth["sessions"]
+    bad = flat.astype(object)
+    bad.loc[3, "event_timestamp"] = "1.74079E+15"  # saved by a spreadsheet
+    bad.to_csv(tmp_path / "excel.csv", index=False)
+    with pytest.raises(TrafficDataError) as err:
+        sources.load(tmp_path / "excel.csv")
+    assert err.value.column == "event_timestamp" and err.value.rows == [5]
+    bad = flat.astype(object)
+    bad.loc[2, "engagement_time_msec"] = "soon"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(TrafficDataError) as err:
+        sources.load(tmp_path / "bad.csv")
+    assert err.value.column == "engagement_time_msec" and err.value.rows == [4]
