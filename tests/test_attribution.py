@@ -421,3 +421,137 @@ def test_paths_from_sessions():
     p = at.paths_from_touchpoints(at.touchpoints_from_sessions(s))
     assert _as_dict(p) == {"Paid Search > Email": (1, 0), "Direct": (0, 1), "Display": (0, 1)}
     assert p["value"].sum() == 80.0
+
+
+# ------------------------------------------------- vectorised code against plain Python
+
+
+def _random_paths(seed: int, n: int = 400, k: int = 6) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    names = ["Direct", "Paid Search", "Organic Search", "Email", "Display", "Référent"][:k]
+    rows = []
+    for _ in range(n):
+        length = int(rng.geometric(0.3))
+        ch = [names[i] for i in rng.integers(0, k, length)]
+        for i in range(1, length):  # repeats, as real journeys have
+            if rng.random() < 0.3:
+                ch[i] = ch[i - 1]
+        conv = float(rng.integers(0, 3))
+        rows.append({"path": " > ".join(ch), "conversions": conv, "value": conv * float(rng.integers(5, 90)),
+                     "nulls": float(rng.integers(0, 4))})
+    out = pd.DataFrame(rows)
+    out.loc[out.index[:3], "path"] = ["  Direct>Email ", "Email >Direct", "Display"]  # odd spacing, same channels
+    return out
+
+
+def _reference_heuristics(paths: pd.DataFrame, half_life: float = 7.0, wf: float = 0.4, wl: float = 0.4) -> pd.DataFrame:
+    """Plain Python, one path at a time: the definitions of the six heuristics."""
+    credit: dict[tuple[str, str], float] = {}
+    for path, conv, value in zip(paths["path"], paths["conversions"], paths["value"]):
+        ch = [c.strip() for c in path.split(">")]
+        n = len(ch)
+        lnd = max((i for i, c in enumerate(ch) if c != "Direct"), default=n - 1)
+        decay = [2 ** (-(n - 1 - i) / half_life) for i in range(n)]
+        shares = {
+            "first_touch": [1.0 if i == 0 else 0.0 for i in range(n)],
+            "last_touch": [1.0 if i == n - 1 else 0.0 for i in range(n)],
+            "last_non_direct": [1.0 if i == lnd else 0.0 for i in range(n)],
+            "linear": [1.0 / n] * n,
+            "time_decay": [d / sum(decay) for d in decay],
+            "position_based": ([1.0] if n == 1 else [wf / (wf + wl), wl / (wf + wl)] if n == 2 else
+                               [wf] + [(1 - wf - wl) / (n - 2)] * (n - 2) + [wl]),
+        }
+        for model, sh in shares.items():
+            for c, s in zip(ch, sh):
+                credit[(c, model)] = credit.get((c, model), 0.0) + s * conv
+                credit[(c, model + "_value")] = credit.get((c, model + "_value"), 0.0) + s * value
+    s = pd.Series(credit)
+    return s.unstack().sort_index()
+
+
+def _reference_markov_removal(paths: pd.DataFrame, order: int) -> dict[str, float]:
+    """Plain Python chain (dicts of counts, repeats merged), solved with dense numpy."""
+    trans: dict = {}
+    start: dict = {}
+    conv_w: dict = {}
+    null_w: dict = {}
+    for path, conv, nulls in zip(paths["path"], paths["conversions"], paths["nulls"]):
+        ch = [c.strip() for c in path.split(">")]
+        w = conv + nulls
+        if w == 0:
+            continue
+        states = [tuple(ch[i:i + order]) for i in range(max(len(ch) - order, 0) + 1)]
+        merged = [s for i, s in enumerate(states) if i == 0 or s != states[i - 1]]
+        start[merged[0]] = start.get(merged[0], 0.0) + w
+        for a, b in zip(merged, merged[1:]):
+            trans[(a, b)] = trans.get((a, b), 0.0) + w
+        conv_w[merged[-1]] = conv_w.get(merged[-1], 0.0) + conv
+        null_w[merged[-1]] = null_w.get(merged[-1], 0.0) + nulls
+    states = sorted(set(start) | {s for ab in trans for s in ab} | set(conv_w) | set(null_w))
+    idx = {s: i for i, s in enumerate(states)}
+    m = len(states)
+    T = np.zeros((m, m))
+    for (a, b), w in trans.items():
+        T[idx[a], idx[b]] += w
+    c = np.array([conv_w.get(s, 0.0) for s in states])
+    out = T.sum(axis=1) + c + np.array([null_w.get(s, 0.0) for s in states])
+    Q, b = T / out[:, None], c / out
+    p = np.array([start.get(s, 0.0) for s in states])
+    p /= p.sum()
+
+    def prob(keep):
+        k = np.flatnonzero(keep)
+        return float(p[k] @ np.linalg.solve(np.eye(len(k)) - Q[np.ix_(k, k)], b[k]))
+
+    p0 = prob(np.ones(m, bool))
+    channels = sorted({c for s in states for c in s})
+    return {c: 1 - prob(np.array([c not in s for s in states])) / p0 for c in channels}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_heuristics_equal_plain_python_reference(seed):
+    paths = _random_paths(seed)
+    ours = at.heuristic_models(paths).set_index("channel").sort_index()
+    ref = _reference_heuristics(paths)
+    assert list(ours.index) == list(ref.index)
+    for col in ref.columns:
+        np.testing.assert_allclose(ours[col].to_numpy(), ref[col].to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed,order", [(0, 1), (1, 1), (2, 2), (3, 3)])
+def test_markov_equal_plain_python_reference(seed, order):
+    paths = _random_paths(seed)
+    ours = at.markov_model(paths, order=order).set_index("channel")["removal_effect"]
+    ref = _reference_markov_removal(paths, order)
+    assert sorted(ref) == list(ours.index)
+    for c, r in ref.items():
+        assert ours[c] == pytest.approx(r, abs=1e-12)
+
+
+def test_duplicate_rows_and_zero_rows_change_nothing():
+    paths = _random_paths(4)
+    doubled = pd.concat([paths, paths], ignore_index=True)
+    doubled[["conversions", "value", "nulls"]] /= 2
+    extra = pd.DataFrame({"path": ["Ghost > Direct"], "conversions": [0.0], "value": [0.0], "nulls": [0.0]})
+    for other in (doubled, pd.concat([paths, extra], ignore_index=True)):
+        for fn in (at.heuristic_models, at.markov_model, at.shapley_model):
+            a = fn(paths).set_index("channel")
+            b = fn(other).set_index("channel")
+            assert list(a.index) == list(b.index)  # a channel seen only on weightless rows is not listed
+            np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("values", [
+    ["A > B", " A>B ", "C", "A > B > A"],
+    ["Élan > A", "A\u00a0> B", "\tÉlan\t>Z"],
+    ["X" * 30 + " > " + "X" * 29 + "Y", "X" * 30],
+    ["a>b", "a > b", "b"],
+])
+def test_tokenize_splits_and_trims_like_python(values):
+    from trafficlib.attribution._tokens import tokenize
+
+    for col in (pd.Series(values, dtype="string"), pd.Series(values, dtype=object), values):
+        lengths, codes, vocab = tokenize(col, ">")
+        expected = [[t.strip() for t in v.split(">")] for v in values]
+        assert lengths.tolist() == [len(e) for e in expected]
+        assert [vocab[c] for c in codes] == [t for e in expected for t in e]
