@@ -44,7 +44,7 @@ def test_reports_are_clean(batch):
         assert "jp-InputArea" not in html and "import trafficlib" not in html and "from trafficlib" not in html, name
         assert 'class="tl-params"' in html, name
         for key in r.parameters:
-            assert f"<th>{key}</th>" in html, (name, key)
+            assert f'data-param="{key}"' in html, (name, key)
         assert "data:image/png;base64," in html, name
         assert "<script" not in html.lower(), name
         assert len(html.encode()) < 1_000_000, (name, len(html.encode()))

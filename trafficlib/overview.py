@@ -217,6 +217,8 @@ def weekly_by_channel(data, period: Period) -> pd.DataFrame:
 def plot_channel_mix(data, period: Period, lang: str = "en"):
     """Weekly sessions per channel (stacked areas, fixed channel colours); returns the Figure."""
     weekly = weekly_by_channel(data, period)
+    # a week cut by the period's edges would be drawn as a drop: leave it out and say so
+    weekly, note = plots.complete_periods(weekly, "W-MON", period.start, period.end, lang)
     order = list(weekly.columns)
     fig, ax = plots.new_figure(height=3.8)
     ax.stackplot(weekly.index, weekly.T.to_numpy(), labels=order,
@@ -225,6 +227,7 @@ def plot_channel_mix(data, period: Period, lang: str = "en"):
     ax.set_title(i18n.text(lang, "Sessions per week by channel", "Sessions par semaine et par canal"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     fig.autofmt_xdate()
+    plots.add_note(fig, note)
     return fig
 
 
