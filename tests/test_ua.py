@@ -126,3 +126,22 @@ def test_bad_values_name_file_column_line(tmp_path):
 def test_reader_order():
     kinds = [r.kind for r in readers()]
     assert kinds.index("ua/sessions") < kinds.index("canonical/sessions") < kinds.index("ga4/report")
+
+
+def test_each_file_lands_on_its_reader(tmp_path):
+    """Headers decide: a UA extract has fullVisitorId, a flattened GA4 export
+    event_timestamp + user_pseudo_id, our canonical files keep going to canonical."""
+    ua = write(tmp_path / "ua.csv", DOTTED, ROWS)
+    flat = write(tmp_path / "flat.csv", ["event_date", "event_timestamp", "event_name", "user_pseudo_id",
+                                         "ga_session_id", "page_location"],
+                 [("20250301", "1740787200000000", "page_view", "123.456", "1740787200", "https://a.fr/")])
+    events = write(tmp_path / "events.csv", ["user_pseudo_id", "timestamp", "event_name"],
+                   [("123.456", "2025-03-01 00:00:00", "page_view")])
+    sessions = write(tmp_path / "sessions.csv", ["session_id", "user_id", "start", "pageviews", "conversions"],
+                     [("s1", "u1", "2025-03-01 10:00:00", "2", "0")])
+    daily = write(tmp_path / "daily.csv", ["Date", "Sessions"], [("2025-03-01", "10"), ("2025-03-02", "12")])
+    got = {p.name: sources.load(p).kind for p in (ua, flat, events, sessions, daily)}
+    assert got == {"ua.csv": "ua/sessions", "flat.csv": "ga4/bigquery_events_flat", "events.csv": "canonical/events",
+                   "sessions.csv": "canonical/sessions", "daily.csv": "daily_series"}
+    e = sources.load(flat).frame
+    assert e["timestamp"].iloc[0] == pd.Timestamp("2025-03-01") and e["session_id"].iloc[0] == "123.456.1740787200"

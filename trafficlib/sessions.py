@@ -67,7 +67,8 @@ Session attributes
   ``click_id`` (``gclid``, ``gbraid``, ``wbraid``, ``fbclid``, ``msclkid`` or ``ttclid``
   when the landing URL carries one, else missing) and ``has_gclid`` (Google Ads click id
   ``gclid``/``gbraid``/``wbraid`` on the landing URL; with a medium other than cpc it
-  points at auto-tagging being overridden by UTM tags or lost).
+  points at auto-tagging being overridden by UTM tags or lost) and ``credited_from``
+  (last non-direct click: the session whose source was credited, else missing).
 
 How it runs
 -----------
@@ -633,14 +634,16 @@ def credit_last_non_direct(sessions: pd.DataFrame, lookback_days: float = 90,
         target = order[k[ok]]
         origin = order[last[ok]]
         if len(target):
+            # positional takes keep the (Arrow) string columns out of Python objects
+            take = np.arange(n)
+            take[target] = origin
             for col in ("source", "medium", "campaign"):
                 if col in out:
-                    values = out[col].to_numpy(object).copy()
-                    values[target] = out[col].to_numpy(object)[origin]
-                    out[col] = pd.array(values, dtype=out[col].dtype)
-            ids = credited.to_numpy(object)
-            ids[target] = out["session_id"].astype("string").to_numpy(object)[origin]
-            credited = pd.Series(ids, index=out.index, dtype="string")
+                    out[col] = out[col].take(take).set_axis(out.index)
+            from_ = np.full(n, -1)
+            from_[target] = origin
+            ids = out["session_id"].astype("string").take(np.maximum(from_, 0)).set_axis(out.index)
+            credited = ids.where(from_ >= 0, pd.NA).astype("string")
     out["credited_from"] = credited
     return out
 
@@ -715,7 +718,8 @@ def sessionize(events, timeout_minutes: float = 30, split_at_midnight: bool = Fa
     -------
     DataFrame with the canonical ``sessions`` columns and dtypes (as
     :func:`trafficlib.schema.validate` returns them) followed by ``end``, ``events``,
-    ``session_number``, ``landing_url``, ``click_id``, ``has_gclid``; one row per
+    ``session_number``, ``landing_url``, ``click_id``, ``has_gclid``, ``credited_from``
+    (session whose source a direct session was credited with, else missing); one row per
     session, grouped by user (users in a deterministic hash order) and by start within
     a user (sort it if you need another order). Times are naive UTC; durations in seconds;
     revenue in the account currency. Definitions: see the module docstring.
