@@ -21,7 +21,7 @@ def our_traffic(sessions: pd.DataFrame, domain: str) -> pd.DataFrame:
     """
     s = sessions
     day = s["start"].dt.normalize()
-    period = (day - pd.to_timedelta(day.dt.day - 1, unit="D")).rename("period")  # month start
+    period = s["start"].dt.to_period("M").dt.to_timestamp().rename("period")
     g = s.groupby(period)
     out = pd.DataFrame({"visits": g.size().astype(float)})
     days = day.groupby(period).nunique()
