@@ -118,3 +118,14 @@ def test_audit_figures_on_a_cube_match_the_rows(sessions, exports):
         assert t_cube.loc[m, "p_value"] == pytest.approx(t_rows.loc[m, "p_value"])
     np.testing.assert_array_equal(audit.daily_sessions(cube).loc["2026-08-01":"2026-09-30"].to_numpy(),
                                   audit.daily_sessions(sessions).loc["2026-08-01":"2026-09-30"].to_numpy())
+
+
+def test_public_holidays_are_not_tracking_gaps(shared_dir):
+    """A real five-year daily series (a US site): Thanksgiving is a quiet day, not a gap."""
+    src = query.open_source(shared_dir / "data" / "web" / "ga_daily_sessions.csv")
+    gaps = audit.missing_days(src, "en", country=None).evidence["date"]
+    assert pd.Timestamp("2017-11-23") in set(gaps)  # Thanksgiving, taken for a gap without the calendar
+    us = audit.missing_days(src, "en", country="US")
+    assert us is not None and pd.Timestamp("2017-11-23") not in set(us.evidence["date"])
+    named = audit.anomaly_days(src, country="US", lang="en").dropna(subset=["holiday"])
+    assert {"Thanksgiving Day", "Christmas Day"} <= set(named["holiday"])

@@ -214,14 +214,18 @@ def _dates(values, lang: str) -> str:
     return f"{i18n.fmt_date(values[0], lang)} – {i18n.fmt_date(values[-1], lang)}"
 
 
-def missing_days(sessions, lang: str = "en", threshold: float = 0.3) -> Finding | None:
+def missing_days(sessions, lang: str = "en", threshold: float = 0.3, country: str | None = "FR") -> Finding | None:
     """Days recording less than ``threshold`` × the sessions that the trend and the
-    weekly pattern predict (robust STL): lost tracking, not lost visitors."""
+    weekly pattern predict (robust STL): lost tracking, not lost visitors. Public
+    holidays of ``country`` (:func:`trafficlib.timeseries.holiday_names`) are quiet days,
+    not tracking gaps: they are left out (the anomaly table names them)."""
     daily = daily_sessions(sessions)
     if len(daily) < 15:
         return None
     d = timeseries.decompose(daily)
     low = d[(d["observed"] < threshold * d["expected"]) & (d["expected"] > 5)]
+    if country and not low.empty:
+        low = low[timeseries.holiday_names(low.index, country).isna().to_numpy()]
     if low.empty:
         return None
     missing = float((low["expected"] - low["observed"]).sum())
@@ -505,12 +509,13 @@ def leaky_landing_pages(sessions, period: Period | None = None, lang: str = "en"
     return flagged[cols].sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
 
 
-def anomaly_days(sessions, threshold: float = 3.5) -> pd.DataFrame:
-    """Anomalous days of the daily sessions series (see :func:`trafficlib.timeseries.anomalies`)."""
+def anomaly_days(sessions, threshold: float = 3.5, country: str | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Anomalous days of the daily sessions series (see :func:`trafficlib.timeseries.anomalies`);
+    with ``country``, a ``holiday`` column names the public holiday of the day."""
     daily = daily_sessions(sessions)
     if len(daily) < 15:
         return pd.DataFrame(columns=["date", "observed", "expected", "z", "direction", "change"])
-    return timeseries.anomalies(daily, threshold=threshold)
+    return timeseries.anomalies(daily, threshold=threshold, holidays_country=country, holidays_lang=lang)
 
 
 # --------------------------------------------------------------------------- findings
@@ -547,7 +552,7 @@ def _change_findings(sessions, period, comparison, lang) -> list[Finding]:
 
 
 def findings(data: AuditData, period: Period, comparison: Period | None, site_domain: str,
-             lang: str = "en") -> list[Finding]:
+             lang: str = "en", country: str | None = "FR") -> list[Finding]:
     """Every finding, ranked: tracking health over the whole data span (problems in the
     past still distort comparisons), then what changed and leaky landing pages in the
     period. Sorted by severity, then score."""
@@ -555,12 +560,12 @@ def findings(data: AuditData, period: Period, comparison: Period | None, site_do
     src = data.source
     if s is not None:
         checks = [
-            missing_days(s, lang), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
+            missing_days(s, lang, country=country), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
             utm_variants(s, lang), untagged_paid(s, lang), duplicate_transactions(data, lang),
             long_sessions(s, lang), bot_traffic(s, lang),
         ]
     else:  # a cube: what the daily series allows
-        checks = [missing_days(src, lang)] if src.supports(["date"]) else []
+        checks = [missing_days(src, lang, country=country)] if src.supports(["date"]) else []
     out = [f for f in checks if f is not None]
     if src.supports(["date"]):
         out += _change_findings(src, period, comparison, lang)
