@@ -1,12 +1,20 @@
-"""Report throughput: N demo reports through our batch runner vs the naive loop vs the floor.
+"""Report throughput: demo reports through our batch runner vs the naive loop vs the floor.
 
 Run from the repo root (after `make demo`)::
 
-    .venv/bin/python benchmarks/report_throughput.py            # 20 reports, the full comparison
-    .venv/bin/python benchmarks/report_throughput.py -n 6       # quicker
+    .venv/bin/python benchmarks/report_throughput.py            # both series, the full comparison
+    .venv/bin/python benchmarks/report_throughput.py -n 6       # quicker single-report series
+    .venv/bin/python benchmarks/report_throughput.py --series mixed --skip fresh
 
-Compared in one run, on the same reports (``notebooks/traffic_overview.ipynb`` on the
-demo shop, N different periods, alternating en/fr):
+Two series, side by side in one run:
+
+- ``single``: ``notebooks/traffic_overview.ipynb`` on the demo shop, N different
+  periods, alternating en/fr (the lightest report, N times);
+- ``mixed``: the jobs of ``reports.yml`` (five report kinds x en/fr: overview, audit,
+  competitor watch, attribution, campaign post-mortem), as ``trafficlib batch`` runs
+  them.
+
+For each series, compared on the same reports:
 
 - ``batch``: ``trafficlib batch`` with 2 workers, each reusing one warm kernel;
 - ``batch, floor``: the same runner on an empty notebook (parameters cell only): the
@@ -15,7 +23,7 @@ demo shop, N different periods, alternating en/fr):
 - ``naive loop``: per report, the ``papermill`` CLI then the ``jupyter nbconvert --to html
   --no-input`` CLI (what most teams script first).
 
-Prints wall time, seconds per report and the speed-up over the naive loop.
+Prints wall time, seconds per report and the speed-up over the naive loop, per series.
 
 Measured on this project's 2-core machine (2026-11-23, N=20, load average < 1)::
 
@@ -61,9 +69,24 @@ def jobs(n: int) -> list[dict]:
     return out
 
 
-def run_batch(job_list: list[dict], notebook: Path, out: Path, workers: int = 2) -> float:
+def mixed_jobs() -> list[dict]:
+    """The jobs of ``reports.yml`` (matrix expanded; *_path/_dir/_file made absolute)."""
+    manifest = yaml.safe_load((ROOT / "reports.yml").read_text(encoding="utf-8"))
+    out = []
+    for job in manifest["jobs"]:
+        params = dict(job.get("parameters") or {})
+        for k, v in list(params.items()):
+            if k.endswith(("_path", "_dir", "_file")) and v:
+                params[k] = str((ROOT / v).resolve())
+        for lang in (job.get("matrix") or {}).get("lang", [params.get("lang", "en")]):
+            out.append({"name": job["name"].format(lang=lang, **params), "lang": lang,
+                        "notebook": str(ROOT / job["notebook"]), "parameters": params})
+    return out
+
+
+def run_batch(job_list: list[dict], notebook: Path | None, out: Path, workers: int = 2) -> float:
     manifest = {"output_dir": str(out), "workers": workers, "jobs": [
-        {"notebook": str(notebook), "name": j["name"], "parameters": {**j["parameters"], "lang": j["lang"]}}
+        {"notebook": str(notebook or j["notebook"]), "name": j["name"], "parameters": {**j["parameters"], "lang": j["lang"]}}
         for j in job_list]}
     path = out.parent / f"{out.name}.yml"
     path.write_text(yaml.safe_dump(manifest), encoding="utf-8")
@@ -78,7 +101,7 @@ def run_batch(job_list: list[dict], notebook: Path, out: Path, workers: int = 2)
 def run_fresh(job_list: list[dict], out: Path) -> float:
     code = ("import sys, json; from trafficlib.report import render\n"
             "for j in json.loads(sys.argv[1]):\n"
-            "    render(sys.argv[2], j['parameters'], sys.argv[3], lang=j['lang'], name=j['name'])\n")
+            "    render(j.get('notebook', sys.argv[2]), j['parameters'], sys.argv[3], lang=j['lang'], name=j['name'])\n")
     import json
 
     t0 = time.perf_counter()
@@ -92,9 +115,10 @@ def run_naive(job_list: list[dict], out: Path) -> float:
     t0 = time.perf_counter()
     for j in job_list:
         executed = out / f"{j['name']}.ipynb"
-        args = [str(BIN / "papermill"), str(NOTEBOOK), str(executed), "--cwd", str(NOTEBOOK.parent)]
+        notebook = Path(j.get("notebook", NOTEBOOK))
+        args = [str(BIN / "papermill"), str(notebook), str(executed), "--cwd", str(notebook.parent)]
         for k, v in {**j["parameters"], "lang": j["lang"]}.items():
-            args += ["-p", k, v]
+            args += ["-p", k, str(v)] if isinstance(v, str) else ["-y", yaml.safe_dump({k: v}).strip()]
         subprocess.run(args, check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
                        check=True, capture_output=True)
@@ -112,29 +136,42 @@ def empty_notebook(folder: Path) -> Path:
     return path
 
 
+def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path, skip: list[str]) -> list:
+    rows = [("batch (2 workers, warm kernels)", run_batch(job_list, notebook, tmp / f"{name}-batch"))]
+    if name == "single":
+        rows.append(("batch, floor (empty notebook)", run_batch(job_list, empty_notebook(tmp), tmp / f"{name}-floor")))
+    if "fresh" not in skip:
+        rows.append(("render() one by one, fresh kernels", run_fresh(job_list, tmp / f"{name}-fresh")))
+    if "naive" not in skip:
+        rows.append(("naive loop (papermill CLI + nbconvert CLI)", run_naive(job_list, tmp / f"{name}-naive")))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("-n", "--reports", type=int, default=20, help="reports per approach (default 20)")
+    ap.add_argument("-n", "--reports", type=int, default=20, help="reports of the single series (default 20)")
+    ap.add_argument("--series", choices=["both", "single", "mixed"], default="both")
     ap.add_argument("--skip", action="append", default=[], choices=["naive", "fresh"], help="skip a slow approach")
     args = ap.parse_args()
     if not (DEMO / "sessions.parquet").exists():
         raise SystemExit("demo data missing: run `make demo` first")
-    job_list = jobs(args.reports)
-    rows = []
+    series = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        rows.append(("batch (2 workers, warm kernels)", run_batch(job_list, NOTEBOOK, tmp / "batch")))
-        rows.append(("batch, floor (empty notebook)", run_batch(job_list, empty_notebook(tmp), tmp / "floor")))
-        if "fresh" not in args.skip:
-            rows.append(("render() one by one, fresh kernels", run_fresh(job_list, tmp / "fresh")))
-        if "naive" not in args.skip:
-            rows.append(("naive loop (papermill CLI + nbconvert CLI)", run_naive(job_list, tmp / "naive")))
-    naive = dict(rows).get("naive loop (papermill CLI + nbconvert CLI)")
-    print(f"\n{args.reports} reports of {NOTEBOOK.name} on the demo shop\n")
-    print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}")
-    for name, secs in rows:
-        ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
-        print(f"{name:<46}{secs:>9.1f}{secs / args.reports:>10.2f}{ratio}")
+        if args.series in ("both", "mixed"):
+            mixed = mixed_jobs()
+            series.append((f"mixed: the {len(mixed)} jobs of reports.yml", len(mixed),
+                           run_series("mixed", mixed, None, tmp, args.skip)))
+        if args.series in ("both", "single"):
+            series.append((f"single: {args.reports} reports of {NOTEBOOK.name}", args.reports,
+                           run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip)))
+    for title, n, rows in series:
+        naive = dict(rows).get("naive loop (papermill CLI + nbconvert CLI)")
+        print(f"\n{title} (demo shop)\n")
+        print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}")
+        for name, secs in rows:
+            ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
+            print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}")
 
 
 if __name__ == "__main__":

@@ -180,7 +180,13 @@ def time_to_conversion(paths: pd.DataFrame) -> pd.DataFrame:
     """
     if "ages" not in paths:
         return pd.DataFrame(columns=["days", "label", "conversions", "share"])
-    first_age = pd.to_numeric(paths["ages"].astype(str).str.split(">", n=1).str[0].str.strip(), errors="coerce")
+    import pyarrow.compute as pc
+
+    from trafficlib.attribution._tokens import _arrow_strings
+
+    first = pc.list_element(pc.split_pattern(_arrow_strings(paths["ages"]), ">", max_splits=1), 0)
+    first_age = pd.to_numeric(pd.Series(pc.utf8_trim_whitespace(first).to_numpy(zero_copy_only=False), dtype=object),
+                              errors="coerce")
     bins = [0, 1, 2, 4, 8, 15, 22, 31, np.inf]
     labels = ["0", "1", "2-3", "4-7", "8-14", "15-21", "22-30", "31+"]
     cut = pd.cut(first_age, bins=bins, right=False, labels=labels)
