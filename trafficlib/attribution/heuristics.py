@@ -75,7 +75,7 @@ def _credits(enc: _Encoded, half_life: float, position_weights: tuple[float, flo
         lmax = int(L.max()) if n else 1
         powers = np.exp2(-np.arange(lmax) / half_life)  # weight of the touch `a` steps before the last
         sums = np.cumsum(powers)                        # path total for each length
-        rev = np.repeat(last_i, L)
+        rev = np.take(last_i, pt)
         rev -= np.arange(len(enc.codes))
         out["time_decay"] = spread(cv / sums[L - 1], powers[rev])
     # position-based: first/last get their weights, the middle shares the rest
