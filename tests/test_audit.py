@@ -148,6 +148,17 @@ def _pandas_sessions(events: pd.DataFrame, timeout_s: float = 1800) -> pd.DataFr
     out["revenue"] = out["revenue"].fillna(0.0)
     out["engaged"] = (out["engagement_s"] > 10) | (out["purchases"] > 0) | (out["pageviews"] >= 2)
     out["channel"] = channel_group(out)
+    # GA4's last non-direct click (90 days): a direct visit takes the user's latest non-direct source,
+    # except a visit that landed with an ad click id (it has its own, untagged, source)
+    out["landing"] = e[e["event_name"] == "page_view"].groupby("sid")["page"].first()
+    click = out["landing"].str.contains(r"[?&#](?:gclid|gbraid|wbraid|fbclid|msclkid|ttclid)=", na=False)
+    direct = out["channel"] == "Direct"
+    donors = out.loc[~direct, ["user_id", "start", "source", "medium", "campaign"]].rename(columns={"start": "t0"})
+    want = out.loc[direct & ~click, ["user_id", "start"]].rename_axis("sid").reset_index().sort_values("start")
+    m = pd.merge_asof(want, donors.sort_values("t0"), left_on="start", right_on="t0", by="user_id",
+                      direction="backward", tolerance=pd.Timedelta(days=90)).dropna(subset=["t0"])
+    out.loc[m["sid"].to_numpy(), ["source", "medium", "campaign"]] = m[["source", "medium", "campaign"]].to_numpy()
+    out["channel"] = channel_group(out)
     return out
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 
 from trafficlib import schema, sources
 from trafficlib.errors import TrafficDataError
-from trafficlib.readers import google_ads, meta, microsoft
+from trafficlib.readers import _adreport, google_ads, meta, microsoft
 from trafficlib.readers.google_ads import read_auction_insights_export, read_google_ads
 from trafficlib.readers.meta import read_meta
 from trafficlib.readers.microsoft import read_microsoft
@@ -192,6 +192,15 @@ def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.D
     return out
 
 
+def _is_auction_insights(path: Path) -> bool:
+    """True for a Google Ads Auction Insights download (competitor shares, no spend)."""
+    try:
+        sheet = google_ads._best(Probe(path))
+    except TrafficDataError:
+        return False
+    return bool({_adreport.key(h) for h in sheet.header} & google_ads._DOMAIN)
+
+
 def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
     """Read every ad-platform export in ``folder`` matching ``pattern`` and stack them
     (canonical ``ad_spend``). A file that is not an ad-platform export raises, or is
@@ -204,8 +213,8 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
                 platform, why = _platform_of(Probe(f))
             except TrafficDataError:
                 continue
-            if platform is None or why:
-                continue
+            if platform is None or why or _is_auction_insights(f):
+                continue  # not an ad report, or an Auction Insights download (shares, no spend)
         frames.append(read_ads(f))
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
