@@ -106,11 +106,16 @@ def _blocks(records: list[tuple[int, list[str]]], comments: list[tuple[int, str]
         body = [len(cells) for _, cells in group]
         # header: the first line whose width (cells written) is at least that of most lines below
         modal = max(set(body), key=lambda w: (body.count(w), w))
-        h = next((i for i, (_, cells) in enumerate(group) if len(cells) >= min(modal, 2) and widths[i] >= 2), None)
+        # (a title line such as "January 17, 2024 - February 15, 2024" written without quotes
+        # splits on its commas, but is narrower than the table below it)
+        h = next((i for i, (_, cells) in enumerate(group) if len(cells) >= max(modal, 2) and widths[i] >= 2), None)
+        if h is None:
+            h = next((i for i, (_, cells) in enumerate(group) if len(cells) >= min(modal, 2) and widths[i] >= 2), None)
         if h is None:  # a block of one-field lines: titles of the next block
             pending.extend(",".join(c for c in cells if c.strip()) for _, cells in group)
             continue
-        pre = pending + [" ".join(c.strip() for c in cells if c.strip()) for _, cells in group[:h]]
+        glue = (separator + " ") if separator and separator != "\t" else " "  # put a split title line back together
+        pre = pending + [glue.join(c.strip() for c in cells if c.strip()) for _, cells in group[:h]]
         pending = []
         header = [c.replace("\ufeff", "").strip() for c in group[h][1]]
         while header and not header[-1] and all(len(cells) < len(header) or not cells[len(header) - 1].strip()
