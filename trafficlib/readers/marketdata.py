@@ -621,7 +621,8 @@ class MarketData:
 
 def load_market(folder: str | Path, our_domain: str, files: dict | None = None) -> MarketData:
     """Read every market export found in ``folder`` (file names in :data:`FILES`, or
-    ``files={table: name}`` to override); absent exports are ``None``, bad ones raise
+    ``files={table: name}`` to override; other files are recognised from their headers
+    by :mod:`trafficlib.readers.market`); absent exports are ``None``, bad ones raise
     :class:`TrafficDataError`. Our own sessions are read from ``sessions.parquet`` when
     present (columns start, channel...)."""
     folder = Path(folder)
@@ -641,4 +642,36 @@ def load_market(folder: str | Path, our_domain: str, files: dict | None = None) 
                 setattr(md, table, readers[table](p))
                 md.files[table] = str(p)
                 break
+    _recognise_renamed(folder, md, readers)
     return md
+
+
+def _recognise_renamed(folder: Path, md: "MarketData", readers: dict) -> None:
+    """Exports not found under their usual names are recognised from their headers
+    (a Similarweb file saved as ``export (3).csv`` still counts)."""
+    from trafficlib.errors import TrafficDataError as _Err
+    from trafficlib.readers import google_ads, market
+    from trafficlib.readers.registry import Probe
+
+    tests = {"competitors": market.is_similarweb, "rankings": market.is_rankings, "trends": market.is_trends,
+             "auction_insights": lambda pr: google_ads.recognise(pr) is True
+             and bool({schema.normalize_header(h) for h in pr.sheets[0].header} & {"display_url_domain",
+                                                                                   "domaine_de_l_url_a_afficher"})}
+    missing = [t for t in tests if getattr(md, t) is None]
+    if not missing:
+        return
+    used = set(md.files.values())
+    for f in sorted(folder.iterdir()):
+        if not missing:
+            break
+        if not f.is_file() or str(f) in used or f.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx"):
+            continue
+        try:
+            probe = Probe(f)
+            table = next((t for t in missing if tests[t](probe)), None)
+        except _Err:
+            continue
+        if table:
+            setattr(md, table, readers[table](f))
+            md.files[table] = str(f)
+            missing.remove(table)
