@@ -216,3 +216,21 @@ def test_renders_the_report_and_lists_the_missing_ones_in_the_index(downloads, t
     assert "traffic-overview-fr" in (out / "index.html").read_text(encoding="utf-8")
     html = (out / "traffic-overview-fr.html").read_text(encoding="utf-8")
     assert "Maison Lumière" in html
+
+
+def test_post_mortem_spend_is_not_counted_once_per_report_grain(demo_dir, tmp_path, capsys):
+    """A keyword report (whole period per row) and a search-terms report beside the daily
+    ads report would count the same clicks three times: only daily, coarsest reports go in."""
+    d = tmp_path / "dl"
+    d.mkdir()
+    shutil.copy(demo_dir / "google_ads_fr.csv", d / "google_ads_fr.csv")
+    shutil.copy(demo_dir / "meta_ads_en.csv", d / "meta_ads_en.csv")
+    shutil.copy(demo_dir / "auction_insights_fr.csv", d / "auction_insights_fr.csv")
+    for f in (demo_dir / "paid_search").iterdir():
+        shutil.copy(f, d / f.name)
+    out = tmp_path / "out"
+    assert cli.main(["auto", str(d), "--out", str(out), "--dry-run"]) == 0
+    ads = sorted(p.name for p in (out / auto.INPUTS / "campaign-postmortem-en" / "ads_dir").iterdir())
+    assert ads == ["google_ads_fr.csv", "meta_ads_en.csv"]
+    paid = sorted(p.name for p in (out / auto.INPUTS / "paid-search-en" / "data_path").iterdir())
+    assert "google_ads_search_terms.csv" in paid and "auction_insights_fr.csv" not in paid

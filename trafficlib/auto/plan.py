@@ -41,6 +41,7 @@ class Input:
     name: str | None = None
     suffixes: tuple[str, ...] | None = None
     file: bool = False                      # the parameter is the file itself (one file), not its folder
+    daily: bool = False                     # spend by day, one report grain per platform (stacked: no double count)
     exclude: tuple[str, ...] = ()           # kinds matched above that the notebook cannot read
 
 
@@ -97,7 +98,7 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"paths": "a touchpoints table (user, timestamp, channel, conversion) or a sessions table"}),
     ReportSpec(
         "campaign-postmortem", "notebooks/campaign_postmortem.ipynb",
-        (Input("ads_dir", ADS[:-1], "ads", suffixes=(".csv",)),
+        (Input("ads_dir", ADS[:-1], "ads", suffixes=(".csv",), daily=True, exclude=("*/auction_insights",)),
          Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv"))),
         {"campaign": "{ads_campaign}", "start_date": "{ads_campaign_start}", "end_date": "{ads_campaign_end}",
          "budget": 0.0, "target_cpa": 0.0, "target_roas": 0.0, "ab_file": "", "currency": "{currency?}"},
@@ -118,6 +119,40 @@ FACT_HINTS = {
     "web_compare": "dated web-analytics data",
     "ads_campaign": _FLIGHT, "ads_campaign_start": _FLIGHT, "ads_campaign_end": _FLIGHT,
 }
+
+
+# Coarsest first: a campaign report by day already holds the spend of the finer ones.
+_GRAIN_ORDER = ("campaigns", "ads_manager", "report", "ad_groups", "ads", "keywords", "search_terms", "landing_pages",
+                "devices", "locations", "demographics")
+
+
+def daily_spend(items: list[Item]) -> tuple[list[Item], list[str]]:
+    """Ad reports a notebook can stack as spend by day: those with a day in each row
+    (not a whole period per row), and for each platform only the coarsest report grain,
+    so the same click is not counted once per grain. Returns (kept, notes)."""
+    notes, daily = [], []
+    for i in items:
+        f = i.export.frame
+        per_period = "date_end" in f and "date" in f and (f["date_end"].notna() & (f["date_end"] != f["date"])).any()
+        if "date" not in f or per_period:
+            notes.append(f"{i.label}: no day in its rows, not used as spend by day")
+        else:
+            daily.append(i)
+    by_platform: dict[str, list[Item]] = {}
+    for i in daily:
+        by_platform.setdefault(i.export.kind.split("/")[0], []).append(i)
+    kept = []
+    for platform, its in by_platform.items():
+        def rank(i):
+            sub = i.export.kind.split("/", 1)[-1]
+            return _GRAIN_ORDER.index(sub) if sub in _GRAIN_ORDER else len(_GRAIN_ORDER)
+        best = min(rank(i) for i in its)
+        for i in its:
+            if rank(i) == best:
+                kept.append(i)
+            else:
+                notes.append(f"{i.label}: a finer {platform} report than the one used; its spend is already counted")
+    return kept, notes
 
 
 def matches(item: Item, patterns) -> bool:
@@ -364,6 +399,9 @@ def plan(items: list[Item], root: Path, lang: str = "en", specs=REPORTS, site: s
                     pr.notes += [f"{i.label}: this report reads only {'/'.join(inp.suffixes)} files there"
                                  for i in bad]
                     chosen = [i for i in chosen if i not in bad]
+                if inp.daily:
+                    chosen, dropped = daily_spend(chosen)
+                    pr.notes += dropped
                 if inp.file and len(chosen) > 1:          # one file: the latest, then the longest
                     chosen.sort(key=lambda i: (-(i.span[1].value if i.span else 0),
                                                -(_days(i.span) if i.span else 0), i.label))
