@@ -129,6 +129,8 @@ def _manifest(plan_: Plan, folder: Path, out: Path, lang: str, workers: int, ite
     jobs = []
     for pr in plan_.runnable:
         nb = os.path.relpath(ROOT / pr.spec.notebook, out).replace(os.sep, "/")
+        if nb.startswith("../"):  # reports outside the kit's folder: an absolute path survives moving them
+            nb = (ROOT / pr.spec.notebook).resolve().as_posix()
         jobs.append({"notebook": nb, "name": pr.name, "parameters": {**pr.parameters, "lang": lang}})
     return {
         "title": "trafficlib auto: " + (", ".join(plan_.sites) or folder.name),
