@@ -74,15 +74,19 @@ class Finding:
 
 
 def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: bool = False,
-         split_on_campaign: bool = False) -> AuditData:
+         split_on_campaign: bool = False, engine: str = "duckdb") -> AuditData:
     """The audit's data, from whatever the folder or file holds (see
     :func:`trafficlib.query.open_source`): canonical events (sessionized in DuckDB with
     the timeout and split rules given; defaults are GA4's), a GA4 BigQuery export (GA4's
     own sessions), a sessions table or Universal Analytics extract, or GA4 interface
     exports (a cube: the checks that need sessions or events are listed as not run).
+    ``engine`` (``"duckdb"`` default, ``"spark://local[2]"``...: see
+    :func:`trafficlib.query.open_source`) computes the figures where the data lives;
+    the checks that need session rows are then listed as not run.
     """
     src = query.open_source(data_path, prefer="events", timeout_minutes=timeout_minutes,
-                            split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign)
+                            split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign,
+                            engine=engine)
     return AuditData(src.session_rows(), getattr(src, "events", None), src.origin, src)
 
 

@@ -64,7 +64,7 @@ def _from_export(export, opts: dict) -> Source:
 
 
 def open_source(data_path: str | Path, prefer: str = "sessions", timeout_minutes: float = 30,
-                split_at_midnight: bool = False, split_on_campaign: bool = False) -> Source:
+                split_at_midnight: bool = False, split_on_campaign: bool = False, engine: str = "duckdb") -> Source:
     """The source of figures in ``data_path``.
 
     A folder holding the kit's ``events`` / ``sessions`` files uses them (``prefer``
@@ -74,8 +74,18 @@ def open_source(data_path: str | Path, prefer: str = "sessions", timeout_minutes
     session rows, GA4 interface reports and daily series make a cube. Files of other
     kinds (ad reports...) are skipped and listed in the source's ``notes``.
     Raises :class:`TrafficDataError` when nothing usable is found.
+
+    ``engine`` (a connection string: ``"duckdb"``, the default and the path above;
+    ``"duckdb:///path.db"``, ``"spark://local[2]"`` or a Spark master URL,
+    ``"bigquery://project/dataset"``) computes the figures in that engine instead
+    (:mod:`trafficlib.query.engines`): same definitions, only aggregates come back.
     """
     from trafficlib import sources
+    from trafficlib.query.engines import is_default, open_engine_source
+
+    if not is_default(engine):
+        return open_engine_source(data_path, engine, prefer=prefer, timeout_minutes=timeout_minutes,
+                                  split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign)
 
     opts = {"timeout_minutes": timeout_minutes, "split_at_midnight": split_at_midnight,
             "split_on_campaign": split_on_campaign}
