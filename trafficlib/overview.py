@@ -62,8 +62,13 @@ def load_sessions(data_path: str | Path, period: Period | None = None) -> pd.Dat
 
 def cannot_show(exc: Unsupported, lang: str) -> str:
     """The plain line a report shows for a section the data cannot feed."""
-    return i18n.text(lang, f"Not available from these exports: this section {exc}.",
-                     f"Non disponible avec ces exports : il faudrait {_fr_hint(str(exc))}.")
+    if getattr(exc, "needs", None) is None or not exc.have:
+        return i18n.text(lang, f"Not available from this data: {exc}.", f"Non disponible avec ces données : {exc}.")
+    return i18n.text(
+        lang, f"Not available from these exports: this section needs {query.export_hint(exc.needs, 'en')} covering "
+              f"the period (exports read: {exc.have}).",
+        f"Non disponible avec ces exports : il faudrait {query.export_hint(exc.needs, 'fr')} couvrant la période "
+        f"(exports lus : {exc.have}).")
 
 
 def why_not(data, by, period: Period | None, lang: str = "en") -> str | None:
@@ -74,13 +79,6 @@ def why_not(data, by, period: Period | None, lang: str = "en") -> str | None:
     except Unsupported as exc:
         return cannot_show(exc, lang)
     return None
-
-
-def _fr_hint(reason: str) -> str:
-    return (reason.replace("needs ", "", 1).replace("a GA4 report with dimensions ", "un rapport GA4 avec les dimensions ")
-            .replace("a GA4 report with dimension ", "un rapport GA4 avec la dimension ")
-            .replace(" covering the period", " couvrant la période")
-            .replace("exports read:", "exports lus :"))
 
 
 def _kpi_row(src: query.Source, period: Period, ua_bounce: bool) -> pd.Series:

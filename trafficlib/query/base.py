@@ -39,7 +39,13 @@ virtual_dimensions = {"source_medium": ("source", "medium")}
 
 
 class Unsupported(Exception):
-    """The source cannot answer this question; ``str(exc)`` says which export would."""
+    """The source cannot answer this question; ``str(exc)`` says which export would.
+    ``needs`` holds the dimensions a GA4 report would need, ``have`` the exports read."""
+
+    def __init__(self, message: str, needs=(), have: str = ""):
+        super().__init__(message)
+        self.needs = list(needs)
+        self.have = have
 
 
 @dataclass

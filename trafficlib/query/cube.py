@@ -25,16 +25,26 @@ __all__ = ["Cube", "export_hint"]
 _ADDITIVE = [c for c in SUMS if c not in ("users", "new_users")]
 _USERS = ("users", "new_users")
 
-# GA4 interface names of the dimensions, for the plain lines saying which export is missing.
-_UI_NAMES = {"date": "Date", "channel": "Session default channel group", "source": "Session source",
-             "medium": "Session medium", "source_medium": "Session source / medium", "campaign": "Session campaign",
-             "landing_page": "Landing page", "device": "Device category", "country": "Country",
-             "page": "Page path and screen class"}
+# GA4 interface names of the dimensions (English, French), for the plain lines saying
+# which export is missing: the names the user sees in their own GA4 interface.
+_UI_NAMES = {"date": ("Date", "Date"),
+             "channel": ("Session default channel group", "Groupe de canaux par défaut de la session"),
+             "source": ("Session source", "Source de la session"), "medium": ("Session medium", "Support de la session"),
+             "source_medium": ("Session source / medium", "Source/Support de la session"),
+             "campaign": ("Session campaign", "Campagne de la session"),
+             "landing_page": ("Landing page", "Page de destination"),
+             "device": ("Device category", "Catégorie d'appareil"), "country": ("Country", "Pays"),
+             "page": ("Page path and screen class", "Chemin de la page et classe de l'écran")}
 
 
-def export_hint(by) -> str:
-    """'a GA4 report with dimensions Date, Landing page' for the dimensions ``by``."""
-    names = [_UI_NAMES.get(b, b) for b in by]
+def export_hint(by, lang: str = "en") -> str:
+    """'a GA4 report with dimensions Date, Landing page' for the dimensions ``by``
+    (French: 'un rapport GA4 avec les dimensions Date, Page de destination')."""
+    i = 1 if lang == "fr" else 0
+    names = [_UI_NAMES[b][i] if b in _UI_NAMES else b for b in by]
+    if lang == "fr":
+        return (f"un rapport GA4 avec {'les dimensions' if len(names) > 1 else 'la dimension'} {', '.join(names)}"
+                if names else "un rapport GA4 avec la métrique Sessions")
     return f"a GA4 report with dimension{'s' if len(names) > 1 else ''} {', '.join(names)}" if names else \
         "a GA4 report with the Sessions metric"
 
@@ -97,9 +107,11 @@ class Cube(Source):
 
     def check(self, by=(), period: Period | None = None) -> None:
         if not self._candidates(list(by), period):
-            what = export_hint(list(by) + ([] if "date" in by or period is None else ["date"]))
+            # a report for exactly this period would do without a Date dimension
+            same = period is not None and any(e.period == (period.start, period.end) for e in self.exports)
+            needs = list(by) + ([] if "date" in by or period is None or same else ["date"])
             have = self.describe_exports() or "none"
-            raise Unsupported(f"needs {what} covering the period (exports read: {have})")
+            raise Unsupported(f"needs {export_hint(needs)} covering the period (exports read: {have})", needs, have)
 
     def sums(self, by=(), period: Period | None = None) -> pd.DataFrame:
         by = [by] if isinstance(by, str) else list(by)
