@@ -26,6 +26,7 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
+from trafficlib.readers._sheet import EXCEL_SUFFIXES, sheets
 from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)
 
 __all__ = ["load", "Export", "read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator"]
@@ -97,8 +98,27 @@ def _skip_preamble(text: str, sep: str) -> tuple[str, int]:
     return text, 0
 
 
+def _sheet_frame(p: Path, sheet: str | None = None) -> pd.DataFrame:
+    """The first table of a spreadsheet (.xlsx, .xls, .ods) as strings, with the same
+    ``attrs`` as a CSV read by :func:`read_raw` (file, line_numbers = worksheet rows,
+    preamble = the lines above the header)."""
+    block = sheets(p, sheet)[0]
+    width = len(block.header)
+    rows = [(r + [""] * width)[:width] for r in block.rows]
+    frame = pd.DataFrame(rows, columns=[str(h).strip() for h in block.header], dtype="string")
+    frame = frame.replace("", pd.NA).astype(object)
+    keep = ~frame.isna().all(axis=1)
+    frame = frame[keep.to_numpy()].reset_index(drop=True)
+    frame.attrs = {"file": str(p), "line_numbers": [ln for ln, k in zip(block.lines, keep) if k],
+                   "separator": None, "encoding": None, "decimal": None, "preamble": list(block.preamble)}
+    if frame.empty:
+        raise TrafficDataError("no data rows below the header", file=str(p))
+    return frame
+
+
 def read_raw(path: str | Path) -> pd.DataFrame:
-    """Read a CSV/TSV/Parquet file as-is: every CSV cell a string (empty -> NA).
+    """Read a CSV/TSV/Parquet/spreadsheet file as-is: every cell a string (empty -> NA);
+    a spreadsheet's first table is read (see :func:`trafficlib.readers._sheet.sheets`).
 
     The frame's ``attrs["line_numbers"]`` holds each row's 1-based line in the file so
     errors can point at it, and ``attrs["file"]`` the path. Raises
@@ -118,9 +138,8 @@ def read_raw(path: str | Path) -> pd.DataFrame:
             raise TrafficDataError(f"not a readable Parquet file ({type(exc).__name__})", file=file) from None
         frame.attrs = {"file": file}
         return frame
-    if suffix in (".xlsx", ".xls"):
-        raise TrafficDataError("Excel files are not read directly", file=file,
-                               hint="save the sheet as CSV (UTF-8 or ';' separated)")
+    if suffix in EXCEL_SUFFIXES:
+        return _sheet_frame(p)
     data = p.read_bytes()
     if not data.strip():
         raise TrafficDataError("the file is empty", file=file)

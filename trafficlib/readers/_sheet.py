@@ -22,7 +22,7 @@ from trafficlib.errors import TrafficDataError
 __all__ = ["Sheet", "sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", "")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _SEPARATORS = (",", ";", "\t", "|")
 
 
@@ -181,11 +181,57 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _excel_sheets(path: Path) -> list[Sheet]:
+def _records(rows) -> tuple[list, list]:
+    """(records, comments) from worksheet rows: ``#`` lines (GA4) become comments."""
+    records, comments = [], []
+    for i, row in enumerate(rows, start=1):
+        cells = [_cell(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) == 1 and cells[0].startswith("#"):
+            comments.append((i, cells[0][1:].strip()))
+            records.append((i, []))
+            continue
+        records.append((i, cells))
+    return records, comments
+
+
+def _excel_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
+    """Worksheets of an .xlsx/.xlsm/.xls/.ods file. python-calamine (Rust's calamine:
+    fast, reads every Excel format) is used; openpyxl is the fallback for .xlsx."""
+    wanted = None if sheet is None else str(sheet).strip().lower()
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        CalamineWorkbook = None
+    out: list[Sheet] = []
+    if CalamineWorkbook is not None:
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            names = list(book.sheet_names)
+            for name in names:
+                if wanted is not None and name.strip().lower() != wanted:
+                    continue
+                records, comments = _records(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                out.extend(_blocks(records, comments, str(path), None, None, f"sheet '{name}' "))
+        except Exception as exc:  # calamine raises its own error types: one message
+            if path.suffix.lower() not in (".xlsx", ".xlsm"):
+                raise TrafficDataError(f"not a readable spreadsheet ({type(exc).__name__})", file=str(path)) from None
+            out = _openpyxl_sheets(path, wanted)
+            names = None
+    else:
+        out, names = _openpyxl_sheets(path, wanted), None
+    if wanted is not None and not out:
+        raise TrafficDataError(f"no sheet named '{sheet}'" + (f" (sheets: {', '.join(names)})" if names else ""),
+                               file=str(path))
+    return out
+
+
+def _openpyxl_sheets(path: Path, wanted: str | None) -> list[Sheet]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
-        raise TrafficDataError("reading .xlsx needs openpyxl", file=str(path)) from None
+        raise TrafficDataError("reading .xlsx needs python-calamine or openpyxl", file=str(path)) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip/xml errors of many kinds: one message
@@ -193,24 +239,18 @@ def _excel_sheets(path: Path) -> list[Sheet]:
     out: list[Sheet] = []
     try:
         for ws in book.worksheets:
-            records, comments = [], []
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell(v) for v in row]
-                while cells and not cells[-1]:
-                    cells.pop()
-                if len(cells) == 1 and cells[0].startswith("#"):
-                    comments.append((i, cells[0][1:].strip()))
-                    records.append((i, []))
-                    continue
-                records.append((i, cells))
+            if wanted is not None and ws.title.strip().lower() != wanted:
+                continue
+            records, comments = _records(ws.iter_rows(values_only=True))
             out.extend(_blocks(records, comments, str(path), None, None, f"sheet '{ws.title}' "))
     finally:
         book.close()
     return out
 
 
-def sheets(path: str | Path) -> list[Sheet]:
-    """Every table block of a CSV/TSV/text or Excel file, in file order.
+def sheets(path: str | Path, sheet: str | None = None) -> list[Sheet]:
+    """Every table block of a CSV/TSV/text or spreadsheet file (.xlsx, .xlsm, .xls,
+    .ods), in file order; ``sheet`` keeps only the worksheet of that name.
 
     Raises :class:`TrafficDataError` for a missing, empty, binary or unreadable file.
     """
@@ -221,10 +261,7 @@ def sheets(path: str | Path) -> list[Sheet]:
         raise TrafficDataError("is a folder, expected a file", file=str(path))
     suffix = p.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        found = _excel_sheets(p)
-    elif suffix == ".xls":
-        raise TrafficDataError("old Excel .xls files are not read", file=str(path),
-                               hint="save it as .xlsx or CSV")
+        found = _excel_sheets(p, sheet)
     else:
         head = p.read_bytes()[:4096]
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -81,8 +81,8 @@ def read_export(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     file = str(path)
-    if p.suffix.lower() in (".parquet", ".pq", ".xlsx", ".xls") or not p.is_file():
-        return sources.read_raw(p)
+    if p.suffix.lower() in (".parquet", ".pq", ".xlsx", ".xlsm", ".xls", ".ods") or not p.is_file():
+        return sources.read_raw(p)  # spreadsheets: the first table below any title lines
     data = p.read_bytes()
     if not data.strip():
         raise TrafficDataError("the file is empty", file=file)
@@ -664,7 +664,7 @@ def _recognise_renamed(folder: Path, md: "MarketData", readers: dict) -> None:
     for f in sorted(folder.iterdir()):
         if not missing:
             break
-        if not f.is_file() or str(f) in used or f.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx"):
+        if not f.is_file() or str(f) in used or f.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"):
             continue
         try:
             probe = Probe(f)

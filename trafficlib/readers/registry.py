@@ -133,8 +133,9 @@ class Probe:
     of readers asking.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, sheet: str | None = None):
         self.path = Path(path)
+        self.sheet = sheet
         self.file = str(path)
         self.suffix = self.path.suffix.lower()
         if self.path.name.lower().endswith(".gz"):
@@ -146,7 +147,7 @@ class Probe:
 
     @cached_property
     def sheets(self) -> list[Sheet]:
-        return sheets(self.path) if self.is_text else []
+        return sheets(self.path, self.sheet) if self.is_text else []
 
     @cached_property
     def parquet_columns(self) -> list[str]:
@@ -220,8 +221,10 @@ def _looks_like(probe: Probe) -> str:
     return f"a table with columns {head} ({len(b.rows):,} rows)"
 
 
-def load(path: str | Path) -> Export:
-    """Recognise an export from its headers and preamble and read it.
+def load(path: str | Path, sheet: str | None = None) -> Export:
+    """Recognise an export from its headers and preamble and read it; in a workbook,
+    ``sheet`` names the worksheet to read (default: the tables of every sheet are
+    considered and the reader picks the best).
 
     Returns an :class:`Export`. Raises :class:`TrafficDataError` naming the file and what
     it looked like when no reader recognises it, or the reader's own error (file, column,
@@ -232,7 +235,7 @@ def load(path: str | Path) -> Export:
         raise TrafficDataError("file not found", file=str(path))
     if p.is_dir():
         raise TrafficDataError("is a folder, expected a file", file=str(path))
-    probe = Probe(p)
+    probe = Probe(p, sheet)
     explanations = []
     for reader in readers():
         try:

@@ -1,0 +1,91 @@
+"""Spreadsheets everywhere: every reader takes .xlsx (python-calamine, openpyxl as the
+fallback), a named worksheet can be chosen, SEMrush workbooks included."""
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from trafficlib import TrafficDataError, sources
+from trafficlib.readers import _sheet
+from trafficlib.readers import marketdata as md
+
+
+def _csv_to_xlsx(csv_path, xlsx_path, sheet="Sheet1", above=()):
+    import csv
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for line in above:
+        ws.append([line])
+    with open(csv_path, encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh, delimiter=","):
+            ws.append([_typed(c) for c in row])
+    wb.save(xlsx_path)
+    return xlsx_path
+
+
+def _typed(cell):
+    try:
+        return float(cell) if "." in cell else int(cell)
+    except ValueError:
+        return cell
+
+
+def test_semrush_position_tracking_workbook_reads_like_the_csv(demo_dir, tmp_path):
+    x = _csv_to_xlsx(demo_dir / "semrush_position_tracking.csv", tmp_path / "Position tracking.xlsx",
+                     sheet="Rankings Overview")
+    a, b = md.read_rankings(demo_dir / "semrush_position_tracking.csv"), md.read_rankings(x)
+    assert len(a) == len(b) > 0
+    pd.testing.assert_series_equal(a["position"].reset_index(drop=True), b["position"].reset_index(drop=True),
+                                   check_dtype=False)
+    assert sources.load(x).kind == "rankings/positions"
+
+
+def test_named_sheet_and_a_clear_error_for_a_missing_one(demo_dir, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["nothing to see"])
+    ws = wb.create_sheet("Devices")
+    ws.append(["Device category", "Sessions", "Engaged sessions"])
+    ws.append(["mobile", 120, 80])
+    ws.append(["desktop", 80, 60])
+    f = tmp_path / "book.xlsx"
+    wb.save(f)
+    e = sources.load(f, sheet="devices")
+    assert e.kind == "ga4/report" and e.frame["sessions"].tolist() == [120, 80]
+    with pytest.raises(TrafficDataError, match="no sheet named 'Countries'.*Notes, Devices"):
+        _sheet.sheets(f, sheet="Countries")
+
+
+def test_canonical_table_from_xlsx_keeps_line_numbers_for_errors(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["date", "term", "interest"])
+    ws.append(["2026-01-04", "lampe", 40])
+    ws.append(["2026-01-11", "lampe", 140])
+    f = tmp_path / "trends.xlsx"
+    wb.save(f)
+    with pytest.raises(TrafficDataError) as info:
+        sources.read(f, "trends")
+    assert info.value.rows == [3] and info.value.column == "interest"
+
+
+def test_openpyxl_is_the_fallback(monkeypatch, tmp_path):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_calamine(name, *a, **k):
+        if name == "python_calamine":
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Date", "Sessions"])
+    wb.active.append(["20261001", 12])
+    f = tmp_path / "d.xlsx"
+    wb.save(f)
+    monkeypatch.setattr(builtins, "__import__", no_calamine)
+    assert _sheet.sheets(f)[0].rows == [["20261001", "12"]]
