@@ -224,3 +224,20 @@ def test_without_bots_drops_exactly_the_planted_burst(data, truth):
     clean = audit.without_bots(data.sessions, audit.bot_traffic(data.sessions))
     assert len(data.sessions) - len(clean) == truth["web"]["bot_burst"]["sessions"]
     assert audit.without_bots(data.sessions, None) is data.sessions
+
+
+def test_organic_sessions_against_search_console_clicks_finds_the_planted_outage(data, truth, demo_dir):
+    """Search Console lost most clicks on one day while Organic Search sessions held: the
+    join flags exactly that day, and nothing on the other 183 days in common."""
+    from trafficlib import seo
+    from trafficlib.readers.search_console import load_performance
+
+    sd = seo.prepare(load_performance(demo_dir / "search_console"), site_name="Maison Lumière",
+                     domain="maison-lumiere.fr")
+    joined, finding = audit.organic_vs_search_console(data.source, sd, "en")
+    assert len(joined) > 150
+    assert finding is not None and finding.key == "organic_vs_search_console"
+    assert [d.strftime("%Y-%m-%d") for d in finding.evidence["date"]] == [truth["search_console"]["outage_day"]]
+    p, c = periods.resolve("2026-10-01", "2026-10-31", "previous")
+    keys = {f.key for f in audit.findings(data, p, c, "maison-lumiere.fr", "en", search=sd)}
+    assert "organic_vs_search_console" in keys

@@ -29,7 +29,8 @@ __all__ = [
     "AuditData", "Finding", "load", "kpi_table", "by_dimension", "daily_sessions", "compare_periods",
     "missing_days", "self_referrals", "unassigned_share", "utm_variants", "untagged_paid",
     "duplicate_transactions", "long_sessions", "bot_traffic", "without_bots", "leaky_landing_pages", "anomaly_days",
-    "findings", "findings_table", "significance_table", "channel_comparison", "has_data", "not_checked", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
+    "findings", "findings_table", "significance_table", "channel_comparison", "has_data", "not_checked",
+    "organic_vs_search_console", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -556,10 +557,11 @@ def _change_findings(sessions, period, comparison, lang) -> list[Finding]:
 
 
 def findings(data: AuditData, period: Period, comparison: Period | None, site_domain: str,
-             lang: str = "en", country: str | None = "FR") -> list[Finding]:
+             lang: str = "en", country: str | None = "FR", search=None) -> list[Finding]:
     """Every finding, ranked: tracking health over the whole data span (problems in the
     past still distort comparisons), then what changed and leaky landing pages in the
-    period. Sorted by severity, then score."""
+    period; with ``search`` (:class:`trafficlib.seo.SearchData`), Organic Search sessions
+    checked against Search Console clicks. Sorted by severity, then score."""
     s = data.sessions
     src = data.source
     if s is not None:
@@ -570,6 +572,8 @@ def findings(data: AuditData, period: Period, comparison: Period | None, site_do
         ]
     else:  # a cube: what the daily series allows
         checks = [missing_days(src, lang, country=country)] if src.supports(["date"]) else []
+    if search is not None:  # Search Console beside the analytics (seo.SearchData)
+        checks.append(organic_vs_search_console(src, search, lang)[1])
     out = [f for f in checks if f is not None]
     if src.supports(["date"]):
         out += _change_findings(src, period, comparison, lang)
@@ -595,6 +599,48 @@ def findings(data: AuditData, period: Period, comparison: Period | None, site_do
                       "meilleure page de destination."),
             float(leaky["revenue_at_stake"].sum()), leaky))
     return sorted(out, key=lambda f: (SEVERITY_ORDER[f.severity], -f.score))
+
+
+def organic_vs_search_console(data, search, lang: str = "en", threshold: float = 3.5
+                              ) -> tuple[pd.DataFrame, Finding | None]:
+    """Organic Search sessions (analytics) beside Search Console clicks, day by day.
+
+    ``search`` is :class:`trafficlib.seo.SearchData` (from :func:`trafficlib.seo.prepare`).
+    Returns the joined table of :func:`trafficlib.seo.organic_vs_clicks` (date, sessions,
+    clicks, ratio = sessions / clicks, robust z, flag) and a :class:`Finding` when some
+    day's ratio leaves its usual range (|robust z| > ``threshold``): one source moved and
+    not the other, which is a measurement problem (tag, consent banner, Search Console
+    data), not a change in visitors. None when the two agree or there is nothing to join.
+    """
+    from trafficlib import seo
+
+    src = query.as_source(data)
+    empty = pd.DataFrame(columns=["date", "sessions", "clicks", "ratio", "z", "flag"])
+    if not src.supports(["date", "channel"]):
+        return empty, None
+    t = src.sums(["date", "channel"])
+    organic = t[t["channel"] == "Organic Search"].groupby("date")["sessions"].sum()
+    joined = seo.organic_vs_clicks(search, organic, threshold)
+    if joined.empty or not joined["flag"].any():
+        return joined, None
+    bad = joined[joined["flag"]]
+    when = _dates(bad["date"], lang)
+    usual = float(joined["ratio"].median())
+    ev = bad[["date", "sessions", "clicks", "ratio"]].reset_index(drop=True)
+    return joined, Finding(
+        "organic_vs_search_console", "medium",
+        i18n.text(lang, f"Organic sessions and Search Console clicks disagree on {len(bad)} day(s) ({when})",
+                  f"Sessions organiques et clics Search Console en désaccord sur {len(bad)} jour(s) ({when})"),
+        i18n.text(lang, f"Usually {i18n.fmt_number(usual, lang, 2)} organic sessions per Search Console click; on "
+                        "those days one moved and not the other.",
+                  f"D'habitude {i18n.fmt_number(usual, lang, 2)} session organique par clic Search Console ; ces "
+                  "jours-là, l'un a bougé sans l'autre."),
+        i18n.text(lang, "A drop in sessions alone points at the tag or the consent banner; a drop in clicks alone "
+                        "at Search Console's data (or a filter). Check the tag deployments of those days.",
+                  "Une baisse des seules sessions désigne la balise ou la bannière de consentement ; une baisse des "
+                  "seuls clics, les données de Search Console (ou un filtre). Vérifier les publications de balises "
+                  "de ces jours."),
+        float((bad["clicks"] * usual - bad["sessions"]).abs().sum()), ev)
 
 
 def findings_table(items: list[Finding]) -> pd.DataFrame:

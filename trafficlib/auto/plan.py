@@ -68,7 +68,8 @@ REPORTS: tuple[ReportSpec, ...] = (
                 "or events table"}),
     ReportSpec(
         "traffic-audit", "notebooks/traffic_audit.ipynb",
-        (Input("data_path", WEB, "web"),),
+        (Input("data_path", WEB, "web"),
+         Input("search_console_path", ("search_console/performance",), None, file=True)),
         {"site_name": "{site_name}", "site_domain": "{site_domain?}", "period_start": "{web_start}",
          "period_end": "{web_end}", "compare": "{web_compare}", "currency": "{currency?}"},
         {"web": "a GA4 BigQuery export or an events table (GA4 interface exports give a partial audit)"}),
