@@ -110,7 +110,9 @@ def sessions_query(table: str, start: str | None = None, end: str | None = None,
     body = sqlglot.parse_one(D.compile_sql(D.sessions_sql(**opts), "bigquery"), read="bigquery")
     flat = sqlglot.parse_one(events_sql(table, start, end, last_click, collected), read="bigquery")
     cte = exp.CTE(this=flat, alias=exp.TableAlias(this=exp.to_identifier("trafficlib_events")))
-    body.args["with"].expressions.insert(0, cte)
+    with_ = body.args.get("with_") or body.args.get("with")  # (the key changed across sqlglot versions)
+    with_.expressions.insert(0, cte)
+    with_.set("expressions", with_.expressions)
     return body.sql(dialect="bigquery")
 
 
@@ -279,3 +281,34 @@ def open_bigquery(spec, pattern: str = "events_*", date_range=None, backend=None
     if getattr(backend, "dry_run_first", False):
         print(f"BigQuery dry run: {format_bytes(backend.bytes_processed(sql))} will be billed")
     return sessions_from_sql(backend, sql, origin="ga4", description=table)
+
+
+class DuckDBAsBigQuery:
+    """A backend that takes BigQuery SQL and runs its DuckDB transpilation on a local
+    copy of the export (``relation``, a DuckDB view of the ``events_*`` rows with a
+    ``_TABLE_SUFFIX`` column): BigQuery's SQL checked without BigQuery. Every statement
+    it is given is first parsed as BigQuery (a ``sqlglot.ParseError`` otherwise)."""
+
+    dialect = "bigquery"
+    label = "bigquery (run on DuckDB)"
+    dry_run_first = False
+
+    def __init__(self, con, table: str, relation: str, project: str = "project", dataset: str = "dataset"):
+        self.con, self.table, self.relation = con, table, relation
+        self.project, self.dataset = project, dataset
+        self.statements: list[str] = []
+
+    def _local(self, sql: str) -> str:
+        sqlglot.parse_one(sql, read="bigquery")  # must parse as BigQuery
+        self.statements.append(sql)
+        return to_duckdb(sql, self.table, self.relation)
+
+    def run(self, sql: str):
+        return self.con.sql(self._local(sql)).df()
+
+    def materialize(self, name: str, sql: str) -> str:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {self._local(sql)}")
+        return name
+
+    def close(self) -> None:
+        pass

@@ -86,11 +86,11 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
     """
     timeout_us = int(round(float(timeout_minutes) * 60e6))
     lookback_us = int(round(float(lookback_days) * _US_PER_DAY))
-    order = "ts_us, prio, event_name, page"
+    order = "ts_us NULLS FIRST, prio NULLS FIRST, event_name NULLS FIRST, page NULLS FIRST"
     if use_session_id:
         part = "user_id, coalesce(session_key, '')"
         boundaries = f"""
-    b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '')) AS sidx
+    b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '') NULLS FIRST) AS sidx
           FROM e),"""
     else:
         part = "user_id"
@@ -162,7 +162,7 @@ WITH
             count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s
           FROM p GROUP BY user_id, sidx),
     t AS (SELECT *,
-            row_number() OVER (PARTITION BY user_id ORDER BY start_us, sidx) AS sess_no,
+            row_number() OVER (PARTITION BY user_id ORDER BY start_us NULLS FIRST, sidx NULLS FIRST) AS sess_no,
             max(first_visit) OVER () AS any_first_visit,
             CASE WHEN own = 1 THEN lc_source ELSE t_source END AS source,
             CASE WHEN own = 1 THEN lc_medium ELSE t_medium END AS medium,
@@ -175,9 +175,9 @@ WITH
           FROM (SELECT *, NULLIF(lower(trim(source)), '') AS ns, NULLIF(lower(trim(medium)), '') AS nm FROM t) AS y),
     c AS (SELECT *,
             last_value(CASE WHEN NOT is_direct THEN sess_no END IGNORE NULLS) OVER (PARTITION BY user_id
-                ORDER BY start_us, sess_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_no,
+                ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_no,
             last_value(CASE WHEN NOT is_direct THEN start_us END IGNORE NULLS) OVER (PARTITION BY user_id
-                ORDER BY start_us, sess_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_start
+                ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_start
           FROM d),
     f AS (SELECT *,
             ({"true" if attribution == "last_non_direct" else "false"}) AND is_direct AND own = 0
