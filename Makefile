@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := data/demo/.generated
 JOBS   ?= 2
+# The Spark engine's extra (pyspark) is installed when a Java runtime is there, so its
+# tests run (Spark local[2], a few minutes); without Java they skip and say why.
+EXTRAS := dev$(shell command -v java >/dev/null 2>&1 && echo ",spark")
 
 .PHONY: setup demo reports test lab bench clean help
 .DEFAULT_GOAL := help
@@ -25,7 +28,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name trafficlib --display-name "Python (trafficlib)"
 	touch $@
 
