@@ -298,7 +298,16 @@ class SparkBackend(Backend):
         return view, [f.name for f in arrow]
 
     def run(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
+        import warnings
+
+        with warnings.catch_warnings():  # pyspark's notes on pandas 3 (results are checked by the tests)
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
+            except AttributeError:
+                pass
+            return self.spark.sql(sql).toPandas()
 
     def materialize(self, name: str, sql: str) -> str:
         self.spark.sql(f"CACHE TABLE {name} AS {sql}")
