@@ -3,7 +3,7 @@ model works on, built from the path table with numpy only (no work per path in
 Python)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
 
@@ -24,7 +24,6 @@ class _Encoded:
     value: np.ndarray            # value per path
     nulls: np.ndarray            # nulls per path
     ages: np.ndarray | None = None  # days before the path end, per touch
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def path_of_touch(self) -> np.ndarray:

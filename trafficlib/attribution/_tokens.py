@@ -4,8 +4,8 @@ No Python work per string or per token: Arrow splits the strings and
 dictionary-encodes the raw tokens (``" Paid Search "``, ``"Paid Search"``...); only
 the distinct raw tokens (a few dozen) are trimmed in Python, and raw tokens that trim
 to the same text share a code. Measured on 272 k paths (2.3 M touches): about 40 %
-less CPU than trimming every token in Arrow before encoding it, and than a byte-level
-numpy tokenizer.
+less CPU than trimming every token in Arrow before encoding it, and faster than two
+byte-level numpy tokenizers tried (token spans keyed by their bytes, then verified).
 """
 from __future__ import annotations
 
@@ -62,14 +62,3 @@ def tokenize(values, sep: str = ">", sort: bool = False) -> tuple[np.ndarray, np
         return lengths, raw_codes.astype(np.int64), vocab
     return lengths, merged.astype(np.int64)[raw_codes], vocab
 
-
-def sorted_vocab(codes: np.ndarray, vocab: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Codes renumbered so that the vocabulary is sorted."""
-    if not vocab:
-        return codes, []
-    order = np.argsort(np.asarray(vocab, dtype=object), kind="stable")
-    if (order == np.arange(len(order))).all():
-        return codes, list(vocab)
-    remap = np.empty(len(vocab), np.int64)
-    remap[order] = np.arange(len(vocab))
-    return remap[codes], [vocab[i] for i in order]
