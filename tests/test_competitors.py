@@ -152,3 +152,46 @@ def test_plots_return_figures(demo):
             cp.plot_rank_movers(cp.rank_movers(m.rankings)), cp.plot_auction_pressure(m.auction_insights, our_domain=OURS),
             cp.plot_brand_interest(cp.brand_interest(m.trends))]
     assert all(isinstance(f, Figure) for f in figs)
+
+
+def test_package_exports_every_public_name():
+    import importlib
+
+    for name in cp.__all__:
+        assert hasattr(cp, name), name
+    for mod in ("_common", "traffic", "seo", "paid", "brand", "alerts", "plots", "watch"):
+        assert importlib.import_module(f"trafficlib.competitors.{mod}")
+
+
+def test_brand_interest_is_computed_once_per_content(demo, monkeypatch):
+    from trafficlib.competitors import brand
+
+    m, _ = demo
+    first = cp.brand_interest(m.trends)
+    calls = []
+    monkeypatch.setattr(brand, "_brand_interest", lambda *a: calls.append(a) or first)
+    again = cp.brand_interest(m.trends.copy())
+    assert calls == []  # same content: kept result
+    pd.testing.assert_frame_equal(again, first)
+    again.loc[:, "trend"] = 0.0  # the caller's copy is its own
+    pd.testing.assert_frame_equal(cp.brand_interest(m.trends), first)
+    changed = m.trends.copy()
+    changed.loc[changed.index[0], "interest"] += 1
+    cp.brand_interest(changed)
+    assert len(calls) == 1  # other content: computed
+
+
+def test_alert_statistics_by_hand():
+    from trafficlib.competitors.alerts import _robust_stats
+
+    s = pd.Series([100.0, 110, 100, 110, 100, 110, 200], index=pd.date_range("2026-01-01", periods=7, freq="MS"))
+    st = _robust_stats(s)
+    d = np.log(np.array([110 / 100, 100 / 110, 110 / 100, 100 / 110, 110 / 100]))
+    med = np.median(d)
+    mad = 1.4826 * np.median(np.abs(d - med))
+    assert st["change"] == pytest.approx(200 / 110 - 1)
+    assert st["z"] == pytest.approx((np.log(200 / 110) - med) / max(mad, 0.05))
+    assert st["usual"] == pytest.approx(np.exp(mad) - 1)
+    assert _robust_stats(pd.Series([1.0, 0.0])) is None  # no change from zero
+    rate = _robust_stats(pd.Series([0.0, 0.0, 0.0, 0.0, 0.0, 0.2]), kind="rate")  # rates floored at 0.1 %
+    assert rate["previous"] == pytest.approx(1e-3) and rate["change"] == pytest.approx(199)
