@@ -109,7 +109,7 @@ def _sheet_frame(p: Path, sheet: str | None = None) -> pd.DataFrame:
     frame = frame.replace("", pd.NA).astype(object)
     keep = ~frame.isna().all(axis=1)
     frame = frame[keep.to_numpy()].reset_index(drop=True)
-    frame.attrs = {"file": str(p), "line_numbers": [ln for ln, k in zip(block.lines, keep) if k],
+    frame.attrs = {"file": str(p), "line_numbers": schema.Lines(ln for ln, k in zip(block.lines, keep) if k),
                    "separator": None, "encoding": None, "decimal": None, "preamble": list(block.preamble)}
     if frame.empty:
         raise TrafficDataError("no data rows below the header", file=str(p))
@@ -168,7 +168,7 @@ def read_raw(path: str | Path) -> pd.DataFrame:
         raise TrafficDataError("duplicated column header", file=file, column=dup[0].rsplit(".", 1)[0])
     frame = frame.dropna(how="all")
     # index holds the 0-based data row; +2 = header line + 1-based, + any preamble.
-    frame.attrs = {"file": file, "line_numbers": (frame.index.to_numpy() + 2 + skipped).tolist(),
+    frame.attrs = {"file": file, "line_numbers": schema.Lines((frame.index.to_numpy() + 2 + skipped).tolist()),
                    "separator": sep, "encoding": _enc,
                    # a ','-separated file cannot use the decimal comma unquoted; quoted
                    # "1,234" there is a thousands separator

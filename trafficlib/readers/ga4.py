@@ -372,7 +372,7 @@ def read_sessions_report(path) -> pd.DataFrame:
                 raise TrafficDataError(exc.problem, file=label, column=exc.column,
                                        rows=[r + offset for r in exc.rows], hint=exc.hint) from None
         raw.attrs["file"] = label
-        raw.attrs["line_numbers"] = [n + offset for n in raw.attrs.get("line_numbers", [])]
+        raw.attrs["line_numbers"] = schema.Lines(n + offset for n in raw.attrs.get("line_numbers", []))
     else:
         raw = read_raw(p)
     mapping: dict[str, str] = {}
@@ -397,7 +397,7 @@ def read_sessions_report(path) -> pd.DataFrame:
         ["total", "totals", "totaux", "grand total", "total général"])
     df = df[~total.fillna(False)].reset_index(drop=True)
     lines = [ln for ln, t in zip(raw.attrs.get("line_numbers", range(2, len(total) + 2)), total) if not t]
-    df.attrs["line_numbers"] = lines
+    df.attrs["line_numbers"] = schema.Lines(lines)
     out = pd.DataFrame(index=df.index)
     if "date" in df.columns:
         dates, bad = schema.parse_dates(df["date"], with_time=False)

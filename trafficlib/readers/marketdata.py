@@ -128,7 +128,7 @@ def read_export(path: str | Path) -> pd.DataFrame:
     phys = [i + 1 for i, ln in enumerate(lines) if i > start and ln.strip()]
     frame = frame.dropna(how="all")
     frame.attrs = {"file": file, "separator": sep, "encoding": enc, "preamble": preamble,
-                   "line_numbers": [phys[i] if i < len(phys) else i + start + 2 for i in frame.index]}
+                   "line_numbers": schema.Lines(phys[i] if i < len(phys) else i + start + 2 for i in frame.index)}
     frame = frame.reset_index(drop=True)
     if frame.empty:
         raise TrafficDataError("no data rows below the header", file=file)
@@ -153,7 +153,7 @@ def _find(frame: pd.DataFrame, table: str, name: str) -> str | None:
 
 def _with_lines(frame: pd.DataFrame, lines: list[int], file: str) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
-    frame.attrs = {"file": file, "line_numbers": list(lines)}
+    frame.attrs = {"file": file, "line_numbers": schema.Lines(lines)}
     return frame
 
 
