@@ -147,3 +147,23 @@ def test_repeated_reads_are_cached_copies_and_see_file_changes(tmp_path):
     os.utime(f, ns=(first.attrs.get("mtime", 0) + 10**9, f.stat().st_mtime_ns + 10**9))
     changed = sources.read(f, "ad_spend")
     assert changed["cost"].tolist() == [2.5, 3.5]
+
+
+def test_heavy_intermediates_are_computed_once_per_file_identity(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_text("a\n1\n")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"a": [1]})
+
+    first = sources.cached(f, "test", compute, 30)
+    second = sources.cached(f, "test", compute, 30)
+    assert len(calls) == 1 and second.equals(first)
+    second.loc[0, "a"] = 99                       # a caller's edit does not reach the next caller
+    assert sources.cached(f, "test", compute, 30).loc[0, "a"] == 1
+    sources.cached(f, "test", compute, 60)        # other parameters: computed again
+    f.write_text("a\n1\n2\n")                     # the file changed: computed again
+    sources.cached(f, "test", compute, 30)
+    assert len(calls) == 3

@@ -183,6 +183,51 @@ _CACHE: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
 _CACHE_SIZE = 4
 
 
+_HEAVY: "OrderedDict[tuple, object]" = OrderedDict()
+_HEAVY_SIZE = 8
+
+
+def _identity(paths) -> tuple | None:
+    """(resolved path, size, modification time) of each file: a changed file is a new key."""
+    out = []
+    for p in paths:
+        try:
+            st = Path(p).stat()
+        except OSError:
+            return None
+        out.append((str(Path(p).resolve()), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _copy(value):
+    if isinstance(value, pd.DataFrame):
+        out = value.copy()
+        out.attrs = dict(value.attrs)
+        return out
+    return value
+
+
+def cached(files, what: str, compute, *params):
+    """``compute()`` once per identity of ``files`` (path, size, mtime) and ``params``
+    in this process: a batch worker renders the en and fr reports of the same export,
+    and the second gets a copy of the first's heavy intermediate (sessionized events,
+    parsed market or ad tables). A DataFrame result is returned as a copy; a changed
+    file misses the cache. ``what`` names the intermediate."""
+    files = [files] if isinstance(files, (str, Path)) else list(files)
+    ident = _identity(files)
+    if ident is None:
+        return compute()
+    key = (what, ident, repr(params))
+    if key in _HEAVY:
+        _HEAVY.move_to_end(key)
+        return _copy(_HEAVY[key])
+    value = compute()
+    _HEAVY[key] = _copy(value)
+    while len(_HEAVY) > _HEAVY_SIZE:
+        _HEAVY.popitem(last=False)
+    return value
+
+
 def read(path: str | Path, table: str) -> pd.DataFrame:
     """Read ``path`` (CSV, TSV or Parquet) as the canonical ``table``.
 

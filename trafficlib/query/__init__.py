@@ -100,7 +100,10 @@ def open_source(data_path: str | Path, prefer: str = "sessions", timeout_minutes
             f = p / name
             if f.exists():
                 if table == "events":
-                    return _sessionize(f, "events", "events", **opts)
+                    # sessionized once per file and rules in a worker (the en and fr audits share it)
+                    frame = sources.cached(f, "sessionize", lambda: _sessionize(f, "events", "events", **opts).frame,
+                                           sorted(opts.items()))
+                    return SessionRows(frame=frame, events=f, origin="events", description="events")
                 return SessionRows(frame=sources.read(f, "sessions"), origin="sessions", description=str(f))
     rows, cubes, notes = [], [], []
     for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):

@@ -215,7 +215,7 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
                 continue
             if platform is None or why or _is_auction_insights(f):
                 continue  # not an ad report, or an Auction Insights download (shares, no spend)
-        frames.append(read_ads(f))
+        frames.append(sources.cached(f, "ads", lambda: read_ads(f)))  # en and fr post-mortems read it once
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
     frames = [fr.dropna(axis=1, how="all") if len(frames) > 1 else fr for fr in frames]

@@ -639,14 +639,14 @@ def load_market(folder: str | Path, our_domain: str, files: dict | None = None) 
             if "*" in name:  # a renamed download (trends_it_allianz_vs_prima.csv): first in name order
                 p = next(iter(sorted(folder.glob(name))), p)
             if p.is_file():
-                setattr(md, table, readers[table](p))
+                setattr(md, table, sources.cached(p, "market:" + table, lambda: readers[table](p), our_domain))
                 md.files[table] = str(p)
                 break
-    _recognise_renamed(folder, md, readers)
+    _recognise_renamed(folder, md, readers, our_domain)
     return md
 
 
-def _recognise_renamed(folder: Path, md: "MarketData", readers: dict) -> None:
+def _recognise_renamed(folder: Path, md: "MarketData", readers: dict, our_domain: str = "") -> None:
     """Exports not found under their usual names are recognised from their headers
     (a Similarweb file saved as ``export (3).csv`` still counts)."""
     from trafficlib.errors import TrafficDataError as _Err
@@ -672,6 +672,6 @@ def _recognise_renamed(folder: Path, md: "MarketData", readers: dict) -> None:
         except _Err:
             continue
         if table:
-            setattr(md, table, readers[table](f))
+            setattr(md, table, sources.cached(f, "market:" + table, lambda: readers[table](f), our_domain))
             md.files[table] = str(f)
             missing.remove(table)
