@@ -118,3 +118,26 @@ def test_period_comparison_matches_totals(demo):
     c = seo.period_comparison(sd).set_index("metric")
     assert c.loc["clicks", "change"] == pytest.approx(truth["clicks"] / truth["clicks_previous"] - 1)
     assert c.loc["ctr", "current"] == pytest.approx(truth["clicks"] / truth["impressions"])
+
+
+def test_our_search_console_positions_beside_the_rank_tracker(demo_dir):
+    """The join the competitor watch shows: for a keyword in both, our impression-weighted
+    Search Console position and the tracker's latest positions (ours and the best rival)."""
+    import numpy as np
+
+    from trafficlib import seo
+    from trafficlib.readers import marketdata as md
+    from trafficlib.readers.search_console import load_performance
+
+    sd = seo.prepare(load_performance(demo_dir / "search_console"), domain="maison-lumiere.fr")
+    ranks = md.read_rankings(demo_dir / "rankings.csv")
+    t = seo.positions_beside_rankings(sd, ranks, "maison-lumiere.fr")
+    assert len(t) > 5
+    row = t.iloc[0]
+    q = sd.queries[sd.queries["query"].map(seo.core.fold).str.strip() == row["keyword"]]
+    assert row["sc_position"] == pytest.approx(np.average(q["position"], weights=q["impressions"]))
+    latest = ranks[(ranks["date"] == ranks["date"].max()) & (ranks["keyword"].map(seo.core.fold).str.strip() == row["keyword"])]
+    ours = latest[latest["domain"] == "maison-lumiere.fr"]["position"]
+    theirs = latest[latest["domain"] != "maison-lumiere.fr"]["position"]
+    assert (np.isnan(row["tracked_position"]) and ours.empty) or row["tracked_position"] == ours.min()
+    assert row["competitor_position"] == theirs.min()

@@ -87,7 +87,8 @@ REPORTS: tuple[ReportSpec, ...] = (
          Input("data_path", ("table:rankings",), "market", name="rankings{ext}", suffixes=(".csv",)),
          Input("data_path", ("table:auction_insights",), "market", name="auction_insights{ext}", suffixes=(".csv",)),
          Input("data_path", ("table:trends",), "market", name="trends{ext}", suffixes=(".csv",)),
-         Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv"))),
+         Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv")),
+         Input("search_console_path", ("search_console/performance",), None, file=True)),
         {"our_domain": "{site_domain}", "competitors": []},
         {"market": "a Similarweb, SEMrush/Ahrefs rankings, Google Ads Auction Insights or Google Trends export"}),
     ReportSpec(
