@@ -17,6 +17,8 @@ significance. Shared by the audit and the campaign post-mortem.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,21 @@ __all__ = ["decompose", "anomalies", "holiday_names", "compare_rate", "compare_c
 
 # Report language -> the holidays package's language codes.
 _HOLIDAY_LANG = {"en": "en_US", "fr": "fr"}
+
+
+@functools.lru_cache(maxsize=32)
+def _holiday_table(country: str, subdiv: str | None, years: tuple, language: str | None) -> dict:
+    """{day: name} of the public holidays (built once per country, years and language:
+    building a calendar costs ~0.3 s and the audit asks twice per report)."""
+    import holidays as _holidays
+
+    cal = _holidays.country_holidays(country, subdiv=subdiv, years=list(years) or None)
+    # Always name the language: left unset, the package follows the machine's locale.
+    if not (language and language in getattr(cal, "supported_languages", ())):
+        language = getattr(cal, "default_language", None)
+    if language:
+        cal = _holidays.country_holidays(country, subdiv=subdiv, years=list(years) or None, language=language)
+    return {pd.Timestamp(d): n for d, n in cal.items()}
 
 
 def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: str | None = None) -> pd.Series:
@@ -62,8 +79,6 @@ def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: s
     TrafficDataError
         An unknown country or region code.
     """
-    import holidays as _holidays
-
     from trafficlib.errors import TrafficDataError
 
     index = dates.index if isinstance(dates, pd.Series) else None
@@ -71,21 +86,14 @@ def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: s
                           errors="coerce").dt.normalize()
     if index is not None:
         days.index = index
-    years = sorted({int(y) for y in days.dt.year.dropna().unique()})
+    years = tuple(sorted({int(y) for y in days.dt.year.dropna().unique()}))
     language = _HOLIDAY_LANG.get(lang, lang) if lang else None
     try:
-        cal = _holidays.country_holidays(str(country).upper(), subdiv=subdiv, years=years or None)
-        # Always name the language: left unset, the package follows the machine's locale.
-        if not (language and language in getattr(cal, "supported_languages", ())):
-            language = getattr(cal, "default_language", None)
-        if language:
-            cal = _holidays.country_holidays(str(country).upper(), subdiv=subdiv, years=years or None,
-                                             language=language)
+        names = _holiday_table(str(country).upper(), subdiv, years, language)
     except NotImplementedError:
         raise TrafficDataError(f"no public holiday list for country '{country}'"
                                + (f", region '{subdiv}'" if subdiv else ""),
                                hint="an ISO country code such as FR, US, GB, DE, BE, CH, CA") from None
-    names = {pd.Timestamp(d): n for d, n in cal.items()}
     out = days.map(names).astype("string")
     out.name = "holiday"
     return out
