@@ -91,7 +91,7 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
         part = "user_id, coalesce(session_key, '')"
         boundaries = f"""
     b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '') NULLS FIRST) AS sidx
-          FROM e),"""
+          FROM r),"""
     else:
         part = "user_id"
         new_gap = f"CASE WHEN prev_ts IS NULL OR ts_us - prev_ts > {timeout_us} THEN 1 ELSE 0 END"
@@ -101,10 +101,10 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
             # Consecutive traffic-bearing events of one inactivity-bounded visit with
             # different (source, medium, campaign), compared case-insensitively.
             campaign = f"""
-    v AS (SELECT *, sum(gap_new) OVER (PARTITION BY user_id ORDER BY {order}
+    v AS (SELECT *, sum(gap_new) OVER (PARTITION BY user_id ORDER BY rn NULLS FIRST
                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
           FROM g),
-    k AS (SELECT *, last_value(kh IGNORE NULLS) OVER (PARTITION BY user_id, visit ORDER BY {order}
+    k AS (SELECT *, last_value(kh IGNORE NULLS) OVER (PARTITION BY user_id, visit ORDER BY rn NULLS FIRST
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_kh
           FROM v),
     n AS (SELECT *, CASE WHEN gap_new + mid_new > 0 OR (kh IS NOT NULL AND prev_kh IS NOT NULL AND kh <> prev_kh)
@@ -113,17 +113,29 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
             campaign = """
     n AS (SELECT *, CASE WHEN gap_new + mid_new > 0 THEN 1 ELSE 0 END AS is_new FROM g),"""
         boundaries = f"""
-    l AS (SELECT *, lag(ts_us) OVER (PARTITION BY user_id ORDER BY {order}) AS prev_ts FROM e),
-    g AS (SELECT *, {new_gap} AS gap_new, 0{midnight} AS mid_new FROM l),{campaign}
-    b AS (SELECT *, sum(is_new) OVER (PARTITION BY user_id ORDER BY {order}
+    g AS (SELECT *, {new_gap} AS gap_new, 0{midnight} AS mid_new FROM r),{campaign}
+    b AS (SELECT *, sum(is_new) OVER (PARTITION BY user_id ORDER BY rn NULLS FIRST
                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sidx
           FROM n),"""
     kh = ("CASE WHEN ht THEN coalesce(lower(source), '') || '|' || coalesce(lower(medium), '') || '|' "
           "|| coalesce(lower(campaign), '') END")
-    sess_part = "PARTITION BY user_id, sidx"
     keys = _in_list(key_events)
     revs = _in_list(revenue_events)
     lc_any = "(lc_source IS NOT NULL OR lc_medium IS NOT NULL)"
+    keyed = {"traffic": ("CASE WHEN ht THEN rn END", "CASE WHEN source IS NOT NULL THEN rn END"),
+             "lc": (f"CASE WHEN {lc_any} THEN rn END", None)}
+
+    def pick(col: str, rule: str) -> str:
+        # the column's value at the first row (by rn) meeting the rule, NULL kept as NULL:
+        # arg_min skips NULL values in DuckDB (not in Spark), so NULL travels as a sentinel
+        first, fallback = keyed[rule]
+        val = f"coalesce(CAST({col} AS VARCHAR), {literal(NULL_KEY)})"
+        expr = f"arg_min({val}, {first})"
+        if fallback:
+            expr = (f"CASE WHEN min({first}) IS NOT NULL THEN {expr} "
+                    f"ELSE arg_min({val}, {fallback}) END")
+        return f"NULLIF({expr}, {literal(NULL_KEY)})"
+
     sql = f"""
 WITH
     e AS (SELECT user_id, session_key, ts_us, event_name, page, source, medium, campaign, device, country,
@@ -131,36 +143,29 @@ WITH
                  CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
                                  WHEN 'page_view' THEN 2 ELSE 3 END AS prio
           FROM (SELECT *, ({_has_traffic('source')} OR {_has_traffic('medium')} OR {_has_traffic('campaign')}) AS ht
-                FROM {events} WHERE user_id IS NOT NULL AND ts_us IS NOT NULL) AS x),{boundaries}
-    r AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY {order}) AS rn FROM b),
-    p AS (SELECT *,
-            min(rn) OVER ({sess_part}) AS first_rn,
-            coalesce(min(CASE WHEN prio = 2 AND page IS NOT NULL THEN rn END) OVER ({sess_part}),
-                     min(CASE WHEN page IS NOT NULL THEN rn END) OVER ({sess_part})) AS land_rn,
-            coalesce(min(CASE WHEN ht THEN rn END) OVER ({sess_part}),
-                     min(CASE WHEN source IS NOT NULL THEN rn END) OVER ({sess_part})) AS traffic_rn,
-            min(CASE WHEN device IS NOT NULL THEN rn END) OVER ({sess_part}) AS device_rn,
-            min(CASE WHEN country IS NOT NULL THEN rn END) OVER ({sess_part}) AS country_rn,
-            min(CASE WHEN {lc_any} THEN rn END) OVER ({sess_part}) AS lc_rn
-          FROM r),
+                FROM {events} WHERE user_id IS NOT NULL AND ts_us IS NOT NULL) AS x),
+    r AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY {order}) AS rn,
+                    lag(ts_us) OVER (PARTITION BY user_id ORDER BY {order}) AS prev_ts
+          FROM e),{boundaries}
     s AS (SELECT user_id, sidx,
             min(ts_us) AS start_us, max(ts_us) AS end_us,
-            max(CASE WHEN rn = land_rn THEN page END) AS landing_url,
-            max(CASE WHEN rn = traffic_rn THEN source END) AS t_source,
-            max(CASE WHEN rn = traffic_rn THEN medium END) AS t_medium,
-            max(CASE WHEN rn = traffic_rn THEN campaign END) AS t_campaign,
-            max(CASE WHEN rn = device_rn THEN device END) AS device,
-            max(CASE WHEN rn = country_rn THEN country END) AS country,
-            max(CASE WHEN rn = lc_rn THEN 1 ELSE 0 END) AS own,
-            max(CASE WHEN rn = lc_rn THEN lc_source END) AS lc_source,
-            max(CASE WHEN rn = lc_rn THEN lc_medium END) AS lc_medium,
-            max(CASE WHEN rn = lc_rn THEN lc_campaign END) AS lc_campaign,
+            coalesce(arg_min(page, CASE WHEN prio = 2 AND page IS NOT NULL THEN rn END),
+                     arg_min(page, CASE WHEN page IS NOT NULL THEN rn END)) AS landing_url,
+            {pick("source", "traffic")} AS t_source,
+            {pick("medium", "traffic")} AS t_medium,
+            {pick("campaign", "traffic")} AS t_campaign,
+            arg_min(device, CASE WHEN device IS NOT NULL THEN rn END) AS device,
+            arg_min(country, CASE WHEN country IS NOT NULL THEN rn END) AS country,
+            CASE WHEN min(CASE WHEN {lc_any} THEN rn END) IS NULL THEN 0 ELSE 1 END AS own,
+            {pick("lc_source", "lc")} AS lc_source,
+            {pick("lc_medium", "lc")} AS lc_medium,
+            {pick("lc_campaign", "lc")} AS lc_campaign,
             sum(CASE WHEN prio = 2 THEN 1 ELSE 0 END) AS pageviews,
             max(CASE WHEN prio = 0 THEN 1 ELSE 0 END) AS first_visit,
             sum(CASE WHEN event_name IN ({keys}) THEN 1 ELSE 0 END) AS conversions,
             sum(CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END) AS revenue,
             count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s
-          FROM p GROUP BY user_id, sidx),
+          FROM b GROUP BY user_id, sidx),
     t AS (SELECT *,
             row_number() OVER (PARTITION BY user_id ORDER BY start_us NULLS FIRST, sidx NULLS FIRST) AS sess_no,
             max(first_visit) OVER () AS any_first_visit,
