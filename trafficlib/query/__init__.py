@@ -81,11 +81,13 @@ def open_source(data_path: str | Path, prefer: str = "sessions", timeout_minutes
     (:mod:`trafficlib.query.engines`): same definitions, only aggregates come back.
     """
     from trafficlib import sources
-    from trafficlib.query.engines import is_default, open_engine_source
 
-    if not is_default(engine):
-        return open_engine_source(data_path, engine, prefer=prefer, timeout_minutes=timeout_minutes,
-                                  split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign)
+    if engine not in (None, "", "duckdb"):  # the engines (and sqlglot) are imported only when asked for
+        from trafficlib.query.engines import is_default, open_engine_source
+
+        if not is_default(engine):
+            return open_engine_source(data_path, engine, prefer=prefer, timeout_minutes=timeout_minutes,
+                                      split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign)
 
     opts = {"timeout_minutes": timeout_minutes, "split_at_midnight": split_at_midnight,
             "split_on_campaign": split_on_campaign}
