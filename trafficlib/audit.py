@@ -130,6 +130,11 @@ def not_checked(data: "AuditData", lang: str = "en") -> list[str]:
                                  "BigQuery de GA4)."))
         return out
     names = [v[0] if lang != "fr" else v[1] for v in ROW_CHECKS.values()]
+    if data.origin != "cube":  # an engine source: only aggregates come back from the engine
+        return [i18n.text(lang, f"Not checked in the engine: {', '.join(names)}. These checks read session rows; "
+                                "run the audit with engine='duckdb' on an extract to see them.",
+                          f"Non vérifié dans le moteur : {', '.join(names)}. Ces contrôles lisent les sessions une "
+                          "à une ; lancer l'audit avec engine='duckdb' sur un extrait pour les voir.")]
     return [i18n.text(lang, f"Not checked from aggregated reports: {', '.join(names)}. They need session or event "
                             "rows: a GA4 BigQuery export, an event log or a sessions table.",
                       f"Non vérifié à partir de rapports agrégés : {', '.join(names)}. Il faut des sessions ou des "
