@@ -55,27 +55,13 @@ def decode(data: bytes, file: str = "<bytes>") -> tuple[str, str]:
 
 
 def sniff_separator(text: str) -> str:
-    """The field separator of CSV ``text``: the candidate that splits the header and the
-    next lines into the same, largest number of fields (quotes respected)."""
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", (0, 0)
-    for sep in _SEPARATORS:
-        try:
-            rows = list(csv.reader(lines, delimiter=sep))
-        except csv.Error:
-            continue
-        # Title lines above the header (Google Ads, Trends) have one field: judge a
-        # separator by the most common width among lines it splits at all.
-        widths = [len(r) for r in rows if len(r) >= 2]
-        if not widths:
-            continue
-        modal = max(set(widths), key=lambda w: (widths.count(w), w))
-        score = (widths.count(modal), modal)
-        if score > best_score:
-            best, best_score = sep, score
-    return best
+    """The field separator of CSV ``text``: the candidate that splits the most lines
+    into the same, largest number of fields (quotes respected; title lines of one field
+    and ``#`` comments are not judged). One rule for every reader
+    (:func:`trafficlib.readers._sheet.sniff`)."""
+    from trafficlib.readers._sheet import sniff
+
+    return sniff(text.splitlines()[:60])
 
 
 def _skip_preamble(text: str, sep: str) -> tuple[str, int]:

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["numbers", "durations", "yyyymmdd_or_dates", "MISSING"]
+__all__ = ["numbers", "checked_numbers", "durations", "yyyymmdd_or_dates", "MISSING"]
 
 MISSING = {"", "--", "-", "–", "—", "n/a", "na", "(not set)", "null", "none", " --"}
 _JUNK = re.compile(r"[\s\u00a0\u202f€$£¥%]|\b(?:EUR|USD|GBP|CHF|CAD|AUD|JPY)\b", re.IGNORECASE)
@@ -131,3 +131,21 @@ def yyyymmdd_or_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         out[rest] = pd.to_datetime(parsed).dt.normalize()
     bad = out.isna() & ~missing
     return out, bad
+
+
+def checked_numbers(values: pd.Series, *, file: str, column: str, lines, decimal: str | None = None,
+                    integer: bool = False, nonneg: bool = True, what: str = "counts and amounts") -> pd.Series:
+    """:func:`numbers` for a column that must be readable (and, with ``nonneg``, not
+    negative): the values as floats, or one :class:`TrafficDataError` naming the file,
+    the ``column`` as headed in the file and the ``lines`` (1-based file lines of the
+    rows, in order) at fault."""
+    from trafficlib.errors import TrafficDataError
+
+    vals, bad = numbers(values, decimal=decimal, integer=integer)
+    if bad.any():
+        raise TrafficDataError(f"cannot read '{values[bad].iloc[0]}' as a number", file=file, column=column,
+                               rows=[lines[i] for i in np.flatnonzero(bad.to_numpy())])
+    if nonneg and (vals < 0).any():
+        raise TrafficDataError(f"negative values where {what} cannot be negative", file=file, column=column,
+                               rows=[lines[i] for i in np.flatnonzero((vals < 0).to_numpy())])
+    return vals

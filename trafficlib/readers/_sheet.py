@@ -62,7 +62,7 @@ def decode_file(path: Path) -> tuple[str, str]:
     return decode(data, str(path))
 
 
-def _sniff(lines: list[str]) -> str:
+def sniff(lines: list[str]) -> str:
     """The separator that splits most body lines into the same, widest field count."""
     best, best_score = ",", (0, 0)
     sample = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")][:60]
@@ -133,7 +133,7 @@ def _blocks(records: list[tuple[int, list[str]]], comments: list[tuple[int, str]
 def _text_sheets(path: Path) -> list[Sheet]:
     text, enc = decode_file(path)
     lines = text.splitlines()
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff(lines)
+    sep = "\t" if path.suffix.lower() == ".tsv" else sniff(lines)
     records: list[tuple[int, list[str]]] = []
     comments: list[tuple[int, str]] = []
     # csv.reader over the whole text keeps quoted newlines inside a field

@@ -45,7 +45,7 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
-from trafficlib.readers._numbers import numbers
+from trafficlib.readers._numbers import checked_numbers
 from trafficlib.readers.registry import Export, Probe, Reader, register
 from trafficlib.readers.ua import compact, map_headers, refuse_damaged, string_table
 
@@ -130,15 +130,8 @@ def read_flat_events(probe: Probe | str) -> Export:
         if name not in where:
             return pd.Series(np.nan, index=cells.index, dtype="float64")
         col = cells[where[name]]
-        vals, bad = numbers(col, decimal=".", integer=integer)
-        if bad.any():
-            raise TrafficDataError(f"cannot read '{col[bad].iloc[0]}' as a number", file=file,
-                                   column=header[where[name]], rows=[lines[i] for i in np.flatnonzero(bad.to_numpy())])
-        if (vals < 0).any():
-            raise TrafficDataError("negative values where durations and amounts cannot be negative", file=file,
-                                   column=header[where[name]],
-                                   rows=[lines[i] for i in np.flatnonzero((vals < 0).to_numpy())])
-        return vals
+        return checked_numbers(col, file=file, column=header[where[name]], lines=lines, decimal=".",
+                               integer=integer, what="durations and amounts")
 
     def rows_of(mask) -> list[int]:
         return [lines[i] for i in np.flatnonzero(np.asarray(mask, dtype=bool))]

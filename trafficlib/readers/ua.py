@@ -62,7 +62,7 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
-from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
+from trafficlib.readers._numbers import checked_numbers, yyyymmdd_or_dates
 from trafficlib.readers.registry import Export, Probe, Reader, register
 
 __all__ = ["read_ua_sessions", "FIELDS", "SCIENTIFIC", "compact", "string_table", "damaged_ids"]
@@ -168,15 +168,8 @@ def _number(cells: pd.DataFrame, where: dict[str, int], name: str, header: list[
     if name not in where:
         return None
     col = cells[where[name]]
-    vals, bad = numbers(col, decimal=".", integer=integer)
-    if bad.any():
-        raise TrafficDataError(f"cannot read '{col[bad].iloc[0]}' as a number", file=file,
-                               column=header[where[name]], rows=[lines[i] for i in np.flatnonzero(bad.to_numpy())])
-    if (vals < 0).any():
-        raise TrafficDataError("negative values where counts and amounts cannot be negative", file=file,
-                               column=header[where[name]],
-                               rows=[lines[i] for i in np.flatnonzero((vals < 0).to_numpy())])
-    return vals
+    return checked_numbers(col, file=file, column=header[where[name]], lines=lines, decimal=".",
+                           integer=integer, what="counts and amounts")
 
 
 def _recognise(probe: Probe) -> bool:

@@ -89,7 +89,7 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
     order = "ts_us NULLS FIRST, prio NULLS FIRST, event_name NULLS FIRST, page NULLS FIRST"
     if use_session_id:
         part = "user_id, coalesce(session_key, '')"
-        boundaries = f"""
+        boundaries = """
     b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '') NULLS FIRST) AS sidx
           FROM r),"""
     else:
@@ -100,7 +100,7 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
         if split_on_campaign:
             # Consecutive traffic-bearing events of one inactivity-bounded visit with
             # different (source, medium, campaign), compared case-insensitively.
-            campaign = f"""
+            campaign = """
     v AS (SELECT *, sum(gap_new) OVER (PARTITION BY user_id ORDER BY rn NULLS FIRST
                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
           FROM g),
