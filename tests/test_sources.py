@@ -167,3 +167,11 @@ def test_heavy_intermediates_are_computed_once_per_file_identity(tmp_path):
     f.write_text("a\n1\n2\n")                     # the file changed: computed again
     sources.cached(f, "test", compute, 30)
     assert len(calls) == 3
+
+
+def test_multi_megabyte_field_is_one_clear_line_for_every_entry_point(tmp_path):
+    f = tmp_path / "big.csv"
+    f.write_text('Campaign,Impr.,Clicks,Cost\nA,10,1,"' + "x" * 3_000_000 + '"\nB,5,1,1.0\n', encoding="utf-8")
+    for call in (lambda: sources.load(f), lambda: sources.read(f, "ad_spend"), lambda: sources.read_raw(f)):
+        with pytest.raises(TrafficDataError, match=r"big\.csv.*malformed CSV"):
+            call()

@@ -130,8 +130,12 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     if not data.strip():
         raise TrafficDataError("the file is empty", file=file)
     text, _enc = decode(data, file)
-    sep = sniff_separator(text)
-    text, skipped = _skip_preamble(text, sep)
+    try:
+        sep = sniff_separator(text)
+        text, skipped = _skip_preamble(text, sep)
+    except csv.Error as exc:  # e.g. a multi-megabyte field: one readable line, not _csv.Error
+        raise TrafficDataError(f"malformed CSV ({exc})", file=file,
+                               hint="a field this long is usually a broken quote or a binary file") from None
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
