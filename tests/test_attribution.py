@@ -559,3 +559,21 @@ def test_tokenize_splits_and_trims_like_python(values):
         expected = [[t.strip() for t in v.split(">")] for v in values]
         assert lengths.tolist() == [len(e) for e in expected]
         assert [vocab[c] for c in codes] == [t for e in expected for t in e]
+
+
+def test_tokenizer_splits_large_inputs_on_two_threads_with_the_same_codes(monkeypatch):
+    """Large path tables are split in two halves on two threads; the codes and the
+    vocabulary are exactly those of one pass."""
+    from trafficlib.attribution import _tokens
+
+    rng = np.random.default_rng(3)
+    names = ["Paid Search", " Email", "Direct ", "Organic Search", "Référent"]
+    paths = [" > ".join(rng.choice(names, size=rng.integers(1, 6))) for _ in range(3000)] + ["", "Email"]
+    monkeypatch.setattr(_tokens, "_PARALLEL_FROM", 10**9)
+    one = _tokens.tokenize(paths, sort=True)
+    monkeypatch.setattr(_tokens, "_PARALLEL_FROM", 10)
+    two = _tokens.tokenize(paths, sort=True)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    assert one[2] == two[2]
+    assert [two[2][c] for c in two[1][: two[0][0]]] == [p.strip() for p in paths[0].split(">")]
