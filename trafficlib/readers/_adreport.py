@@ -166,6 +166,24 @@ def _fuzzy_share(k: str) -> str | None:
     return None
 
 
+def best_sheet(probe) -> Sheet:
+    """The table block of ``probe`` that looks most like an ad report (its header fixed
+    by :func:`fix_sheet`)."""
+    return max((fix_sheet(s) for s in probe.sheets), key=lambda s: ad_headers_score(s.header))
+
+
+def preamble_of(probe, sheet: Sheet) -> list[str]:
+    """The lines above ``sheet``: the preambles of the blocks before it, then its own
+    (a report title and date range may sit in a block of their own)."""
+    lines = []
+    for s in probe.sheets:
+        if s.header_line >= sheet.header_line or s.lines[:1] == sheet.lines[:1]:
+            break
+        lines.extend(s.preamble)
+    lines.extend(sheet.preamble)
+    return lines
+
+
 def fix_sheet(sheet: Sheet) -> Sheet:
     """The sheet with its real header: a date range written without quotes
     (``January 17, 2024 - February 15, 2024``) splits on its commas and is taken for the

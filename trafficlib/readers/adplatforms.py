@@ -195,7 +195,7 @@ def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.D
 def _is_auction_insights(path: Path) -> bool:
     """True for a Google Ads Auction Insights download (competitor shares, no spend)."""
     try:
-        sheet = google_ads._best(Probe(path))
+        sheet = _adreport.best_sheet(Probe(path))
     except TrafficDataError:
         return False
     return bool({_adreport.key(h) for h in sheet.header} & google_ads._DOMAIN)

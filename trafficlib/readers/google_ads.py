@@ -69,26 +69,12 @@ _DOMAIN = ar._k("Display URL domain", "Domaine de l'URL à afficher", "Domaine d
 _REPORT_WORDS = re.compile(r"\b(report|rapport|bericht|informe)\b", re.IGNORECASE)
 
 
-def _best(probe: Probe):
-    return max((ar.fix_sheet(s) for s in probe.sheets), key=lambda s: ar.ad_headers_score(s.header))
-
-
-def _preamble(probe: Probe, sheet) -> list[str]:
-    lines = []
-    for s in probe.sheets:
-        if s.header_line >= sheet.header_line or s.lines[:1] == sheet.lines[:1]:
-            break
-        lines.extend(s.preamble)
-    lines.extend(sheet.preamble)
-    return lines
-
-
 def recognise(probe: Probe):
     """A Google Ads download: ad metrics (impressions / clicks / cost) with Google's
     headers, or Google's title and date-range preamble above an ad table."""
     if not probe.is_text:
         return False
-    sheet = _best(probe)
+    sheet = ar.best_sheet(probe)
     keys = {ar.key(h) for h in sheet.header}
     if keys & _NOT_GOOGLE:
         return False
@@ -98,7 +84,7 @@ def recognise(probe: Probe):
     core = {"impressions", "clicks", "cost"} & set(mets.values())
     if not core:
         return False
-    pre = _preamble(probe, sheet)
+    pre = ar.preamble_of(probe, sheet)
     google_pre = ar.period_from_lines(pre) is not None or any(_REPORT_WORDS.search(ln) for ln in pre)
     has_total = any(ar.is_total_label(c) for row in sheet.rows[-50:] + sheet.rows[:3] for c in row[:6])
     strong = bool(keys & _STRONG) or has_total or (google_pre and bool(keys & _GOOGLE_ONLY))
@@ -143,11 +129,11 @@ def read_google_ads(probe: Probe | str, period=None) -> Export:
     """
     if not isinstance(probe, Probe):
         probe = Probe(probe)
-    sheet = _best(probe)
+    sheet = ar.best_sheet(probe)
     keys = {ar.key(h) for h in sheet.header}
     if keys & _DOMAIN:
         return read_auction_insights_export(probe, period=period)
-    pre = _preamble(probe, sheet)
+    pre = ar.preamble_of(probe, sheet)
     exp = ar.read_table(sheet, probe.file, PLATFORM, "google_ads/report", preamble=pre, period=period)
     exp.kind = "google_ads/" + report_kind(exp.dimensions)
     if "keyword" in exp.frame:  # Google writes phrase/exact keywords with their quotes/brackets
@@ -187,10 +173,10 @@ def read_auction_insights_export(probe: Probe | str, period=None) -> Export:
     if not isinstance(probe, Probe):
         probe = Probe(probe)
     file = probe.file
-    sheet = _best(probe)
+    sheet = ar.best_sheet(probe)
     header = sheet.header
     width = len(header)
-    pre = _preamble(probe, sheet)
+    pre = ar.preamble_of(probe, sheet)
     pos = {}
     for i, h in enumerate(header):
         k = ar.key(h)

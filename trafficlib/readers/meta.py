@@ -25,14 +25,10 @@ _MARKERS = ar._k("Reporting starts", "Reporting ends", "Début des rapports", "F
                  "Ad set ID", "Identifiant de l'ensemble de publicités")
 
 
-def _best(probe: Probe):
-    return max((ar.fix_sheet(s) for s in probe.sheets), key=lambda s: ar.ad_headers_score(s.header))
-
-
 def recognise(probe: Probe) -> bool:
     if not probe.is_text:
         return False
-    keys = {ar.key(h) for h in _best(probe).header}
+    keys = {ar.key(h) for h in ar.best_sheet(probe).header}
     return len(keys & _MARKERS) >= 1 and bool(keys & (ar.METRICS["impressions"][0] | ar.METRICS["cost"][0]
                                                      | ar.METRICS["reach"][0]))
 
@@ -41,7 +37,7 @@ def read_meta(probe: Probe | str, period=None) -> Export:
     """Read a Meta Ads Manager export into an ``ad_spend`` :class:`Export`."""
     if not isinstance(probe, Probe):
         probe = Probe(probe)
-    sheet = _best(probe)
+    sheet = ar.best_sheet(probe)
     exp = ar.read_table(sheet, probe.file, PLATFORM, "meta/ads_manager", period=period)
     if "result_indicator" in exp.frame:
         kinds = exp.frame["result_indicator"].dropna().unique()

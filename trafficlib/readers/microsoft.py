@@ -24,28 +24,14 @@ _PREAMBLE = re.compile(r'^\s*"?\s*(report name|report time|report aggregation|re
                        re.IGNORECASE)
 
 
-def _best(probe: Probe):
-    return max((ar.fix_sheet(s) for s in probe.sheets), key=lambda s: ar.ad_headers_score(s.header))
-
-
-def _preamble(probe: Probe, sheet) -> list[str]:
-    lines = []
-    for s in probe.sheets:
-        if s.header_line >= sheet.header_line or s.lines[:1] == sheet.lines[:1]:
-            break
-        lines.extend(s.preamble)
-    lines.extend(sheet.preamble)
-    return lines
-
-
 def recognise(probe: Probe) -> bool:
     if not probe.is_text:
         return False
-    sheet = _best(probe)
+    sheet = ar.best_sheet(probe)
     keys = {ar.key(h) for h in sheet.header}
     if not keys & (ar.METRICS["impressions"][0] | ar.METRICS["cost"][0] | ar.METRICS["clicks"][0]):
         return False
-    if any(_PREAMBLE.match(ln) for ln in _preamble(probe, sheet)):
+    if any(_PREAMBLE.match(ln) for ln in ar.preamble_of(probe, sheet)):
         return True
     if any(str(c).startswith("©") for r in sheet.rows[-3:] for c in r[:1]):
         return True
@@ -56,8 +42,8 @@ def read_microsoft(probe: Probe | str, period=None) -> Export:
     """Read a Microsoft Advertising report into an ``ad_spend`` :class:`Export`."""
     if not isinstance(probe, Probe):
         probe = Probe(probe)
-    sheet = _best(probe)
-    exp = ar.read_table(sheet, probe.file, PLATFORM, "microsoft_ads/report", preamble=_preamble(probe, sheet),
+    sheet = ar.best_sheet(probe)
+    exp = ar.read_table(sheet, probe.file, PLATFORM, "microsoft_ads/report", preamble=ar.preamble_of(probe, sheet),
                         period=period)
     from trafficlib.readers.google_ads import report_kind
 
