@@ -23,7 +23,7 @@ import pandas as pd
 
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["Column", "TABLES", "validate", "normalize_header", "columns", "TrafficDataError", "Lines"]
+__all__ = ["Column", "TABLES", "validate", "normalize_header", "columns", "TrafficDataError", "Lines", "header_map"]
 
 
 @dataclass(frozen=True)
@@ -214,18 +214,25 @@ def normalize_header(name: object) -> str:
     return text
 
 
-def _rename(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
-    """Map export headers (fr/en variants) to canonical names."""
+def header_map(names, table: str) -> dict[str, str]:
+    """canonical column -> the header that holds it among ``names`` (French and English
+    aliases, compared after :func:`normalize_header`; the first header wins when two
+    map to the same column). The one header matching rule of every reader."""
     lookup: dict[str, str] = {}
     for col in _spec(table):
         for alias in (col.name, *col.aliases):
             lookup.setdefault(normalize_header(alias), col.name)
-    mapping: dict[str, str] = {}
-    for original in frame.columns:
+    out: dict[str, str] = {}
+    for original in names:
         canon = lookup.get(normalize_header(original))
-        if canon is None or canon in mapping.values():
-            continue
-        mapping[original] = canon
+        if canon is not None and canon not in out:
+            out[canon] = original
+    return out
+
+
+def _rename(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
+    """Map export headers (fr/en variants) to canonical names."""
+    mapping = {original: canon for canon, original in header_map(frame.columns, table).items()}
     out = frame.rename(columns=mapping)
     out.attrs["source_headers"] = {v: k for k, v in mapping.items()}
     return out

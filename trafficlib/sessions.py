@@ -240,15 +240,7 @@ def events_relation(con: duckdb.DuckDBPyConnection, events, label: str | None = 
                       else events.attrs.get("file", "<DataFrame>"))
     source = _source_sql(con, events, label)
     types = _columns(con, source, label)
-    lookup: dict[str, str] = {}
-    for col in schema.TABLES["events"]:
-        for alias in (col.name, *col.aliases):
-            lookup.setdefault(schema.normalize_header(alias), col.name)
-    mapping: dict[str, str] = {}
-    for original in types:
-        canon = lookup.get(schema.normalize_header(original))
-        if canon and canon not in mapping:
-            mapping[canon] = original
+    mapping = schema.header_map(types, "events")
     required = [c.name for c in schema.TABLES["events"] if c.required]
     missing = [c for c in required if c not in mapping]
     if missing:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -67,20 +67,6 @@ def parse_engine(engine: str | None) -> EngineSpec:
     raise TrafficDataError(f"unknown engine '{url}'",
                            hint="duckdb, duckdb:///path.db, spark://local[2], spark://HOST:7077, "
                                 "bigquery://PROJECT/DATASET")
-
-
-def _canonical(names, table: str) -> dict[str, str]:
-    """canonical column -> column of the file, by header (aliases, French variants)."""
-    lookup: dict[str, str] = {}
-    for col in schema.TABLES[table]:
-        for alias in (col.name, *col.aliases):
-            lookup.setdefault(schema.normalize_header(alias), col.name)
-    out: dict[str, str] = {}
-    for original in names:
-        canon = lookup.get(schema.normalize_header(original))
-        if canon and canon not in out:
-            out[canon] = original
-    return out
 
 
 def _q(name: str, char: str = '"') -> str:
@@ -245,7 +231,7 @@ class SparkBackend(Backend):
         files = self._files(data)
         arrow = pq.read_schema(files[0])
         types = {f.name: f.type for f in arrow}
-        m = _canonical(types, "events")
+        m = schema.header_map(types, "events")
         for req in ("user_id", "timestamp", "event_name"):
             if req not in m:
                 raise TrafficDataError(f"missing required column '{req}' for an 'events' table", file=files[0],
