@@ -21,7 +21,6 @@ import pandas as pd
 
 from trafficlib import i18n, metrics, plots, query, timeseries
 from trafficlib.channels import PAID
-from trafficlib.errors import TrafficDataError
 from trafficlib.overview import headline as kpi_table  # the KPI table, defined once
 from trafficlib.periods import Period
 
@@ -139,10 +138,6 @@ def not_checked(data: "AuditData", lang: str = "en") -> list[str]:
                             "rows: a GA4 BigQuery export, an event log or a sessions table.",
                       f"Non vérifié à partir de rapports agrégés : {', '.join(names)}. Il faut des sessions ou des "
                       "événements : un export BigQuery de GA4, un journal d'événements ou une table de sessions.")]
-
-
-def _in(sessions: pd.DataFrame, period: Period | None) -> pd.DataFrame:
-    return sessions if period is None else sessions[period.mask(sessions["start"])]
 
 
 def by_dimension(data, period: Period, dimension: str, top: int = 15,

@@ -63,14 +63,11 @@ All readers raise :class:`trafficlib.TrafficDataError` naming the file and colum
 from __future__ import annotations
 
 import glob
-import re
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from trafficlib import schema
 from trafficlib.channels import channel_group
 from trafficlib.errors import TrafficDataError
 from trafficlib.sessions import _literal, _to_pandas, connect
@@ -293,44 +290,6 @@ def write_events(path, out, con: duckdb.DuckDBPyConnection | None = None) -> Pat
 REPORT_COLUMNS = ["date", "source", "medium", "channel", "sessions", "engaged_sessions",
                   "conversions", "revenue"]
 
-# normalized header (schema.normalize_header) -> canonical report column
-_REPORT_HEADERS = {
-    "date": "date", "jour": "date",
-    "session_source_medium": "source_medium", "source_support_de_la_session": "source_medium",
-    "source_medium": "source_medium", "source_support": "source_medium",
-    "session_source": "source", "source_de_la_session": "source", "source": "source",
-    "session_medium": "medium", "support_de_la_session": "medium", "medium": "medium", "support": "medium",
-    "session_default_channel_group": "channel", "groupe_de_canaux_par_defaut_de_la_session": "channel",
-    "default_channel_group": "channel", "groupe_de_canaux_par_defaut": "channel",
-    "session_primary_channel_group": "channel",
-    "groupe_de_canaux_principal_de_la_session": "channel",
-    "sessions": "sessions", "nombre_de_sessions": "sessions",
-    "engaged_sessions": "engaged_sessions", "sessions_avec_engagement": "engaged_sessions",
-    "engagement_rate": "engagement_rate", "taux_d_engagement": "engagement_rate",
-    "key_events": "conversions", "evenements_cles": "conversions", "conversions": "conversions",
-    "session_key_events": "conversions",
-    "total_revenue": "revenue", "revenu_total": "revenue", "revenus_totaux": "revenue",
-    "purchase_revenue": "revenue", "revenus_generes_par_les_achats": "revenue",
-    "chiffre_d_affaires_total": "revenue",
-}
-
-
-def _strip_ga4_preamble(path: Path) -> tuple[str, int] | None:
-    """GA4 UI CSVs start with '#' comment lines and may hold several tables separated by
-    blank lines. Returns (first table's text, lines before its header), or None when the
-    file has no '#' lines."""
-    from trafficlib.sources import decode
-
-    text, _ = decode(path.read_bytes(), str(path))
-    lines = text.splitlines()
-    if not any(ln.startswith("#") for ln in lines[:20]):
-        return None
-    start = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), len(lines))
-    end = next((i for i in range(start, len(lines)) if not lines[i].strip() or lines[i].startswith("#")),
-               len(lines))
-    return "\n".join(lines[start:end]) + "\n", start
-
-
 def read_sessions_report(path) -> pd.DataFrame:
     """Read a GA4 session-level export (UI CSV or Data API) into an aggregated table.
 
@@ -344,114 +303,36 @@ def read_sessions_report(path) -> pd.DataFrame:
     only the rate is exported; missing when neither is), ``conversions`` (key events,
     float: GA4 reports fractional key events under data-driven attribution),
     ``revenue`` (float, account currency; 0 when absent). One row per row of the
-    export; a "Total"/"Totaux" row is dropped. This is aggregated data, not the
-    ``sessions`` table.
+    export; total rows are dropped. This is aggregated data, not the ``sessions`` table:
+    it is :func:`trafficlib.readers.ga4_reports.read_report` (the one GA4 interface
+    reader) in this older, fixed layout.
 
     Raises :class:`TrafficDataError` (file, column, lines) for a missing "Sessions"
     column, no way to tell the source, or unreadable numbers or dates.
     """
-    from trafficlib.sources import read_raw
+    from trafficlib.readers.ga4_reports import read_report
 
-    p = Path(path)
+    export = read_report(path)
+    f = export.frame
     label = str(path)
-    if not p.exists():
-        raise TrafficDataError("file not found", file=label)
-    stripped = _strip_ga4_preamble(p) if p.suffix.lower() in (".csv", ".tsv", ".txt") else None
-    if stripped is not None:
-        import tempfile
-
-        body, offset = stripped
-        if not body.strip():
-            raise TrafficDataError("no table below the '#' comment lines", file=label)
-        with tempfile.TemporaryDirectory() as tmp:
-            clean = Path(tmp) / p.name
-            clean.write_text(body, encoding="utf-8")
-            try:
-                raw = read_raw(clean)
-            except TrafficDataError as exc:  # name the user's file, not the temporary copy
-                raise TrafficDataError(exc.problem, file=label, column=exc.column,
-                                       rows=[r + offset for r in exc.rows], hint=exc.hint) from None
-        raw.attrs["file"] = label
-        raw.attrs["line_numbers"] = schema.Lines(n + offset for n in raw.attrs.get("line_numbers", []))
-    else:
-        raw = read_raw(p)
-    mapping: dict[str, str] = {}
-    for col in raw.columns:
-        # Data API names are camelCase: sessionSourceMedium -> session_source_medium
-        snake = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(col))
-        canon = _REPORT_HEADERS.get(schema.normalize_header(snake))
-        if canon and canon not in mapping.values():
-            mapping[col] = canon
-    df = raw.rename(columns=mapping)
-    headers = {v: k for k, v in mapping.items()}
-    if "sessions" not in df.columns:
+    if "sessions" not in f.columns:
         raise TrafficDataError(
-            f"no 'Sessions' column (found: {', '.join(map(str, raw.columns[:10]))})",
-            file=label, column="Sessions", hint="export a GA4 report with the Sessions metric")
-    if "source_medium" not in df.columns and "source" not in df.columns and "channel" not in df.columns:
+            f"no 'Sessions' column (found: {', '.join(export.columns)})", file=label, column="Sessions",
+            hint="export a GA4 report with the Sessions metric")
+    if not {"source", "medium", "channel"} & set(f.columns):
         raise TrafficDataError(
             "no source / medium or channel column", file=label, column="Session source / medium",
             hint="add the 'Session source / medium' or 'Session default channel group' dimension")
-    first_col = df.columns[0]
-    total = df[first_col].astype("string").str.strip().str.lower().isin(
-        ["total", "totals", "totaux", "grand total", "total général"])
-    df = df[~total.fillna(False)].reset_index(drop=True)
-    lines = [ln for ln, t in zip(raw.attrs.get("line_numbers", range(2, len(total) + 2)), total) if not t]
-    df.attrs["line_numbers"] = schema.Lines(lines)
-    out = pd.DataFrame(index=df.index)
-    if "date" in df.columns:
-        dates, bad = schema.parse_dates(df["date"], with_time=False)
-        if bad.any():
-            raise TrafficDataError(f"cannot read date(s) such as '{df['date'][bad].iloc[0]}'", file=label,
-                                   column=headers.get("date"), rows=[lines[i] for i in np.flatnonzero(bad)])
-        out["date"] = dates
-    else:
-        out["date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    if "source_medium" in df.columns:
-        parts = df["source_medium"].astype("string").str.split("/", n=1, expand=True)
-        out["source"] = parts[0].str.strip()
-        out["medium"] = parts[1].str.strip() if parts.shape[1] > 1 else pd.NA
-    else:
-        out["source"] = df["source"].astype("string").str.strip() if "source" in df else pd.NA
-        out["medium"] = df["medium"].astype("string").str.strip() if "medium" in df else pd.NA
-    out["source"] = out["source"].astype("string")
-    out["medium"] = out["medium"].astype("string")
-    if "channel" in df.columns:
-        out["channel"] = df["channel"].astype("string").str.strip()
-    else:
-        out["channel"] = channel_group(out.assign(campaign=pd.NA))
-
-    def number(name: str, count: bool = False) -> pd.Series:
-        raw_values = df[name]
-        if count:
-            # "1,234" is ambiguous (schema reads it as 1.234, French decimal); in a count
-            # column it can only be English thousands.
-            text = raw_values.astype("string").str.strip()
-            thousands = text.str.fullmatch(r"\d{1,3}(,\d{3})+").fillna(False)
-            raw_values = text.mask(thousands, text.str.replace(",", "", regex=False))
-        values, bad = schema.parse_number(raw_values)
-        if bad.any():
-            raise TrafficDataError(f"cannot read number(s) such as '{df[name][bad].iloc[0]}'", file=label,
-                                   column=headers.get(name), rows=[lines[i] for i in np.flatnonzero(bad)])
-        if (values < 0).any():
-            raise TrafficDataError("negative values", file=label, column=headers.get(name),
-                                   rows=[lines[i] for i in np.flatnonzero(values < 0)])
-        return values
-
-    sessions = number("sessions", count=True)
-    if sessions.isna().any():
-        raise TrafficDataError("empty Sessions value(s)", file=label, column=headers.get("sessions"),
-                               rows=[lines[i] for i in np.flatnonzero(sessions.isna())])
-    out["sessions"] = sessions.round().astype("int64")
-    if "engaged_sessions" in df.columns:
-        out["engaged_sessions"] = number("engaged_sessions", count=True).round().astype("Int64")
-    elif "engagement_rate" in df.columns:
-        rate = schema._as_fraction(df["engagement_rate"], number("engagement_rate"))
-        out["engaged_sessions"] = (rate * sessions).round().astype("Int64")
-    else:
-        out["engaged_sessions"] = pd.Series(pd.NA, index=df.index, dtype="Int64")
-    out["conversions"] = number("conversions").fillna(0.0) if "conversions" in df.columns else 0.0
-    out["revenue"] = number("revenue").fillna(0.0) if "revenue" in df.columns else 0.0
+    out = pd.DataFrame(index=f.index)
+    out["date"] = f["date"] if "date" in f else pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
+    for c in ("source", "medium"):
+        out[c] = f[c].astype("string") if c in f else pd.Series(pd.NA, index=f.index, dtype="string")
+    out["channel"] = f["channel"].astype("string") if "channel" in f else channel_group(out.assign(campaign=pd.NA))
+    out["sessions"] = f["sessions"].round().astype("int64")
+    out["engaged_sessions"] = (f["engaged_sessions"].round().astype("Int64") if "engaged_sessions" in f
+                               else pd.Series(pd.NA, index=f.index, dtype="Int64"))
+    out["conversions"] = f["conversions"].fillna(0.0) if "conversions" in f else 0.0
+    out["revenue"] = f["revenue"].fillna(0.0) if "revenue" in f else 0.0
     out = out[REPORT_COLUMNS]
     out.attrs = {"file": label, "table": "ga4_sessions_report"}
     return out

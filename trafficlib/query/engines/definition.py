@@ -88,12 +88,10 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
     lookback_us = int(round(float(lookback_days) * _US_PER_DAY))
     order = "ts_us NULLS FIRST, prio NULLS FIRST, event_name NULLS FIRST, page NULLS FIRST"
     if use_session_id:
-        part = "user_id, coalesce(session_key, '')"
         boundaries = """
     b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '') NULLS FIRST) AS sidx
           FROM r),"""
     else:
-        part = "user_id"
         new_gap = f"CASE WHEN prev_ts IS NULL OR ts_us - prev_ts > {timeout_us} THEN 1 ELSE 0 END"
         midnight = (f" + CASE WHEN prev_ts IS NOT NULL AND ts_us // {_US_PER_DAY} <> prev_ts // {_US_PER_DAY} "
                     f"THEN 1 ELSE 0 END") if split_at_midnight else ""
