@@ -166,15 +166,11 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-# Validated tables of recently read files, keyed by the file's identity (path, size,
-# modification time): a batch that renders many periods of the same export reads and
-# validates it once per worker. Callers get a copy, so no report sees another's edits.
-_CACHE: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
-_CACHE_SIZE = 4
-
-
+# Recently computed tables, keyed by the identity of the files they come from (path,
+# size, modification time) and their parameters: a batch worker that renders many
+# reports of the same export reads, validates and prepares it once. Callers get copies.
 _HEAVY: "OrderedDict[tuple, object]" = OrderedDict()
-_HEAVY_SIZE = 8
+_HEAVY_SIZE = 12
 
 
 def _identity(paths) -> tuple | None:
@@ -230,23 +226,7 @@ def read(path: str | Path, table: str) -> pd.DataFrame:
     """
     if table not in schema.TABLES:
         raise TrafficDataError(f"unknown table '{table}'", hint="one of " + ", ".join(schema.TABLES))
-    p = Path(path)
-    try:
-        st = p.stat()
-        key = (str(p.resolve()), table, st.st_size, st.st_mtime_ns)
-    except OSError:
-        key = None
-    if key is not None and key in _CACHE:
-        _CACHE.move_to_end(key)
-        out = _CACHE[key].copy()
-        out.attrs = dict(_CACHE[key].attrs)
-        return out
-    frame = schema.validate(read_raw(path), table, file=str(path))
-    if key is not None:
-        _CACHE[key] = frame.copy()
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return frame
+    return cached(path, "read", lambda: schema.validate(read_raw(path), table, file=str(path)), table)
 
 
 def read_folder(folder: str | Path, table: str) -> pd.DataFrame:
