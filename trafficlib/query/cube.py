@@ -125,7 +125,6 @@ class Cube(Source):
         if period is not None and "date" in f:
             f = f[(f["date"] >= period.start) & (f["date"] <= period.end)]
         cols = [c for c in _ADDITIVE if c in f]
-        exact = set(by) == self._dims(e) - ({"source_medium"} if "source_medium" not in by else {"source", "medium"})
         if by:
             t = f.groupby(by, dropna=False, observed=True)[cols].sum(min_count=1).reset_index()
         else:
@@ -139,13 +138,11 @@ class Cube(Source):
             t[u] = np.nan
             src = u if u in f else ("total_users" if u == "users" and "total_users" in f else None)
             # users only where each group is exactly one row of the export (never summed)
-            if src and exact and by and set(by) == set(e.dimensions) and len(t) == len(f):
+            if src and by and set(by) == set(e.dimensions) and len(t) == len(f):
                 t[u] = f.groupby(by, dropna=False, observed=True)[src].sum(min_count=1).to_numpy()
             elif src and not by and not e.dimensions and len(f) == 1 and (period is None or whole_period):
                 t[u] = float(f[src].iloc[0])  # a report without dimension: its one row is the total
-        whole = not by and period is not None and e.period is not None and (e.period[0], e.period[1]) == (
-            period.start, period.end)
-        if not by and (whole or period is None) and e.totals is not None and len(e.totals):
+        if not by and (whole_period or period is None) and e.totals is not None and len(e.totals):
             tot = e.totals.iloc[0]
             for c in _ADDITIVE + list(_USERS) + ["total_users"]:
                 if c in tot and pd.notna(tot[c]):
