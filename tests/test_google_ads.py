@@ -319,3 +319,15 @@ def test_read_export_keeps_the_legacy_errors(tmp_path):
     f.write_text("Date,Channel,Visits\n2026-04-01,email,3\n")
     with pytest.raises(TrafficDataError, match="which ad platform"):
         read_export(f)
+
+
+def test_unquoted_date_range_above_a_narrow_report_stays_in_the_preamble(tmp_path):
+    """A three-column report: the unquoted range splits into three fields too, as wide as
+    the table, so only recognising it as a date range keeps it out of the header."""
+    f = tmp_path / "narrow.csv"
+    f.write_text("Campaign report\nJanuary 17, 2024 - February 15, 2024\nCampaign,Clicks,Cost\nA,10,5.00\nB,5,2.50\n",
+                 encoding="utf-8")
+    e = sources.load(f)
+    assert e.frame["campaign"].tolist() == ["A", "B"]
+    assert e.frame["cost"].sum() == pytest.approx(7.5)
+    assert e.period == (pd.Timestamp("2024-01-17"), pd.Timestamp("2024-02-15"))
