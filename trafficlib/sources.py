@@ -19,12 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
 
 from trafficlib import schema
+from trafficlib.filecache import cached, files_in  # noqa: F401  (re-exported: the readers' cache)
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._sheet import EXCEL_SUFFIXES, sheets
 from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)
@@ -164,54 +164,6 @@ def read_raw(path: str | Path) -> pd.DataFrame:
                    # "1,234" there is a thousands separator
                    "decimal": "." if sep == "," else None}
     return frame
-
-
-# Recently computed tables, keyed by the identity of the files they come from (path,
-# size, modification time) and their parameters: a batch worker that renders many
-# reports of the same export reads, validates and prepares it once. Callers get copies.
-_HEAVY: "OrderedDict[tuple, object]" = OrderedDict()
-_HEAVY_SIZE = 12
-
-
-def _identity(paths) -> tuple | None:
-    """(resolved path, size, modification time) of each file: a changed file is a new key."""
-    out = []
-    for p in paths:
-        try:
-            st = Path(p).stat()
-        except OSError:
-            return None
-        out.append((str(Path(p).resolve()), st.st_size, st.st_mtime_ns))
-    return tuple(out)
-
-
-def _copy(value):
-    if isinstance(value, pd.DataFrame):
-        out = value.copy()
-        out.attrs = dict(value.attrs)
-        return out
-    return value
-
-
-def cached(files, what: str, compute, *params):
-    """``compute()`` once per identity of ``files`` (path, size, mtime) and ``params``
-    in this process: a batch worker renders the en and fr reports of the same export,
-    and the second gets a copy of the first's heavy intermediate (sessionized events,
-    parsed market or ad tables). A DataFrame result is returned as a copy; a changed
-    file misses the cache. ``what`` names the intermediate."""
-    files = [files] if isinstance(files, (str, Path)) else list(files)
-    ident = _identity(files)
-    if ident is None:
-        return compute()
-    key = (what, ident, repr(params))
-    if key in _HEAVY:
-        _HEAVY.move_to_end(key)
-        return _copy(_HEAVY[key])
-    value = compute()
-    _HEAVY[key] = _copy(value)
-    while len(_HEAVY) > _HEAVY_SIZE:
-        _HEAVY.popitem(last=False)
-    return value
 
 
 def read(path: str | Path, table: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from trafficlib import filecache
 from trafficlib.attribution._common import MODELS, _model_label
 from trafficlib.attribution._encoding import _check_paths, _encode
 from trafficlib.attribution.heuristics import HEURISTICS, heuristic_models
@@ -304,6 +305,7 @@ class Inputs:
     unmapped_platforms: list | None = None
 
 
+@filecache.by_files("data_path", "paths_file", "ad_spend_file")
 def load(data_path: str | Path = "", paths_file: str | Path = "", lookback_days: float = 30,
          merge_repeats: bool = False, max_length: int | None = None, ad_spend_file: str | Path = "") -> Inputs:
     """Read the inputs of an attribution report.

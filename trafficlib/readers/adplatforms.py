@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trafficlib import schema, sources
+from trafficlib import filecache, schema, sources
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers import _adreport, google_ads, meta, microsoft
 from trafficlib.readers.google_ads import read_auction_insights_export, read_google_ads
@@ -201,6 +201,7 @@ def _is_auction_insights(path: Path) -> bool:
     return bool({_adreport.key(h) for h in sheet.header} & google_ads._DOMAIN)
 
 
+@filecache.by_files("folder")
 def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
     """Read every ad-platform export in ``folder`` matching ``pattern`` and stack them
     (canonical ``ad_spend``). A file that is not an ad-platform export raises, or is
@@ -215,7 +216,7 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
                 continue
             if platform is None or why or _is_auction_insights(f):
                 continue  # not an ad report, or an Auction Insights download (shares, no spend)
-        frames.append(sources.cached(f, "ads", lambda: read_ads(f)))  # en and fr post-mortems read it once
+        frames.append(read_ads(f))
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
     frames = [fr.dropna(axis=1, how="all") if len(frames) > 1 else fr for fr in frames]
@@ -226,6 +227,7 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     return out[[*schema.columns("ad_spend")[:11], *[c for c in out.columns if c not in schema.columns("ad_spend")[:11]]]]
 
 
+@filecache.by_files("data_path", "ads_dir", "ab_file")
 def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = None,
                            ab_file: str | Path | None = None) -> dict:
     """Everything the campaign post-mortem reads, as canonical tables.
@@ -274,6 +276,7 @@ def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = N
 _PAID_SEARCH_KINDS = {"search_terms": "search_terms", "keywords": "keywords", "campaigns": "campaigns"}
 
 
+@filecache.by_files("data_path")
 def load_paid_search_inputs(data_path: str | Path) -> dict:
     """What the paid-search audit reads: every Google Ads / Microsoft Advertising download
     in ``data_path`` (a folder, or one file), by report.

@@ -16,6 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
+from trafficlib import filecache
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._sheet import EXCEL_SUFFIXES, Sheet, sheets
 
@@ -228,13 +229,20 @@ def load(path: str | Path, sheet: str | None = None) -> Export:
 
     Returns an :class:`Export`. Raises :class:`TrafficDataError` naming the file and what
     it looked like when no reader recognises it, or the reader's own error (file, column,
-    line) when the file is recognised but malformed. The file is never modified.
+    line) when the file is recognised but malformed. The file is never modified. A file
+    loaded again unchanged is served from :mod:`trafficlib.filecache`, as a copy.
     """
     p = Path(path)
     if not p.exists():
         raise TrafficDataError("file not found", file=str(path))
     if p.is_dir():
         raise TrafficDataError("is a folder, expected a file", file=str(path))
+    export = filecache.cached(p, "load", lambda: _load(p, sheet), sheet)
+    export.path = str(path)  # as the caller wrote it
+    return export
+
+
+def _load(p: Path, sheet: str | None) -> Export:
     probe = Probe(p, sheet)
     explanations = []
     for reader in readers():
@@ -248,5 +256,5 @@ def load(path: str | Path, sheet: str | None = None) -> Export:
         if hit:
             return reader.read(probe)
     why = explanations[0] if explanations else f"not an export the kit knows: {_looks_like(probe)}"
-    raise TrafficDataError(why, file=str(path),
+    raise TrafficDataError(why, file=str(p),
                            hint="`trafficlib inspect --formats` lists the exports the kit reads")

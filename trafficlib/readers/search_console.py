@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
 from trafficlib.readers._sheet import Sheet
@@ -298,7 +299,7 @@ def _read_sheet(sheet: Sheet, lay: _Layout, file: str) -> tuple[pd.DataFrame, li
     for i, (metric, role) in lay.metrics.items():
         name = metric if role == "current" else f"{metric}_previous"
         frame[name] = _parse_metric(raw[i], metric, decimal, file, sheet.header[i], lines)
-    frame.attrs["lines"] = lines
+    frame.attrs["lines"] = schema.Lines(lines)  # immutable: pandas need not deep-copy it
     if "date" in frame:
         d, bad = yyyymmdd_or_dates(frame["date"].fillna(""))
         bad = bad & frame["date"].notna()
@@ -634,6 +635,7 @@ class _SheetProbe(Probe):
         self.__dict__["sheets"] = [sheet]
 
 
+@filecache.by_files("path")
 def load_performance(path: str | Path) -> Performance:
     """Read a Search Console Performance export: a zip, a folder of its CSVs (English or
     French names and headers), an .xlsx download, or one of its CSVs alone.

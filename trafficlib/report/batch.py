@@ -36,11 +36,24 @@ def _init_worker() -> None:
     import papermill.parameterize  # noqa: F401
 
 
-def _pool_run(job: Job, output_dir: str) -> JobResult:
-    """Worker-process entry: reuse this process's warm kernel."""
+def _pool_run(group: list[Job], output_dir: str) -> list[JobResult]:
+    """Worker-process entry: run a group of jobs, in order, on this process's warm kernel."""
     if _WORKER is None:
         _init_worker()
-    return run_job(job, Path(output_dir), _WORKER)
+    return [run_job(job, Path(output_dir), _WORKER) for job in group]
+
+
+def affinity_groups(jobs: list[Job]) -> list[list[int]]:
+    """Job indices grouped by what they read: the same notebook on the same inputs in
+    other languages (the en and fr versions of a report) go to one worker, one after the
+    other, so the second finds the inputs the first parsed in that kernel's file cache
+    (:mod:`trafficlib.filecache`). Larger groups first, then manifest order, so the
+    single jobs fill the workers at the end."""
+    groups: dict[str, list[int]] = {}
+    for i, job in enumerate(jobs):
+        key = repr((str(job.notebook), sorted((k, repr(v)) for k, v in job.parameters.items() if k != "lang")))
+        groups.setdefault(key, []).append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
 def run_jobs(jobs: list[Job], output_dir: Path, workers: int = 2, progress: bool = True) -> list[JobResult]:
@@ -62,18 +75,21 @@ def run_jobs(jobs: list[Job], output_dir: Path, workers: int = 2, progress: bool
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=mp.get_context("spawn"),
+        groups = affinity_groups(jobs)
+        with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=mp.get_context("spawn"),
                                  initializer=_init_worker) as pool:
-            futures = {pool.submit(_pool_run, job, str(output_dir)): i for i, job in enumerate(jobs)}
+            futures = {pool.submit(_pool_run, [jobs[i] for i in g], str(output_dir)): g for g in groups}
             for fut in as_completed(futures):
-                i = futures[fut]
+                group = futures[fut]
                 try:
-                    results[i] = fut.result()
-                except Exception as exc:  # a worker died: the job fails, the batch goes on
-                    j = jobs[i]
-                    results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
-                                           j.parameters, "failed", 0.0, error=f"worker crashed: {exc!r}")
-                bar.update(1)
+                    results.update(zip(group, fut.result()))
+                except Exception as exc:  # a worker died: its jobs fail, the batch goes on
+                    for i in group:
+                        j = jobs[i]
+                        results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang,
+                                               j.title or j.notebook.stem, j.parameters, "failed", 0.0,
+                                               error=f"worker crashed: {exc!r}")
+                bar.update(len(group))
     bar.close()
     return [results[i] for i in range(len(jobs))]
 

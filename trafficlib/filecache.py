@@ -1,0 +1,153 @@
+"""Results keyed by the identity of the files they come from.
+
+A batch worker renders many reports from the same exports: the en and fr versions of
+each report, and several report kinds reading one Search Console folder or one event
+log. :func:`cached` computes a heavy intermediate (a parsed export, sessionized events,
+a folder of ad reports) once per identity of its input files (resolved path, size,
+modification time) and parameters, in this process; a changed file is a new key, so a
+report never sees stale data.
+
+Callers get copies: new containers around the same column data. pandas >= 3 copies on
+write, so a caller that changes a column gets its own; with older pandas the frames are
+copied deeply.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import inspect
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["cached", "by_files", "files_in", "fresh", "clear"]
+
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+# Entries, least recently used first. Bounded by count and by the rough size of the
+# frames they hold, so a worker that reads a 2 GB export does not keep several.
+_STORE: "OrderedDict[tuple, tuple[object, int]]" = OrderedDict()
+MAX_ENTRIES = 64
+MAX_BYTES = 1_000_000_000
+
+
+def _identity(paths: Iterable) -> tuple | None:
+    """(resolved path, size, modification time) of each file; None when one is missing."""
+    out = []
+    for p in paths:
+        try:
+            st = Path(p).stat()
+        except OSError:
+            return None
+        out.append((str(Path(p).resolve()), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def files_in(path: str | Path) -> list[Path]:
+    """The files that make ``path``'s identity: the file itself, or a folder's files
+    (recursively, hidden ones excluded), sorted. A file added to a folder changes it."""
+    p = Path(path)
+    if not p.is_dir():
+        return [p]
+    return sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+                                                                      f.relative_to(p).parts))
+
+
+def fresh(value: Any) -> Any:
+    """A copy of ``value`` that the caller may change without touching the cached one:
+    new lists, dicts, dataclasses and objects; frames copied (shallowly under pandas'
+    copy-on-write); strings, numbers and other immutable values shared."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        out = value.copy(deep=not _COPY_ON_WRITE)
+        out.attrs = {k: fresh(v) for k, v in value.attrs.items()}
+        return out
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return type(value)((k, fresh(v)) for k, v in value.items()) if type(value) is dict else copy.deepcopy(value)
+    if isinstance(value, list):
+        return [fresh(v) for v in value]
+    if type(value) is tuple:
+        return tuple(fresh(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = copy.copy(value)
+        for f in dataclasses.fields(value):
+            object.__setattr__(out, f.name, fresh(getattr(value, f.name)))
+        return out
+    if isinstance(value, (str, bytes, int, float, bool, type(None), pd.Timestamp, pd.Timedelta, Path)):
+        return value
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        out = copy.copy(value)
+        out.__dict__.update({k: fresh(v) for k, v in value.__dict__.items()})
+        return out
+    return value  # tuples subclasses (schema.Lines), frozensets, callables: immutable
+
+
+def _size(value: Any) -> int:
+    """Rough bytes held by ``value``'s frames (column data, not string payloads)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return int(value.memory_usage(deep=False).sum()) if isinstance(value, pd.DataFrame) else int(value.nbytes)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return sum(_size(v) for v in value[:1000])
+    if dataclasses.is_dataclass(value) or hasattr(value, "__dict__"):
+        return sum(_size(v) for v in getattr(value, "__dict__", {}).values())
+    return 0
+
+
+def cached(files, what: str, compute: Callable[[], Any], *params) -> Any:
+    """``compute()``'s result, computed once per identity of ``files`` (a path or a list
+    of paths: path, size, modification time) and ``params`` in this process; later calls
+    get a :func:`fresh` copy. ``what`` names the intermediate ("sessionize", "ads
+    folder"...). A missing file skips the cache (``compute`` then raises its own error);
+    an exception is never cached."""
+    files = [files] if isinstance(files, (str, Path)) else list(files)
+    ident = _identity(files)
+    if ident is None:
+        return compute()
+    key = (what, ident, repr(params))
+    if key in _STORE:
+        _STORE.move_to_end(key)
+        return fresh(_STORE[key][0])
+    value = compute()
+    size = _size(value)
+    if size <= MAX_BYTES // 2:
+        _STORE[key] = (fresh(value), size)
+        while len(_STORE) > MAX_ENTRIES or sum(s for _, s in _STORE.values()) > MAX_BYTES:
+            _STORE.popitem(last=False)
+    return value
+
+
+def by_files(*path_params: str):
+    """Decorator: cache a reader's result with :func:`cached`, keyed by the files under
+    its ``path_params`` arguments (a file, or every file of a folder: see
+    :func:`files_in`) and by all its arguments. For functions of paths and plain values
+    whose result depends only on those files."""
+    def wrap(fn):
+        sig = inspect.signature(fn)
+        what = f"{fn.__module__}.{fn.__qualname__}"
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            files: list[Path] = []
+            for name in path_params:
+                value = bound.arguments.get(name)
+                if value is not None and str(value):
+                    files += files_in(value)
+            if not files:
+                return fn(*args, **kwargs)
+            return cached(files, what, lambda: fn(*args, **kwargs), sorted(bound.arguments.items()))
+        return inner
+    return wrap
+
+
+def clear() -> None:
+    """Forget every cached result."""
+    _STORE.clear()
