@@ -92,3 +92,41 @@ def test_partial_periods_are_left_out_and_stated():
     ax.plot(weekly.index, weekly.to_numpy())
     note = plots.mark_partial_periods(ax, weekly.index, "W-MON", "2026-08-01", "2026-08-20", "en")
     assert note.startswith("Hatched: partial weeks") and any(t.get_text() == note for t in fig.texts)
+
+
+def test_charts_are_cropped_like_a_tight_savefig_with_one_draw():
+    """plots.png_bytes gives the pixels of savefig(bbox_inches="tight"), legend outside
+    the axes and note under them included, with one drawing pass (counted)."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from trafficlib import plots
+
+    def chart():
+        fig, ax = plots.new_figure()
+        ax.plot(np.arange(30), np.arange(30) ** 1.5, label="Organic Search")
+        ax.set_title("Sessions per day")
+        fig.tight_layout()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # past the figure's right edge
+        plots.add_note(fig, "The last week is partial and left out.")
+        return fig
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+    reference = io.BytesIO()
+    fig = chart()
+    fig.savefig(reference, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    fig = chart()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    got = plots.png_bytes(fig, dpi=100)
+    plt.close(fig)
+    assert len(draws) == 1
+    assert pixels(got).shape == pixels(reference.getvalue()).shape
+    assert np.array_equal(pixels(got), pixels(reference.getvalue()))
+    assert pixels(got).shape[1] > 9 * 100  # the canvas grew to hold the legend

@@ -195,17 +195,15 @@ def figure(fig, alt: str | None = None) -> None:
     by default the axes' titles.
     """
     import base64
-    import io
 
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     plots.localize_dates(fig, lang())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    png = plots.png_bytes(fig, dpi=100)  # cropped like bbox_inches="tight", drawn once
     plt.close(fig)
     text = alt or "; ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "chart"
-    display({"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": text},
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
             raw=True, metadata={"image/png": {"alt": text}})
 
 
