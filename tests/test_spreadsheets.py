@@ -89,3 +89,32 @@ def test_openpyxl_is_the_fallback(monkeypatch, tmp_path):
     wb.save(f)
     monkeypatch.setattr(builtins, "__import__", no_calamine)
     assert _sheet.sheets(f)[0].rows == [["20261001", "12"]]
+
+
+def test_plain_number_columns_take_the_fast_path_with_the_same_values():
+    """A column of plain numbers skips the locale rules; the values are those the rules
+    give (the same column with one "n/a" more goes through them)."""
+    import numpy as np
+    import pandas as pd
+
+    from trafficlib.readers._numbers import numbers
+    from trafficlib.schema import parse_number
+
+    rng = np.random.default_rng(7)
+    columns = [
+        pd.Series(rng.integers(-5, 10**6, 200).astype(str), dtype="string"),
+        pd.Series(rng.integers(0, 10**4, 50).astype(str)),                     # object dtype
+        pd.Series(rng.random(40) * 1000),                                       # floats (xlsx cells)
+        pd.Series(["1.234", "12.5", "3"]),                                      # decimal points
+        pd.Series(["1,234", "12"]), pd.Series(["12%", "3"]), pd.Series(["1 234", "5"]),
+    ]
+    for col in columns:
+        slow_input = pd.concat([col.astype("string"), pd.Series(["n/a"], dtype="string")], ignore_index=True)
+        for kw in ({}, {"integer": True}, {"decimal": ","}, {"decimal": "."}, {"percent": True}):
+            fast, bad = numbers(col, **kw)
+            slow, slow_bad = numbers(slow_input, **kw)
+            assert np.allclose(fast.to_numpy(), slow.to_numpy()[:-1], equal_nan=True), (col.tolist()[:3], kw)
+            assert bad.tolist() == slow_bad.tolist()[:-1]
+        fast, bad = parse_number(col)
+        slow, slow_bad = parse_number(slow_input)
+        assert np.allclose(fast.to_numpy(), slow.to_numpy()[:-1], equal_nan=True) and not bad.any()

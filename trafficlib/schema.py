@@ -254,6 +254,10 @@ def parse_number(values: pd.Series, decimal: str | None = None) -> tuple[pd.Seri
         out = values.astype("float64")
         return out, pd.Series(False, index=values.index)
     raw = values.astype("string")
+    if len(raw) and raw.notna().all() and not raw.str.contains(",", regex=False).any():
+        plain = pd.to_numeric(raw, errors="coerce")  # "1234", "12.5": no locale rule needed
+        if plain.notna().all():
+            return plain.astype("float64"), pd.Series(False, index=values.index)
     empty = raw.isna() | raw.str.strip().isin(["", "-", "--", "nan", "NaN", "n/a", "N/A", "NA", "null", "None"])
     s = raw.str.replace(_NUM_JUNK, "", regex=True)
     has_comma = s.str.contains(",", regex=False, na=False)
