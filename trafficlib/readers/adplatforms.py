@@ -99,12 +99,13 @@ def _platform_of(probe: Probe) -> tuple[str | None, str | None]:
     return None, why
 
 
-def read_export(path: str | Path, platform: str | None = None, period=None) -> Export:
+def read_export(path: str | Path, platform: str | None = None, period=None, probe: Probe | None = None) -> Export:
     """The ad-platform export at ``path`` as an :class:`~trafficlib.readers.registry.Export`
     (frame, totals, period, notes, reconciliation). ``period`` (start, end) for a report
-    that has no day column and states no date range."""
+    that has no day column and states no date range; ``probe``: the file already opened
+    (its tables parsed once)."""
     file = str(path)
-    probe = Probe(path)
+    probe = probe or Probe(path)
     if not probe.path.exists():
         raise TrafficDataError("file not found", file=file)
     if platform is None:
@@ -123,7 +124,7 @@ def read_export(path: str | Path, platform: str | None = None, period=None) -> E
     return _READERS[platform](probe, period=period)
 
 
-def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.DataFrame:
+def read_ads(path: str | Path, platform: str | None = None, period=None, probe: Probe | None = None) -> pd.DataFrame:
     """Read one ad-platform export as the canonical ``ad_spend`` table.
 
     Parameters
@@ -148,7 +149,7 @@ def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.D
         impression shares). One row per line of the export, totals dropped.
         ``attrs``: file, platform, kind, currency, period, notes, totals.
     """
-    exp = read_export(path, platform, period)
+    exp = read_export(path, platform, period, probe)
     file = str(path)
     if exp.table != "ad_spend":
         raise TrafficDataError(f"a {exp.kind} export, not a performance report", file=file,
@@ -192,10 +193,10 @@ def read_ads(path: str | Path, platform: str | None = None, period=None) -> pd.D
     return out
 
 
-def _is_auction_insights(path: Path) -> bool:
+def _is_auction_insights(probe: Probe) -> bool:
     """True for a Google Ads Auction Insights download (competitor shares, no spend)."""
     try:
-        sheet = _adreport.best_sheet(Probe(path))
+        sheet = _adreport.best_sheet(probe)
     except TrafficDataError:
         return False
     return bool({_adreport.key(h) for h in sheet.header} & google_ads._DOMAIN)
@@ -209,14 +210,15 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     files = sorted(Path(folder).glob(pattern))
     frames = []
     for f in files:
+        probe = Probe(f)  # each file's tables parsed once, for recognition and reading
         if skip_unknown:
             try:
-                platform, why = _platform_of(Probe(f))
+                platform, why = _platform_of(probe)
             except TrafficDataError:
                 continue
-            if platform is None or why or _is_auction_insights(f):
+            if platform is None or why or _is_auction_insights(probe):
                 continue  # not an ad report, or an Auction Insights download (shares, no spend)
-        frames.append(read_ads(f))
+        frames.append(read_ads(f, probe=probe))
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
     frames = [fr.dropna(axis=1, how="all") if len(frames) > 1 else fr for fr in frames]
