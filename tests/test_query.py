@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trafficlib import audit, overview, periods, query
+from trafficlib import audit, metrics, overview, periods, query
 from trafficlib.datasets import ga4_ui
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,3 +129,28 @@ def test_public_holidays_are_not_tracking_gaps(shared_dir):
     assert us is not None and pd.Timestamp("2017-11-23") not in set(us.evidence["date"])
     named = audit.anomaly_days(src, country="US", lang="en").dropna(subset=["holiday"])
     assert {"Thanksgiving Day", "Christmas Day"} <= set(named["holiday"])
+
+
+def test_session_rows_remember_sums_and_return_copies(sessions):
+    src = query.as_source(sessions)
+    first = src.sums(["channel"], P)
+    first.loc[0, "sessions"] = -1.0  # a caller changing its answer...
+    first["extra"] = 1
+    again = src.sums(["channel"], P)
+    assert "extra" not in again and (again["sessions"] >= 0).all()  # ...does not change the next one
+    fresh = query.SessionRows(frame=sessions.copy(), origin="sessions")
+    for by in ((), ["channel"], ["date"], ["source_medium"], ["landing_page", "channel"]):
+        for period in (None, P, PREV):
+            pd.testing.assert_frame_equal(src.sums(by, period), fresh.sums(by, period), check_exact=True)
+    # and the same figures as the sessions of the period summed directly
+    rows = sessions[P.mask(sessions["start"])]
+    direct = metrics.session_sums(rows, ["channel"]).astype(float).reset_index()
+    pd.testing.assert_frame_equal(src.sums("channel", P), direct, check_exact=True)
+    k = src.kpis("channel", P)
+    k["sessions"] = 0
+    assert (src.kpis("channel", P)["sessions"] > 0).all()
+    # another frame assigned to the source: answers from the new frame, not the memo
+    src2 = query.SessionRows(frame=sessions, origin="sessions")
+    src2.sums((), P)
+    src2.frame = rows.head(10)
+    assert src2.sums((), P)["sessions"].iloc[0] == 10.0

@@ -81,26 +81,54 @@ def session_sums(sessions: pd.DataFrame, keys=None) -> pd.DataFrame:
     return _sums(sessions, keys)
 
 
-def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
-    g = s.assign(
-        _engaged=_engaged(s).astype(int),
-        _converting=(s["conversions"].fillna(0) > 0).astype(int),
-        _single=(s["pageviews"].fillna(0) <= 1).astype(int),
-        _new=s["new_user"].fillna(False).astype(int) if "new_user" in s else 0,
-        _eng_time=(s["engagement_time_s"] if "engagement_time_s" in s else s.get("duration_s", 0.0)),
-        _one=1,
-    )
-    agg = {
-        "sessions": ("_one", "sum"), "users": ("user_id", "nunique"), "new_users": ("_new", "sum"),
-        "engaged_sessions": ("_engaged", "sum"), "single_page": ("_single", "sum"),
-        "pageviews": ("pageviews", "sum"), "engagement_time": ("_eng_time", "sum"),
-        "conversions": ("conversions", "sum"), "converting_sessions": ("_converting", "sum"),
-        "revenue": ("revenue", "sum"),
+# What each sum column adds up, in the column order of the sums table (``users`` is
+# counted, not summed: distinct ``user_id`` of the group).
+_ADDED = {"sessions": "_one", "new_users": "_new", "engaged_sessions": "_engaged", "single_page": "_single",
+          "pageviews": "pageviews", "engagement_time": "_eng_time", "conversions": "conversions",
+          "converting_sessions": "_converting", "revenue": "revenue"}
+_ORDER = ["sessions", "users", "new_users", "engaged_sessions", "single_page", "pageviews", "engagement_time",
+          "conversions", "converting_sessions", "revenue"]
+
+
+def session_columns(s: pd.DataFrame, keep=()) -> pd.DataFrame:
+    """The per-session columns :func:`session_sums` adds up, one row per row of ``s``
+    (same index): the ``keep`` columns of ``s`` (e.g. group keys), ``user_id``,
+    ``pageviews``, ``conversions``, ``revenue`` as they are, and the derived flags
+    ``_engaged``, ``_converting``, ``_single``, ``_new`` (0/1 int64), ``_eng_time``
+    (engagement time, else duration, seconds) and ``_one`` (1 per session). No other
+    column of ``s`` is kept (a slim frame to group)."""
+    cols = {
+        "user_id": s["user_id"], "pageviews": s["pageviews"], "conversions": s["conversions"], "revenue": s["revenue"],
+        "_engaged": _engaged(s).astype(int),
+        "_converting": (s["conversions"].fillna(0) > 0).astype(int),
+        "_single": (s["pageviews"].fillna(0) <= 1).astype(int),
+        "_new": s["new_user"].fillna(False).astype(int) if "new_user" in s else 0,
+        "_eng_time": (s["engagement_time_s"] if "engagement_time_s" in s else s.get("duration_s", 0.0)),
+        "_one": 1,
     }
+    return s.loc[:, [k for k in dict.fromkeys(keep) if k not in cols]].assign(**cols)
+
+
+def sums_of_columns(g: pd.DataFrame, keys) -> pd.DataFrame:
+    """The sums table of :func:`session_sums` from ``g``: the ``keys`` columns beside
+    the columns of :func:`session_columns` (``user_id`` may be any values with one
+    distinct value per user, e.g. integer codes). One row per group of ``keys`` (a list
+    of columns; None: one row indexed ``"all"``), groups sorted, missing keys a group."""
     if keys is None:
-        g["_all"] = "all"
+        g = g.assign(_all="all")
         keys = ["_all"]
-    return g.groupby(keys, dropna=False, observed=True).agg(**agg)
+    gb = g.groupby(keys, dropna=False, observed=True)
+    out = gb[list(_ADDED.values())].sum()
+    out.columns = list(_ADDED)
+    out["users"] = gb["user_id"].nunique().to_numpy()
+    return out[_ORDER]
+
+
+def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
+    keys = None if keys is None else list(keys)
+    # group keys that are columns travel in the slim frame; others (index level names) as before
+    keep = [k for k in keys if isinstance(k, str) and k in s.columns] if keys else []
+    return sums_of_columns(session_columns(s, keep), keys)
 
 
 def _count(col: pd.Series) -> pd.Series:
