@@ -132,3 +132,44 @@ def test_batch_sends_the_languages_of_one_report_to_one_worker():
             Job(nb_a, "a-y-en", {"data_path": "y"}, "en"), Job(nb_b, "b-en", {"data_path": "x"}, "en"),
             Job(nb_b, "b-fr", {"data_path": "x"}, "fr")]
     assert affinity_groups(jobs) == [[0, 1], [3, 4], [2]]
+
+
+def test_pure_steps_are_computed_once_per_argument_content():
+    calls = []
+
+    @filecache.by_content
+    def spend_by_campaign(frame, min_cost=0.0):
+        calls.append(1)
+        t = frame.groupby("campaign", as_index=False)["cost"].sum()
+        return t[t["cost"] >= min_cost]
+
+    frame = pd.DataFrame({"campaign": ["a", "b", "a"], "cost": [1.0, 2.0, 3.0]})
+    first = spend_by_campaign(frame)
+    again = spend_by_campaign(frame.copy())                      # equal content, another object
+    assert len(calls) == 1 and again.equals(first)
+    again.loc[0, "cost"] = -1                                    # a caller's edit stays with the caller
+    assert spend_by_campaign(frame)["cost"].tolist() == [4.0, 2.0]
+    changed = frame.copy()
+    changed.loc[1, "cost"] = 2.5                                 # one cell differs: computed again
+    assert spend_by_campaign(changed)["cost"].tolist() == [4.0, 2.5]
+    spend_by_campaign(frame, min_cost=3.0)                       # another argument: computed again
+    spend_by_campaign(frame[["cost", "campaign"]])               # columns reordered: another key
+    assert len(calls) == 4
+
+
+def test_content_keys_see_values_order_names_and_types():
+    base = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    key = filecache.content_key
+    assert key(base) == key(base.copy())
+    assert key(base) != key(base.iloc[::-1])                      # row order
+    assert key(base) != key(base.rename(columns={"b": "c"}))      # column names
+    assert key(base) != key(base.astype({"a": "float64"}))        # dtypes
+    assert key({"x": 1}) != key({"x": "1"})                       # types of plain values
+    with pytest.raises(filecache.Unkeyable):
+        key(object())
+
+    @filecache.by_content
+    def count(thing):
+        return len(thing.__dict__)
+
+    assert count(type("T", (), {})()) == 0                       # unkeyable argument: just computed

@@ -1,4 +1,5 @@
-"""Results keyed by the identity of the files they come from.
+"""Results keyed by the identity of the files they come from, or by the content of
+the tables they are computed from.
 
 A batch worker renders many reports from the same exports: the en and fr versions of
 each report, and several report kinds reading one Search Console folder or one event
@@ -6,6 +7,10 @@ log. :func:`cached` computes a heavy intermediate (a parsed export, sessionized 
 a folder of ad reports) once per identity of its input files (resolved path, size,
 modification time) and parameters, in this process; a changed file is a new key, so a
 report never sees stale data.
+
+:func:`by_content` does the same for a pure analysis function (search-term tables, a
+post-mortem): keyed by a hash of its arguments' content, so the second language of a
+report reuses the first one's tables and only writes its own words.
 
 Callers get copies: new containers around the same column data. pandas >= 3 copies on
 write, so a caller that changes a column gets its own; with older pandas the frames are
@@ -16,6 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import hashlib
 import inspect
 from collections import OrderedDict
 from pathlib import Path
@@ -24,7 +30,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "by_files", "files_in", "fresh", "clear"]
+__all__ = ["cached", "by_files", "by_content", "content_key", "files_in", "fresh", "clear"]
 
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
@@ -115,12 +121,17 @@ def cached(files, what: str, compute: Callable[[], Any], *params) -> Any:
         _STORE.move_to_end(key)
         return fresh(_STORE[key][0])
     value = compute()
+    _remember(key, value)
+    return value
+
+
+def _remember(key: tuple, value: Any) -> None:
+    """Store a copy of ``value``, dropping the least recently used entries past the bounds."""
     size = _size(value)
     if size <= MAX_BYTES // 2:
         _STORE[key] = (fresh(value), size)
         while len(_STORE) > MAX_ENTRIES or sum(s for _, s in _STORE.values()) > MAX_BYTES:
             _STORE.popitem(last=False)
-    return value
 
 
 def by_files(*path_params: str):
@@ -146,6 +157,67 @@ def by_files(*path_params: str):
             return cached(files, what, lambda: fn(*args, **kwargs), sorted(bound.arguments.items()))
         return inner
     return wrap
+
+
+class Unkeyable(TypeError):
+    """An argument whose content cannot be hashed: the call is computed, not cached."""
+
+
+def content_key(value: Any) -> object:
+    """A hashable key equal for arguments of equal content: frames and series by their
+    values, index, column names and dtypes (row order counts); dataclasses, dicts, lists
+    and tuples by their items; plain values by type and value. Raises
+    :class:`Unkeyable` for anything else (an open connection, a figure)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        try:
+            rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        except TypeError as exc:  # lists or dicts in cells
+            raise Unkeyable(str(exc)) from None
+        shape = (tuple(map(str, value.columns)), tuple(map(str, value.dtypes))) if isinstance(
+            value, pd.DataFrame) else (str(value.name), str(value.dtype))
+        small_attrs = tuple(sorted((k, repr(v)) for k, v in value.attrs.items()
+                                   if isinstance(v, (str, int, float, bool, type(None)))))
+        return (type(value).__name__, shape, small_attrs, hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest())
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            raise Unkeyable("object array")
+        return ("ndarray", value.shape, str(value.dtype), hashlib.blake2b(value.tobytes(), digest_size=16).hexdigest())
+    if isinstance(value, (str, bytes, int, float, bool, type(None), pd.Timestamp, pd.Timedelta, Path)):
+        return (type(value).__name__, repr(value))
+    if isinstance(value, dict):
+        return ("dict", tuple((content_key(k), content_key(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(content_key(v) for v in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__, tuple((f.name, content_key(getattr(value, f.name)))
+                                                for f in dataclasses.fields(value)))
+    raise Unkeyable(f"cannot key a {type(value).__name__}")
+
+
+def by_content(fn):
+    """Decorator: cache a pure function's result by the content of its arguments
+    (:func:`content_key`); later calls with equal arguments get a :func:`fresh` copy.
+    For analysis steps that depend on nothing but their arguments (no language, no
+    clock, no randomness without a seed argument). An argument that cannot be keyed
+    means the call is simply computed."""
+    sig = inspect.signature(fn)
+    what = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        try:
+            key = ("content", what, content_key(tuple(bound.arguments.items())))
+        except Unkeyable:
+            return fn(*args, **kwargs)
+        if key in _STORE:
+            _STORE.move_to_end(key)
+            return fresh(_STORE[key][0])
+        value = fn(*args, **kwargs)
+        _remember(key, value)
+        return value
+    return inner
 
 
 def clear() -> None:

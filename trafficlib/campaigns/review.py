@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from trafficlib import i18n
+from trafficlib import filecache, i18n
 from trafficlib.campaigns.kpis import against_targets, kpis, pacing, select
 from trafficlib.campaigns.lift import default_periods, incremental_economics, lift_series, site_outcomes
 from trafficlib.campaigns.stats import rank_groups
@@ -65,6 +65,7 @@ class PostMortem:
                            controls_label=ctl)
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def postmortem(ad_spend: pd.DataFrame, sessions: pd.DataFrame | None, campaign: str | Sequence[str],
                start, end, budget: float | None = None, target_cpa: float | None = None,
                target_roas: float | None = None, kpi: str = "sessions", control: str = "others",

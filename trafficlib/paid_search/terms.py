@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from trafficlib import filecache
 from trafficlib.errors import TrafficDataError
 from trafficlib.metrics import ratio
 
@@ -55,6 +56,7 @@ def _sums(frame: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def term_table(search_terms: pd.DataFrame) -> pd.DataFrame:
     """One row per search term: summed impressions, clicks, cost, conversions,
     conversion_value (NaN conversions count as 0 once a term has clicks), the ratios,
@@ -92,6 +94,7 @@ def wasted_spend(search_terms: pd.DataFrame, min_clicks: int = 10) -> tuple[pd.D
                    "non_converting_cost": float(zero["cost"].sum()), "total_cost": total, "min_clicks": int(min_clicks)}
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def ngrams(search_terms: pd.DataFrame, n: tuple[int, ...] = (1, 2, 3)) -> pd.DataFrame:
     """Cost, clicks and conversions of every 1-, 2- and 3-word sequence across terms.
 
@@ -118,6 +121,7 @@ def ngrams(search_terms: pd.DataFrame, n: tuple[int, ...] = (1, 2, 3)) -> pd.Dat
     return with_ratios(out).sort_values(["cost", "n", "ngram"], ascending=[False, False, True]).reset_index(drop=True)
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | None = None, min_clicks: int = 20,
                         min_cost: float | None = None) -> tuple[pd.DataFrame, dict]:
     """N-grams to add as negative keywords.
@@ -158,6 +162,7 @@ def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | Non
                  "money_at_stake": at_stake, "terms_blocked": len(blocked)}
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def promote_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | None = None,
                        min_conversions: float = 2.0) -> tuple[pd.DataFrame, dict]:
     """Search terms that convert well but are not keywords yet.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trafficlib import filecache
 from trafficlib.metrics import ratio
 from trafficlib.seo.core import SearchData, is_brand, summarise, totals
 
@@ -118,6 +119,7 @@ def brand_split(sd: SearchData) -> pd.DataFrame:
     return out
 
 
+@filecache.by_content  # the en and fr reports compute it once
 def cannibalisation(sd: SearchData, min_impressions: int = 100, min_share: float = 0.2, n: int = 20) -> pd.DataFrame:
     """Queries whose impressions are shared by several of the site's pages (needs query ×
     page rows: a Looker Studio / API table or the bulk export's url table).
