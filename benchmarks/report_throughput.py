@@ -40,6 +40,7 @@ lazy heavy imports, cached inputs) and with other jobs on the machine, the batch
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,15 +141,23 @@ def empty_notebook(folder: Path) -> Path:
     return path
 
 
-def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path, skip: list[str]) -> list:
-    rows = [("batch (2 workers, warm kernels)", run_batch(job_list, notebook, tmp / f"{name}-batch"))]
+def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path, skip: list[str],
+               repeat: int = 1) -> list:
+    """(approach, median seconds, all runs) for each approach. With ``repeat`` > 1 the
+    approaches alternate (batch, floor, fresh, naive, batch, ...), so a slow spell of the
+    machine falls on all of them alike; each run writes to a fresh folder."""
+    approaches = [("batch (2 workers, warm kernels)", lambda out: run_batch(job_list, notebook, out))]
     if name == "single":
-        rows.append(("batch, floor (empty notebook)", run_batch(job_list, empty_notebook(tmp), tmp / f"{name}-floor")))
+        approaches.append(("batch, floor (empty notebook)", lambda out: run_batch(job_list, empty_notebook(tmp), out)))
     if "fresh" not in skip:
-        rows.append(("render() one by one, fresh kernels", run_fresh(job_list, tmp / f"{name}-fresh")))
+        approaches.append(("render() one by one, fresh kernels", lambda out: run_fresh(job_list, out)))
     if "naive" not in skip:
-        rows.append(("naive loop (papermill CLI + nbconvert CLI)", run_naive(job_list, tmp / f"{name}-naive")))
-    return rows
+        approaches.append(("naive loop (papermill CLI + nbconvert CLI)", lambda out: run_naive(job_list, out)))
+    times: dict[str, list[float]] = {label: [] for label, _ in approaches}
+    for r in range(repeat):
+        for i, (label, run) in enumerate(approaches):
+            times[label].append(run(tmp / f"{name}-{i}-{r}"))
+    return [(label, statistics.median(t), t) for label, t in times.items()]
 
 
 def main() -> None:
@@ -156,6 +165,8 @@ def main() -> None:
     ap.add_argument("-n", "--reports", type=int, default=20, help="reports of the single series (default 20)")
     ap.add_argument("--series", choices=["both", "single", "mixed"], default="both")
     ap.add_argument("--skip", action="append", default=[], choices=["naive", "fresh"], help="skip a slow approach")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="alternating runs of every approach; the median is shown (default 3)")
     args = ap.parse_args()
     if not (DEMO / "sessions.parquet").exists():
         raise SystemExit("demo data missing: run `make demo` first")
@@ -165,17 +176,17 @@ def main() -> None:
         if args.series in ("both", "mixed"):
             mixed = mixed_jobs()
             series.append((f"mixed: the {len(mixed)} jobs of reports.yml", len(mixed),
-                           run_series("mixed", mixed, None, tmp, args.skip)))
+                           run_series("mixed", mixed, None, tmp, args.skip, args.repeat)))
         if args.series in ("both", "single"):
             series.append((f"single: {args.reports} reports of {NOTEBOOK.name}", args.reports,
-                           run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip)))
+                           run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip, args.repeat)))
     for title, n, rows in series:
-        naive = dict(rows).get("naive loop (papermill CLI + nbconvert CLI)")
-        print(f"\n{title} (demo shop)\n")
-        print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}")
-        for name, secs in rows:
+        naive = {name: secs for name, secs, _ in rows}.get("naive loop (papermill CLI + nbconvert CLI)")
+        print(f"\n{title} (demo shop; median of {args.repeat} alternating run(s))\n")
+        print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}   runs (s)")
+        for name, secs, runs in rows:
             ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
-            print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}")
+            print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}   " + " ".join(f"{t:.1f}" for t in runs))
     if FAILED:
         print("\nfailed reports (timed all the same):\n  " + "\n  ".join(FAILED))
 

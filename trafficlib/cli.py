@@ -134,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.command in ("batch", "auto", "report"):
+        # nbformat -> jsonschema imports rfc3987_syntax, which builds a grammar for ~0.7 s
+        # at import, for "iri" format checks that notebook validation never uses
+        # (jsonschema issue 1428). This process is ours: skip that optional import.
+        sys.modules.setdefault("rfc3987_syntax", None)
     try:
         if args.command == "demo":
             from trafficlib.datasets import make_demo

@@ -149,7 +149,8 @@ def png_bytes(fig, dpi: float = 100, pad_inches: float | None = None) -> bytes:
     # guarded: tests/test_display.py counts the draws.
     fig._layout_engine = None
     try:
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box)
+        # zlib level 3: half the encoding time of the default 6, files ~5 % larger
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box, pil_kwargs={"compress_level": 3})
     finally:
         fig._layout_engine = engine
     return buf.getvalue()

@@ -27,6 +27,8 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from statsmodels.tsa.seasonal import STL
 
+from trafficlib import filecache
+
 __all__ = ["decompose", "anomalies", "holiday_names", "compare_rate", "compare_count", "RateTest", "robust_z"]
 
 # Report language -> the holidays package's language codes.
@@ -99,6 +101,7 @@ def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: s
     return out
 
 
+@filecache.by_content  # the en and fr reports, the audit's checks: one fit per series
 def decompose(series: pd.Series, period: int = 7, robust: bool = True, seasonal: int = 13) -> pd.DataFrame:
     """STL decomposition of a daily series (index: dates, no gaps).
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-
-_CACHE: dict = {}  # (content hash of the trends, period) -> result; alerts and the report share it
+from trafficlib import filecache
 
 
 def brand_interest(trends: pd.DataFrame, period: int = 52) -> pd.DataFrame:
@@ -18,28 +17,14 @@ def brand_interest(trends: pd.DataFrame, period: int = 52) -> pd.DataFrame:
     terms of the same export), trend, seasonal, resid, adjusted (interest − seasonal).
 
     The robust STL fits are the watch's heaviest computation and :func:`alerts` needs
-    them too: the result is kept for the same table content (a hash of date, term,
-    interest) and handed back as a copy.
+    them too: the result is kept for the same date, term and interest values
+    (:func:`trafficlib.filecache.by_content`) and handed back as a copy.
     """
-    key = (_content_key(trends), int(period))
-    if key in _CACHE:
-        out = _CACHE[key].copy()
-        out.attrs["method"] = dict(_CACHE[key].attrs["method"])
-        return out
-    out = _brand_interest(trends, period)
-    if len(_CACHE) >= 8:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = out.copy()
-    _CACHE[key].attrs["method"] = dict(out.attrs["method"])
-    return out
-
-
-def _content_key(trends: pd.DataFrame):
     cols = [c for c in ("date", "term", "interest") if c in trends]
-    h = pd.util.hash_pandas_object(trends[cols], index=False).to_numpy()
-    return len(trends), tuple(cols), int(h.sum()), int((h * np.arange(1, len(h) + 1, dtype=np.uint64)).sum())
+    return _brand_interest(trends[cols].reset_index(drop=True), int(period))
 
 
+@filecache.by_content
 def _brand_interest(trends: pd.DataFrame, period: int) -> pd.DataFrame:
     from statsmodels.tsa.seasonal import STL
 

@@ -45,7 +45,7 @@ from trafficlib.report.page import _exporter, _for_html, _toc, to_html
 from trafficlib.report.jobs import BatchResult, Job, JobResult, render, run_job
 from trafficlib.report.manifest import load_manifest
 from trafficlib.report.index import write_index
-from trafficlib.report.batch import _init_worker, _merge_previous, _pool_run, run_batch, run_jobs
+from trafficlib.report.batch import _merge_previous, affinity_groups, run_batch, run_jobs
 
 __all__ = ["render", "run_batch", "safe_name", "load_manifest", "Job", "JobResult", "BatchResult",
            "ReportError", "KernelWorker", "TEMPLATE_DIR"]

@@ -1,4 +1,4 @@
-"""Many reports on worker processes, each with one warm kernel; the index page."""
+"""Many reports on warm kernels driven from one process; the index page."""
 from __future__ import annotations
 
 import json
@@ -8,47 +8,20 @@ from typing import Iterable
 from trafficlib.errors import TrafficDataError
 from trafficlib.report.base import safe_name
 from trafficlib.report.index import write_index
-from trafficlib.report.jobs import Job, JobResult, BatchResult, run_job
-from trafficlib.report.kernel import KernelWorker
+from trafficlib.report.jobs import Job, JobResult, BatchResult, arun_job
+from trafficlib.report.kernel import KernelWorker, _in_thread
 from trafficlib.report.manifest import load_manifest
 from trafficlib.report.page import _exporter
 
 # --------------------------------------------------------------------------- batch
 
-_WORKER: KernelWorker | None = None
-
-
-def _init_worker() -> None:
-    """Worker-process start: boot the kernel and, while it imports the data stack,
-    build the HTML exporter and import papermill here (both take a second or two)."""
-    global _WORKER
-    import atexit
-    import sys
-
-    # nbformat -> jsonschema imports rfc3987_syntax, which builds a grammar for ~0.7 s
-    # at import, for "iri" format checks that notebook validation never uses (jsonschema
-    # issue 1428). Worker processes are ours: skip that optional import in them.
-    sys.modules.setdefault("rfc3987_syntax", None)
-    _WORKER = KernelWorker(warm=True)
-    atexit.register(_WORKER.shutdown)
-    _WORKER.start(wait=False)
-    _exporter()
-    import papermill.parameterize  # noqa: F401
-
-
-def _pool_run(group: list[Job], output_dir: str) -> list[JobResult]:
-    """Worker-process entry: run a group of jobs, in order, on this process's warm kernel."""
-    if _WORKER is None:
-        _init_worker()
-    return [run_job(job, Path(output_dir), _WORKER) for job in group]
-
 
 def affinity_groups(jobs: list[Job]) -> list[list[int]]:
     """Job indices grouped by what they read: the same notebook on the same inputs in
-    other languages (the en and fr versions of a report) go to one worker, one after the
-    other, so the second finds the inputs the first parsed in that kernel's file cache
+    other languages (the en and fr versions of a report) go to one kernel, one after the
+    other, so the second finds the inputs the first parsed in that kernel's cache
     (:mod:`trafficlib.filecache`). Larger groups first, then manifest order, so the
-    single jobs fill the workers at the end."""
+    single jobs fill the kernels at the end."""
     groups: dict[str, list[int]] = {}
     for i, job in enumerate(jobs):
         key = repr((str(job.notebook), sorted((k, repr(v)) for k, v in job.parameters.items() if k != "lang")))
@@ -57,41 +30,58 @@ def affinity_groups(jobs: list[Job]) -> list[list[int]]:
 
 
 def run_jobs(jobs: list[Job], output_dir: Path, workers: int = 2, progress: bool = True) -> list[JobResult]:
-    """Run jobs on ``workers`` processes (each with one warm kernel); results in job order."""
+    """Run jobs on ``workers`` warm kernels, driven from this process; results in job order.
+
+    The kernels do the work (one process each, so ``workers`` cores); this process
+    sends them cells and writes the pages. Each kernel takes the next group of
+    :func:`affinity_groups` when it is free. One process rather than a pool of worker
+    processes: no second interpreter per kernel importing nbconvert and papermill, and
+    the kernels start at once (~3 s less before the first report on two cores).
+    """
+    from jupyter_core.utils import run_sync
     from tqdm.auto import tqdm
 
     output_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, JobResult] = {}
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
-    if workers <= 1 or len(jobs) == 1:
-        worker = KernelWorker(warm=True)
-        try:
-            for i, job in enumerate(jobs):
-                results[i] = run_job(job, output_dir, worker)
-                bar.update(1)
-        finally:
-            worker.shutdown()
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        groups = affinity_groups(jobs)
-        with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker) as pool:
-            futures = {pool.submit(_pool_run, [jobs[i] for i in g], str(output_dir)): g for g in groups}
-            for fut in as_completed(futures):
-                group = futures[fut]
-                try:
-                    results.update(zip(group, fut.result()))
-                except Exception as exc:  # a worker died: its jobs fail, the batch goes on
-                    for i in group:
-                        j = jobs[i]
-                        results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang,
-                                               j.title or j.notebook.stem, j.parameters, "failed", 0.0,
-                                               error=f"worker crashed: {exc!r}")
-                bar.update(len(group))
-    bar.close()
+    try:
+        run_sync(_drive)(jobs, output_dir, max(1, workers), results, bar)
+    finally:
+        bar.close()
     return [results[i] for i in range(len(jobs))]
+
+
+async def _drive(jobs: list[Job], output_dir: Path, workers: int, results: dict, bar) -> None:
+    import asyncio
+    from collections import deque
+
+    groups = deque(affinity_groups(jobs))
+    kernels = [KernelWorker(warm=True) for _ in range(min(workers, len(groups)))]
+
+    async def serve(kernel: KernelWorker) -> None:
+        while groups:
+            group = groups.popleft()
+            for i in group:
+                try:
+                    results[i] = await arun_job(jobs[i], output_dir, kernel)
+                except Exception as exc:  # the kernel could not be restarted: this job fails, others go on
+                    j = jobs[i]
+                    results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
+                                           j.parameters, "failed", 0.0, error=f"kernel lost: {exc!r}")
+                bar.update(1)
+
+    try:
+        # start the kernels side by side (each launch waits ~1 s for its kernel to answer),
+        # and build the page exporter while they import the data stack
+        starting = [_in_thread(k.start, False) for k in kernels]
+        _exporter()
+        import papermill.parameterize  # noqa: F401
+
+        await asyncio.gather(*starting)
+        await asyncio.gather(*(serve(k) for k in kernels))
+    finally:
+        for k in kernels:
+            k.shutdown()
 
 
 def run_batch(manifest_path: str | Path, workers: int | None = None, progress: bool = True,

@@ -75,6 +75,13 @@ class BatchResult:
 
 def run_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
     """Execute and render one job with ``worker``; never raises for a report failure."""
+    from jupyter_core.utils import run_sync
+
+    return run_sync(arun_job)(job, output_dir, worker)
+
+
+async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
+    """:func:`run_job` as a coroutine (a batch drives its kernels from one process)."""
     t0 = time.perf_counter()
     html_path = _inside(output_dir, job.name, ".html")
     nb_path = _inside(output_dir, job.name, ".ipynb")
@@ -85,7 +92,7 @@ def run_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
         nb = prepare(job.notebook, params, job.lang)
         title = _title(nb, job.notebook, job.lang, job.title)
         shown_params = {**nb.metadata["trafficlib"]["resolved_parameters"], **(job.shown_parameters or {})}
-        worker.run(nb, cwd=job.notebook.resolve().parent)
+        await worker.arun(nb, cwd=job.notebook.resolve().parent)
         page = to_html(nb, title, shown_params, job.lang)
         atomic_write(html_path, page)
         status, error = "ok", None

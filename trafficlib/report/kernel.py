@@ -171,16 +171,26 @@ class KernelWorker:
 
     def run(self, nb, cwd: Path) -> None:
         """Execute ``nb`` (modified in place); raises ReportError naming the failing cell."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.arun)(nb, cwd)
+
+    async def arun(self, nb, cwd: Path) -> None:
+        """:meth:`run` as a coroutine, so one process can drive several kernels at once
+        (:func:`trafficlib.report.batch.run_jobs`). The set-up and reset messages go
+        through the blocking client on a thread; the cells through nbclient's
+        asynchronous client."""
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         if self.km is None:
-            self.start()
-        self._await_warm()
+            await _in_thread(self.start)
+        await _in_thread(self._await_warm)
         # reset(new_session=False): clear the namespace without starting a new history
         # session (which costs ~0.25 s of SQLite writes per report)
-        self._silent("get_ipython().reset(new_session=False)\nimport trafficlib._kernel_state as _ks\n"
-                     f"_ks.restore({str(cwd)!r})\ndel _ks")
+        await _in_thread(self._silent, "get_ipython().reset(new_session=False)\n"
+                                "import trafficlib._kernel_state as _ks\n"
+                                f"_ks.restore({str(cwd)!r})\ndel _ks")
         client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=self.timeout,
                                 allow_errors=False, record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}})
@@ -189,7 +199,7 @@ class KernelWorker:
         count = 0  # execution counts as in a fresh kernel: 1, 2, 3...
         source_count = 0  # code cells of the source notebook (the injected cell excluded)
         try:
-            with client.setup_kernel():
+            async with client.async_setup_kernel():
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
                         continue
@@ -197,12 +207,22 @@ class KernelWorker:
                     if "injected-parameters" not in cell.metadata.get("tags", []):
                         source_count += 1
                     try:
-                        client.execute_cell(cell, index, execution_count=count)
+                        await client.async_execute_cell(cell, index, execution_count=count)
                     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
                         raise ReportError(_cell_error(exc, cell, source_count)) from None
         except ReportError:
-            self.restart()  # never reuse a kernel after an error or a timeout
+            await _in_thread(self.restart)  # never reuse a kernel after an error or a timeout
             raise
+
+
+async def _in_thread(fn, *args):
+    """``fn(*args)`` on a worker thread, awaited. Not ``asyncio.to_thread``: that copies
+    the caller's context, and with it jupyter_core's record of the running event loop,
+    so jupyter_client's blocking calls in the thread would try to run that loop."""
+    import asyncio
+    import functools
+
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args))
 
 
 def _cell_error(exc: Exception, cell, count: int) -> str:

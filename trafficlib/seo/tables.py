@@ -15,6 +15,7 @@ _DIM = {"queries": "query", "pages": "page", "countries": "country", "devices": 
         "search_appearance": "search_appearance"}
 
 
+@filecache.by_content  # summed once for the en and fr reports
 def _with_previous(t: pd.DataFrame, key: str) -> pd.DataFrame:
     cur = summarise(t, key)
     if "clicks_previous" in t:
