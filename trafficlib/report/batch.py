@@ -34,7 +34,9 @@ def run_jobs(jobs: list[Job], output_dir: Path, workers: int = 2, progress: bool
 
     The kernels do the work (one process each, so ``workers`` cores); this process
     sends them cells and writes the pages. Each kernel takes the next group of
-    :func:`affinity_groups` when it is free. One process rather than a pool of worker
+    :func:`affinity_groups` when it is free; when none is left, an idle kernel takes the
+    last job not yet started of another's group, so the batch does not end on one
+    kernel. One process rather than a pool of worker
     processes: no second interpreter per kernel importing nbconvert and papermill, and
     the kernels start at once (~3 s less before the first report on two cores).
     """
@@ -55,20 +57,37 @@ async def _drive(jobs: list[Job], output_dir: Path, workers: int, results: dict,
     import asyncio
     from collections import deque
 
-    groups = deque(affinity_groups(jobs))
-    kernels = [KernelWorker(warm=True) for _ in range(min(workers, len(groups)))]
+    waiting = deque(deque(g) for g in affinity_groups(jobs))
+    kernels = [KernelWorker(warm=True) for _ in range(min(workers, len(waiting)))]
+    taken: list[deque] = []  # groups a kernel has taken, with the jobs it has not started yet
+
+    def next_job(own: deque | None) -> tuple[int | None, deque | None]:
+        """The kernel's next job: the rest of its group, else a new group, else (at the
+        end of the batch, rather than idling) the last job of another kernel's group."""
+        if own:
+            return own.popleft(), own
+        if waiting:
+            own = waiting.popleft()
+            taken.append(own)
+            return own.popleft(), own
+        busy = max(taken, key=len, default=None)
+        if busy:
+            return busy.pop(), None
+        return None, None
 
     async def serve(kernel: KernelWorker) -> None:
-        while groups:
-            group = groups.popleft()
-            for i in group:
-                try:
-                    results[i] = await arun_job(jobs[i], output_dir, kernel)
-                except Exception as exc:  # the kernel could not be restarted: this job fails, others go on
-                    j = jobs[i]
-                    results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
-                                           j.parameters, "failed", 0.0, error=f"kernel lost: {exc!r}")
-                bar.update(1)
+        own = None
+        while True:
+            i, own = next_job(own)
+            if i is None:
+                return
+            try:
+                results[i] = await arun_job(jobs[i], output_dir, kernel)
+            except Exception as exc:  # the kernel could not be restarted: this job fails, others go on
+                j = jobs[i]
+                results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
+                                       j.parameters, "failed", 0.0, error=f"kernel lost: {exc!r}")
+            bar.update(1)
 
     try:
         # start the kernels side by side (each launch waits ~1 s for its kernel to answer),
