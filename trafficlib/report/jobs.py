@@ -1,6 +1,7 @@
 """One report: a :class:`Job` run by a worker into a :class:`JobResult`; :func:`render`."""
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -10,7 +11,7 @@ from typing import Any, Mapping
 from trafficlib import i18n
 from trafficlib.errors import TrafficDataError
 from trafficlib.report.base import ReportError, _inside, atomic_write, safe_name
-from trafficlib.report.kernel import KernelWorker, _title, prepare
+from trafficlib.report.kernel import KernelWorker, _in_thread, _title, prepare
 from trafficlib.report.page import to_html
 
 # --------------------------------------------------------------------------- jobs
@@ -93,8 +94,8 @@ async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResul
         title = _title(nb, job.notebook, job.lang, job.title)
         shown_params = {**nb.metadata["trafficlib"]["resolved_parameters"], **(job.shown_parameters or {})}
         await worker.arun(nb, cwd=job.notebook.resolve().parent)
-        page = to_html(nb, title, shown_params, job.lang)
-        atomic_write(html_path, page)
+        # on a thread: the event loop keeps feeding the batch's other kernels meanwhile
+        await _in_thread(_write_page, nb, title, shown_params, job.lang, html_path)
         status, error = "ok", None
     except (ReportError, TrafficDataError, ValueError, OSError) as exc:
         status, error = "failed", str(exc)
@@ -103,9 +104,7 @@ async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResul
         status, error = "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
         html_path.unlink(missing_ok=True)
     if nb is not None:
-        import nbformat
-
-        atomic_write(nb_path, nbformat.writes(nb))
+        await _in_thread(_write_notebook, nb, nb_path)
     return JobResult(
         name=safe_name(job.name), notebook=str(job.notebook), lang=job.lang, title=title,
         parameters=params, status=status, seconds=round(time.perf_counter() - t0, 2),
@@ -114,6 +113,21 @@ async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResul
         size_bytes=html_path.stat().st_size if status == "ok" else None,
         shown_parameters=job.shown_parameters,
     )
+
+
+_PAGE_LOCK = threading.Lock()  # one HTML exporter per process, not safe to share between threads
+
+
+def _write_page(nb, title: str, parameters: Mapping[str, Any], lang: str, path: Path) -> None:
+    with _PAGE_LOCK:
+        page = to_html(nb, title, parameters, lang)
+    atomic_write(path, page)
+
+
+def _write_notebook(nb, path: Path) -> None:
+    import nbformat
+
+    atomic_write(path, nbformat.writes(nb))
 
 
 def render(notebook: str | Path, parameters: Mapping[str, Any] | None = None,
