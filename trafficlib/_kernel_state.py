@@ -2,8 +2,9 @@
 reports (imported inside the kernel by :mod:`trafficlib.report`).
 
 ``%reset -f`` clears the user namespace but not process-wide state that a report can
-change: pandas options, numpy's and ``random``'s global generators (re-seeded from entropy, as in a fresh kernel), matplotlib rcParams
-and open figures, warning filters, environment variables, the working directory,
+change: pandas options, numpy's and ``random``'s global generators (re-seeded from
+entropy, as in a fresh kernel), matplotlib rcParams and open figures, the garbage
+collector's settings, warning filters, environment variables, the working directory,
 ``sys.path``, modules a notebook imported from its own folder, and trafficlib's own
 report settings. :func:`snapshot` records them once the kernel is warm; :func:`restore`
 puts them back before each report, so a report renders the same whether its kernel is
@@ -12,6 +13,7 @@ fresh or has just served another report (tests/test_report.py checks it).
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import random
 import sys
@@ -32,6 +34,7 @@ def snapshot() -> None:
         filters=list(warnings.filters),
         rc=copy.deepcopy(dict(matplotlib.rcParams)),
         modules=set(sys.modules),
+        gc=(gc.isenabled(), gc.get_threshold()),
     )
 
 
@@ -61,6 +64,9 @@ def restore(cwd: str | None = None) -> None:
     # report that seeded them cannot hand its sequence to the next one.
     np.random.seed(None)
     random.seed(None)
+    enabled, threshold = _saved["gc"]
+    gc.set_threshold(*threshold)
+    (gc.enable if enabled else gc.disable)()
     for key in set(os.environ) - set(_saved["environ"]):
         del os.environ[key]
     os.environ.update(_saved["environ"])
