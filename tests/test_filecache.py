@@ -131,7 +131,7 @@ def test_batch_sends_the_languages_of_one_report_to_one_worker():
     jobs = [Job(nb_a, "a-en", {"data_path": "x"}, "en"), Job(nb_a, "a-fr", {"data_path": "x"}, "fr"),
             Job(nb_a, "a-y-en", {"data_path": "y"}, "en"), Job(nb_b, "b-en", {"data_path": "x"}, "en"),
             Job(nb_b, "b-fr", {"data_path": "x"}, "fr")]
-    assert affinity_groups(jobs) == [[0, 1], [3, 4], [2]]
+    assert affinity_groups(jobs) == [[2], [0, 1], [3, 4]]  # single jobs first, the batch ends on groups
 
 
 def test_pure_steps_are_computed_once_per_argument_content():

@@ -20,13 +20,14 @@ def affinity_groups(jobs: list[Job]) -> list[list[int]]:
     """Job indices grouped by what they read: the same notebook on the same inputs in
     other languages (the en and fr versions of a report) go to one kernel, one after the
     other, so the second finds the inputs the first parsed in that kernel's cache
-    (:mod:`trafficlib.filecache`). Larger groups first, then manifest order, so the
-    single jobs fill the kernels at the end."""
+    (:mod:`trafficlib.filecache`). Single jobs first, then the groups, in manifest order:
+    the batch then ends on groups, whose waiting jobs an idle kernel can take over
+    (:func:`run_jobs`), rather than on one long job."""
     groups: dict[str, list[int]] = {}
     for i, job in enumerate(jobs):
         key = repr((str(job.notebook), sorted((k, repr(v)) for k, v in job.parameters.items() if k != "lang")))
         groups.setdefault(key, []).append(i)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+    return sorted(groups.values(), key=lambda g: (len(g) > 1, g[0]))
 
 
 def run_jobs(jobs: list[Job], output_dir: Path, workers: int = 2, progress: bool = True) -> list[JobResult]:
