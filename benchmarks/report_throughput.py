@@ -16,30 +16,36 @@ Two series, side by side in one run:
 
 For each series, compared on the same reports:
 
-- ``batch``: ``trafficlib batch`` with 2 workers, each reusing one warm kernel;
+- ``batch``: ``trafficlib batch`` with 2 warm kernels driven from one process;
 - ``batch, floor``: the same runner on an empty notebook (parameters cell only): the
   fixed cost of the machinery itself;
-- ``fresh kernels``: ``trafficlib.report.render`` one report at a time, a new kernel each;
+- ``fresh kernels``: ``trafficlib.report.render`` one report at a time, a new kernel each
+  (its pages are also compared with the batch's: identical but for the generation time,
+  or the differing reports are listed);
 - ``naive loop``: per report, the ``papermill`` CLI then the ``jupyter nbconvert --to html
   --no-input`` CLI (what most teams script first).
 
-Prints wall time, seconds per report and the speed-up over the naive loop, per series.
+With ``--repeat N`` the approaches alternate N times and the median is shown, with every
+run's seconds: the machine's speed drifts by tens of percent over minutes, and
+alternating spreads a slow spell over all approaches. Prints wall time, seconds per
+report and the speed-up over the naive loop, per series.
 
-Measured on this project's 2-core machine (2026-11-23, N=20, load average < 1)::
+Measured on this project's 2-core machine (2026-11-30, see the README's performance
+table for the spread over runs)::
 
-    approach                                        total s  s/report  vs naive
-    batch (2 workers, warm kernels)                     9.9      0.50     11.4x
-    batch, floor (empty notebook)                       3.5      0.18     31.9x
-    render() one by one, fresh kernels                 45.1      2.25      2.5x
-    naive loop (papermill CLI + nbconvert CLI)        113.0      5.65      1.0x
+    mixed: the 15 jobs of reports.yml
+    batch (2 workers, warm kernels)                    20.1      1.34      9.5x
+    naive loop (papermill CLI + nbconvert CLI)        190.6     12.71      1.0x
 
-Earlier the same day, before the worker optimisations (GC freeze of the warm imports,
-lazy heavy imports, cached inputs) and with other jobs on the machine, the batch took
-15-21 s for a 7.9-9.2x ratio.
+    single: 20 reports of traffic_overview.ipynb
+    batch (2 workers, warm kernels)                    17.6      0.88     11.3x
+    batch, floor (empty notebook)                       4.9      0.25     40.2x
+    naive loop (papermill CLI + nbconvert CLI)        198.2      9.91      1.0x
 """
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -56,6 +62,7 @@ NOTEBOOK = ROOT / "notebooks" / "traffic_overview.ipynb"
 DEMO = ROOT / "data" / "demo"
 BIN = Path(sys.executable).parent
 FAILED: list[str] = []  # reports that failed, listed with the results
+DIFFERENT: list[str] = []  # batch pages that differ from a fresh kernel's
 
 
 def jobs(n: int) -> list[dict]:
@@ -157,7 +164,25 @@ def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path
     for r in range(repeat):
         for i, (label, run) in enumerate(approaches):
             times[label].append(run(tmp / f"{name}-{i}-{r}"))
+    if "fresh" not in skip:  # the runner's shortcuts must not change a report
+        fresh = next(i for i, (label, _) in enumerate(approaches) if label.startswith("render()"))
+        DIFFERENT.extend(different_pages(tmp / f"{name}-0-0", tmp / f"{name}-{fresh}-0"))
     return [(label, statistics.median(t), t) for label, t in times.items()]
+
+
+_STAMP = re.compile(r"<time>[^<]*</time>")  # the generation time in the page's header
+
+
+def different_pages(batch: Path, fresh: Path) -> list[str]:
+    """Reports whose page from the batch (warm kernels, caches, grouping) differs from
+    the same report rendered alone in a fresh kernel, the generation time aside."""
+    out = []
+    for page in sorted(fresh.glob("*.html")):
+        other = batch / page.name
+        if not other.exists() or _STAMP.sub("", other.read_text(encoding="utf-8")) != \
+                _STAMP.sub("", page.read_text(encoding="utf-8")):
+            out.append(f"{batch.name}/{page.name}")
+    return out
 
 
 def main() -> None:
@@ -189,6 +214,9 @@ def main() -> None:
             print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}   " + " ".join(f"{t:.1f}" for t in runs))
     if FAILED:
         print("\nfailed reports (timed all the same):\n  " + "\n  ".join(FAILED))
+    if "fresh" not in args.skip:
+        print("\nbatch pages identical to fresh-kernel renders" if not DIFFERENT else
+              "\nbatch pages that differ from a fresh-kernel render:\n  " + "\n  ".join(DIFFERENT))
 
 
 if __name__ == "__main__":
