@@ -116,7 +116,11 @@ def cached(files, what: str, compute: Callable[[], Any], *params) -> Any:
     ident = _identity(files)
     if ident is None:
         return compute()
-    key = (what, ident, repr(params))
+    return _memo((what, ident, repr(params)), compute)
+
+
+def _memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """A fresh copy of the value stored under ``key``, else ``compute()`` stored."""
     if key in _STORE:
         _STORE.move_to_end(key)
         return fresh(_STORE[key][0])
@@ -140,23 +144,33 @@ def by_files(*path_params: str):
     :func:`files_in`) and by all its arguments. For functions of paths and plain values
     whose result depends only on those files."""
     def wrap(fn):
-        sig = inspect.signature(fn)
-        what = f"{fn.__module__}.{fn.__qualname__}"
+        what, arguments = _binder(fn)
 
         @functools.wraps(fn)
         def inner(*args, **kwargs):
-            bound = sig.bind(*args, **kwargs)
-            bound.apply_defaults()
+            given = arguments(args, kwargs)
             files: list[Path] = []
             for name in path_params:
-                value = bound.arguments.get(name)
+                value = given.get(name)
                 if value is not None and str(value):
                     files += files_in(value)
             if not files:
                 return fn(*args, **kwargs)
-            return cached(files, what, lambda: fn(*args, **kwargs), sorted(bound.arguments.items()))
+            return cached(files, what, lambda: fn(*args, **kwargs), sorted(given.items()))
         return inner
     return wrap
+
+
+def _binder(fn):
+    """(qualified name of ``fn``, a function giving the dict of all its arguments,
+    defaults included, for a call's ``args`` and ``kwargs``)."""
+    sig = inspect.signature(fn)
+
+    def arguments(args, kwargs) -> dict:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return dict(bound.arguments)
+    return f"{fn.__module__}.{fn.__qualname__}", arguments
 
 
 class Unkeyable(TypeError):
@@ -200,23 +214,15 @@ def by_content(fn):
     For analysis steps that depend on nothing but their arguments (no language, no
     clock, no randomness without a seed argument). An argument that cannot be keyed
     means the call is simply computed."""
-    sig = inspect.signature(fn)
-    what = f"{fn.__module__}.{fn.__qualname__}"
+    what, arguments = _binder(fn)
 
     @functools.wraps(fn)
     def inner(*args, **kwargs):
-        bound = sig.bind(*args, **kwargs)
-        bound.apply_defaults()
         try:
-            key = ("content", what, content_key(tuple(bound.arguments.items())))
+            key = ("content", what, content_key(tuple(arguments(args, kwargs).items())))
         except Unkeyable:
             return fn(*args, **kwargs)
-        if key in _STORE:
-            _STORE.move_to_end(key)
-            return fresh(_STORE[key][0])
-        value = fn(*args, **kwargs)
-        _remember(key, value)
-        return value
+        return _memo(key, lambda: fn(*args, **kwargs))
     return inner
 
 
