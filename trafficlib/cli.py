@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="render every report listed in a YAML manifest",
                        description="Run a manifest's jobs in parallel with warm kernels; write index.html.")
     b.add_argument("manifest", type=Path, help="YAML manifest (see trafficlib.report.load_manifest)")
-    b.add_argument("-j", "--workers", type=int, help="worker processes (default: the manifest's, else 2)")
+    b.add_argument("-j", "--workers", type=int, help="warm kernels run in parallel (default: the manifest's, else 2)")
     b.add_argument("--only", action="append", metavar="NAME", help="run only this job (repeatable)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("folder", type=Path, help="the folder of downloads (never modified)")
     a.add_argument("-o", "--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     a.add_argument("--lang", choices=["en", "fr"], default="en", help="report language (default: en)")
-    a.add_argument("-j", "--workers", type=int, default=2, help="worker processes (default: 2)")
+    a.add_argument("-j", "--workers", type=int, default=2, help="warm kernels run in parallel (default: 2)")
     a.add_argument("--only", action="append", metavar="REPORT", help="render only this report (repeatable)")
     a.add_argument("--dry-run", action="store_true", help="write the inputs and the manifest, render nothing")
     a.add_argument("--site", help="your site's domain, when the exports do not state it (e.g. example.com)")

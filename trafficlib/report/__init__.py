@@ -13,9 +13,9 @@ How a report is made
 1. papermill injects the parameters after the cell tagged ``parameters`` (papermill's
    own ``parameterize_notebook``, so papermill semantics and metadata are kept).
    Unknown parameter names are an error, not a silent no-op. (:mod:`.kernel`)
-2. nbclient executes the cells in a Jupyter kernel. In a batch each worker process keeps
-   one *warm* kernel (pandas, seaborn, statsmodels, trafficlib already imported) and reuses
-   it: before each report the kernel's namespace is cleared and its process state restored
+2. nbclient executes the cells in a Jupyter kernel. A batch keeps ``workers`` *warm*
+   kernels (pandas, seaborn, trafficlib already imported), driven from one process, and
+   reuses them: before each report the kernel's namespace is cleared and its process state restored
    (:mod:`trafficlib._kernel_state`); after any error or timeout the kernel is restarted.
    Execution counts are renumbered so a reused kernel's notebook equals a fresh one's.
    (:mod:`.kernel`, :mod:`.batch`)

@@ -21,7 +21,7 @@ def load_manifest(path: str | Path) -> tuple[list[Job], dict]:
     Format::
 
         output_dir: reports          # relative to the manifest; default "reports"
-        workers: 2                   # parallel worker processes (default: 2)
+        workers: 2                   # warm kernels run in parallel (default: 2)
         lang: en                     # index page language and default report language
         defaults:
           parameters: {data_path: data/demo}
