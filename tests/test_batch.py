@@ -1,0 +1,55 @@
+"""How a batch spreads its jobs over warm kernels (stand-in kernels: no Jupyter needed)."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from trafficlib.report import batch
+from trafficlib.report.batch import affinity_groups
+from trafficlib.report.jobs import Job, JobResult
+
+
+def test_batch_sends_the_languages_of_one_report_to_one_worker():
+    nb_a, nb_b = Path("a.ipynb"), Path("b.ipynb")
+    jobs = [Job(nb_a, "a-en", {"data_path": "x"}, "en"), Job(nb_a, "a-fr", {"data_path": "x"}, "fr"),
+            Job(nb_a, "a-y-en", {"data_path": "y"}, "en"), Job(nb_b, "b-en", {"data_path": "x"}, "en"),
+            Job(nb_b, "b-fr", {"data_path": "x"}, "fr")]
+    assert affinity_groups(jobs) == [[2], [0, 1], [3, 4]]  # single jobs first, the batch ends on groups
+
+
+def test_batch_kernels_keep_groups_together_and_share_the_tail(monkeypatch, tmp_path):
+    """Scheduling of trafficlib.report.batch.run_jobs with stand-in kernels: every job
+    runs once, a report's languages run on one kernel, and at the end an idle kernel
+    takes a waiting job from a busy one instead of idling."""
+    class StandIn:
+        made = 0
+
+        def __init__(self, warm=True):
+            StandIn.made += 1
+            self.id = StandIn.made
+
+        def start(self, wait=True):
+            pass
+
+        def shutdown(self):
+            pass
+
+    ran = []
+
+    async def fake_run(job, output_dir, kernel):
+        ran.append((kernel.id, job.name))
+        await asyncio.sleep(0.05 if job.name.startswith("slow") else 0.01)
+        return JobResult(job.name, str(job.notebook), job.lang, job.name, job.parameters, "ok", 0.0)
+
+    monkeypatch.setattr(batch, "KernelWorker", StandIn)
+    monkeypatch.setattr(batch, "arun_job", fake_run)
+    monkeypatch.setattr(batch, "_exporter", lambda: None)
+    nb = Path("x.ipynb")
+    jobs = [Job(nb, "slow-en", {"p": 1}, "en"), Job(nb, "slow-fr", {"p": 1}, "fr"), Job(nb, "slow-de", {"p": 1}, "en"),
+            Job(nb, "b-en", {"p": 2}, "en"), Job(nb, "b-fr", {"p": 2}, "fr")]
+    results = batch.run_jobs(jobs, tmp_path, workers=2, progress=False)
+    assert [r.name for r in results] == [j.name for j in jobs]
+    assert sorted(name for _, name in ran) == sorted(j.name for j in jobs)
+    kernel_of = {name: k for k, name in ran}
+    assert kernel_of["b-en"] == kernel_of["b-fr"]            # one report's languages together
+    assert kernel_of["slow-de"] != kernel_of["slow-en"]      # the tail shared: stolen by the idle kernel
