@@ -40,6 +40,9 @@ _STORE: "OrderedDict[tuple, tuple[object, int]]" = OrderedDict()
 MAX_ENTRIES = 64
 MAX_BYTES = 1_000_000_000
 
+# Values that are immutable and compare by value: shared by copies, keyed by repr.
+_PLAIN = (str, bytes, int, float, bool, type(None), pd.Timestamp, pd.Timedelta, Path)
+
 
 def _identity(paths: Iterable) -> tuple | None:
     """(resolved path, size, modification time) of each file; None when one is missing."""
@@ -74,7 +77,7 @@ def fresh(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, dict):
-        return type(value)((k, fresh(v)) for k, v in value.items()) if type(value) is dict else copy.deepcopy(value)
+        return {k: fresh(v) for k, v in value.items()} if type(value) is dict else copy.deepcopy(value)
     if isinstance(value, list):
         return [fresh(v) for v in value]
     if type(value) is tuple:
@@ -84,7 +87,7 @@ def fresh(value: Any) -> Any:
         for f in dataclasses.fields(value):
             object.__setattr__(out, f.name, fresh(getattr(value, f.name)))
         return out
-    if isinstance(value, (str, bytes, int, float, bool, type(None), pd.Timestamp, pd.Timedelta, Path)):
+    if isinstance(value, _PLAIN):
         return value
     if hasattr(value, "__dict__") and not isinstance(value, type):
         out = copy.copy(value)
@@ -196,7 +199,7 @@ def content_key(value: Any) -> object:
         if value.dtype == object:
             raise Unkeyable("object array")
         return ("ndarray", value.shape, str(value.dtype), hashlib.blake2b(value.tobytes(), digest_size=16).hexdigest())
-    if isinstance(value, (str, bytes, int, float, bool, type(None), pd.Timestamp, pd.Timedelta, Path)):
+    if isinstance(value, _PLAIN):
         return (type(value).__name__, repr(value))
     if isinstance(value, dict):
         return ("dict", tuple((content_key(k), content_key(v)) for k, v in value.items()))

@@ -128,7 +128,6 @@ def png_bytes(fig, dpi: float = 100, pad_inches: float | None = None) -> bytes:
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
     pad = matplotlib.rcParams["savefig.pad_inches"] if pad_inches is None else pad_inches

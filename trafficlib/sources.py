@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from trafficlib import schema
-from trafficlib.filecache import cached, files_in  # noqa: F401  (re-exported: the readers' cache)
+from trafficlib.filecache import cached  # the readers' cache (also called as sources.cached)
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._sheet import EXCEL_SUFFIXES, sheets
 from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)

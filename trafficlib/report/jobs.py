@@ -1,7 +1,6 @@
 """One report: a :class:`Job` run by a worker into a :class:`JobResult`; :func:`render`."""
 from __future__ import annotations
 
-import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -115,13 +114,8 @@ async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResul
     )
 
 
-_PAGE_LOCK = threading.Lock()  # one HTML exporter per process, not safe to share between threads
-
-
 def _write_page(nb, title: str, parameters: Mapping[str, Any], lang: str, path: Path) -> None:
-    with _PAGE_LOCK:
-        page = to_html(nb, title, parameters, lang)
-    atomic_write(path, page)
+    atomic_write(path, to_html(nb, title, parameters, lang))
 
 
 def _write_notebook(nb, path: Path) -> None:

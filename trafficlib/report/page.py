@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import re
+import threading
 from typing import Any, Iterable, Mapping
 
 from trafficlib import i18n
@@ -15,6 +16,7 @@ from trafficlib.report.base import TEMPLATE_DIR, TEMPLATE_NAME, ReportError
 
 
 _EXPORTER = None
+_EXPORTER_LOCK = threading.Lock()  # the exporter changes its own state while converting
 HIDE_TAG = "hide-in-report"
 _NO_ALT = re.compile(r"<img(?![^>]*\balt\s*=)", re.IGNORECASE)
 
@@ -109,7 +111,8 @@ def to_html(nb, title: str, parameters: Mapping[str, Any], lang: str,
         "labels": {k: i18n.label(k, lang) for k in ("parameters", "contents", "generated")},
         "generated": f"{i18n.fmt_date(generated, lang, long=True)} {generated:%H:%M}",
     }}
-    body, _ = _exporter().from_notebook_node(_for_html(nb), resources=resources)
+    with _EXPORTER_LOCK:  # a batch writes its pages on threads
+        body, _ = _exporter().from_notebook_node(_for_html(nb), resources=resources)
     toc = _toc(body)
     toc_html = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in toc)  # ids/text already escaped
     return body.replace("<!--TRAFFICLIB_TOC-->", f"<ol>{toc_html}</ol>" if toc else "", 1)
