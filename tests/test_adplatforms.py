@@ -182,3 +182,60 @@ def test_demo_truth_and_description(demo):
     assert truth["exports"]["meta_ads_en.csv"]["campaigns"].count(web_truth["campaign_lift"]["campaign"]) == 1
     md = ads.describe(truth)
     assert md.startswith("## ") and "google_ads_fr.csv" in md and "A/B test" in md
+
+
+# ------------------------------------------------------------- folders of downloads
+
+_GOOGLE = ("Campaign report\nApril 1, 2026 - April 2, 2026\n"
+           "Day,Campaign,Ad group,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value\n"
+           '2026-04-01,brand,exact,EUR,"1,234",56,78.90,2.50,"1,234.56"\n'
+           "2026-04-02,brand,exact,EUR,987,40,51.10,1.00,99.00\n"
+           'Total: Account,,,EUR,"2,221",96,130.00,3.50,"1,333.56"\n')
+
+
+def _rank_tracker(rows: int) -> str:
+    return "Date,Keyword,Domain,Position\n" + "".join(
+        f"2026-04-{1 + i % 28:02d},lampe {i},exemple.fr,{1 + i % 50}\n" for i in range(rows))
+
+
+def test_head_sheets_reads_the_first_lines_only_when_nothing_else_can_start_below():
+    import tempfile
+
+    from trafficlib.readers._sheet import head_sheets, sheets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        big = write(d / "ranks.csv", "# Rank tracker\n#\n" + _rank_tracker(1000))
+        head = head_sheets(big, n_lines=50)
+        whole = sheets(big)
+        assert [s.header for s in head] == [s.header for s in whole] == [["Date", "Keyword", "Domain", "Position"]]
+        assert head[0].preamble == whole[0].preamble and head[0].rows == whole[0].rows[:len(head[0].rows)]
+        assert 3 <= len(head[0].rows) < len(whole[0].rows)
+        utf16 = d / "ranks16.csv"
+        utf16.write_bytes(_rank_tracker(300).replace(",", "\t").encode("utf-16"))
+        assert head_sheets(utf16, n_lines=50)[0].header == ["Date", "Keyword", "Domain", "Position"]
+        # a second table further down (after a blank line, a separators-only line or a
+        # comment), a small file, a workbook: None, read it whole
+        for tail in ("\n", ",,,\n", "# Totals\n"):
+            two = write(d / "two.csv", _rank_tracker(300) + tail + _GOOGLE)
+            assert head_sheets(two, n_lines=50) is None
+        assert head_sheets(write(d / "small.csv", _rank_tracker(20)), n_lines=50) is None
+        assert head_sheets(d / "book.xlsx") is None
+
+
+def test_a_folder_of_downloads_skips_large_unrelated_files_without_parsing_them(tmp_path, monkeypatch):
+    from trafficlib import filecache
+    from trafficlib.readers import _sheet
+
+    write(tmp_path / "google.csv", _GOOGLE)
+    write(tmp_path / "ranks.csv", _rank_tracker(3000))
+    # a large file whose second table is an ad report is read, not skipped
+    write(tmp_path / "zz_two_tables.csv", _rank_tracker(3000) + "\n" + _GOOGLE.replace("brand", "other"))
+    parsed = []
+    whole = _sheet._text_sheets
+    monkeypatch.setattr(_sheet, "_text_sheets", lambda path: (parsed.append(Path(path).name), whole(path))[1])
+    filecache.clear()
+    got = read_ads_folder(tmp_path, "*.csv", skip_unknown=True)
+    assert "ranks.csv" not in parsed and {"google.csv", "zz_two_tables.csv"} <= set(parsed)
+    assert sorted(got["campaign"]) == ["brand", "brand", "other", "other"]
+    assert got["impressions"].sum() == 2 * 2221

@@ -322,7 +322,7 @@ def test_a_blank_lesson_asks_for_answers_and_a_wrong_one_gets_hints(worker, solu
     wrong = {course.param_name(e.id): _wrong(e, course.expected(e.id)) for e in course.exercises(1)}
     page = _run(worker, COURSE / "en" / "01_metrics.ipynb", "en", wrong, tmp_path, "wrong")
     assert page.count("tl-check wrong") == len(course.exercises(1)) and "Hint:" in page
-    text = _shown(re.sub(r"data:image/png;base64,[^\"]+", "", page))
+    text = _shown(re.sub(r"data:image/svg+xml;base64,[^\"]+", "", page))
     for e in course.exercises(1):
         checks = re.findall(rf"Exercise {re.escape(e.id)} — [^\n]*", text)
         assert checks and not any(r in c.casefold() for c in checks for r in _representations(e, course.expected(e.id)))

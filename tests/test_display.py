@@ -130,3 +130,94 @@ def test_charts_are_cropped_like_a_tight_savefig_with_one_draw():
     assert pixels(got).shape == pixels(reference.getvalue()).shape
     assert np.array_equal(pixels(got), pixels(reference.getvalue()))
     assert pixels(got).shape[1] > 9 * 100  # the canvas grew to hold the legend
+
+
+def _chart_with_outside_parts(label="Organic Search"):
+    import numpy as np
+
+    from trafficlib import plots
+
+    plots.use_style()
+    fig, ax = plots.new_figure()
+    ax.plot(np.arange(30), np.arange(30) ** 1.5, label=label)
+    ax.set_title("Sessions per day")
+    fig.tight_layout()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # past the figure's right edge
+    plots.add_note(fig, "The last week is partial and left out.")  # under the figure's bottom edge
+    return fig
+
+
+def _view_box(svg: str) -> list[float]:
+    import re
+
+    root = re.search(r"<svg\b[^>]*>", svg).group(0)
+    return [float(v) for v in re.search(r'viewBox="([^"]+)"', root).group(1).split()]
+
+
+def test_svg_charts_are_cropped_like_a_tight_savefig_with_one_draw():
+    """plots.svg_text frames the same box as savefig(format="svg", bbox_inches="tight")
+    (legend outside the axes and note under them included, nothing clipped), in one
+    drawing pass (counted), with text as escaped text and the same document each time."""
+    import io
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from trafficlib import plots
+
+    label = '<script>alert(1)</script> & "co"'
+    fig = _chart_with_outside_parts(label)
+    reference = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(reference, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    ref_w, ref_h = _view_box(reference.getvalue())[2:]
+
+    fig = _chart_with_outside_parts(label)
+    draws = []
+    draw = fig.draw
+    fig.draw = lambda renderer: (draws.append(1), draw(renderer))[1]
+    svg = plots.svg_text(fig)
+    again = plots.svg_text(_chart_with_outside_parts(label))
+    plt.close("all")
+    assert len(draws) == 1
+    w, h = _view_box(svg)[2:]
+    assert abs(w - ref_w) < 0.5 and abs(h - ref_h) < 0.5  # points
+    assert w > 9 * 72 and h > 4 * 72  # wider and taller than the figure: legend and note kept
+    assert "The last week is partial and left out." in svg
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in svg
+    assert "sans-serif" in svg  # viewers without DejaVu Sans get a look-alike, not a serif
+    assert svg == again  # fixed ids, no date: reruns and batch pages compare equal
+    # the legend's line is drawn whole, though it lies past the figure's edge
+    import re
+
+    legend = svg[svg.index('<g id="legend_1">'):]
+    xs = [float(v) for v in re.findall(r"[ML] ([\d.]+) [\d.]+", legend.split("</g>")[0])]
+    assert max(xs) - min(xs) > 15  # ~20 pt handle (2 font sizes), not cut at the edge
+
+
+def test_svg_charts_reaching_past_the_margin_fall_back_to_matplotlibs_tight_box():
+    import matplotlib.pyplot as plt
+
+    from trafficlib import plots
+
+    fig = _chart_with_outside_parts()
+    svg = plots.svg_text(fig, margin_inches=0.05)  # the legend reaches past this margin
+    plt.close(fig)
+    fig = _chart_with_outside_parts()
+    wide = plots.svg_text(fig)
+    plt.close(fig)
+    assert abs(_view_box(svg)[2] - _view_box(wide)[2]) < 0.5 and "Organic Search" in svg
+
+
+def test_display_figure_shows_an_svg_image_with_its_alt_text(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    fig = _chart_with_outside_parts()
+    display.figure(fig)
+    (data, kw), = shown
+    assert data["image/svg+xml"].lstrip().startswith("<?xml") and data["text/plain"] == "Sessions per day"
+    assert kw["metadata"]["image/svg+xml"]["alt"] == "Sessions per day"
+    assert not plt.fignum_exists(fig.number)  # freed

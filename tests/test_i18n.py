@@ -49,3 +49,24 @@ def test_labels_and_languages():
     assert i18n.label("some_new_key", "fr") == "Some new key"
     with pytest.raises(ValueError, match="unsupported language"):
         i18n.label("sessions", "de")
+
+
+def test_formatting_gives_what_babels_own_functions_give():
+    """fmt_* keep Babel's parsed patterns and locales: same text as calling Babel's
+    format_decimal / format_percent / format_currency each time."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal, format_percent
+
+    from trafficlib import i18n
+
+    rng = random.Random(7)
+    values = [0.0, -0.0, 0.5, 1234.5, -98765.4321, 1e9, 0.00049] + [rng.uniform(-1e6, 1e6) for _ in range(200)]
+    for lang, loc in (("en", "en_GB"), ("fr", "fr_FR")):
+        for x in values:
+            assert i18n.fmt_number(x, lang, 2) == format_decimal(x, format="#,##0.00", locale=loc)
+            assert i18n.fmt_int(x, lang) == format_decimal(x, format="#,##0", locale=loc)
+            pct = "#,##0.0\u00a0%" if lang == "fr" else "#,##0.0%"
+            assert i18n.fmt_pct(x / 1e6, lang) == format_percent(x / 1e6, format=pct, locale=loc)
+            cur = "#,##0.00\u00a0¤" if lang == "fr" else "¤#,##0.00"
+            assert i18n.fmt_money(x, lang) == format_currency(x, "EUR", format=cur, locale=loc, currency_digits=False)

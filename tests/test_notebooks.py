@@ -45,10 +45,10 @@ def test_reports_are_clean(batch):
         assert 'class="tl-params"' in html, name
         for key in r.parameters:
             assert f'data-param="{key}"' in html, (name, key)
-        assert "data:image/png;base64," in html, name
+        assert "data:image/svg+xml;base64," in html, name
         assert "<script" not in html.lower(), name
         assert len(html.encode()) < 1_000_000, (name, len(html.encode()))
         assert f'<html lang="{r.lang}">' in html, name
         assert re.search(r'<nav class="tl-toc">.*?<li>', html, re.S), name
-        text = re.sub(r"data:image/png;base64,[^\"]+", "", html)
+        text = re.sub(r"data:image/svg+xml;base64,[^\"]+", "", html)
         assert not re.search(r">\s*(nan|NaN|inf|None)\s*<", text), name  # missing values show as a dash

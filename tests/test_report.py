@@ -101,14 +101,14 @@ def test_report_html_shape(demo_dir, tmp_path):
     # the parameters come last, in a short "About" section with French labels and values,
     # the path as given (not made absolute)
     about = html[html.index('<section class="tl-about">'):]
-    assert html.index('<section class="tl-about">') > html.rindex("data:image/png;base64,")
+    assert html.index('<section class="tl-about">') > html.rindex("data:image/svg+xml;base64,")
     assert "À propos de ce rapport" in about and '<a href="#À-propos-de-ce-rapport">' in html
     assert "Début de la période</th><td>01/08/2026</td>" in about  # French label, French date
     assert "Langue</th><td>français</td>" in about and "Comparé à</th><td>la période précédente" in about
     assert f"Données</th><td>{demo_dir}</td>" in about
     assert ">period_start<" not in html  # no raw parameter name on show
     assert 'class="tl-toc"' in html and '<a href="#Chiffres-clés">Chiffres clés</a>' in html
-    assert html.count("data:image/png;base64,") >= 3  # images embedded
+    assert html.count("data:image/svg+xml;base64,") >= 3  # images embedded
     imgs = re.findall(r"<img\b[^>]*>", html)
     assert imgs and all(re.search(r'\balt="[^"]+"', i) for i in imgs)  # every chart says what it shows
     assert "jp-InputArea" not in html and "d.setup(" not in html  # no code

@@ -188,23 +188,24 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, **kw: A
 
 
 def figure(fig, alt: str | None = None) -> None:
-    """Show a matplotlib figure as an embedded PNG (100 dpi) and free it.
+    """Show a matplotlib figure as an SVG image (:func:`trafficlib.plots.svg_text`:
+    cropped to its content, drawn once) and free it.
 
     Date axes are put in the report's language first
     (:func:`trafficlib.plots.localize_dates`). ``alt`` is the image's alternative text;
-    by default the axes' titles.
+    by default the axes' titles. JupyterLab shows the SVG as an image; the report page
+    embeds it as an ``<img>`` (a data URI), so nothing in it can run.
     """
-    import base64
-
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     plots.localize_dates(fig, lang())
-    png = plots.png_bytes(fig, dpi=100)  # cropped like bbox_inches="tight", drawn once
+    svg = plots.svg_text(fig)
     plt.close(fig)
-    text = alt or "; ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "chart"
-    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
-            raw=True, metadata={"image/png": {"alt": text}})
+    # the house style puts titles on the left (axes.titlelocation): read every position
+    titles = [t for ax in fig.axes for t in (ax.get_title(loc) for loc in ("left", "center", "right")) if t]
+    text = alt or "; ".join(titles) or "chart"
+    display({"image/svg+xml": svg, "text/plain": text}, raw=True, metadata={"image/svg+xml": {"alt": text}})
 
 
 def kpis(items: Iterable[Mapping[str, Any]]) -> None:

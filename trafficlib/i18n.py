@@ -8,12 +8,14 @@ A missing value (None, NaN) is shown as an en dash, never as ``nan`` or 0.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from typing import Any
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date as _format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import parse_pattern
 
 __all__ = [
     "LANGS", "check_lang", "locale", "label", "text", "fmt_number", "fmt_int", "fmt_money",
@@ -37,6 +39,24 @@ def locale(lang: str) -> str:
     return _LOCALES[check_lang(lang)]
 
 
+@functools.lru_cache(maxsize=None)
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse(locale(lang))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(fmt: str):
+    return parse_pattern(fmt)
+
+
+def _apply(fmt: str, x: float, lang: str, **kw: Any) -> str:
+    """What Babel's ``format_decimal`` / ``format_percent`` / ``format_currency`` do with an
+    explicit pattern (parse it, apply it), with the parsed pattern and the locale kept:
+    tables and chart ticks format thousands of cells, and parsing both each time was
+    most of the cost (~18 µs a cell against ~7)."""
+    return _pattern(fmt).apply(x, _babel_locale(lang), **kw)
+
+
 def _missing(x: Any) -> bool:
     if x is None or x is pd.NA or x is pd.NaT:
         return True
@@ -51,7 +71,7 @@ def fmt_number(x: Any, lang: str = "en", decimals: int = 0) -> str:
     if _missing(x):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(float(x), format=pattern, locale=locale(lang))
+    return _apply(pattern, float(x), lang)
 
 
 def fmt_int(x: Any, lang: str = "en") -> str:
@@ -65,8 +85,7 @@ def fmt_money(x: Any, lang: str = "en", currency: str = "EUR", decimals: int = 2
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     pattern = pattern + "\u00a0¤" if lang == "fr" else "¤" + pattern
-    return format_currency(float(x), currency, format=pattern, locale=locale(lang),
-                           currency_digits=False)
+    return _apply(pattern, float(x), lang, currency=currency, currency_digits=False)
 
 
 def fmt_pct(fraction: Any, lang: str = "en", decimals: int = 1) -> str:
@@ -75,7 +94,7 @@ def fmt_pct(fraction: Any, lang: str = "en", decimals: int = 1) -> str:
         return MISSING
     digits = "." + "0" * decimals if decimals > 0 else ""
     pattern = f"#,##0{digits}\u00a0%" if lang == "fr" else f"#,##0{digits}%"
-    return format_percent(float(fraction), format=pattern, locale=locale(lang))
+    return _apply(pattern, float(fraction), lang)
 
 
 def fmt_delta(fraction: Any, lang: str = "en", decimals: int = 1) -> str:

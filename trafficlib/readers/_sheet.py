@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["Sheet", "sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES"]
+__all__ = ["Sheet", "sheets", "head_sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", "")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -134,6 +135,10 @@ def _text_sheets(path: Path) -> list[Sheet]:
     text, enc = decode_file(path)
     lines = text.splitlines()
     sep = "\t" if path.suffix.lower() == ".tsv" else sniff(lines)
+    return _parse_lines(lines, path, sep, enc)
+
+
+def _parse_lines(lines: list[str], path: Path, sep: str, enc: str) -> list[Sheet]:
     records: list[tuple[int, list[str]]] = []
     comments: list[tuple[int, str]] = []
     # csv.reader over the whole text keeps quoted newlines inside a field
@@ -145,6 +150,43 @@ def _text_sheets(path: Path) -> list[Sheet]:
     except csv.Error as exc:
         raise TrafficDataError(f"malformed CSV ({exc})", file=str(path), rows=[numbered.current]) from None
     return _blocks(records, comments, str(path), sep, enc, "")
+
+
+# a line that ends a table block: blank, separators only, or a "#" comment
+_BLOCK_END = re.compile(r'^(?:[^\S\n]|[",;|])*$|^[^\S\n]*#', re.MULTILINE)
+
+
+def head_sheets(path: str | Path, n_lines: int = 200) -> list[Sheet] | None:
+    """The table blocks of a text export as :func:`sheets` finds them, parsed from its
+    first ``n_lines`` lines only (headers, preambles and first rows; the last block's
+    rows cut short), or None when that could miss a block: a file of ``n_lines`` lines
+    or fewer (read it whole), a spreadsheet, a binary file, or a line after the head
+    that could end a block and start another (blank, separators only, ``#`` comment).
+
+    For recognising a file without parsing all of it: the headers of every table of
+    a 5 MB rank-tracker export are known from its first lines.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in TEXT_SUFFIXES or not p.is_file():
+        return None
+    with p.open("rb") as fh:
+        start = fh.read(4096)
+    if b"\x00" in start and not start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    text, enc = decode_file(p)
+    lines = text.splitlines()
+    if len(lines) <= n_lines:
+        return None
+    if _BLOCK_END.search("\n".join(lines[n_lines:])):
+        return None
+    sep = "\t" if p.suffix.lower() == ".tsv" else sniff(lines)
+    try:
+        found = _parse_lines(lines[:n_lines], p, sep, enc)
+    except TrafficDataError:
+        return None  # a quoted field cut by the head: let the whole file be read
+    if not found or len(found[-1].rows) < 3:
+        return None
+    return found
 
 
 class _Numbered:

@@ -202,6 +202,33 @@ def _is_auction_insights(probe: Probe) -> bool:
     return bool({_adreport.key(h) for h in sheet.header} & google_ads._DOMAIN)
 
 
+_AD_METRICS = ("impressions", "clicks", "cost", "reach")
+
+
+def _may_hold_ad_report(path: Path) -> bool:
+    """False only when ``path`` certainly holds no ad-platform report: no table in it has
+    an impressions, clicks, cost or reach column, which every platform's ``recognise``
+    requires (an Auction Insights table, skipped anyway, has none either). Decided from
+    the file's first lines when the rest cannot start another table
+    (:func:`~trafficlib.readers._sheet.head_sheets`), so that a downloads folder's 5 MB
+    rank-tracker export is not parsed whole only to be skipped; True (read it) otherwise."""
+    from trafficlib.readers._sheet import head_sheets
+
+    try:
+        head = head_sheets(path)
+    except TrafficDataError:
+        return True  # the whole read says what is wrong, or skips it
+    if head is None:
+        return True
+    wanted = set().union(*(_adreport.METRICS[m][0] for m in _AD_METRICS))
+    for sheet in head:
+        header = _adreport.fix_sheet(sheet).header
+        _, mets, _, _, _ = _adreport.map_header(header)
+        if set(mets.values()) & set(_AD_METRICS) or {_adreport.key(h) for h in header} & wanted:
+            return True
+    return False
+
+
 @filecache.by_files("folder")
 def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
     """Read every ad-platform export in ``folder`` matching ``pattern`` and stack them
@@ -210,6 +237,8 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     files = sorted(Path(folder).glob(pattern))
     frames = []
     for f in files:
+        if skip_unknown and not _may_hold_ad_report(f):
+            continue
         probe = Probe(f)  # each file's tables parsed once, for recognition and reading
         if skip_unknown:
             try:

@@ -41,7 +41,7 @@ from trafficlib.report.base import (DEFAULT_TIMEOUT, ROOT, TEMPLATE_DIR, TEMPLAT
                                     ReportError, _inside, atomic_write, safe_name)
 from trafficlib.report.kernel import KernelWorker, _cell_error, _kernel_name, _title, notebook_parameters, prepare
 from trafficlib.report.about import about_rows, parameter_label, parameter_value
-from trafficlib.report.page import _exporter, _for_html, _toc, to_html
+from trafficlib.report.page import _exporter, _toc, to_html
 from trafficlib.report.jobs import BatchResult, Job, JobResult, render, run_job
 from trafficlib.report.manifest import load_manifest
 from trafficlib.report.index import write_index
