@@ -118,3 +118,46 @@ def test_plain_number_columns_take_the_fast_path_with_the_same_values():
         fast, bad = parse_number(col)
         slow, slow_bad = parse_number(slow_input)
         assert np.allclose(fast.to_numpy(), slow.to_numpy()[:-1], equal_nan=True) and not bad.any()
+
+
+def test_columns_of_plain_decimals_read_as_the_locale_rules_read_them():
+    """numbers' one-mark shortcut (``"0.5812"``, ``"1,234.56"``, ``"83,63"``) gives what
+    the full rules give, for every option, on decimals of every length (three decimals
+    alone are ambiguous: the shortcut leaves those to the rules), with signs, whole
+    numbers and thousands grouped by the other mark."""
+    import numpy as np
+    import pandas as pd
+
+    from trafficlib.readers import _numbers
+    from trafficlib.readers._numbers import _by_rules, durations, numbers
+
+    rng = np.random.default_rng(11)
+    columns = []
+    for mark in (".", ","):
+        for digits in ((1, 2), (2,), (3,), (4, 5), (1, 3), (3, 4)):
+            vals = []
+            for _ in range(int(rng.integers(1, 60))):
+                whole = str(int(rng.integers(-999, 100_000)))
+                d = int(rng.choice(digits))
+                if rng.random() < 0.3 and len(whole.lstrip("-")) > 3:  # thousands grouped by the other mark
+                    sign, digits_ = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+                    head = len(digits_) % 3 or 3
+                    other = "," if mark == "." else "."
+                    whole = sign + digits_[:head] + "".join(other + digits_[i:i + 3] for i in range(head, len(digits_), 3))
+                vals.append(whole if rng.random() < 0.2 else f"{whole}{mark}{int(rng.integers(0, 10 ** d)):0{d}d}")
+            columns.append(pd.Series(vals))
+    columns += [pd.Series(["0.5812", "83.63", "1"]), pd.Series(["12,5", "-3,25", "+7"]), pd.Series(["1.234"]),
+                pd.Series(["1,234.56", "419.99", "12,345"]), pd.Series(["1.234,5", "7", "12.345"]),
+                pd.Series(["1,234", "567"]), pd.Series(["1.234.567", "8"])]
+    shortcut = 0
+    for col in columns:
+        for kw in ({}, {"integer": True}, {"decimal": ","}, {"decimal": "."}, {"percent": True}, {"percent": False}):
+            got, bad = numbers(col, **kw)
+            want, want_bad = _by_rules(col, kw.get("decimal"), kw.get("integer", False), kw.get("percent"))
+            assert np.allclose(got.to_numpy(), want.to_numpy(), equal_nan=True, rtol=0, atol=0), (col.tolist()[:4], kw)
+            assert bad.tolist() == want_bad.tolist()
+        shortcut += _numbers._one_mark(col, None) is not None
+        secs, bad = durations(col)  # seconds written as plain numbers: read as numbers
+        want, want_bad = numbers(col)
+        assert np.array_equal(secs.to_numpy(), want.to_numpy(), equal_nan=True) and bad.tolist() == want_bad.tolist()
+    assert 0 < shortcut < len(columns)  # both ways were exercised

@@ -14,6 +14,7 @@ Money is a float in the account currency; rates are fractions (0.034), never per
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -207,7 +208,13 @@ def normalize_header(name: object) -> str:
     Accents are stripped, units in brackets dropped, anything not a letter or digit
     becomes ``_``.
     """
-    text = str(name).replace("\ufeff", "").strip()
+    return _normalized(str(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalized(name: str) -> str:
+    # cached: readers also test every row's label cells ("Grand total", "Total : compte")
+    text = name.replace("\ufeff", "").strip()
     text = re.sub(r"\s*[\(\[].*?[\)\]]\s*", " ", text)  # units: "Cost (EUR)", "Coût [€]"
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^0-9a-zA-Z]+", "_", text.lower()).strip("_")

@@ -181,7 +181,8 @@ def _preamble_facts(lines: list[str]) -> dict:
 
 
 def _is_total_label(cell: str) -> bool:
-    return normalize_header(cell) in TOTAL_LABELS or normalize_header(cell).startswith("total_")
+    key = normalize_header(cell)
+    return key in TOTAL_LABELS or key.startswith("total_")
 
 
 def recognise(probe: Probe):
