@@ -161,3 +161,31 @@ def test_columns_of_plain_decimals_read_as_the_locale_rules_read_them():
         want, want_bad = numbers(col)
         assert np.array_equal(secs.to_numpy(), want.to_numpy(), equal_nan=True) and bad.tolist() == want_bad.tolist()
     assert 0 < shortcut < len(columns)  # both ways were exercised
+
+
+def test_dates_read_the_same_from_iso_text_from_days_and_from_any_layout():
+    """The ISO-days shortcut and Parquet DATE cells give what the general date parse
+    gives the same days written as text."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from trafficlib.readers._numbers import yyyymmdd_or_dates
+    from trafficlib.schema import parse_dates
+
+    days = pd.date_range("2025-12-25", periods=40, freq="D")
+    iso = pd.Series(days.strftime("%Y-%m-%d"))
+    slashed = pd.Series(days.strftime("%d/%m/%Y"))
+    for with_time in (False, True):
+        a, bad_a = parse_dates(iso, with_time)
+        b, bad_b = parse_dates(slashed, with_time)
+        c, bad_c = parse_dates(pd.Series([d.date() for d in days], dtype=object), with_time)
+        assert a.tolist() == b.tolist() == c.tolist() == list(days) and not (bad_a.any() or bad_b.any() or bad_c.any())
+    with_gaps = pd.Series(["2026-01-31", "", None, "2026-02-30"], dtype="string")
+    got, bad = parse_dates(with_gaps, False)
+    assert got[0] == pd.Timestamp("2026-01-31") and got[1:].isna().all() and bad.tolist() == [False, False, False, True]
+    d, bad = yyyymmdd_or_dates(pd.Series([dt.date(2026, 1, 5), dt.date(2026, 1, 6)], dtype=object))
+    assert d.tolist() == [pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-06")] and not bad.any()
+    d, _ = yyyymmdd_or_dates(pd.Series(["20260105", "2026-01-06"]))
+    assert np.array_equal(d.to_numpy(), np.array(["2026-01-05", "2026-01-06"], dtype="datetime64[ns]"))

@@ -14,6 +14,7 @@ Money is a float in the account currency; rates are fractions (0.034), never per
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 import unicodedata
@@ -304,8 +305,16 @@ def parse_dates(values: pd.Series, with_time: bool) -> tuple[pd.Series, pd.Serie
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
         out = out.astype("datetime64[ns]")
         return (out if with_time else out.dt.normalize()), pd.Series(False, index=values.index)
+    if values.dtype == object and len(values) and values.map(type).isin((_dt.date,)).all():
+        values = pd.to_datetime(values)  # datetime.date cells (a Parquet DATE column)
+        return parse_dates(values, with_time)
     raw = values.astype("string").str.strip()
     empty = raw.isna() | (raw == "")
+    if (~empty).any() and raw[~empty].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+        # ISO days only (most machine-written files): one fixed-format pass; what the
+        # general parse below gives them, minus its dd/mm detection and mixed formats
+        parsed = pd.to_datetime(raw.where(~empty), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        return parsed, parsed.isna() & ~empty
     m = raw.str.extract(_DMY)
     slashed = m[0].notna()
     if slashed.any():

@@ -8,6 +8,7 @@ three digits in count columns as thousands.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 import numpy as np
@@ -194,6 +195,10 @@ def yyyymmdd_or_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``Jan 31, 2024``. Returns (datetime64 days, bad)."""
     from trafficlib import schema
 
+    if pd.api.types.is_datetime64_any_dtype(values) or values.dtype == object and len(values) and \
+            values.map(type).isin((_dt.date, _dt.datetime, pd.Timestamp)).all():
+        # days already (a Parquet DATE column): no round trip through text
+        return schema.parse_dates(values, with_time=False)
     text = values.astype("string").str.strip()
     missing = text.isna() | (text == "")
     compact = text.str.fullmatch(r"(19|20)\d{6}").fillna(False)

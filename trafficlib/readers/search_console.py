@@ -377,7 +377,7 @@ def _read_bulk(probe: Probe, kind: str) -> tuple[pd.DataFrame, list[str]]:
         where = "line"
     notes: list[str] = []
     frame = pd.DataFrame(index=raw.index)
-    d, bad = yyyymmdd_or_dates(raw["data_date"].astype("string"))
+    d, bad = yyyymmdd_or_dates(raw["data_date"])  # text, or days already (Parquet DATE)
     if bad.any():
         raise TrafficDataError(f"cannot read '{raw['data_date'][bad].iloc[0]}' as a date", file=file,
                                column="data_date", rows=_err_rows(lines, bad))
