@@ -12,7 +12,6 @@ import functools
 import math
 from typing import Any
 
-import pandas as pd
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.numbers import parse_pattern
@@ -58,10 +57,20 @@ def _apply(fmt: str, x: float, lang: str, **kw: Any) -> str:
 
 
 def _missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
+    # plain values first: a batch's driver formats only these and never imports pandas
+    # (its kernels start ~0.5 s sooner); pandas' own missing values need pandas loaded
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    if isinstance(x, (str, int)):
+        return False
+    import pandas as pd
+
+    if x is pd.NA or x is pd.NaT:
         return True
     try:
-        return bool(isinstance(x, float) and math.isnan(x)) or bool(pd.isna(x))
+        return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
 
@@ -111,10 +120,23 @@ def fmt_date(d: Any, lang: str = "en", long: bool = False) -> str:
     ``"5 janv. 2026"`` / ``"5 Jan 2026"``."""
     if _missing(d):
         return MISSING
-    day = d.date() if isinstance(d, _dt.datetime) else (d if isinstance(d, _dt.date) else pd.Timestamp(d).date())
+    day = d.date() if isinstance(d, _dt.datetime) else (d if isinstance(d, _dt.date) else _day(d))
     if long:
         return _format_date(day, "d MMM y", locale=locale(lang))
     return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def _day(value: Any) -> _dt.date:
+    """The day of an ISO string without pandas (see :func:`_missing`), else of anything
+    ``pandas.Timestamp`` reads."""
+    if isinstance(value, str):
+        try:
+            return _dt.datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            pass
+    import pandas as pd
+
+    return pd.Timestamp(value).date()
 
 
 def fmt_duration(seconds: Any, lang: str = "en") -> str:
