@@ -90,6 +90,14 @@ def use_style() -> None:
             "axes.spines.right": False,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
+            # Titles sit at the top of their axes. Left to matplotlib (titley None), every
+            # draw and every size measurement would lay out each y axis again to see
+            # whether an offset text ("1e6") or top ticks push the title up: about a
+            # third of a chart's drawing time. Our charts have neither: x ticks stay
+            # at the bottom, and numbers are written out, never as an offset or "1e6".
+            "axes.titley": 1.0,
+            "axes.formatter.useoffset": False,
+            "axes.formatter.limits": (-9, 15),
             "axes.prop_cycle": matplotlib.cycler(color=[ACCENT, "#e8702a", "#2e8b57", "#8e44ad", "#c0392b", GREY]),
             "legend.frameon": False,
             # SVG charts name the font: DejaVu Sans (what the text was measured with),
