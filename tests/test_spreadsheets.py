@@ -121,10 +121,10 @@ def test_plain_number_columns_take_the_fast_path_with_the_same_values():
 
 
 def test_columns_of_plain_decimals_read_as_the_locale_rules_read_them():
-    """numbers' one-mark shortcut (``"0.5812"``, ``"1,234.56"``, ``"83,63"``) gives what
-    the full rules give, for every option, on decimals of every length (three decimals
-    alone are ambiguous: the shortcut leaves those to the rules), with signs, whole
-    numbers and thousands grouped by the other mark."""
+    """numbers' one-mark shortcut (``"0.5812"``, ``"1,234.56"``, ``"83,63"``,
+    ``"1 234,5"``) gives what the full rules give, for every option, on decimals of every
+    length (three decimals alone are ambiguous: the shortcut leaves those to the rules),
+    with signs, whole numbers and thousands grouped by the other mark or by spaces."""
     import numpy as np
     import pandas as pd
 
@@ -139,16 +139,17 @@ def test_columns_of_plain_decimals_read_as_the_locale_rules_read_them():
             for _ in range(int(rng.integers(1, 60))):
                 whole = str(int(rng.integers(-999, 100_000)))
                 d = int(rng.choice(digits))
-                if rng.random() < 0.3 and len(whole.lstrip("-")) > 3:  # thousands grouped by the other mark
+                if rng.random() < 0.4 and len(whole.lstrip("-")) > 3:  # thousands grouped
                     sign, digits_ = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
                     head = len(digits_) % 3 or 3
-                    other = "," if mark == "." else "."
+                    other = rng.choice(["," if mark == "." else ".", " ", "\u00a0", "\u202f"])
                     whole = sign + digits_[:head] + "".join(other + digits_[i:i + 3] for i in range(head, len(digits_), 3))
                 vals.append(whole if rng.random() < 0.2 else f"{whole}{mark}{int(rng.integers(0, 10 ** d)):0{d}d}")
             columns.append(pd.Series(vals))
     columns += [pd.Series(["0.5812", "83.63", "1"]), pd.Series(["12,5", "-3,25", "+7"]), pd.Series(["1.234"]),
                 pd.Series(["1,234.56", "419.99", "12,345"]), pd.Series(["1.234,5", "7", "12.345"]),
-                pd.Series(["1,234", "567"]), pd.Series(["1.234.567", "8"])]
+                pd.Series(["1,234", "567"]), pd.Series(["1.234.567", "8"]), pd.Series(["1\u00a0234", "5"]),
+                pd.Series(["1\u202f234,5", "12"]), pd.Series(["1 234.567", "8"]), pd.Series(["1 234.5", "8"])]
     shortcut = 0
     for col in columns:
         for kw in ({}, {"integer": True}, {"decimal": ","}, {"decimal": "."}, {"percent": True}, {"percent": False}):

@@ -118,32 +118,40 @@ def _plain(values: pd.Series, percent: bool | None) -> tuple[pd.Series, pd.Serie
     return out, pd.Series(False, index=values.index)
 
 
-# every cell a number with one kind of decimal mark, thousands grouped by the other mark or not
-_ONE_MARK = {".": r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", ",": r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"}
+# every cell a number with one kind of decimal mark, thousands grouped by the other mark,
+# by spaces (French: no-break or narrow no-break spaces) or not at all
+_SPACES = "[ \u00a0\u202f]"
+_ONE_MARK = {mark: rf"[+-]?(?:\d{{1,3}}(?:{re.escape(group)}\d{{3}})+|\d{{1,3}}(?:{_SPACES}\d{{3}})+|\d+)(?:{re.escape(mark)}\d+)?"
+             for mark, group in ((".", ","), (",", "."))}
 # the rules' own votes for that mark (a value that can only be read one way)
 _VOTE = {".": _DEC_POINT.pattern, ",": _DEC_COMMA.pattern}
 
 
 def _one_mark(values: pd.Series, percent: bool | None) -> tuple[pd.Series, pd.Series] | None:
     """(values, bad) for a text column of plain numbers written with one decimal mark,
-    ``.`` or ``,``, and thousands grouped by the other or not (``"0.5812"``,
-    ``"1,234.56"``, ``"83,63"``), at least one cell voting for that mark as the rules
-    count votes (decimals that cannot be a group of three); None otherwise. What
-    machine-written exports hold (GA4 rates and averages, ad costs). :func:`_by_rules`
-    reads such a column the same way (that mark wins the vote, the other one can only
-    group thousands), with a dozen passes instead of two vectorised matches (tested
-    against it)."""
+    ``.`` or ``,``, thousands grouped by the other mark, by spaces or not at all
+    (``"0.5812"``, ``"1,234.56"``, ``"83,63"``, ``"1 234,50"``), when the rules would
+    settle the mark from the column alone: some cell votes for it as the rules count
+    votes (decimals that cannot be a group of three), or, for the comma, spaces group
+    the thousands; None otherwise (no currency signs, no ``%``, no missing cells).
+    Machine-written exports are like this (GA4 rates and averages, ad costs, French
+    Google Ads downloads): :func:`_by_rules` reads such a column the same way, with a
+    dozen passes instead of three vectorised ones (tested against it)."""
     if len(values) == 0 or pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return None
     text = values.astype("string")
     if text.isna().any():
         return None
+    spaced = None
     for mark, group in ((".", ","), (",", ".")):
         if not text.str.fullmatch(_ONE_MARK[mark]).all():
             continue
-        if not text.str.fullmatch(_VOTE[mark]).any():
-            return None  # no value says which mark: the rules weigh the file's locale
-        plain = text.str.replace(group, "", regex=False)
+        if spaced is None:
+            spaced = text.str.contains(_SPACES, regex=True).any()
+        plain = text.str.replace(_SPACES, "", regex=True) if spaced else text
+        if not plain.str.fullmatch(_VOTE[mark]).any() and not (mark == "," and spaced):
+            continue  # undecided here ("1.234", "1 234"): the comma's turn, else the rules'
+        plain = plain.str.replace(group, "", regex=False)
         if mark == ",":
             plain = plain.str.replace(",", ".", regex=False)
         out = pd.to_numeric(plain, errors="coerce").astype("float64")
