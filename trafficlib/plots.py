@@ -127,7 +127,8 @@ def new_figure(width: float = 9, height: float = 4, ncols: int = 1, nrows: int =
 
 def png_bytes(fig, dpi: float = 100, pad_inches: float | None = None) -> bytes:
     """``fig`` as PNG bytes cropped to its content, as ``savefig(bbox_inches="tight")``
-    gives, with one drawing pass instead of two.
+    gives, with one drawing pass instead of two: a chart as a picture file (reports
+    show :func:`svg_text` instead).
 
     ``savefig`` with a tight bounding box first draws the whole figure without output
     to lay it out, then measures it, then draws it for real; ticks and text layout are
