@@ -221,3 +221,15 @@ def test_display_figure_shows_an_svg_image_with_its_alt_text(monkeypatch):
     assert data["image/svg+xml"].lstrip().startswith("<?xml") and data["text/plain"] == "Sessions per day"
     assert kw["metadata"]["image/svg+xml"]["alt"] == "Sessions per day"
     assert not plt.fignum_exists(fig.number)  # freed
+
+
+def test_svg_charts_keep_the_figures_background():
+    import matplotlib.pyplot as plt
+
+    from trafficlib import plots
+
+    fig = _chart_with_outside_parts()
+    assert '<rect x=' in plots.svg_text(fig).split("<metadata>")[0] and 'fill="#ffffff"' in plots.svg_text(fig)
+    fig.patch.set_alpha(0)
+    assert "<rect" not in plots.svg_text(fig).split("<metadata>")[0]  # transparent stays transparent
+    plt.close(fig)

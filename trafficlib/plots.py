@@ -230,10 +230,13 @@ def svg_text(fig, pad_inches: float | None = None, margin_inches: float = 4.0) -
     box = inner.padded(pad)
     x, top = box.x0 * 72, (big_h - box.y1) * 72  # SVG's origin is the top left
     w, h = box.width * 72, box.height * 72
-    face = matplotlib.colors.to_hex(fig.get_facecolor())
     head = (f'<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="{w:.2f}pt" height="{h:.2f}pt" '
-            f'viewBox="{x:.2f} {top:.2f} {w:.2f} {h:.2f}" xmlns="http://www.w3.org/2000/svg" version="1.1">'
-            f'\n <rect x="{x:.2f}" y="{top:.2f}" width="{w:.2f}" height="{h:.2f}" fill="{face}"/>')
+            f'viewBox="{x:.2f} {top:.2f} {w:.2f} {h:.2f}" xmlns="http://www.w3.org/2000/svg" version="1.1">')
+    *rgb, alpha = matplotlib.colors.to_rgba(fig.get_facecolor())
+    if alpha > 0:  # a transparent figure stays transparent
+        opacity = f' fill-opacity="{alpha:.3g}"' if alpha < 1 else ""
+        head += (f'\n <rect x="{x:.2f}" y="{top:.2f}" width="{w:.2f}" height="{h:.2f}" '
+                 f'fill="{matplotlib.colors.to_hex(rgb)}"{opacity}/>')
     return svg[:root.start()] + head + svg[root.end():]
 
 
