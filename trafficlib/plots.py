@@ -23,6 +23,7 @@ write the note with :func:`add_note`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import re
 from typing import Any, Iterable, Mapping
@@ -155,16 +156,40 @@ def png_bytes(fig, dpi: float = 100, pad_inches: float | None = None) -> bytes:
         box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)  # inches
     finally:
         fig.dpi = saved_dpi
-    # tight_layout() leaves a placeholder engine, which makes savefig lay the figure out
-    # again (a no-op for a placeholder): hide it for the one draw. Private attribute,
-    # guarded: tests/test_display.py counts the draws.
-    fig._layout_engine = None
-    try:
+    with _placeholder_engine_hidden(fig):
         # zlib level 3: half the encoding time of the default 6, files ~5 % larger
         fig.savefig(buf, format="png", dpi=dpi, bbox_inches=box, pil_kwargs={"compress_level": 3})
-    finally:
-        fig._layout_engine = engine
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _placeholder_engine_hidden(fig):
+    """``tight_layout()`` leaves a placeholder layout engine, which makes ``savefig`` lay
+    the figure out again (a no-op for a placeholder): hidden for the one draw of
+    :func:`png_bytes` and :func:`svg_text`. Private attribute, guarded:
+    tests/test_display.py counts the draws."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    hide = isinstance(engine, PlaceHolderLayoutEngine)
+    if hide:
+        fig._layout_engine = None
+    try:
+        yield
+    finally:
+        if hide:
+            fig._layout_engine = engine
+
+
+def _save_svg(fig, **kw) -> str:
+    """``fig.savefig`` as SVG text in the reports' settings: text as text, fixed id
+    salt and no date (the same figure gives the same document)."""
+    import io
+
+    out = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "trafficlib"}):
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, **kw)
+    return out.getvalue()
 
 
 def svg_text(fig, pad_inches: float | None = None, margin_inches: float = 4.0) -> str:
@@ -187,9 +212,6 @@ def svg_text(fig, pad_inches: float | None = None, margin_inches: float = 4.0) -
     it. Content reaching past the margin (not seen in our charts) falls back to
     matplotlib's own two-pass tight box.
     """
-    import io
-
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
     from matplotlib.transforms import Bbox
 
     pad = matplotlib.rcParams["savefig.pad_inches"] if pad_inches is None else pad_inches
@@ -201,32 +223,19 @@ def svg_text(fig, pad_inches: float | None = None, margin_inches: float = 4.0) -
     def measure(event) -> None:  # at the end of the draw: the figure sits inside the canvas box
         seen.append(fig.get_tightbbox(event.renderer))
 
-    engine = fig.get_layout_engine()
-    placeholder = isinstance(engine, PlaceHolderLayoutEngine)
-    buf = io.StringIO()
     cid = fig.canvas.mpl_connect("draw_event", measure)
-    if placeholder:  # tight_layout() already ran: nothing to lay out again (as in png_bytes)
-        fig._layout_engine = None
     try:
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "trafficlib"}):
-            fig.savefig(buf, format="svg", bbox_inches=canvas_box, pad_inches=0,
-                        metadata={"Date": None, "Creator": None})
+        with _placeholder_engine_hidden(fig):
+            svg = _save_svg(fig, bbox_inches=canvas_box, pad_inches=0)
     finally:
         fig.canvas.mpl_disconnect(cid)
-        if placeholder:
-            fig._layout_engine = engine
-    svg = buf.getvalue()
     root = _SVG_ROOT.search(svg)
     if not seen or root is None:  # pragma: no cover - matplotlib emits both
         return svg
     inner = seen[-1]  # inches, in the canvas box's frame (origin at its bottom left)
     big_w, big_h = canvas_box.width, canvas_box.height
     if inner.x0 < 0 or inner.y0 < 0 or inner.x1 > big_w or inner.y1 > big_h:
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "trafficlib"}):
-            out = io.StringIO()
-            fig.savefig(out, format="svg", bbox_inches="tight", pad_inches=pad,
-                        metadata={"Date": None, "Creator": None})
-        return out.getvalue()
+        return _save_svg(fig, bbox_inches="tight", pad_inches=pad)
     box = inner.padded(pad)
     x, top = box.x0 * 72, (big_h - box.y1) * 72  # SVG's origin is the top left
     w, h = box.width * 72, box.height * 72
