@@ -293,6 +293,14 @@ def parse_number(values: pd.Series, decimal: str | None = None) -> tuple[pd.Seri
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
+def holds_dates(values: pd.Series) -> bool:
+    """True for a column of dates already: datetime64, or ``datetime.date`` cells (a
+    Parquet DATE column), which need no round trip through text."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    return values.dtype == object and len(values) > 0 and bool(values.map(type).isin((_dt.date,)).all())
+
+
 def parse_dates(values: pd.Series, with_time: bool) -> tuple[pd.Series, pd.Series]:
     """Parse ISO or dd/mm/yyyy dates (mm/dd/yyyy when the data prove it).
 
@@ -305,9 +313,8 @@ def parse_dates(values: pd.Series, with_time: bool) -> tuple[pd.Series, pd.Serie
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
         out = out.astype("datetime64[ns]")
         return (out if with_time else out.dt.normalize()), pd.Series(False, index=values.index)
-    if values.dtype == object and len(values) and values.map(type).isin((_dt.date,)).all():
-        values = pd.to_datetime(values)  # datetime.date cells (a Parquet DATE column)
-        return parse_dates(values, with_time)
+    if holds_dates(values):  # datetime.date cells (a Parquet DATE column)
+        return parse_dates(pd.to_datetime(values), with_time)
     raw = values.astype("string").str.strip()
     empty = raw.isna() | (raw == "")
     if (~empty).any() and raw[~empty].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():

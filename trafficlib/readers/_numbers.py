@@ -8,7 +8,6 @@ three digits in count columns as thousands.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
 import numpy as np
@@ -44,12 +43,17 @@ def numbers(values: pd.Series, decimal: str | None = None, integer: bool = False
     (values, bad): float Series (NaN for missing: empty, ``--``, ``n/a``) and a boolean
     Series marking cells that are not numbers.
     """
-    fast = _plain(values, percent)
-    if fast is None:
-        fast = _one_mark(values, percent)
+    fast = _shortcut(values, percent)
     if fast is not None:
         return fast
     return _by_rules(values, decimal, integer, percent)
+
+
+def _shortcut(values: pd.Series, percent: bool | None) -> tuple[pd.Series, pd.Series] | None:
+    """(values, bad) when the column needs none of the locale rules (:func:`_plain`,
+    :func:`_one_mark`), else None."""
+    fast = _plain(values, percent)
+    return fast if fast is not None else _one_mark(values, percent)
 
 
 def _by_rules(values: pd.Series, decimal: str | None, integer: bool,
@@ -169,9 +173,7 @@ _DURATION = re.compile(r"^(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*(?:m|min))?\s*(?
 def durations(values: pd.Series, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Durations in seconds from ``83.2``, ``"1m 23s"``, ``"1 min 23 s"``, ``"00:01:23"``
     or ``"1h 02m 03s"``. Returns (seconds, bad) like :func:`numbers`."""
-    fast = _plain(values, None)
-    if fast is None:
-        fast = _one_mark(values, None)
+    fast = _shortcut(values, None)
     if fast is not None:  # seconds written as plain numbers (GA4's averages): no units to read
         return fast
     text = values.astype("string").str.strip().str.lower()
@@ -203,9 +205,7 @@ def yyyymmdd_or_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     ``Jan 31, 2024``. Returns (datetime64 days, bad)."""
     from trafficlib import schema
 
-    if pd.api.types.is_datetime64_any_dtype(values) or values.dtype == object and len(values) and \
-            values.map(type).isin((_dt.date, _dt.datetime, pd.Timestamp)).all():
-        # days already (a Parquet DATE column): no round trip through text
+    if schema.holds_dates(values):  # days already (a Parquet DATE column)
         return schema.parse_dates(values, with_time=False)
     text = values.astype("string").str.strip()
     missing = text.isna() | (text == "")

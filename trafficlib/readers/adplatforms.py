@@ -203,6 +203,7 @@ def _is_auction_insights(probe: Probe) -> bool:
 
 
 _AD_METRICS = ("impressions", "clicks", "cost", "reach")
+_AD_METRIC_KEYS = set().union(*(_adreport.METRICS[m][0] for m in _AD_METRICS))  # their header keys
 
 
 def _may_hold_ad_report(path: Path) -> bool:
@@ -220,11 +221,10 @@ def _may_hold_ad_report(path: Path) -> bool:
         return True  # the whole read says what is wrong, or skips it
     if head is None:
         return True
-    wanted = set().union(*(_adreport.METRICS[m][0] for m in _AD_METRICS))
     for sheet in head:
         header = _adreport.fix_sheet(sheet).header
         _, mets, _, _, _ = _adreport.map_header(header)
-        if set(mets.values()) & set(_AD_METRICS) or {_adreport.key(h) for h in header} & wanted:
+        if set(mets.values()) & set(_AD_METRICS) or {_adreport.key(h) for h in header} & _AD_METRIC_KEYS:
             return True
     return False
 
