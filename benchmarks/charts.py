@@ -23,14 +23,13 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report_throughput import DEMO, mixed_jobs  # noqa: E402
+from report_throughput import DEMO, mixed_jobs, run_in_process  # noqa: E402
 
 
 def collect_figures() -> list:
@@ -40,7 +39,6 @@ def collect_figures() -> list:
     matplotlib.use("Agg")
     matplotlib.rcParams["figure.max_open_warning"] = 0  # all 57 are kept open on purpose
     import IPython.display
-    import nbformat
 
     from trafficlib import display, plots
 
@@ -52,19 +50,8 @@ def collect_figures() -> list:
         figures.append(fig)
 
     display.figure = keep
-    root = os.getcwd()
     for j in mixed_jobs():
-        nb = nbformat.read(j["notebook"], as_version=4)
-        os.chdir(Path(j["notebook"]).parent)
-        ns: dict = {}
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            src = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
-            exec(compile(src, f"<{j['name']}>", "exec"), ns)
-            if "parameters" in cell.metadata.get("tags", []):
-                ns.update(j["parameters"], lang=j["lang"])
-        os.chdir(root)
+        run_in_process(j)
     return figures
 
 

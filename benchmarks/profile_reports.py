@@ -17,8 +17,8 @@ about 2x; compare the rows, not the absolute figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report_throughput import DEMO, mixed_jobs  # noqa: E402
+from report_throughput import DEMO, mixed_jobs, run_in_process  # noqa: E402
 
 
 def _cell_seconds(cell) -> float | None:
@@ -72,24 +72,21 @@ def profile_functions(jobs: list[dict], top: int) -> None:
 
     matplotlib.use("Agg")
     import IPython.display
-    import nbformat
 
     IPython.display.display = lambda *a, **k: None  # outputs are not the question here
     for j in jobs:
-        nb = nbformat.read(j["notebook"], as_version=4)
-        os.chdir(Path(j["notebook"]).parent)
-        ns: dict = {}
         prof = cProfile.Profile()
-        t0 = time.perf_counter()
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            src = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+
+        @contextlib.contextmanager
+        def profiled(_cell):
             prof.enable()
-            exec(compile(src, f"<{j['name']} cell>", "exec"), ns)
-            prof.disable()
-            if "parameters" in cell.metadata.get("tags", []):
-                ns.update(j["parameters"], lang=j["lang"])
+            try:
+                yield
+            finally:
+                prof.disable()
+
+        t0 = time.perf_counter()
+        run_in_process(j, profiled)
         stats = pstats.Stats(prof).stats
         rows = sorted(((v[3], k) for k, v in stats.items()
                        if ("/trafficlib/" in k[0] and k[2] != "<module>") or k[2] == "savefig"), reverse=True)

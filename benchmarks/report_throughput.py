@@ -93,6 +93,31 @@ def mixed_jobs() -> list[dict]:
     return out
 
 
+def run_in_process(job: dict, around=None) -> None:
+    """Execute the code cells of a job's notebook in this process, in the notebook's
+    folder, the job's parameters set after the ``parameters`` cell (as papermill injects
+    them); magics and shell lines skipped. ``around(cell_index)``, when given, is a
+    context manager entered around each cell (a profiler, a timer)."""
+    import contextlib
+    import os
+
+    nb = nbformat.read(job["notebook"], as_version=4)
+    ns: dict = {}
+    cwd = os.getcwd()
+    os.chdir(Path(job["notebook"]).parent)
+    try:
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            src = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+            with around(i) if around else contextlib.nullcontext():
+                exec(compile(src, f"<{job['name']} cell {i}>", "exec"), ns)
+            if "parameters" in cell.metadata.get("tags", []):
+                ns.update(job["parameters"], lang=job["lang"])
+    finally:
+        os.chdir(cwd)
+
+
 def run_batch(job_list: list[dict], notebook: Path | None, out: Path, workers: int = 2) -> float:
     manifest = {"output_dir": str(out), "workers": workers, "jobs": [
         {"notebook": str(notebook or j["notebook"]), "name": j["name"], "parameters": {**j["parameters"], "lang": j["lang"]}}
