@@ -8,6 +8,8 @@ from trafficlib.report import batch
 from trafficlib.report.batch import affinity_groups
 from trafficlib.report.jobs import Job, JobResult
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_batch_sends_the_languages_of_one_report_to_one_worker():
     nb_a, nb_b = Path("a.ipynb"), Path("b.ipynb")
@@ -57,16 +59,22 @@ def test_batch_kernels_keep_groups_together_and_share_the_tail(monkeypatch, tmp_
 
 def test_the_batch_driver_starts_its_kernels_without_loading_the_data_stack():
     """The driver process needs no pandas: importing it would delay the kernels' launch
-    by ~0.5 s. Formatting a page's parameters (text, numbers, ISO dates) keeps it out."""
+    by ~0.5 s. Reading the manifest and formatting a page's parameters (text, numbers,
+    ISO dates) keep it out."""
     import subprocess
     import sys
 
     code = ("import sys, datetime as dt\n"
             "from trafficlib.cli import main\n"
             "import trafficlib.report.batch\n"
+            "from trafficlib.report.manifest import load_manifest\n"
+            f"jobs, settings = load_manifest({str(ROOT / 'reports.yml')!r})\n"
+            "assert len(jobs) > 10, jobs\n"
             "from trafficlib.report.about import about_rows\n"
             "about_rows({'period_start': '2026-08-01', 'budget': 7500.0, 'lookback_days': 30, 'site_name': 'x',\n"
             "            'lang': 'fr', 'compare': 'previous', 'ads_dir': 'data/demo', 'flag': True}, 'fr', set())\n"
+            "from trafficlib import i18n\n"
+            "assert i18n.fmt_date(dt.datetime(2026, 11, 30, 9), 'fr', long=True) == '30 nov. 2026'\n"  # page footer
             "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -262,7 +262,7 @@ def load_rules(rules: str | Path | Mapping | Rules | None, file: str | None = No
     if isinstance(rules, Rules):
         return rules
     if isinstance(rules, (str, Path)):
-        from trafficlib.sources import read_yaml
+        from trafficlib.yamlfiles import read_yaml
 
         path = Path(rules)
         file = str(path)

@@ -63,7 +63,7 @@ def _missing(x: Any) -> bool:
         return True
     if isinstance(x, float):
         return math.isnan(x)
-    if isinstance(x, (str, int)):
+    if isinstance(x, (str, int)) or type(x) in (_dt.date, _dt.datetime):  # exact types: NaT is a datetime
         return False
     import pandas as pd
 

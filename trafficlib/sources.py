@@ -28,6 +28,7 @@ from trafficlib.filecache import cached  # the readers' cache (also called as so
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._sheet import EXCEL_SUFFIXES, sheets
 from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)
+from trafficlib.yamlfiles import read_yaml  # noqa: F401  (kept here for existing imports)
 
 __all__ = ["load", "Export", "read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator"]
 
@@ -192,21 +193,3 @@ def read_folder(folder: str | Path, table: str) -> pd.DataFrame:
                            file=str(folder))
 
 
-def read_yaml(path: str | Path, what: str = "file") -> object:
-    """Load a YAML file safely (``yaml.safe_load``: plain data only, never Python
-    objects). Raises :class:`TrafficDataError` naming the file (and the line of a
-    syntax error) when it is missing or not valid YAML; ``what`` names it in the
-    message ("manifest", "rules file"...)."""
-    import yaml
-
-    p = Path(path)
-    if not p.exists():
-        raise TrafficDataError(f"{what} not found", file=str(path))
-    try:
-        return yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TrafficDataError(f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})", file=str(path),
-                               rows=[mark.line + 1] if mark else None) from None
-    except UnicodeDecodeError:
-        raise TrafficDataError("not UTF-8 text", file=str(path)) from None

@@ -36,7 +36,7 @@ def solutions(data_path: str | Path | None = None) -> dict[str, Any]:
 
 def load_solutions(path: str | Path) -> dict[str, Any]:
     """Read a solutions file (YAML: exercise id -> answer)."""
-    from trafficlib.sources import read_yaml
+    from trafficlib.yamlfiles import read_yaml
 
     raw = read_yaml(path, "solutions file") or {}
     return {str(k): v for k, v in raw.items()}

@@ -36,7 +36,7 @@ def load_manifest(path: str | Path) -> tuple[list[Job], dict]:
     are relative to the manifest's folder and passed to notebooks as absolute paths;
     reports show them as written here (``Job.shown_parameters``).
     """
-    from trafficlib.sources import read_yaml
+    from trafficlib.yamlfiles import read_yaml
 
     mpath = Path(path)
     file = str(path)
