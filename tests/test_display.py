@@ -196,6 +196,43 @@ def test_svg_charts_are_cropped_like_a_tight_savefig_with_one_draw():
     assert max(xs) - min(xs) > 15  # ~20 pt handle (2 font sizes), not cut at the edge
 
 
+def test_svg_charts_draw_the_same_document_as_matplotlib_on_the_same_canvas():
+    """svg_text skips the placement of empty axis labels during its draw: below its
+    root element, the document is matplotlib's own for the same canvas, byte for byte
+    (a y label with text placed clear of wide tick labels); the figure is left as it
+    was (a label given afterwards is placed as on a new figure)."""
+    import re
+
+    import matplotlib.pyplot as plt
+    from matplotlib.transforms import Bbox
+
+    from trafficlib import plots
+
+    def chart():
+        fig = _chart_with_outside_parts()
+        fig.axes[0].set_ylabel("Sessions (thousands of visits)")
+        fig.axes[0].set_yticks([0, 50, 100, 150], ["0 sessions", "50 sessions", "100 sessions", "150 sessions"])
+        return fig
+
+    def body(svg):  # below the root element and the background rectangle
+        return re.sub(r"^\n <rect [^>]*/>", "", re.split(r"<svg\b[^>]*>", svg, maxsplit=1)[1])
+
+    fig = chart()
+    w, h = fig.get_size_inches()
+    own = plots._save_svg(fig, bbox_inches=Bbox([[-4, -4], [w + 4, h + 4]]), pad_inches=0)
+    plt.close(fig)
+    fig = chart()
+    got = plots.svg_text(fig)
+    assert body(got) == body(own) and "Sessions (thousands of visits)" in got
+    fig.axes[0].set_xlabel("Day of the campaign")
+    later = plots.svg_text(fig)
+    plt.close(fig)
+    fig = chart()
+    fig.axes[0].set_xlabel("Day of the campaign")
+    assert later == plots.svg_text(fig)
+    plt.close(fig)
+
+
 def test_svg_charts_reaching_past_the_margin_fall_back_to_matplotlibs_tight_box():
     import matplotlib.pyplot as plt
 
