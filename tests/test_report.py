@@ -195,8 +195,14 @@ def test_reused_kernel_leaks_no_state(tmp_path):
         polluter = report.run_job(report.Job(notebook=NB / "polluter.ipynb", name="polluter"), tmp_path, worker)
         assert polluter.status == "ok", polluter.error
         again = _probe_output(worker, tmp_path, "probe-reused")
+        # a reset that fails is reported, and names the error
+        from jupyter_core.utils import run_sync
+
+        with pytest.raises(report.ReportError, match="kernel set-up failed: ZeroDivisionError"):
+            run_sync(worker._asilent)("1 / 0")
     finally:
         worker.shutdown()
+
     def without_random(lines):
         return [ln for ln in lines if not ln.startswith(("np ", "py "))]
 

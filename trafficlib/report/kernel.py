@@ -154,9 +154,21 @@ class KernelWorker:
             c = reply["content"]
             raise ReportError(f"kernel set-up failed: {c.get('ename')}: {c.get('evalue')}")
 
-    def _silent(self, code: str) -> None:
-        reply = self.kc.execute_interactive(code, store_history=False, timeout=300,
-                                            output_hook=lambda msg: None)
+    async def _asilent(self, code: str, timeout: float = 300) -> None:
+        """Run ``code`` in the kernel without output and wait for its reply, on the
+        asynchronous client (in the event loop: a blocking client on a thread spent
+        ~30 ms of the driver's CPU per call). Its status messages are left on the
+        output channel, where nbclient skips messages of other requests."""
+        from queue import Empty
+
+        msg_id = self.akc.execute(code, silent=True, store_history=False)
+        try:
+            while True:
+                reply = await self.akc.get_shell_msg(timeout=timeout)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        except Empty:
+            raise ReportError(f"kernel set-up timed out after {timeout:.0f} s") from None
         if reply["content"]["status"] != "ok":
             c = reply["content"]
             raise ReportError(f"kernel set-up failed: {c.get('ename')}: {c.get('evalue')}")
@@ -183,9 +195,9 @@ class KernelWorker:
 
     async def arun(self, nb, cwd: Path) -> None:
         """:meth:`run` as a coroutine, so one process can drive several kernels at once
-        (:func:`trafficlib.report.batch.run_jobs`). The set-up and reset messages go
-        through the blocking client on a thread; the cells through nbclient's
-        asynchronous client."""
+        (:func:`trafficlib.report.batch.run_jobs`). The warm-up is awaited on a thread
+        (blocking client); the reset and the cells go through the asynchronous client
+        (the cells with nbclient)."""
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -194,9 +206,9 @@ class KernelWorker:
         await _in_thread(self._await_warm)
         # reset(new_session=False): clear the namespace without starting a new history
         # session (which costs ~0.25 s of SQLite writes per report)
-        await _in_thread(self._silent, "get_ipython().reset(new_session=False)\n"
-                                "import trafficlib._kernel_state as _ks\n"
-                                f"_ks.restore({str(cwd)!r})\ndel _ks")
+        await self._asilent("get_ipython().reset(new_session=False)\n"
+                            "import trafficlib._kernel_state as _ks\n"
+                            f"_ks.restore({str(cwd)!r})\ndel _ks")
         client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=self.timeout,
                                 allow_errors=False, record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}})
