@@ -128,6 +128,21 @@ def test_headers_normalized_and_canonical_dtypes():
     assert out["extra col"].iloc[0] == "kept"
 
 
+def test_source_headers_ride_along_without_being_copied():
+    """The renamed columns' original headers stay in ``attrs`` through later operations,
+    as one read-only mapping that pandas' copies of ``attrs`` share (not a new dict per
+    operation)."""
+    import copy
+
+    raw = pd.DataFrame({"Jour": ["2026-01-01"], "Coût": ["0,5"]})
+    renamed = schema._rename(raw, "ad_spend", "x.csv")
+    headers = renamed.attrs["source_headers"]
+    assert headers == {"date": "Jour", "cost": "Coût"}
+    assert renamed[["cost"]].attrs["source_headers"] is headers and copy.deepcopy(headers) is headers
+    with pytest.raises(TypeError):
+        headers["cost"] = "Montant"
+
+
 def test_demo_tables_validate(demo_dir):
     for table in ("sessions", "ad_spend"):
         df = sources.read_folder(demo_dir, table)

@@ -242,7 +242,7 @@ def _rename(frame: pd.DataFrame, table: str, file: str) -> pd.DataFrame:
     """Map export headers (fr/en variants) to canonical names."""
     mapping = {original: canon for canon, original in header_map(frame.columns, table).items()}
     out = frame.rename(columns=mapping)
-    out.attrs["source_headers"] = {v: k for k, v in mapping.items()}
+    out.attrs["source_headers"] = FrozenMap({v: k for k, v in mapping.items()})
     return out
 
 
@@ -382,6 +382,23 @@ class Lines(tuple):
 
     def __copy__(self):
         return self
+
+
+class FrozenMap(dict):
+    """A read-only dict for ``frame.attrs`` (the source headers of a frame's columns),
+    its own copy for the same reason as :class:`Lines`: a 10-entry dict there cost ~25
+    ``deepcopy`` calls after every operation on the frame and its columns."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("read-only mapping")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _read_only
 
 
 def _line_numbers(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
