@@ -154,3 +154,27 @@ def test_session_rows_remember_sums_and_return_copies(sessions):
     src2.sums((), P)
     src2.frame = rows.head(10)
     assert src2.sums((), P)["sessions"].iloc[0] == 10.0
+
+
+def test_kpis_from_sums_recompute_every_ratio_and_keep_unknowns_unknown():
+    """Ratios from their sums (never averaged); a zero or unknown denominator gives NaN,
+    not 0 or inf; counts stay whole numbers unless a group cannot know them."""
+    sums = pd.DataFrame({
+        "sessions": [200, 0, 50], "users": pd.array([150, 0, pd.NA], dtype="Int64"),
+        "new_users": [90.0, 0.0, 10.0], "engaged_sessions": [120, 0, 25], "pageviews": [500, 0, 75],
+        "engagement_time": [12_000.0, 0.0, 1_500.0], "conversions": [4, 0, 0],
+        "converting_sessions": [3, 0, 0], "revenue": [360.0, 0.0, 0.0], "single_page": [80, 0, 30],
+    }, index=pd.Index(["Organic Search", "Email", "Direct"], name="channel"))
+    k = metrics.kpis_from_sums(sums, ua_bounce=True)
+    assert list(k.index) == ["Organic Search", "Email", "Direct"]
+    assert k["sessions"].dtype == np.int64 and k["new_users"].dtype == np.int64
+    assert k["users"].dtype == np.float64 and math.isnan(k.at["Direct", "users"])  # unknown, not 0
+    row = k.loc["Organic Search"]
+    assert row["engagement_rate"] == pytest.approx(0.6) and row["bounce_rate"] == pytest.approx(0.4)
+    assert row["views_per_session"] == pytest.approx(2.5) and row["avg_engagement_time_s"] == pytest.approx(60)
+    assert row["conversion_rate"] == pytest.approx(0.015) and row["aov"] == pytest.approx(90)
+    assert row["ua_bounce_rate"] == pytest.approx(0.4)
+    assert k.loc["Email", ["engagement_rate", "views_per_session", "conversion_rate", "aov"]].isna().all()
+    assert math.isnan(k.at["Direct", "aov"]) and k.at["Direct", "conversion_rate"] == 0
+    without = metrics.kpis_from_sums(sums.drop(columns=["pageviews"]))
+    assert without["views_per_session"].isna().all() and "ua_bounce_rate" not in without

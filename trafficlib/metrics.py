@@ -131,34 +131,51 @@ def _sums(s: pd.DataFrame, keys) -> pd.DataFrame:
     return sums_of_columns(session_columns(s, keep), keys)
 
 
-def _count(col: pd.Series) -> pd.Series:
+def _floats(t: pd.DataFrame, name: str) -> np.ndarray:
+    """Column ``name`` of ``t`` as float64 values, NaN where missing or not a number (all
+    NaN when there is no such column)."""
+    if name not in t:
+        return np.full(len(t), np.nan)
+    col = t[name]
+    if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf"):
+        col = pd.to_numeric(col, errors="coerce")
+    return col.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _count(values: np.ndarray) -> np.ndarray:
     """A summed count as int64, or float when some groups cannot know it (NaN)."""
-    col = pd.to_numeric(col, errors="coerce")
-    return col.astype("int64") if col.notna().all() and (col == col.round()).all() else col.astype(float)
+    whole = np.isfinite(values).all() and (values == np.round(values)).all()
+    return values.astype("int64") if whole else values
+
+
+def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0 or NaN (:func:`ratio`'s rule, on arrays)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den != 0, num / den, np.nan)
 
 
 def kpis_from_sums(t: pd.DataFrame, ua_bounce: bool = False) -> pd.DataFrame:
     """KPIs from additive sums (the columns of :data:`trafficlib.query.base.SUMS`), one
     row per row of ``t``: every ratio recomputed from its numerator and denominator,
     never averaged; a sum the source cannot know (NaN, e.g. users of a cube at a grain it
-    does not hold) gives NaN KPIs, shown as "–". Units as in the module table."""
-    def col(name):
-        return t[name] if name in t else pd.Series(float("nan"), index=t.index)
-
-    out = pd.DataFrame(index=t.index)
-    for c in ("sessions", "users", "new_users", "engaged_sessions"):
-        out[c] = _count(col(c))
-    out["engagement_rate"] = ratio(col("engaged_sessions"), col("sessions"))
+    does not hold) gives NaN KPIs, shown as "–". Units as in the module table.
+    (On numpy arrays, one frame built at the end: the overview and the audit ask for a
+    few dozen KPI tables per report.)"""
+    v = {c: _floats(t, c) for c in ("sessions", "users", "new_users", "engaged_sessions", "single_page",
+                                     "pageviews", "engagement_time", "conversions", "converting_sessions", "revenue")}
+    sessions = v["sessions"]
+    out = {c: _count(v[c]) for c in ("sessions", "users", "new_users", "engaged_sessions")}
+    out["engagement_rate"] = _div(v["engaged_sessions"], sessions)
     out["bounce_rate"] = 1 - out["engagement_rate"]
     if ua_bounce:
-        out["ua_bounce_rate"] = ratio(col("single_page"), col("sessions"))
-    out["views_per_session"] = ratio(col("pageviews"), col("sessions"))
-    out["avg_engagement_time_s"] = ratio(col("engagement_time"), col("sessions"))
-    out["conversions"] = _count(col("conversions"))
-    out["conversion_rate"] = ratio(col("converting_sessions"), col("sessions"))
-    out["revenue"] = pd.to_numeric(col("revenue"), errors="coerce").astype(float)
-    out["aov"] = ratio(col("revenue"), col("conversions"))
-    return out
+        out["ua_bounce_rate"] = _div(v["single_page"], sessions)
+    out["views_per_session"] = _div(v["pageviews"], sessions)
+    out["avg_engagement_time_s"] = _div(v["engagement_time"], sessions)
+    out["conversions"] = _count(v["conversions"])
+    out["conversion_rate"] = _div(v["converting_sessions"], sessions)
+    out["revenue"] = v["revenue"]
+    out["aov"] = _div(v["revenue"], v["conversions"])
+    return pd.DataFrame(out, index=t.index)
 
 
 _finish = kpis_from_sums

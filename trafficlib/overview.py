@@ -139,7 +139,7 @@ def trend(data, period: Period, window: int = 7) -> pd.DataFrame:
     d = query.as_source(data).daily(period)
     d = d[["date", "sessions", "conversions", "revenue"]].copy()
     for c in ("sessions", "conversions"):
-        d[c] = metrics._count(d[c])
+        d[c] = metrics._count(metrics._floats(d, c))
     d["sessions_avg"] = d["sessions"].rolling(window, center=True, min_periods=1).mean()
     return d
 
