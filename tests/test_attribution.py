@@ -577,3 +577,19 @@ def test_tokenizer_splits_large_inputs_on_two_threads_with_the_same_codes(monkey
     np.testing.assert_array_equal(one[1], two[1])
     assert one[2] == two[2]
     assert [two[2][c] for c in two[1][: two[0][0]]] == [p.strip() for p in paths[0].split(">")]
+
+
+def test_model_comparison_chart_has_one_bar_per_channel_and_model():
+    import matplotlib.pyplot as plt
+    from trafficlib.attribution.plots import plot_model_comparison
+
+    models = pd.DataFrame({"model": ["last_touch", "last_touch", "markov", "markov"],
+                           "channel": ["Email", "Organic Search", "Email", "Organic Search"],
+                           "conversions": [10.0, 30.0, 14.0, 26.0]})
+    fig = plot_model_comparison(models, "fr")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Organic Search", "Email"]  # most credited on top
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    assert widths == [10, 14, 26, 30]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Dernier contact", "Markov"]
+    plt.close(fig)

@@ -270,3 +270,27 @@ def test_svg_charts_keep_the_figures_background():
     fig.patch.set_alpha(0)
     assert "<rect" not in plots.svg_text(fig).split("<metadata>")[0]  # transparent stays transparent
     plt.close(fig)
+
+
+def test_heatmap_cells_ink_and_labels_without_drawing_the_figure():
+    """plots.heatmap: one coloured cell per value, NaN cells blank, dark ink on light
+    cells and white ink on dark ones, row labels horizontal; the figure is not drawn to
+    build it (seaborn's heatmap drew it once to decide label rotation)."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from trafficlib import plots
+
+    frame = pd.DataFrame({"Last touch": [0.9, 0.05], "Markov": [np.nan, 0.2]}, index=["Organic Search", "Email"])
+    fig, ax = plots.new_figure()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    plots.heatmap(ax, frame, [["90%", "–"], ["5%", "20%"]], vmin=0, vmax=1)
+    texts = {t.get_text(): t.get_color() for t in ax.texts}
+    assert texts == {"90%": "w", "5%": ".15", "20%": ".15"}  # the NaN cell has no text
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Organic Search", "Email"]
+    assert all(t.get_rotation() == 0 for t in ax.get_yticklabels())
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Last touch", "Markov"]
+    assert ax.get_ylim() == (2.0, 0.0) and not any(s.get_visible() for s in ax.spines.values())
+    assert draws == []
+    plt.close(fig)

@@ -42,7 +42,7 @@ from trafficlib import i18n
 
 __all__ = [
     "CHANNEL_COLORS", "ACCENT", "GREY", "use_style", "channel_palette", "color_for",
-    "new_figure", "money_axis", "pct_axis", "count_axis", "line", "barh",
+    "new_figure", "money_axis", "pct_axis", "count_axis", "line", "barh", "heatmap",
     "LocalDateFormatter", "use_local_dates", "date_axis", "localize_dates",
     "partial_periods", "complete_periods", "mark_partial_periods", "partial_note", "add_note",
 ]
@@ -326,6 +326,41 @@ def barh(series: pd.Series, title: str = "", lang: str = "en", kind: str = "int"
 
 
 # --------------------------------------------------------------------------- dates on axes
+
+
+def heatmap(ax, frame: pd.DataFrame, annot, cmap: str = "Blues", vmin: float | None = None,
+            vmax: float | None = None, linewidth: float = 0.5):
+    """``frame`` as a grid of coloured cells on ``ax`` (rows top to bottom, columns left
+    to right, labelled by the index and the columns), each with its text from ``annot``
+    (an array of the frame's shape) in dark or white ink by the cell's luminance; NaN
+    cells left blank. The colour scale runs from ``vmin`` to ``vmax`` (default: the
+    frame's smallest and largest values). Returns the mesh.
+
+    seaborn's ``heatmap`` look (same cells, lines, ink rule and no spines) without the
+    whole-figure draw seaborn makes to decide whether labels overlap (~0.1 s a chart):
+    row labels are horizontal, column labels as the caller turns them.
+    """
+    from seaborn.utils import relative_luminance
+
+    values = np.ma.masked_invalid(frame.to_numpy(dtype=float))
+    filled = values.filled(np.nan)
+    lo = np.nanmin(filled) if vmin is None else vmin
+    hi = np.nanmax(filled) if vmax is None else vmax
+    mesh = ax.pcolormesh(values, cmap=cmap, vmin=lo, vmax=hi, linewidths=linewidth, edgecolor="white")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    rows, cols = values.shape
+    ax.set(xlim=(0, cols), ylim=(0, rows))
+    ax.invert_yaxis()
+    ax.set_xticks(np.arange(cols) + 0.5, [str(c) for c in frame.columns])
+    ax.set_yticks(np.arange(rows) + 0.5, [str(i) for i in frame.index], rotation=0, va="center")
+    mesh.update_scalarmappable()
+    texts, blank = np.asarray(annot, dtype=object), np.ma.getmaskarray(values)
+    for (r, c), color in zip(np.ndindex(rows, cols), mesh.get_facecolors()):
+        if not blank[r, c]:
+            ink = ".15" if relative_luminance(color) > 0.408 else "w"
+            ax.text(c + 0.5, r + 0.5, str(texts[r, c]), color=ink, ha="center", va="center")
+    return mesh
 
 
 def _current_lang() -> str:
