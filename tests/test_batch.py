@@ -38,7 +38,7 @@ def test_batch_kernels_keep_groups_together_and_share_the_tail(monkeypatch, tmp_
 
     ran = []
 
-    async def fake_run(job, output_dir, kernel):
+    async def fake_run(job, output_dir, kernel, kernel_free=None):
         ran.append((kernel.id, job.name))
         await asyncio.sleep(0.05 if job.name.startswith("slow") else 0.01)
         return JobResult(job.name, str(job.notebook), job.lang, job.name, job.parameters, "ok", 0.0)
@@ -78,3 +78,37 @@ def test_the_batch_driver_starts_its_kernels_without_loading_the_data_stack():
             "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_kernel_takes_its_next_report_while_the_last_page_is_written(monkeypatch, tmp_path):
+    """arun_job signals when the notebook has run; the batch then starts that kernel's
+    next job while the previous page is still being written, and waits for every write."""
+    class StandIn:
+        def __init__(self, warm=True):
+            pass
+
+        def start(self, wait=True):
+            pass
+
+        def shutdown(self):
+            pass
+
+    events = []
+
+    async def fake_run(job, output_dir, kernel, kernel_free=None):
+        events.append(("run", job.name))
+        await asyncio.sleep(0.01)
+        kernel_free.set()  # the notebook has run: the page is written below
+        await asyncio.sleep(0.1)
+        events.append(("written", job.name))
+        return JobResult(job.name, str(job.notebook), job.lang, job.name, job.parameters, "ok", 0.0)
+
+    monkeypatch.setattr(batch, "KernelWorker", StandIn)
+    monkeypatch.setattr(batch, "arun_job", fake_run)
+    monkeypatch.setattr(batch, "_exporter", lambda: None)
+    nb = Path("x.ipynb")
+    jobs = [Job(nb, "a-en", {"p": 1}, "en"), Job(nb, "a-fr", {"p": 1}, "fr")]
+    results = batch.run_jobs(jobs, tmp_path, workers=1, progress=False)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert events.index(("run", "a-fr")) < events.index(("written", "a-en"))  # overlapped
+    assert ("written", "a-fr") in events  # the batch waited for the last write

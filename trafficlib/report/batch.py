@@ -76,19 +76,30 @@ async def _drive(jobs: list[Job], output_dir: Path, workers: int, results: dict,
             return busy.pop(), None
         return None, None
 
+    async def one(i: int, kernel: KernelWorker, free: asyncio.Event) -> None:
+        try:
+            results[i] = await arun_job(jobs[i], output_dir, kernel, free)
+        except Exception as exc:  # the kernel could not be restarted: this job fails, others go on
+            j = jobs[i]
+            results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
+                                   j.parameters, "failed", 0.0, error=f"kernel lost: {exc!r}")
+        bar.update(1)
+
     async def serve(kernel: KernelWorker) -> None:
-        own = None
+        """Feed one kernel: its next job starts as soon as the previous notebook has run,
+        while that report's page is still being written (~50 ms a report otherwise idle)."""
+        own, writing = None, []
         while True:
             i, own = next_job(own)
             if i is None:
-                return
-            try:
-                results[i] = await arun_job(jobs[i], output_dir, kernel)
-            except Exception as exc:  # the kernel could not be restarted: this job fails, others go on
-                j = jobs[i]
-                results[i] = JobResult(safe_name(j.name), str(j.notebook), j.lang, j.title or j.notebook.stem,
-                                       j.parameters, "failed", 0.0, error=f"kernel lost: {exc!r}")
-            bar.update(1)
+                break
+            free = asyncio.Event()
+            job = asyncio.ensure_future(one(i, kernel, free))
+            writing.append(job)
+            freed = asyncio.ensure_future(free.wait())
+            await asyncio.wait([job, freed], return_when=asyncio.FIRST_COMPLETED)
+            freed.cancel()
+        await asyncio.gather(*writing)
 
     try:
         # start the kernels side by side (each launch waits ~1 s for its kernel to answer),

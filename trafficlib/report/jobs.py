@@ -80,8 +80,11 @@ def run_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
     return run_sync(arun_job)(job, output_dir, worker)
 
 
-async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResult:
-    """:func:`run_job` as a coroutine (a batch drives its kernels from one process)."""
+async def arun_job(job: Job, output_dir: Path, worker: KernelWorker, kernel_free=None) -> JobResult:
+    """:func:`run_job` as a coroutine (a batch drives its kernels from one process).
+    ``kernel_free`` (an :class:`asyncio.Event`), when given, is set as soon as the
+    notebook has run, before its page and notebook are written: a batch then gives the
+    kernel its next report meanwhile."""
     t0 = time.perf_counter()
     html_path = _inside(output_dir, job.name, ".html")
     nb_path = _inside(output_dir, job.name, ".ipynb")
@@ -93,7 +96,9 @@ async def arun_job(job: Job, output_dir: Path, worker: KernelWorker) -> JobResul
         title = _title(nb, job.notebook, job.lang, job.title)
         shown_params = {**nb.metadata["trafficlib"]["resolved_parameters"], **(job.shown_parameters or {})}
         await worker.arun(nb, cwd=job.notebook.resolve().parent)
-        # on a thread: the event loop keeps feeding the batch's other kernels meanwhile
+        if kernel_free is not None:
+            kernel_free.set()
+        # on a thread: the event loop keeps feeding the batch's kernels meanwhile
         await _in_thread(_write_page, nb, title, shown_params, job.lang, html_path)
         status, error = "ok", None
     except (ReportError, TrafficDataError, ValueError, OSError) as exc:
