@@ -156,6 +156,34 @@ def test_session_rows_remember_sums_and_return_copies(sessions):
     assert src2.sums((), P)["sessions"].iloc[0] == 10.0
 
 
+
+def test_reports_on_the_same_sessions_file_share_their_answers(sessions, tmp_path):
+    """Two sources opened on one sessions file (a batch's en and fr reports) share the
+    per-session columns and answers: the second gets the first's sums without summing
+    again, as copies it may change; a changed file, or another frame assigned to the
+    source, starts afresh."""
+    from trafficlib import filecache
+
+    sessions.to_parquet(tmp_path / "sessions.parquet")
+    first = query.open_source(tmp_path)
+    expected = first.sums(["channel"], P)
+    second = query.open_source(tmp_path)
+    assert second.frame is not first.frame and second._prepared() is first._prepared()
+    got = second.sums(["channel"], P)
+    pd.testing.assert_frame_equal(got, expected)
+    got["sessions"] = -1.0
+    assert (query.open_source(tmp_path).sums(["channel"], P)["sessions"] > 0).all()
+    # a report changing its frame in place does not reach the next report's answers
+    second.frame.loc[:, "conversions"] = 0
+    assert query.open_source(tmp_path).sums((), P)["conversions"].iloc[0] == expected["conversions"].sum()
+    # another frame assigned: its own answers
+    second.frame = sessions.head(10)
+    assert second.sums((), None)["sessions"].iloc[0] == 10.0
+    # the file changed: new answers
+    sessions.head(100).to_parquet(tmp_path / "sessions.parquet")
+    assert query.open_source(tmp_path).sums((), None)["sessions"].iloc[0] == 100.0
+    filecache.clear()
+
 def test_kpis_from_sums_recompute_every_ratio_and_keep_unknowns_unknown():
     """Ratios from their sums (never averaged); a zero or unknown denominator gives NaN,
     not 0 or inf; counts stay whole numbers unless a group cannot know them."""

@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["cached", "by_files", "by_content", "content_key", "files_in", "fresh", "clear"]
+__all__ = ["cached", "shared", "by_files", "by_content", "content_key", "files_in", "fresh", "clear"]
 
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
@@ -132,11 +132,31 @@ def _memo(key: tuple, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _remember(key: tuple, value: Any) -> None:
-    """Store a copy of ``value``, dropping the least recently used entries past the bounds."""
+def shared(files, what: str, make: Callable[[], Any], *params) -> Any:
+    """``make()``'s result, made once per identity of ``files`` and ``params`` (as
+    :func:`cached`) and handed out itself, not copied: for an object that keeps its
+    insides to itself and hands out copies (the answers of the sessions of one file, see
+    :class:`trafficlib.query.SessionRows`), so that what one report asked of it serves
+    the next. A missing file skips the store."""
+    files = [files] if isinstance(files, (str, Path)) else list(files)
+    ident = _identity(files)
+    if ident is None:
+        return make()
+    key = ("shared", what, ident, repr(params))
+    if key in _STORE:
+        _STORE.move_to_end(key)
+        return _STORE[key][0]
+    value = make()
+    _remember(key, value, copy=False)
+    return value
+
+
+def _remember(key: tuple, value: Any, copy: bool = True) -> None:
+    """Store ``value`` (a copy unless ``copy`` is False), dropping the least recently
+    used entries past the bounds."""
     size = _size(value)
     if size <= MAX_BYTES // 2:
-        _STORE[key] = (fresh(value), size)
+        _STORE[key] = (fresh(value) if copy else value, size)
         while len(_STORE) > MAX_ENTRIES or sum(s for _, s in _STORE.values()) > MAX_BYTES:
             _STORE.popitem(last=False)
 

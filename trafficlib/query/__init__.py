@@ -103,10 +103,16 @@ def open_source(data_path: str | Path, prefer: str = "sessions", timeout_minutes
             if f.exists():
                 if table == "events":
                     # sessionized once per file and rules in a worker (the en and fr audits share it)
-                    frame = sources.cached(f, "sessionize", lambda: _sessionize(f, "events", "events", **opts).frame,
-                                           sorted(opts.items()))
-                    return SessionRows(frame=frame, events=f, origin="events", description="events")
-                return SessionRows(frame=sources.read(f, "sessions"), origin="sessions", description=str(f))
+                    def read(f=f):
+                        return sources.cached(f, "sessionize",
+                                              lambda: _sessionize(f, "events", "events", **opts).frame,
+                                              sorted(opts.items()))
+                    rows = SessionRows(frame=read(), events=f, origin="events", description="events")
+                    rows.share_answers(f, repr(("sessionize", sorted(opts.items()))), read)
+                    return rows
+                rows = SessionRows(frame=sources.read(f, "sessions"), origin="sessions", description=str(f))
+                rows.share_answers(f, "sessions", lambda f=f: sources.read(f, "sessions"))
+                return rows
     rows, cubes, notes = [], [], []
     for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
         json_events = f.name.lower().endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz"))

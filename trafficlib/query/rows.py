@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from trafficlib import metrics
+from trafficlib import filecache, metrics
 from trafficlib.periods import Period
 from trafficlib.query.base import Source, Unsupported
 
@@ -91,14 +91,29 @@ class SessionRows(Source):
         if missing:
             raise Unsupported(f"the sessions have no {', '.join(missing)} column")
 
+    def share_answers(self, file, what: str, pristine) -> None:
+        """Mark ``frame`` as the sessions read from ``file`` (``what`` names the read and
+        its settings): the per-session columns and the answers are then kept per file
+        identity (:func:`trafficlib.filecache.shared`), built from ``pristine()`` (a
+        new copy of that read), so the next report on the same file (a batch's other
+        language) reuses them. Until another frame is assigned to ``frame``."""
+        self.__dict__["_share"] = (file, what, pristine, self.frame)
+
     def _prepared(self) -> _Prepared:
         """The reusable columns and answers of the current ``frame`` (rebuilt when
-        ``frame`` was replaced by another object)."""
-        p = self.__dict__.get("_prep")
-        if p is None or p.frame is not self.frame:
-            p = _Prepared(self.frame)
-            self.__dict__["_prep"] = p  # not a dataclass field: no effect on repr, ==, replace()
-        return p
+        ``frame`` was replaced by another object). Not dataclass fields: no effect on
+        repr, ==, replace()."""
+        held = self.__dict__.get("_prep")
+        if held is not None and held[0] is self.frame:
+            return held[1]
+        share = self.__dict__.get("_share")
+        if share is not None and share[3] is self.frame:
+            file, what, pristine, _ = share
+            prep = filecache.shared(file, "session answers", lambda: _Prepared(pristine()), what)
+        else:
+            prep = _Prepared(self.frame)
+        self.__dict__["_prep"] = (self.frame, prep)
+        return prep
 
     def sums(self, by=(), period: Period | None = None) -> pd.DataFrame:
         """Additive sums (see :mod:`trafficlib.query.base`) per group of ``by`` over
