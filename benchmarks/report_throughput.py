@@ -27,8 +27,11 @@ For each series, compared on the same reports:
 
 With ``--repeat N`` the approaches alternate N times and the median is shown, with every
 run's seconds: the machine's speed drifts by tens of percent over minutes, and
-alternating spreads a slow spell over all approaches. Prints wall time, seconds per
-report and the speed-up over the naive loop, per series.
+alternating spreads a slow spell over all approaches. One untimed batch run comes first
+(``--warmup``, default 1) so that no approach pays alone for loading the data and the
+environment's files into the OS cache. Prints wall time, seconds per report and the
+speed-up over the naive loop per series (medians), then each run's ratio against the
+naive run that followed it.
 
 Measured on this project's 2-core machine (2026-11-30, see the README's performance
 table for the spread over runs)::
@@ -174,10 +177,15 @@ def empty_notebook(folder: Path) -> Path:
 
 
 def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path, skip: list[str],
-               repeat: int = 1) -> list:
+               repeat: int = 1, warmup: int = 1) -> list:
     """(approach, median seconds, all runs) for each approach. With ``repeat`` > 1 the
     approaches alternate (batch, floor, fresh, naive, batch, ...), so a slow spell of the
-    machine falls on all of them alike; each run writes to a fresh folder."""
+    machine falls on all of them alike; each run writes to a fresh folder. ``warmup``
+    untimed batch runs come first: they load the demo data and the environment's files
+    into the OS cache for every approach (without them the first approach timed, the
+    batch, pays for that: in three series its first run was 5-30 % slower than the next)."""
+    for w in range(warmup):
+        run_batch(job_list, notebook, tmp / f"{name}-warmup-{w}")
     approaches = [("batch (2 workers, warm kernels)", lambda out: run_batch(job_list, notebook, out))]
     if name == "single":
         approaches.append(("batch, floor (empty notebook)", lambda out: run_batch(job_list, empty_notebook(tmp), out)))
@@ -217,6 +225,8 @@ def main() -> None:
     ap.add_argument("--skip", action="append", default=[], choices=["naive", "fresh"], help="skip a slow approach")
     ap.add_argument("--repeat", type=int, default=3,
                     help="alternating runs of every approach; the median is shown (default 3)")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="untimed batch runs before the timed ones, to warm the OS file cache (default 1)")
     args = ap.parse_args()
     if not (DEMO / "sessions.parquet").exists():
         raise SystemExit("demo data missing: run `make demo` first")
@@ -226,17 +236,23 @@ def main() -> None:
         if args.series in ("both", "mixed"):
             mixed = mixed_jobs()
             series.append((f"mixed: the {len(mixed)} jobs of reports.yml", len(mixed),
-                           run_series("mixed", mixed, None, tmp, args.skip, args.repeat)))
+                           run_series("mixed", mixed, None, tmp, args.skip, args.repeat, args.warmup)))
         if args.series in ("both", "single"):
             series.append((f"single: {args.reports} reports of {NOTEBOOK.name}", args.reports,
-                           run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip, args.repeat)))
+                           run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip, args.repeat,
+                                      args.warmup)))
     for title, n, rows in series:
-        naive = {name: secs for name, secs, _ in rows}.get("naive loop (papermill CLI + nbconvert CLI)")
+        naive_runs = {name: runs for name, _, runs in rows}.get("naive loop (papermill CLI + nbconvert CLI)")
+        naive = statistics.median(naive_runs) if naive_runs else None
         print(f"\n{title} (demo shop; median of {args.repeat} alternating run(s))\n")
         print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}   runs (s)")
         for name, secs, runs in rows:
             ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
             print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}   " + " ".join(f"{t:.1f}" for t in runs))
+        if naive_runs:  # each run against the naive run right after it
+            for name, _, runs in rows:
+                if runs is not naive_runs:
+                    print(f"{name} vs naive, run by run: " + " ".join(f"{a / b:.1f}x" for a, b in zip(naive_runs, runs)))
     if FAILED:
         print("\nfailed reports (timed all the same):\n  " + "\n  ".join(FAILED))
     if "fresh" not in args.skip:
