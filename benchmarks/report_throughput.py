@@ -182,8 +182,8 @@ def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path
     approaches alternate (batch, floor, fresh, naive, batch, ...), so a slow spell of the
     machine falls on all of them alike; each run writes to a fresh folder. ``warmup``
     untimed batch runs come first: they load the demo data and the environment's files
-    into the OS cache for every approach (without them the first approach timed, the
-    batch, pays for that: in three series its first run was 5-30 % slower than the next)."""
+    into the OS cache for every approach, so that the first approach timed does not pay
+    for it alone."""
     for w in range(warmup):
         run_batch(job_list, notebook, tmp / f"{name}-warmup-{w}")
     approaches = [("batch (2 workers, warm kernels)", lambda out: run_batch(job_list, notebook, out))]
