@@ -149,7 +149,11 @@ def test_columns_of_plain_decimals_read_as_the_locale_rules_read_them():
     columns += [pd.Series(["0.5812", "83.63", "1"]), pd.Series(["12,5", "-3,25", "+7"]), pd.Series(["1.234"]),
                 pd.Series(["1,234.56", "419.99", "12,345"]), pd.Series(["1.234,5", "7", "12.345"]),
                 pd.Series(["1,234", "567"]), pd.Series(["1.234.567", "8"]), pd.Series(["1\u00a0234", "5"]),
-                pd.Series(["1\u202f234,5", "12"]), pd.Series(["1 234.567", "8"]), pd.Series(["1 234.5", "8"])]
+                pd.Series(["1\u202f234,5", "12"]), pd.Series(["1 234.567", "8"]), pd.Series(["1 234.5", "8"]),
+                # rates with % (Search Console, ad platforms, GA4 in French): every cell or none
+                pd.Series(["3,88 %", "5,56\u00a0%", "42,67 %"]), pd.Series(["12.5%", "3%", "0.04%"]),
+                pd.Series(["1 234,5 %", "2 %"]), pd.Series(["3 %", "4"]), pd.Series(["1.234%", "5%"]),
+                pd.Series(["3,5  %", "4 %"])]
     shortcut = 0
     for col in columns:
         for kw in ({}, {"integer": True}, {"decimal": ","}, {"decimal": "."}, {"percent": True}, {"percent": False}):

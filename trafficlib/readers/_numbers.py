@@ -137,7 +137,8 @@ def _one_mark(values: pd.Series, percent: bool | None) -> tuple[pd.Series, pd.Se
     (``"0.5812"``, ``"1,234.56"``, ``"83,63"``, ``"1 234,50"``), when the rules would
     settle the mark from the column alone: some cell votes for it as the rules count
     votes (decimals that cannot be a group of three), or, for the comma, spaces group
-    the thousands; None otherwise (no currency signs, no ``%``, no missing cells).
+    the thousands, a ``%`` after every number or after none; None otherwise (no
+    currency signs, no missing cells).
     Machine-written exports are like this (GA4 rates and averages, ad costs, French
     Google Ads downloads): :func:`_by_rules` reads such a column the same way, with a
     dozen passes instead of three vectorised ones (tested against it)."""
@@ -146,6 +147,12 @@ def _one_mark(values: pd.Series, percent: bool | None) -> tuple[pd.Series, pd.Se
     text = values.astype("string")
     if text.isna().any():
         return None
+    signed = text.str.endswith("%")
+    if signed.any():  # rates written with % in every cell ("3,88 %", "12.5%"): read as the rules do
+        if not signed.all():
+            return None
+        text = text.str.replace(rf"{_SPACES}?%$", "", regex=True)
+        percent = True if percent is None else percent
     spaced = None
     for mark, group in ((".", ","), (",", ".")):
         if not text.str.fullmatch(_ONE_MARK[mark]).all():
