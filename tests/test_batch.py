@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from trafficlib.report import batch
 from trafficlib.report.batch import affinity_groups
 from trafficlib.report.jobs import Job, JobResult
@@ -112,3 +114,24 @@ def test_a_kernel_takes_its_next_report_while_the_last_page_is_written(monkeypat
     assert [r.status for r in results] == ["ok", "ok"]
     assert events.index(("run", "a-fr")) < events.index(("written", "a-en"))  # overlapped
     assert ("written", "a-fr") in events  # the batch waited for the last write
+
+
+def test_a_kernel_that_cannot_be_reset_is_restarted_not_reused():
+    from jupyter_core.utils import run_sync
+
+    from trafficlib.report.base import ReportError
+    from trafficlib.report.kernel import KernelWorker
+
+    worker = KernelWorker(warm=False)
+    restarts = []
+    worker.km = object()  # started, as far as arun can tell
+    worker._await_warm = lambda: None
+
+    async def failing_reset(code, timeout=300):
+        raise ReportError("kernel set-up timed out after 300 s")
+
+    worker._asilent = failing_reset
+    worker.restart = lambda: restarts.append(1)
+    with pytest.raises(ReportError, match="timed out"):
+        run_sync(worker.arun)(None, Path("."))
+    assert restarts == [1]

@@ -206,9 +206,13 @@ class KernelWorker:
         await _in_thread(self._await_warm)
         # reset(new_session=False): clear the namespace without starting a new history
         # session (which costs ~0.25 s of SQLite writes per report)
-        await self._asilent("get_ipython().reset(new_session=False)\n"
-                            "import trafficlib._kernel_state as _ks\n"
-                            f"_ks.restore({str(cwd)!r})\ndel _ks")
+        try:
+            await self._asilent("get_ipython().reset(new_session=False)\n"
+                                "import trafficlib._kernel_state as _ks\n"
+                                f"_ks.restore({str(cwd)!r})\ndel _ks")
+        except ReportError:
+            await _in_thread(self.restart)  # a kernel that could not be reset is not reused
+            raise
         client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=self.timeout,
                                 allow_errors=False, record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}})
