@@ -10,9 +10,9 @@ Two series, side by side in one run:
 
 - ``single``: ``notebooks/traffic_overview.ipynb`` on the demo shop, N different
   periods, alternating en/fr (the lightest report, N times);
-- ``mixed``: the jobs of ``reports.yml`` (five report kinds x en/fr: overview, audit,
-  competitor watch, attribution, campaign post-mortem), as ``trafficlib batch`` runs
-  them.
+- ``mixed``: the 15 jobs of ``reports.yml`` (seven report kinds, en and fr: overview
+  (also from GA4 interface exports), audit, competitor watch, attribution, campaign
+  post-mortem, Search Console, paid search), as ``trafficlib batch`` runs them.
 
 For each series, compared on the same reports:
 
@@ -37,13 +37,14 @@ Measured on this project's 2-core machine (2026-11-30, see the README's performa
 table for the spread over runs)::
 
     mixed: the 15 jobs of reports.yml
-    batch (2 workers, warm kernels)                    20.1      1.34      9.5x
-    naive loop (papermill CLI + nbconvert CLI)        190.6     12.71      1.0x
+    batch (2 workers, warm kernels)                    15.2      1.01     10.5x   16.4 15.0 15.2
+    naive loop (papermill CLI + nbconvert CLI)        159.7     10.64      1.0x   159.7 156.4 170.7
+    batch (2 workers, warm kernels) vs naive, run by run: 9.8x 10.5x 11.2x
 
     single: 20 reports of traffic_overview.ipynb
-    batch (2 workers, warm kernels)                    17.6      0.88     11.3x
-    batch, floor (empty notebook)                       4.9      0.25     40.2x
-    naive loop (papermill CLI + nbconvert CLI)        198.2      9.91      1.0x
+    batch (2 workers, warm kernels)                    11.7      0.59     16.6x   11.7
+    batch, floor (empty notebook)                       4.2      0.21     45.9x   4.2
+    naive loop (papermill CLI + nbconvert CLI)        194.1      9.71      1.0x   194.1
 """
 from __future__ import annotations
 
