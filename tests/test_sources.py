@@ -141,6 +141,9 @@ def test_source_headers_ride_along_without_being_copied():
     assert renamed[["cost"]].attrs["source_headers"] is headers and copy.deepcopy(headers) is headers
     with pytest.raises(TypeError):
         headers["cost"] = "Montant"
+    import pickle
+
+    assert pickle.loads(pickle.dumps(renamed)).attrs["source_headers"] == headers  # frames still pickle
 
 
 def test_demo_tables_validate(demo_dir):

@@ -171,7 +171,7 @@ def _one_draw(fig):
     - ``tight_layout()`` leaves a placeholder layout engine, which makes ``savefig``
       lay the figure out again (a no-op for a placeholder): hidden.
     - Each axis label is placed clear of the tick labels at every draw and every
-      measurement, which lays out all the axis' tick labels again (~15 % of a chart's
+      measurement, which lays out all the axis' tick labels again (~20 % of a chart's
       time). An empty label draws nothing and adds nothing to the tight box (136 of the
       demo's 144 axes have none): its placement is skipped. Labels with text are placed
       as usual.
@@ -325,9 +325,6 @@ def barh(series: pd.Series, title: str = "", lang: str = "en", kind: str = "int"
     return fig
 
 
-# --------------------------------------------------------------------------- dates on axes
-
-
 def heatmap(ax, frame: pd.DataFrame, annot, cmap: str = "Blues", vmin: float | None = None,
             vmax: float | None = None, linewidth: float = 0.5):
     """``frame`` as a grid of coloured cells on ``ax`` (rows top to bottom, columns left
@@ -361,6 +358,9 @@ def heatmap(ax, frame: pd.DataFrame, annot, cmap: str = "Blues", vmin: float | N
             ink = ".15" if relative_luminance(color) > 0.408 else "w"
             ax.text(c + 0.5, r + 0.5, str(texts[r, c]), color=ink, ha="center", va="center")
     return mesh
+
+
+# --------------------------------------------------------------------------- dates on axes
 
 
 def _current_lang() -> str:

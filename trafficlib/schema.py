@@ -395,6 +395,9 @@ class FrozenMap(dict):
     def __copy__(self):
         return self
 
+    def __reduce__(self):  # pickled as its items (unpickling must not call __setitem__)
+        return (FrozenMap, (dict(self),))
+
     def _read_only(self, *args, **kwargs):
         raise TypeError("read-only mapping")
 
