@@ -21,23 +21,32 @@ def test_batch_sends_the_languages_of_one_report_to_one_worker():
     assert affinity_groups(jobs) == [[2], [0, 1], [3, 4]]  # single jobs first, the batch ends on groups
 
 
+class _StandIn:
+    """A kernel that starts and stops instantly, numbered in order of creation."""
+    made = 0
+
+    def __init__(self, warm=True):
+        _StandIn.made += 1
+        self.id = _StandIn.made
+
+    def start(self, wait=True):
+        pass
+
+    def shutdown(self):
+        pass
+
+
+def _stand_in_kernels(monkeypatch, fake_run) -> None:
+    """run_jobs with stand-in kernels, ``fake_run`` in place of arun_job, no page exporter."""
+    monkeypatch.setattr(batch, "KernelWorker", _StandIn)
+    monkeypatch.setattr(batch, "arun_job", fake_run)
+    monkeypatch.setattr(batch, "_exporter", lambda: None)
+
+
 def test_batch_kernels_keep_groups_together_and_share_the_tail(monkeypatch, tmp_path):
     """Scheduling of trafficlib.report.batch.run_jobs with stand-in kernels: every job
     runs once, a report's languages run on one kernel, and at the end an idle kernel
     takes a waiting job from a busy one instead of idling."""
-    class StandIn:
-        made = 0
-
-        def __init__(self, warm=True):
-            StandIn.made += 1
-            self.id = StandIn.made
-
-        def start(self, wait=True):
-            pass
-
-        def shutdown(self):
-            pass
-
     ran = []
 
     async def fake_run(job, output_dir, kernel, kernel_free=None):
@@ -45,9 +54,7 @@ def test_batch_kernels_keep_groups_together_and_share_the_tail(monkeypatch, tmp_
         await asyncio.sleep(0.05 if job.name.startswith("slow") else 0.01)
         return JobResult(job.name, str(job.notebook), job.lang, job.name, job.parameters, "ok", 0.0)
 
-    monkeypatch.setattr(batch, "KernelWorker", StandIn)
-    monkeypatch.setattr(batch, "arun_job", fake_run)
-    monkeypatch.setattr(batch, "_exporter", lambda: None)
+    _stand_in_kernels(monkeypatch, fake_run)
     nb = Path("x.ipynb")
     jobs = [Job(nb, "slow-en", {"p": 1}, "en"), Job(nb, "slow-fr", {"p": 1}, "fr"), Job(nb, "slow-de", {"p": 1}, "en"),
             Job(nb, "b-en", {"p": 2}, "en"), Job(nb, "b-fr", {"p": 2}, "fr")]
@@ -85,16 +92,6 @@ def test_the_batch_driver_starts_its_kernels_without_loading_the_data_stack():
 def test_a_kernel_takes_its_next_report_while_the_last_page_is_written(monkeypatch, tmp_path):
     """arun_job signals when the notebook has run; the batch then starts that kernel's
     next job while the previous page is still being written, and waits for every write."""
-    class StandIn:
-        def __init__(self, warm=True):
-            pass
-
-        def start(self, wait=True):
-            pass
-
-        def shutdown(self):
-            pass
-
     events = []
 
     async def fake_run(job, output_dir, kernel, kernel_free=None):
@@ -105,9 +102,7 @@ def test_a_kernel_takes_its_next_report_while_the_last_page_is_written(monkeypat
         events.append(("written", job.name))
         return JobResult(job.name, str(job.notebook), job.lang, job.name, job.parameters, "ok", 0.0)
 
-    monkeypatch.setattr(batch, "KernelWorker", StandIn)
-    monkeypatch.setattr(batch, "arun_job", fake_run)
-    monkeypatch.setattr(batch, "_exporter", lambda: None)
+    _stand_in_kernels(monkeypatch, fake_run)
     nb = Path("x.ipynb")
     jobs = [Job(nb, "a-en", {"p": 1}, "en"), Job(nb, "a-fr", {"p": 1}, "fr")]
     results = batch.run_jobs(jobs, tmp_path, workers=1, progress=False)

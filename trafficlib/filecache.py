@@ -115,21 +115,7 @@ def cached(files, what: str, compute: Callable[[], Any], *params) -> Any:
     get a :func:`fresh` copy. ``what`` names the intermediate ("sessionize", "ads
     folder"...). A missing file skips the cache (``compute`` then raises its own error);
     an exception is never cached."""
-    files = [files] if isinstance(files, (str, Path)) else list(files)
-    ident = _identity(files)
-    if ident is None:
-        return compute()
-    return _memo((what, ident, repr(params)), compute)
-
-
-def _memo(key: tuple, compute: Callable[[], Any]) -> Any:
-    """A fresh copy of the value stored under ``key``, else ``compute()`` stored."""
-    if key in _STORE:
-        _STORE.move_to_end(key)
-        return fresh(_STORE[key][0])
-    value = compute()
-    _remember(key, value)
-    return value
+    return _by_identity(files, (what,), compute, params, copy=True)
 
 
 def shared(files, what: str, make: Callable[[], Any], *params) -> Any:
@@ -138,16 +124,28 @@ def shared(files, what: str, make: Callable[[], Any], *params) -> Any:
     insides to itself and hands out copies (the answers of the sessions of one file, see
     :class:`trafficlib.query.SessionRows`), so that what one report asked of it serves
     the next. A missing file skips the store."""
+    return _by_identity(files, ("shared", what), make, params, copy=False)
+
+
+def _by_identity(files, head: tuple, compute: Callable[[], Any], params: tuple, copy: bool) -> Any:
+    """:func:`cached` and :func:`shared`: ``compute()`` stored under ``head``, the
+    identity of ``files`` and ``params``; computed without storing when a file is missing."""
     files = [files] if isinstance(files, (str, Path)) else list(files)
     ident = _identity(files)
     if ident is None:
-        return make()
-    key = ("shared", what, ident, repr(params))
+        return compute()
+    return _memo((*head, ident, repr(params)), compute, copy)
+
+
+def _memo(key: tuple, compute: Callable[[], Any], copy: bool = True) -> Any:
+    """The value stored under ``key`` (a :func:`fresh` copy unless ``copy`` is False),
+    else ``compute()`` stored."""
     if key in _STORE:
         _STORE.move_to_end(key)
-        return _STORE[key][0]
-    value = make()
-    _remember(key, value, copy=False)
+        value = _STORE[key][0]
+        return fresh(value) if copy else value
+    value = compute()
+    _remember(key, value, copy)
     return value
 
 
