@@ -31,7 +31,9 @@ alternating spreads a slow spell over all approaches. One untimed batch run come
 (``--warmup``, default 1) so that no approach pays alone for loading the data and the
 environment's files into the OS cache. Prints wall time, seconds per report and the
 speed-up over the naive loop per series (medians), then each run's ratio against the
-naive run that followed it.
+naive run that followed it, and each run's CPU seconds (user + system of the processes
+it started, kernels included): the same work costs this machine more CPU seconds in a
+slow spell, which tells a slow spell from a slower approach.
 
 Measured on this project's 2-core machine (2026-11-30, see the README's performance
 table for the spread over runs)::
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -195,13 +198,27 @@ def run_series(name: str, job_list: list[dict], notebook: Path | None, tmp: Path
     if "naive" not in skip:
         approaches.append(("naive loop (papermill CLI + nbconvert CLI)", lambda out: run_naive(job_list, out)))
     times: dict[str, list[float]] = {label: [] for label, _ in approaches}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in approaches}
     for r in range(repeat):
         for i, (label, run) in enumerate(approaches):
-            times[label].append(run(tmp / f"{name}-{i}-{r}"))
+            wall, seconds = _measured(run, tmp / f"{name}-{i}-{r}")
+            times[label].append(wall)
+            cpu[label].append(seconds)
     if "fresh" not in skip:  # the runner's shortcuts must not change a report
         fresh = next(i for i, (label, _) in enumerate(approaches) if label.startswith("render()"))
         DIFFERENT.extend(different_pages(tmp / f"{name}-0-0", tmp / f"{name}-{fresh}-0"))
-    return [(label, statistics.median(t), t) for label, t in times.items()]
+    return [(label, statistics.median(t), t, cpu[label]) for label, t in times.items()]
+
+
+def _measured(run, out: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one approach's run: user + system time of the
+    processes it started, their kernels included (each process reaps its kernels). The
+    same work takes more or less CPU time as this machine's speed drifts: a run whose
+    CPU seconds are high ran in a slow spell."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run(out)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 _STAMP = re.compile(r"<time>[^<]*</time>")  # the generation time in the page's header
@@ -243,17 +260,21 @@ def main() -> None:
                            run_series("single", jobs(args.reports), NOTEBOOK, tmp, args.skip, args.repeat,
                                       args.warmup)))
     for title, n, rows in series:
-        naive_runs = {name: runs for name, _, runs in rows}.get("naive loop (papermill CLI + nbconvert CLI)")
+        naive_runs = {name: runs for name, _, runs, _ in rows}.get("naive loop (papermill CLI + nbconvert CLI)")
         naive = statistics.median(naive_runs) if naive_runs else None
         print(f"\n{title} (demo shop; median of {args.repeat} alternating run(s))\n")
-        print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}   runs (s)")
-        for name, secs, runs in rows:
+        print(f"{'approach':<46}{'total s':>9}{'s/report':>10}{'vs naive':>10}{'CPU s':>8}   runs (s)")
+        for name, secs, runs, cpu in rows:
             ratio = f"{naive / secs:>9.1f}x" if naive else f"{'-':>10}"
-            print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}   " + " ".join(f"{t:.1f}" for t in runs))
+            print(f"{name:<46}{secs:>9.1f}{secs / n:>10.2f}{ratio}{statistics.median(cpu):>8.1f}   "
+                  + " ".join(f"{t:.1f}" for t in runs))
         if naive_runs:  # each run against the naive run right after it
-            for name, _, runs in rows:
+            for name, _, runs, _ in rows:
                 if runs is not naive_runs:
                     print(f"{name} vs naive, run by run: " + " ".join(f"{a / b:.1f}x" for a, b in zip(naive_runs, runs)))
+        print("CPU seconds, run by run (user + system, kernels included; the same work costs more in a slow spell):")
+        for name, _, _, cpu in rows:
+            print(f"  {name}: " + " ".join(f"{c:.1f}" for c in cpu))
     if FAILED:
         print("\nfailed reports (timed all the same):\n  " + "\n  ".join(FAILED))
     if "fresh" not in args.skip:
