@@ -35,18 +35,19 @@ naive run that followed it, and each run's CPU seconds (user + system of the pro
 it started, kernels included): the same work costs this machine more CPU seconds in a
 slow spell, which tells a slow spell from a slower approach.
 
-Measured on this project's 2-core machine (2026-11-30, see the README's performance
-table for the spread over runs)::
+Measured on this project's 2-core machine (2026-11-30 12:30 UTC, see the README's
+performance table for the spread over runs)::
 
     mixed: the 15 jobs of reports.yml
-    batch (2 workers, warm kernels)                    15.2      1.01     10.5x   16.4 15.0 15.2
-    naive loop (papermill CLI + nbconvert CLI)        159.7     10.64      1.0x   159.7 156.4 170.7
-    batch (2 workers, warm kernels) vs naive, run by run: 9.8x 10.5x 11.2x
+    approach                                        total s  s/report  vs naive   CPU s   runs (s)
+    batch (2 workers, warm kernels)                    14.8      0.99     10.8x    27.4   14.8 12.6 16.4
+    naive loop (papermill CLI + nbconvert CLI)        159.7     10.65      1.0x   162.9   145.4 159.7 175.3
+    batch (2 workers, warm kernels) vs naive, run by run: 9.8x 12.7x 10.7x
 
-    single: 20 reports of traffic_overview.ipynb
-    batch (2 workers, warm kernels)                    11.7      0.59     16.6x   11.7
-    batch, floor (empty notebook)                       4.2      0.21     45.9x   4.2
-    naive loop (papermill CLI + nbconvert CLI)        194.1      9.71      1.0x   194.1
+    single: 20 reports of traffic_overview.ipynb (12:25 UTC)
+    batch (2 workers, warm kernels)                    11.9      0.60     15.9x           11.9
+    batch, floor (empty notebook)                       4.5      0.23     42.1x           4.5
+    naive loop (papermill CLI + nbconvert CLI)        189.8      9.49      1.0x           189.8
 """
 from __future__ import annotations
 
