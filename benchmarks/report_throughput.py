@@ -33,7 +33,10 @@ environment's files into the OS cache. Prints wall time, seconds per report and 
 speed-up over the naive loop per series (medians), then each run's ratio against the
 naive run that followed it, and each run's CPU seconds (user + system of the processes
 it started, kernels included): the same work costs this machine more CPU seconds in a
-slow spell, which tells a slow spell from a slower approach.
+slow spell, which tells a slow spell from a slower approach. With ``--repeat`` > 1, the
+run-by-run ratios are also shown at one machine speed (each run's wall time scaled by
+its approach's median CPU seconds over its own): an estimate, printed after the
+measured ratios, never instead of them.
 
 Measured on this project's 2-core machine (2026-11-30 12:30 UTC, see the README's
 performance table for the spread over runs)::
@@ -222,6 +225,14 @@ def _measured(run, out: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def _at_one_speed(walls: list[float], cpus: list[float]) -> list[float]:
+    """Each run's wall seconds scaled by the approach's median CPU seconds over the
+    run's own: what the run would have taken at the machine's median speed, if the
+    drift of its speed is what changed the CPU seconds of the same work."""
+    mid = statistics.median(cpus)
+    return [w * mid / c if c > 0 else w for w, c in zip(walls, cpus)]
+
+
 _STAMP = re.compile(r"<time>[^<]*</time>")  # the generation time in the page's header
 
 
@@ -276,6 +287,12 @@ def main() -> None:
         print("CPU seconds, run by run (user + system, kernels included; the same work costs more in a slow spell):")
         for name, _, _, cpu in rows:
             print(f"  {name}: " + " ".join(f"{c:.1f}" for c in cpu))
+        if naive_runs and len(naive_runs) > 1:
+            naive_at = _at_one_speed(naive_runs, next(c for _, _, r, c in rows if r is naive_runs))
+            for name, _, runs, cpu in rows:
+                if runs is not naive_runs:
+                    print(f"{name} vs naive, run by run at one machine speed (an estimate): "
+                          + " ".join(f"{a / b:.1f}x" for a, b in zip(naive_at, _at_one_speed(runs, cpu))))
     if FAILED:
         print("\nfailed reports (timed all the same):\n  " + "\n  ".join(FAILED))
     if "fresh" not in args.skip:

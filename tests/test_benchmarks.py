@@ -54,3 +54,12 @@ def test_measured_counts_the_cpu_of_the_processes_a_run_starts(tmp_path):
 
     _, own = bench._measured(here, tmp_path)
     assert own < 0.2
+
+
+def test_at_one_speed_undoes_a_slow_spell():
+    """The same work run in a spell 20 % slower (20 % more CPU seconds, 20 % more wall
+    time) comes back to the other runs' wall time; runs at the median speed are unchanged."""
+    bench = _load()
+    walls, cpus = [10.0, 10.0, 12.0], [20.0, 20.0, 24.0]
+    assert bench._at_one_speed(walls, cpus) == [10.0, 10.0, 10.0]
+    assert bench._at_one_speed([5.0], [0.0]) == [5.0]  # no CPU measured: left as measured
