@@ -38,14 +38,18 @@ run-by-run ratios are also shown at one machine speed (each run's wall time scal
 its approach's median CPU seconds over its own): an estimate, printed after the
 measured ratios, never instead of them.
 
-Measured on this project's 2-core machine (2026-11-30 12:30 UTC, see the README's
+Measured on this project's 2-core machine (2026-11-30 12:51 UTC, see the README's
 performance table for the spread over runs)::
 
     mixed: the 15 jobs of reports.yml
     approach                                        total s  s/report  vs naive   CPU s   runs (s)
-    batch (2 workers, warm kernels)                    14.8      0.99     10.8x    27.4   14.8 12.6 16.4
-    naive loop (papermill CLI + nbconvert CLI)        159.7     10.65      1.0x   162.9   145.4 159.7 175.3
-    batch (2 workers, warm kernels) vs naive, run by run: 9.8x 12.7x 10.7x
+    batch (2 workers, warm kernels)                    15.1      1.01     11.8x    28.2   17.9 15.0 15.1
+    naive loop (papermill CLI + nbconvert CLI)        178.5     11.90      1.0x   181.7   178.5 183.0 175.1
+    batch (2 workers, warm kernels) vs naive, run by run: 10.0x 12.2x 11.6x
+    CPU seconds, run by run (user + system, kernels included; the same work costs more in a slow spell):
+      batch (2 workers, warm kernels): 33.2 27.9 28.2
+      naive loop (papermill CLI + nbconvert CLI): 181.7 186.1 178.3
+    batch (2 workers, warm kernels) vs naive, run by run at one machine speed (an estimate): 11.8x 11.8x 11.8x
 
     single: 20 reports of traffic_overview.ipynb (12:25 UTC)
     batch (2 workers, warm kernels)                    11.9      0.60     15.9x           11.9
