@@ -148,12 +148,6 @@ def _count(values: np.ndarray) -> np.ndarray:
     return values.astype("int64") if whole else values
 
 
-def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, NaN where den is 0 or NaN (:func:`ratio`'s rule, on arrays)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / den, np.nan)
-
-
 def kpis_from_sums(t: pd.DataFrame, ua_bounce: bool = False) -> pd.DataFrame:
     """KPIs from additive sums (the columns of :data:`trafficlib.query.base.SUMS`), one
     row per row of ``t``: every ratio recomputed from its numerator and denominator,
@@ -165,16 +159,16 @@ def kpis_from_sums(t: pd.DataFrame, ua_bounce: bool = False) -> pd.DataFrame:
                                      "pageviews", "engagement_time", "conversions", "converting_sessions", "revenue")}
     sessions = v["sessions"]
     out = {c: _count(v[c]) for c in ("sessions", "users", "new_users", "engaged_sessions")}
-    out["engagement_rate"] = _div(v["engaged_sessions"], sessions)
+    out["engagement_rate"] = ratio(v["engaged_sessions"], sessions)
     out["bounce_rate"] = 1 - out["engagement_rate"]
     if ua_bounce:
-        out["ua_bounce_rate"] = _div(v["single_page"], sessions)
-    out["views_per_session"] = _div(v["pageviews"], sessions)
-    out["avg_engagement_time_s"] = _div(v["engagement_time"], sessions)
+        out["ua_bounce_rate"] = ratio(v["single_page"], sessions)
+    out["views_per_session"] = ratio(v["pageviews"], sessions)
+    out["avg_engagement_time_s"] = ratio(v["engagement_time"], sessions)
     out["conversions"] = _count(v["conversions"])
-    out["conversion_rate"] = _div(v["converting_sessions"], sessions)
+    out["conversion_rate"] = ratio(v["converting_sessions"], sessions)
     out["revenue"] = v["revenue"]
-    out["aov"] = _div(v["revenue"], v["conversions"])
+    out["aov"] = ratio(v["revenue"], v["conversions"])
     return pd.DataFrame(out, index=t.index)
 
 

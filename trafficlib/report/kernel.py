@@ -77,6 +77,13 @@ def prepare(notebook: Path, parameters: Mapping[str, Any], lang: str) -> Any:
     return nb
 
 
+def _check_setup(reply: dict) -> None:
+    """Raise :class:`ReportError` when the reply to a set-up or reset request is an error."""
+    c = reply["content"]
+    if c["status"] != "ok":
+        raise ReportError(f"kernel set-up failed: {c.get('ename')}: {c.get('evalue')}")
+
+
 class KernelWorker:
     """One Jupyter kernel, started once and reused for many notebooks.
 
@@ -150,9 +157,7 @@ class KernelWorker:
             reply = self.kc.get_shell_msg(timeout=300)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
-        if reply["content"]["status"] != "ok":
-            c = reply["content"]
-            raise ReportError(f"kernel set-up failed: {c.get('ename')}: {c.get('evalue')}")
+        _check_setup(reply)
 
     async def _asilent(self, code: str, timeout: float = 300) -> None:
         """Run ``code`` in the kernel without output and wait for its reply, on the
@@ -169,9 +174,7 @@ class KernelWorker:
                     break
         except Empty:
             raise ReportError(f"kernel set-up timed out after {timeout:.0f} s") from None
-        if reply["content"]["status"] != "ok":
-            c = reply["content"]
-            raise ReportError(f"kernel set-up failed: {c.get('ename')}: {c.get('evalue')}")
+        _check_setup(reply)
 
     def restart(self) -> None:
         self.shutdown()
