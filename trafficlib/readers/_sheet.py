@@ -20,7 +20,8 @@ from pathlib import Path
 
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["Sheet", "sheets", "head_sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES"]
+__all__ = ["Sheet", "sheets", "head_sheets", "decode_file", "TEXT_SUFFIXES", "EXCEL_SUFFIXES", "TotalRow", "Split",
+           "split_totals", "total_label", "TOTAL_LABEL", "decimal_mark"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", "")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -142,7 +143,7 @@ def _parse_lines(lines: list[str], path: Path, sep: str, enc: str) -> list[Sheet
     records: list[tuple[int, list[str]]] = []
     comments: list[tuple[int, str]] = []
     # csv.reader over the whole text keeps quoted newlines inside a field
-    numbered = _Numbered()
+    numbered = _Numbered(sep)
     reader = csv.reader(numbered(lines, comments), delimiter=sep)
     try:
         for cells in reader:
@@ -191,20 +192,36 @@ def head_sheets(path: str | Path, n_lines: int = 200) -> list[Sheet] | None:
 
 class _Numbered:
     """Iterates text lines for csv.reader, remembering the current 1-based line and
-    diverting ``#`` comment lines (GA4's preamble) to a list."""
+    diverting ``#`` comment lines (GA4's preamble) to a list.
 
-    def __init__(self) -> None:
+    A ``#`` line is a comment only where a preamble can stand: at the start of the
+    file, after a blank line or after another comment. Inside a table, a line that
+    starts with ``#`` and splits into as many fields as a table row is data (a Search
+    Console query ``#brand``, a hashtag campaign); a one-field ``#`` line there (GA4's
+    ``# ------`` above its next section) is a comment and ends the table.
+    """
+
+    def __init__(self, separator: str = ",") -> None:
         self.current = 0
+        self.separator = separator
+
+    def _fields(self, line: str) -> int:
+        try:
+            return len(next(csv.reader([line], delimiter=self.separator), []))
+        except csv.Error:
+            return 1
 
     def __call__(self, lines: list[str], comments: list[tuple[int, str]]):
+        in_table = False  # the previous line was a table row (not blank, not a comment)
         for i, ln in enumerate(lines, start=1):
-            if ln.lstrip().startswith("#"):
-                comments.append((i, ln.lstrip()[1:].strip()))
-                # a comment line also ends the table above it
-                self.current = i
-                yield ""
-                continue
             self.current = i
+            stripped = ln.lstrip()
+            if stripped.startswith("#") and not (in_table and self._fields(ln) >= 2):
+                comments.append((i, stripped[1:].strip()))
+                in_table = False
+                yield ""  # a comment line also ends the table above it
+                continue
+            in_table = bool(ln.strip(" \t\r\n" + self.separator + '"'))
             yield ln
 
 
@@ -312,3 +329,188 @@ def sheets(path: str | Path, sheet: str | None = None) -> list[Sheet]:
     if not found:
         raise TrafficDataError("no table found in the file", file=str(path))
     return found
+
+
+# ------------------------------------------------------------------ total rows
+#
+# One rule for every reader (GA4, Search Console, ad platforms, market data): a row is a
+# total when a label cell says so, in any interface language, wherever that cell stands
+# (first column, last column, a field beyond the header as GA4 Explorations write it,
+# or any dimension cell), or when all its dimension cells are empty at the top or the
+# bottom of a table that has dimensions and it is at least as large as every data row
+# in its count columns. A row with empty dimensions in the MIDDLE of a table is data
+# (GA4 lists a landing page "" with its 13 sessions), and so is a search term that
+# merely starts with the word ("total war game").
+
+_TOTAL_WORDS = (
+    "grand total", "grand totals", "total general", "total général", "total geral", "totale complessivo",
+    "totale generale", "suma total", "total global", "gesamtsumme", "gesamtergebnis", "eindtotaal", "totaal",
+    "totals", "totaux", "totales", "totale", "total", "gesamt", "summe", "suma", "razem", "summa", "yhteensä",
+    "итого", "всего", "合計", "合计", "總計", "总计", "總和", "总和", "총계", "합계", "toplam", "المجموع",
+)
+TOTAL_LABEL = re.compile(
+    r"^\s*(?P<word>" + "|".join(re.escape(w) for w in sorted(_TOTAL_WORDS, key=len, reverse=True)) + r")"
+    r"\s*(?:(?P<colon>[:：]|\s[-–—]\s)\s*(?P<level>.*?))?\s*$",
+    re.IGNORECASE)
+_EMPTY_DIM = {"", "--", "—", "–"}
+
+
+def total_label(cell: str | None) -> tuple[str, str] | None:
+    """``(label, level)`` when ``cell`` is a total label (``"Total"``, ``"Grand total"``,
+    ``"Total général"``, ``"Gesamt"``, ``"合计"``, ``"Total: Search terms"`` ->
+    level ``"Search terms"``; level ``""`` when the label names none), else None."""
+    if not cell:
+        return None
+    m = TOTAL_LABEL.match(str(cell))
+    if not m:
+        return None
+    return str(cell).strip(), (m.group("level") or "").strip()
+
+
+@dataclass
+class TotalRow:
+    """A total row of a table: its ``label`` as written (``""`` for an unlabelled row of
+    empty dimensions), the ``level`` it names (``"Account"`` in ``"Total: Account"``),
+    its ``cells`` cut or padded to the header's width, its 1-based ``line`` in the file
+    and ``how`` it was recognised: ``"label"``, ``"top"`` or ``"bottom"``."""
+
+    label: str
+    level: str
+    cells: list[str]
+    line: int
+    how: str
+
+
+@dataclass
+class Split:
+    """A table's data rows (cells padded to the header's width), their file ``lines``,
+    and its :class:`TotalRow` s in file order."""
+
+    rows: list[list[str]]
+    lines: list[int]
+    totals: list[TotalRow]
+
+
+def _loose_numbers(cells: list[str]) -> list[float | None]:
+    """Cells as numbers, any locale (for comparing a candidate total with the rows only)."""
+    from trafficlib.readers._numbers import numbers
+    import pandas as pd
+
+    vals, bad = numbers(pd.Series(cells, dtype="string").fillna(""))
+    return [None if (b or v != v) else float(v) for v, b in zip(vals.tolist(), bad.tolist())]
+
+
+def _dominates(candidate: list[str], data: list[list[str]], metrics: list[int]) -> bool:
+    """Whether ``candidate`` is at least as large as every data row in each count
+    column (whole numbers only, above 1 somewhere: rates and averages are not compared).
+    True when no column can tell."""
+    for m in metrics:
+        column = _loose_numbers([r[m] for r in data] + [candidate[m]])
+        *rows, mine = column
+        known = [v for v in rows if v is not None]
+        if mine is None or not known:
+            continue
+        if all(float(v).is_integer() for v in known) and max(known) > 1:
+            if mine + 1e-9 < max(known):
+                return False
+    return True
+
+
+def split_totals(sheet: Sheet, dims, metrics=(), *, file: str | None = None,
+                 label_anywhere: bool = False) -> Split:
+    """Separate a table's total rows from its data rows (the rule above).
+
+    Parameters
+    ----------
+    sheet : Sheet
+        The table block.
+    dims : iterable of int
+        Positions of the dimension columns (what a row is about: channel, page,
+        campaign, search term...). Date columns that a summary row fills (Meta's
+        "Reporting starts") should not be listed.
+    metrics : iterable of int
+        Positions of additive metric columns, to check that an unlabelled candidate
+        is as large as the rows it would total.
+    label_anywhere : bool
+        Look for a label in every cell (not only first, last, beyond the header and
+        dimension cells).
+
+    Returns a :class:`Split`. Raises :class:`TrafficDataError` naming the file and line
+    for a row with more fields than the header that is not a total row.
+    """
+    file = file or sheet.file
+    width = sheet.width
+    dims = [d for d in dims if d < width]
+    metrics = [m for m in metrics if m < width]
+    kept: list[tuple[list[str], int]] = []
+    totals: list[TotalRow] = []
+    for raw, line in zip(sheet.rows, sheet.lines):
+        cells = [c.strip() for c in raw]
+        extra = cells[width:]
+        cells = (cells[:width] + [""] * width)[:width]
+        if not any(cells) and not any(extra):
+            continue
+        label = None
+        if any(extra):
+            found = [total_label(c) for c in extra if c]
+            if len(found) == 1 and found[0] is not None:
+                label = found[0]
+            else:
+                raise TrafficDataError(f"{len(raw)} fields where the header has {width}", file=file, rows=[line],
+                                       hint="check the separator and quoting on that line")
+        if label is None:
+            where = range(width) if label_anywhere else sorted({0, width - 1, *dims})
+            for i in where:
+                found = total_label(cells[i])
+                if found is None:
+                    continue
+                others = [cells[j] for j in dims if j != i]
+                if found[1] and i == 0 or all(c in _EMPTY_DIM for c in others):
+                    label = found
+                    break
+        if label is not None:
+            totals.append(TotalRow(label[0], label[1], cells, line, "label"))
+            continue
+        kept.append((cells, line))
+    # unlabelled totals: every dimension empty, above the first or below the last data row
+    has_dim = [any(cells[j] not in _EMPTY_DIM for j in dims) for cells, _ in kept]
+    if dims and any(has_dim):
+        first = has_dim.index(True)
+        last = len(has_dim) - 1 - has_dim[::-1].index(True)
+        data = [cells for (cells, _), h in zip(kept, has_dim) if h]
+        out: list[tuple[list[str], int]] = []
+        for k, ((cells, line), h) in enumerate(zip(kept, has_dim)):
+            edge = "top" if k < first else "bottom" if k > last else None
+            if not h and edge and _dominates(cells, data, metrics):
+                totals.append(TotalRow("", "", cells, line, edge))
+            else:
+                out.append((cells, line))
+        kept = out
+    totals.sort(key=lambda t: t.line)
+    return Split([c for c, _ in kept], [ln for _, ln in kept], totals)
+
+
+def decimal_mark(sheet: Sheet, positions=None) -> str | None:
+    """The decimal mark of a table's numbers, voted by the cells that can be read only
+    one way (``12,5`` or ``0.75``; ``1,234`` and ``1.234`` do not vote), over the
+    columns at ``positions`` (default: all). None when no cell decides."""
+    from trafficlib.readers._numbers import _DEC_COMMA, _DEC_POINT
+
+    comma = point = 0
+    cols = range(sheet.width) if positions is None else list(positions)
+    for row in sheet.rows[:2000]:
+        for i in cols:
+            if i >= len(row):
+                continue
+            c = re.sub(r"[\s\u00a0\u202f€$£%]", "", row[i])
+            if not c or not c[-1].isdigit():
+                continue
+            if _DEC_COMMA.fullmatch(c):
+                comma += 1
+            elif _DEC_POINT.fullmatch(c):
+                point += 1
+    if comma > point:
+        return ","
+    if point > comma:
+        return "."
+    return None
