@@ -57,7 +57,9 @@ def _parse_params(pairs: Sequence[str], notebook: Path) -> dict[str, Any]:
 
 
 def _inspect(files: Sequence[Path], formats: bool) -> int:
-    """Print what each file is; 0 when every file was recognised and read, 2 otherwise."""
+    """Print what each file is: read (and whether its rows reconcile with the totals it
+    states) or refused, and why; 0 when every file was read and reconciles, 2 when any
+    was refused or any figure does not reconcile."""
     from trafficlib import sources
     from trafficlib.readers.registry import readers
 
@@ -65,13 +67,25 @@ def _inspect(files: Sequence[Path], formats: bool) -> int:
         for r in readers():
             print(f"{r.kind:32} -> {r.table:16} {r.describe}")
         return EXIT_OK if formats else EXIT_USAGE
-    status = EXIT_OK
+    status, counts = EXIT_OK, {"read": 0, "refused": 0, "unreconciled": 0}
     for f in files:
         try:
-            print(sources.load(f).summary())
+            export = sources.load(f, on_mismatch="note")
         except TrafficDataError as exc:
-            print(f"{f}\n  not read: {exc}")
+            print(f"REFUSED  {f}\n  {exc}")
+            counts["refused"] += 1
             status = EXIT_USAGE
+            continue
+        state = {True: "read, reconciled with the file's totals", False: "read, DOES NOT RECONCILE",
+                 None: "read (no total for its rows to check)"}[export.reconciled]
+        print(f"{state}\n{export.summary()}")
+        counts["read"] += 1
+        if export.reconciled is False:
+            counts["unreconciled"] += 1
+            status = EXIT_USAGE
+    if len(files) > 1:
+        print(f"{len(files)} files: {counts['read']} read ({counts['unreconciled']} not reconciling), "
+              f"{counts['refused']} refused")
     return status
 
 

@@ -20,7 +20,8 @@ from trafficlib import filecache
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._sheet import EXCEL_SUFFIXES, Sheet, sheets
 
-__all__ = ["Export", "Reader", "Probe", "register", "load", "readers", "reconcile"]
+__all__ = ["Export", "Reader", "Probe", "register", "load", "readers", "reconcile", "coverage", "reference_total",
+           "mismatch_message", "UNRECONCILED"]
 
 
 @dataclass
@@ -85,7 +86,12 @@ class Export:
             out.append(f"  period: {self.period[0]:%Y-%m-%d} to {self.period[1]:%Y-%m-%d}")
         rec = self.reconciliation()
         if rec.empty:
-            out.append("  totals: the file states none" if self.totals is None else "  totals: nothing to compare")
+            if self.totals is None:
+                out.append("  totals: the file states none")
+            elif reference_total(self) is None:
+                out.append("  totals: the file states only totals wider than its rows (see below)")
+            else:
+                out.append("  totals: nothing to compare")
         else:
             bad = rec[~rec["ok"]]
             if bad.empty:
@@ -93,8 +99,19 @@ class Export:
             else:
                 out.append("  totals: DO NOT reconcile: " + "; ".join(
                     f"{r.metric} sums to {r.kit:,.2f}, the file says {r.file:,.2f}" for r in bad.itertuples()))
+        for r in coverage(self).itertuples():
+            name = r.label or r.level or "a wider total"
+            share = "" if r.share != r.share else f" ({r.share:.0%})"
+            out.append(f"  covers: {r.metric} shown {r.shown:,.2f} of {name} {r.total:,.2f}{share}")
         out.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(out)
+
+    @property
+    def reconciled(self) -> bool | None:
+        """True when the rows add up to the file's own total for them, False when they
+        do not, None when the file states no such total."""
+        rec = self.reconciliation()
+        return None if rec.empty else bool(rec["ok"].all())
 
 
 # Metrics that add up across rows (others, like users, do not; rates are recomputed).
@@ -103,28 +120,78 @@ ADDITIVE = ("sessions", "engaged_sessions", "converting_sessions", "conversions"
             "transactions", "bounces", "single_page")
 
 
+def reference_total(export: Export) -> pd.Series | None:
+    """The total the data rows must add up to: the first total row of ``scope``
+    ``"rows"`` (see :attr:`Export.totals`), or the first total row when the reader
+    states no scope; None when the file states no total for exactly its rows."""
+    t = export.totals
+    if t is None or not len(t):
+        return None
+    if "scope" in t.columns:
+        own = t[t["scope"].astype("string").fillna("rows") == "rows"]
+        return own.iloc[0] if len(own) else None
+    return t.iloc[0]
+
+
 def reconcile(export: Export, rel_tol: float = 5e-4, abs_tol: float = 0.01) -> pd.DataFrame:
-    """Additive metrics summed by the kit against the export's own total row.
+    """Additive metrics summed by the kit against the export's own total for its rows
+    (:func:`reference_total`).
 
     Returns one row per metric present in both: ``metric``, ``kit`` (sum of the data
     rows), ``file`` (the total row), ``ok`` (equal within ``rel_tol`` relative or
-    ``abs_tol`` absolute: exports round their totals to cents or to 2 decimals). Empty
-    when the export states no total.
+    ``abs_tol`` absolute: exports round their totals to cents or to 2 decimals, and a
+    total of rounded row costs can differ from the exact total by a few cents). Empty
+    when the export states no total for its rows.
     """
-    t = export.totals
+    total = reference_total(export)
     rows = []
-    if t is not None and len(t) and not export.frame.empty:
-        total = t.iloc[0]
+    if total is not None and not export.frame.empty:
         derived = set(export.meta.get("derived", ()))
         for m in ADDITIVE:
             if m in derived:
                 continue  # rebuilt from a rounded average or rate: it cannot match to the cent
-            if m in export.frame.columns and m in t.columns and pd.notna(total[m]):
+            if m in export.frame.columns and m in total.index and pd.notna(total[m]):
                 kit = float(pd.to_numeric(export.frame[m], errors="coerce").sum())
                 want = float(total[m])
                 ok = math.isclose(kit, want, rel_tol=rel_tol, abs_tol=abs_tol)
                 rows.append({"metric": m, "kit": kit, "file": want, "ok": ok})
     return pd.DataFrame(rows, columns=["metric", "kit", "file", "ok"])
+
+
+def coverage(export: Export) -> pd.DataFrame:
+    """What the rows cover of the larger totals the file states (``scope == "more"``:
+    a Google Ads account total beside the search terms shown, GA4's de-duplicated
+    users...): one row per (total, additive metric) with ``label``, ``level``,
+    ``metric``, ``shown`` (sum of the data rows), ``total`` (the file's figure) and
+    ``share`` (shown / total, NaN when the total is 0). Empty when there is none.
+    For sentences such as "search terms shown: 45,131.04 of the account's 97,152.46"."""
+    t = export.totals
+    cols = ["label", "level", "metric", "shown", "total", "share"]
+    if t is None or not len(t) or "scope" not in t.columns or export.frame.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for _, row in t[t["scope"].astype("string") == "more"].iterrows():
+        for m in ADDITIVE:
+            if m in export.frame.columns and m in row.index and pd.notna(row[m]):
+                shown = float(pd.to_numeric(export.frame[m], errors="coerce").sum())
+                total = float(row[m])
+                out.append({"label": row.get("label", ""), "level": row.get("level", ""), "metric": m,
+                            "shown": shown, "total": total, "share": shown / total if total else math.nan})
+    return pd.DataFrame(out, columns=cols)
+
+
+def mismatch_message(export: Export, rec: pd.DataFrame | None = None) -> str | None:
+    """One sentence naming every figure whose rows do not add up to the file's own
+    total (both figures given), or None when they reconcile (or the file states none)."""
+    rec = reconcile(export) if rec is None else rec
+    if rec.empty or rec["ok"].all():
+        return None
+    total = reference_total(export)
+    label = ""
+    if total is not None and "label" in total.index and isinstance(total["label"], str) and total["label"]:
+        label = f" ('{total['label']}')"
+    return (f"the data rows do not add up to the file's own total{label}: " + "; ".join(
+        f"{r.metric} sums to {r.kit:,.2f}, the file says {r.file:,.2f}" for r in rec[~rec["ok"]].itertuples()))
 
 
 class Probe:
@@ -222,16 +289,28 @@ def _looks_like(probe: Probe) -> str:
     return f"a table with columns {head} ({len(b.rows):,} rows)"
 
 
-def load(path: str | Path, sheet: str | None = None) -> Export:
+UNRECONCILED = "DOES NOT RECONCILE"  # the start of the loud note load(..., on_mismatch="note") writes
+
+
+def load(path: str | Path, sheet: str | None = None, on_mismatch: str = "error") -> Export:
     """Recognise an export from its headers and preamble and read it; in a workbook,
     ``sheet`` names the worksheet to read (default: the tables of every sheet are
     considered and the reader picks the best).
+
+    Where the file states a total for the rows it lists, the rows are checked against it
+    (:func:`reconcile`). A mismatch beyond rounding is never a quiet choice:
+    ``on_mismatch="error"`` (default) raises a :class:`TrafficDataError` naming both
+    figures; ``"note"`` reads the file anyway with a loud first note starting with
+    ``"DOES NOT RECONCILE"`` (:data:`UNRECONCILED`), which the reports carry with the
+    file's other notes, and ``meta["unreconciled"] = True``.
 
     Returns an :class:`Export`. Raises :class:`TrafficDataError` naming the file and what
     it looked like when no reader recognises it, or the reader's own error (file, column,
     line) when the file is recognised but malformed. The file is never modified. A file
     loaded again unchanged is served from :mod:`trafficlib.filecache`, as a copy.
     """
+    if on_mismatch not in ("error", "note"):
+        raise ValueError("on_mismatch is 'error' or 'note'")
     p = Path(path)
     if not p.exists():
         raise TrafficDataError("file not found", file=str(path))
@@ -239,7 +318,33 @@ def load(path: str | Path, sheet: str | None = None) -> Export:
         raise TrafficDataError("is a folder, expected a file", file=str(path))
     export = filecache.cached(p, "load", lambda: _load(p, sheet), sheet)
     export.path = str(path)  # as the caller wrote it
+    rec = reconcile(export)
+    why = mismatch_message(export, rec)
+    if why is not None and _rows_cut(export, rec):
+        # fewer rows than the total covers (the interface's row limit): both figures shown, not an error
+        export.notes.insert(0, "the rows listed cover less than the file's own total (rows beyond the export's "
+                               "row limit): " + "; ".join(f"{r.metric} {r.kit:,.2f} of {r.file:,.2f}"
+                                                          for r in rec[~rec["ok"]].itertuples()))
+        export.meta["rows_cut"] = True
+    elif why is not None:
+        if on_mismatch == "error":
+            raise TrafficDataError(why, file=str(path),
+                                   hint="a total row read as data, or rows missing: check the file; "
+                                        "load(..., on_mismatch='note') reads it anyway with a warning")
+        export.notes.insert(0, f"{UNRECONCILED}: {why}")
+        export.meta["unreconciled"] = True
     return export
+
+
+def _rows_cut(export: Export, rec: pd.DataFrame) -> bool:
+    """Whether a mismatch is only rows left out by an interface's row limit: every
+    figure that disagrees sums BELOW the file's total, and the export is of a kind whose
+    downloads may stop at a row limit while stating the total of all rows
+    (``meta["rows_may_be_cut"]``, by default web-analytics reports). Rows that sum
+    ABOVE their own total are always an error: a total read as data, double counting."""
+    bad = rec[~rec["ok"]]
+    may = export.meta.get("rows_may_be_cut", export.table == "web_cube")
+    return bool(may) and not bad.empty and bool((bad["kit"] < bad["file"]).all())
 
 
 def _load(p: Path, sheet: str | None) -> Export:
