@@ -10,9 +10,11 @@ day is not a day with zero sessions: the tracking-gap rule decides); the notes c
 them.
 
 Recognised when the file's table has exactly two columns, the first holding dates for
-every row and the second numbers, and no GA4 preamble (a GA4 report of Date × Sessions
-is a ``ga4/report``). Ad or market metrics (cost, clicks, impressions, interest...) are
-left to their readers.
+every row and the second numbers headed by a metric name the kit knows
+(:data:`METRIC_NAMES`) or a generic one (``Target``, ``y``, ``value``), and no GA4
+preamble (a GA4 report of Date × Sessions is a ``ga4/report``). Anything else (ad or
+market metrics, a Google Trends series ``term: (Region)`` in any interface language) is
+left to its reader.
 """
 from __future__ import annotations
 
@@ -47,9 +49,6 @@ for _canon, _names in {
 }.items():
     for _n in _names:
         METRIC_NAMES[_n] = _canon
-# headers that say the series is something other than web traffic: not ours
-_OTHER = {"cost", "cout", "spend", "depenses", "clicks", "clics", "impressions", "impr", "cpc", "ctr",
-          "interest", "interet", "position", "rank", "search_volume", "volume"}
 _GENERIC = {"target", "y", "value", "valeur", "count", "total", "n", "metric", "values", "nombre", "amount"}
 
 
@@ -73,8 +72,11 @@ def _layout(probe: Probe):
     used = [i for i, h in enumerate(header) if str(h).strip()]
     if len(used) != 2 or used != [0, 1]:
         return None
+    # The metric header must be one the kit can name (Sessions, Visites...) or a
+    # generic one (Target, y, value): a Trends series 'term: (Region)' under a '週'
+    # header, or any other two-column file of dates and numbers, is somebody else's.
     metric = normalize_header(header[1])
-    if metric in _OTHER:
+    if metric not in METRIC_NAMES and metric not in _GENERIC:
         return None
     if sample is None:
         return 0, 1

@@ -17,7 +17,7 @@ from trafficlib.readers.registry import Export, Probe, Reader, register
 
 __all__ = ["is_trends", "is_similarweb", "is_rankings", "MARKET_KINDS"]
 
-_TERM = re.compile(r"^.+:\s*\([^)]*\)\s*$")  # "maison lumiere: (France)"
+_ISO_PERIOD = re.compile(r"^\s*\d{4}-\d{2}(-\d{2})?(\s+-\s+\d{4}-\d{2}-\d{2})?\s*$")
 
 
 def _header(probe: Probe) -> list[str]:
@@ -31,15 +31,21 @@ def _keys(headers) -> set[str]:
 
 
 def is_trends(probe: Probe) -> bool:
-    """A Google Trends download: a period header in any interface language, then terms
-    written ``term: (Region)`` (or a 'Category:' line above)."""
+    """A Google Trends download: a first column of periods (headed Week / Semaine /
+    週 / Monat... in any interface language, or holding ISO months or days), then
+    either a 'Category:' line above the table (``类别：所有类别``, ``Catégorie : ...``) or
+    only series headed ``term: (Region)`` (full-width ``：（）`` too)."""
     h = _header(probe)
     if len(h) < 2:
         return False
-    first = md._ascii(h[0]).strip().lower()
-    category = any(re.match(r"^(category|cat[eé]gor|kategorie)", md._ascii(ln), re.IGNORECASE)
-                   for ln in probe.sheets[0].preamble)
-    return first in md._TRENDS_FIRST and (category or all(_TERM.match(x) for x in h[1:]))
+    sheet = probe.sheets[0]
+    firsts = [r[0] for r in sheet.rows[:50] if r and r[0].strip()]
+    dated = bool(firsts) and all(_ISO_PERIOD.match(c) for c in firsts)
+    if md.trends_step(h[0]) is None and not dated:
+        return False
+    category = any(md.TRENDS_CATEGORY.match(ln) for ln in sheet.preamble)
+    terms = [x for x in h[1:] if schema.normalize_header(x) != "ispartial"]
+    return category or (bool(terms) and all(md.is_trends_term(x) for x in terms))
 
 
 def is_similarweb(probe: Probe) -> bool:
@@ -63,6 +69,27 @@ def is_rankings(probe: Probe) -> bool:
         k & {"clicks", "clics", "impressions", "impr", "cost", "cout"})
 
 
+def _notes(table: str, frame: pd.DataFrame) -> list[str]:
+    """What a user must know about a market table as read (plain words)."""
+    a = frame.attrs
+    out = []
+    if table == "trends":
+        out.append("interest is relative: 100 is the highest point of these terms in this download, "
+                   "so two downloads are not comparable")
+        if a.get("below_one"):
+            out.append(f"{a['below_one']} cell(s) '<1' (above zero, below one) read as 0.5 and flagged in "
+                       "below_one: leave them out of sums")
+        if a.get("quoted"):
+            out.append("searched in quotes (exact phrase): " + ", ".join(a["quoted"]))
+    if table == "rankings":
+        if a.get("not_ranked"):
+            out.append(f"{a['not_ranked']} keyword x domain cell(s) not ranking ('-', empty, '> 100') left out")
+        if "date" in frame and frame["date"].isna().all():
+            out.append("the file states no date for its positions: date unknown (NaT); pass date= to "
+                       "marketdata.read_rankings to set it")
+    return out
+
+
 def _reader(kind: str, table: str, test, read, describe: str) -> Reader:
     def recognise(probe: Probe) -> bool:
         return test(probe)
@@ -70,14 +97,18 @@ def _reader(kind: str, table: str, test, read, describe: str) -> Reader:
     def load(probe: Probe) -> Export:
         frame = read(probe.path)
         period = None
+        notes: list[str] = []
         dates = next((c for c in ("date", "period") if c in frame), None)
-        if dates and len(frame):
+        if dates and len(frame) and frame[dates].notna().any():
             period = (pd.Timestamp(frame[dates].min()), pd.Timestamp(frame[dates].max()))
+            notes.append("period taken from the first and last date in the data (the file states no range)")
         dims = tuple(c for c in ("date", "period", "domain", "keyword", "term") if c in frame)
+        meta = {k: v for k, v in frame.attrs.items() if k not in ("file", "table", "line_numbers")}
+        if table == "competitors":
+            notes.append("estimates from a market-intelligence panel, not measured traffic")
+        notes.extend(frame.attrs.get("notes", ()))
         return Export(path=probe.file, kind=kind, table=table, frame=frame, period=period, dimensions=dims,
-                      columns={c: c for c in frame.columns},
-                      notes=["estimates from a market-intelligence panel, not measured traffic"]
-                      if table == "competitors" else [])
+                      columns={c: c for c in frame.columns}, notes=notes + _notes(table, frame), meta=meta)
 
     return Reader(kind, table, recognise, load, priority=26, describe=describe)
 

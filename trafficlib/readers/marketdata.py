@@ -29,8 +29,10 @@ Conventions decided here:
   0.05, ``> 90 %`` -> 0.95) and the row's ``censored`` column lists the canonical columns so
   estimated; analyses never raise alerts on censored values. ``--`` (not applicable) is
   missing.
-- **Google Trends**: ``<1`` -> 0.5. Interest is relative: 100 is the highest point of the
-  terms *in the same request*, so two files are not comparable.
+- **Google Trends**: ``<1`` (or ``< 1`` with a no-break space) -> 0.5, flagged in the
+  ``below_one`` column (above zero, below one: a sum leaves it out, a chart shows it).
+  Interest is relative: 100 is the highest point of the terms *in the same request*, so
+  two files are not comparable.
 """
 from __future__ import annotations
 
@@ -520,59 +522,126 @@ def _range_start(preamble: list[str]) -> pd.Timestamp | None:
 
 
 # ---------------------------------------------------------------------------- Google Trends
-_TERM = re.compile(r"^(?P<term>.*?):\s*\((?P<geo>[^)]*)\)\s*$")
-#: First-column headers of a Trends time series in the interface languages (accents and
-#: case stripped by ``schema.normalize_header``): en, fr, it, de, es, pt.
+#: A series header: ``term: (Region)``; CJK interfaces write a full-width colon and
+#: brackets (``moonlit vow：（美国）``).
+_TERM = re.compile(r"^(?P<term>.*?)\s*[:：]\s*[(（](?P<geo>[^)）]*)[)）]\s*$")
+#: First-column headers of a Trends time series in the interface languages (compared
+#: case-folded): en, fr, it, de, es, pt, nl, pl, tr, ru, zh (Simplified and
+#: Traditional), ja, ko, vi. "time" is the hourly series of short ranges.
 _TRENDS_DATE_HEADERS = {
-    "month": ("month", "mois", "mese", "monat", "mes"),
-    "week": ("week", "semaine", "settimana", "woche", "semana"),
-    "day": ("day", "jour", "giorno", "tag", "dia", "date"),
+    "month": ("month", "mois", "mese", "monat", "mes", "mês", "maand", "miesiąc", "ay", "месяц", "月", "月份",
+              "월", "tháng"),
+    "week": ("week", "semaine", "settimana", "woche", "semana", "tydzień", "hafta", "неделя", "周", "週", "주",
+             "tuần"),
+    "day": ("day", "jour", "giorno", "tag", "día", "dia", "dag", "dzień", "gün", "день", "日", "天", "일", "ngày",
+            "date"),
+    "time": ("time", "temps", "tempo", "zeit", "tiempo", "tijd", "czas", "zaman", "время", "时间", "時間", "시간",
+             "heure", "hora", "ora"),
 }
 _TRENDS_FIRST = {h for names in _TRENDS_DATE_HEADERS.values() for h in names}
+#: The ``Category: All categories`` line above the table, in the interface languages.
+TRENDS_CATEGORY = re.compile(
+    r"^\s*(category|cat[eé]gorie|categor[ií]a|categorie|kategorie|kategoria|kategori|категория|类别|類別|カテゴリ|"
+    r"카테고리|danh mục|หมวดหมู่)\s*[:：]", re.IGNORECASE)
+#: A value below one: ``<1``, ``< 1`` with any space between (no-break U+00A0, narrow
+#: no-break U+202F, thin U+2009) or a full-width ``＜``.
+BELOW_ONE = re.compile(r"^\s*[<＜]\s*1\s*$")
 _YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_WEEK_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+-\s+\d{4}-\d{2}-\d{2}\s*$")  # 2004-2016 downloads
+_HOURLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}(?::\d{2})?")
 
 
-def _trends_dates(values: pd.Series) -> pd.Series:
-    """Monthly downloads write ``2024-05``: the month's first day; other dates are kept."""
-    text = values.astype("string")
+def trends_step(header: str) -> str | None:
+    """``"month"``, ``"week"``, ``"day"`` or ``"time"`` when ``header`` names a Trends
+    period column in one of the interface languages (``Semaine``, ``週``, ``Monat``...)."""
+    word = unicodedata.normalize("NFC", str(header)).replace("\ufeff", "").strip().casefold()
+    return next((step for step, names in _TRENDS_DATE_HEADERS.items() if word in names), None)
+
+
+def is_trends_term(header: str) -> bool:
+    """Whether a header is a Trends series name, ``term: (Region)`` (any colon width)."""
+    return bool(_TERM.match(str(header)))
+
+
+def _trends_dates(values: pd.Series, file: str, column: str, lines) -> pd.Series:
+    """Trends period labels as ISO days: ``2024-05`` (monthly) -> the month's first day,
+    ``2004-01-04 - 2004-01-10`` (old weekly ranges) -> the week's first day; other
+    dates are kept. Hourly labels (``2026-09-26T08``) are refused: the ``trends`` table
+    holds days, weeks and months."""
+    text = values.astype("string").str.strip()
+    hourly = text.str.match(_HOURLY).fillna(False)
+    if hourly.any():
+        raise TrafficDataError("an hourly Google Trends series (past day or past 4 hours): the kit reads daily, "
+                               "weekly and monthly series", file=file, column=column,
+                               rows=[int(lines[i]) for i in np.flatnonzero(hourly.to_numpy())][:5],
+                               hint="download the series over a longer range (past 7 days or more)")
     ym = text.str.extract(_YEAR_MONTH)
     month = ym[0].notna()
     out = text.copy()
     out[month] = ym[0][month] + "-" + ym[1][month].str.zfill(2) + "-01"
+    week = text.str.extract(_WEEK_RANGE)[0]
+    out[week.notna()] = week[week.notna()]
     return out
+
+
+def _step_from_dates(dates: pd.Series) -> str | None:
+    gaps = pd.Series(np.sort(dates.dropna().unique())).diff().dt.days.dropna()
+    if gaps.empty:
+        return None
+    g = gaps.median()
+    return "day" if g <= 1 else "week" if g <= 7 else "month" if g <= 31 else None
 
 
 def read_trends(path: str | Path) -> pd.DataFrame:
     """Read a Google Trends ``multiTimeline.csv`` as the canonical ``trends`` table.
 
-    The export has a ``Category: ...`` line (``Catégorie``, ``Categoria``, ``Kategorie``...),
-    a blank line, then ``Week,term1: (France),term2: (France)``: the first header names
-    the period in the interface's language (:data:`_TRENDS_DATE_HEADERS`: Month / Mois /
-    Mese / Monat / Mes / Mês, Week / Semaine / Settimana / Woche / Semana, Day / Jour /
-    Giorno / Tag / Día / Dia). Monthly downloads date rows ``2024-05`` (read as the first
-    of the month). Values are 0-100 relative to the highest point of all the terms of
-    that request; ``<1`` is read as 0.5. Returns date, term (without the region suffix
-    and the quotes some interfaces add), interest, and ``geo`` (the region in brackets).
+    The export has a ``Category: ...`` line in the interface's language (``Catégorie :``,
+    ``Categoria:``, ``类别：``, ``類別：``, ``カテゴリ：``...), a blank line, then
+    ``Week,term1: (France),term2: (France)``: the first header names the period in the
+    interface's language (:data:`_TRENDS_DATE_HEADERS`; a file may mix languages, as a
+    French ``semaine`` under a Chinese category line), the others are the terms with
+    their region (``：（美国）`` in CJK interfaces). Monthly downloads date rows
+    ``2024-05`` (read as the first of the month).
+
+    Values are 0-100 relative to the highest point of all the terms of that request.
+    ``<1`` (also ``< 1`` with a no-break or narrow no-break space) means *above zero but
+    below one*: it is read as 0.5 and flagged in the ``below_one`` column, so a sum can
+    leave it out and a chart still shows a point between 0 and 1.
+
+    Returns date (period start), term (without the region suffix and the quotes some
+    interfaces add), interest (0-100), geo (the region in brackets) and below_one
+    (bool); ``attrs`` hold ``step`` (month/week/day), ``category`` (the category line),
+    ``below_one`` (how many cells) and ``quoted`` (terms searched in quotes, as an exact
+    phrase: their quotes are dropped from ``term``).
     """
     file = str(path)
     raw = read_export(path)
     first = raw.columns[0]
-    if schema.normalize_header(first) not in _TRENDS_FIRST:
-        raise TrafficDataError("not a Google Trends time series (first column should be Week/Semaine/Day/Month, "
-                               "or the same in Italian, German, Spanish or Portuguese)", file=file, column=first)
     terms = [c for c in raw.columns[1:] if schema.normalize_header(c) not in ("ispartial",)]
+    step = trends_step(first)
+    category = next((ln.strip() for ln in raw.attrs.get("preamble", []) if TRENDS_CATEGORY.match(ln)), None)
+    if step is None and not (category or (terms and all(is_trends_term(c) for c in terms))):
+        raise TrafficDataError("not a Google Trends time series (first column should be Week/Semaine/Day/Month, "
+                               "or the same in another interface language, and the others 'term: (Region)')",
+                               file=file, column=first)
     if not terms:
         raise TrafficDataError("no search term column", file=file)
-    parts = []
+    lines = raw.attrs["line_numbers"]
+    dates = _trends_dates(raw[first], file, first, lines)
+    parts, quoted = [], []
     for c in terms:
         m = _TERM.match(c)
-        vals = raw[c].astype("string").str.strip().replace({"<1": "0.5", "< 1": "0.5"})
-        term = (m.group("term") if m else c).strip().strip('"').strip()
-        parts.append(pd.DataFrame({"date": _trends_dates(raw[first]), "term": term,
-                                   "interest": vals, "geo": m.group("geo") if m else pd.NA,
-                                   "_line": raw.attrs["line_numbers"], "_col": c}))
+        text = raw[c].astype("string").str.strip()
+        below = text.str.match(BELOW_ONE).fillna(False)
+        term = (m.group("term") if m else c).strip()
+        if len(term) > 2 and term[0] == term[-1] == '"':  # searched as an exact phrase
+            quoted.append(term[1:-1].strip())
+        term = term.strip('"').strip()
+        parts.append(pd.DataFrame({"date": dates, "term": term, "interest": text.mask(below, "0.5"),
+                                   "geo": m.group("geo").strip() if m else pd.NA, "below_one": below.to_numpy(),
+                                   "_line": lines, "_col": c}))
     long = pd.concat(parts, ignore_index=True)
-    nums, bad = schema.parse_number(long["interest"])
+    nums, bad = schema.parse_number(long["interest"], decimal=".")
     over = nums > 100
     for mask, problem in ((bad, "cannot read {n} value(s) such as '{v}'"), (over, "{n} value(s) above 100 such as '{v}'")):
         if mask.any():
@@ -583,7 +652,10 @@ def read_trends(path: str | Path) -> pd.DataFrame:
     ln = long.pop("_line").tolist()
     long = long.drop(columns="_col")
     out = schema.validate(_with_lines(long, ln, file), "trends", file=file)
-    out.attrs = {"table": "trends", "file": file}
+    out["below_one"] = out["below_one"].astype(bool)
+    out.attrs = {"table": "trends", "file": file, "step": step if step in ("month", "week", "day") else
+                 _step_from_dates(out["date"]), "category": category, "below_one": int(out["below_one"].sum()),
+                 "quoted": quoted}
     return out.sort_values(["term", "date"]).reset_index(drop=True)
 
 
