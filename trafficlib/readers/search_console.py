@@ -50,7 +50,7 @@ import pandas as pd
 from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
-from trafficlib.readers._sheet import Sheet
+from trafficlib.readers._sheet import Sheet, Split, TotalRow, decimal_mark, split_totals
 from trafficlib.readers.registry import Export, Probe, Reader, register
 
 __all__ = ["read_table", "load_performance", "Performance", "TABLE", "DIMENSION_TABLES", "is_search_console"]
@@ -60,54 +60,240 @@ METRICS = ("clicks", "impressions", "ctr", "position")
 DIMENSION_TABLES = ("queries", "pages", "countries", "devices", "search_appearance", "dates")
 _DIM_OF_TABLE = {"queries": "query", "pages": "page", "countries": "country", "devices": "device",
                  "search_appearance": "search_appearance", "dates": "date"}
+_TABLE_OF_DIM = {v: k for k, v in _DIM_OF_TABLE.items()}
 
 
 def _fold(text: str) -> str:
-    """Lower-case ASCII with single spaces; brackets kept (they may hold a period label)."""
-    t = unicodedata.normalize("NFKD", str(text).replace("\ufeff", "")).encode("ascii", "ignore").decode()
+    """Lower case, accents dropped, single spaces, in every script (CJK and Cyrillic
+    kept: only combining marks go); brackets kept (they may hold a period label)."""
+    t = str(text).replace("\ufeff", "").replace("\u2019", "'")
     t = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", t)  # searchAppearance -> search Appearance
-    t = re.sub(r"[_\s]+", " ", t.lower()).strip()
-    return t
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return re.sub(r"[_\s]+", " ", t.lower()).strip()
 
 
-# Interface table headers (first column), English and French, and API / Looker Studio names.
-_DIMENSION_HEADERS: dict[str, set[str]] = {
-    "query": {"top queries", "queries", "query", "requetes les plus frequentes", "requetes", "requete",
-              "principales requetes", "search query", "requete de recherche"},
-    "page": {"top pages", "pages", "page", "pages les plus populaires", "principales pages", "landing page",
-             "url", "page de destination", "landing page url"},
-    "country": {"country", "countries", "pays", "country code"},
-    "device": {"device", "devices", "appareil", "appareils", "device category", "categorie d'appareil",
-               "categorie d appareil"},
-    "search_appearance": {"search appearance", "apparence dans les resultats de recherche",
-                          "apparence dans les resultats", "apparence de recherche", "search appearance type"},
-    "date": {"date", "dates", "jour", "day", "data date"},
-    "search_type": {"search type", "type de recherche"},
-    "site_url": {"site url", "site", "property"},
+# The interface strings of the Performance export, per interface language: the first
+# column of each table, the metric columns, the Filters table and the member names.
+# Read in real exports or in parsers written against them (public repositories): en,
+# fr, es (Consultas principales, Páginas principales, Clics, Impresiones, Posición,
+# Fecha; Consultas.csv, Páginas.csv, Gráfico.csv), de (Häufigste Suchanfragen, Häufigste
+# Seiten, Klicks, Impressionen), it (Query più frequenti, Pagine principali, Clic,
+# Impressioni, Posizione, Data; Query.csv, Pagine.csv, Grafico.csv), pt (Principais
+# consultas / Consultas principais, Páginas principais, Cliques, Impressões, Posição,
+# Data), nl (Meest uitgevoerde zoekopdrachten, Toppagina's, Land, Apparaat, Zoekopmaak,
+# Datum, Aantal klikken, Vertoningen, Positie; Diagram.csv), ja (上位のクエリ, 上位のページ,
+# クリック数, 表示回数, 掲載順位). The other strings are Google's interface terms for
+# those columns; a header missing here is still recognised from its metric columns and
+# a dimension word (see _DIM_WORDS).
+_LANGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"query": ("Top queries", "Queries", "Query", "Search query"),
+           "page": ("Top pages", "Pages", "Page", "Landing page", "Landing page URL", "URL"),
+           "country": ("Country", "Countries", "Country code"), "device": ("Device", "Devices", "Device category"),
+           "search_appearance": ("Search appearance", "Search appearance type"),
+           "date": ("Date", "Dates", "Day", "Data date"),
+           "clicks": ("Clicks", "Click", "Url Clicks", "Site Clicks", "Total clicks"),
+           "impressions": ("Impressions", "Impression", "Impr", "Total impressions"),
+           "ctr": ("CTR", "URL CTR", "Site CTR", "Click through rate", "Average CTR"),
+           "position": ("Position", "Average position", "Avg. position", "Avg position", "Average Position"),
+           "filter": ("Filter",), "value": ("Value",),
+           "files": ("Queries", "Pages", "Countries", "Devices", "Search appearance", "Dates", "Chart", "Filters")},
+    "fr": {"query": ("Requêtes les plus fréquentes", "Principales requêtes", "Requêtes", "Requête",
+                     "Requête de recherche"),
+           "page": ("Pages les plus populaires", "Principales pages", "Page de destination"),
+           "country": ("Pays",), "device": ("Appareil", "Appareils", "Catégorie d'appareil"),
+           "search_appearance": ("Apparence dans les résultats de recherche", "Apparence dans les résultats",
+                                 "Apparence de recherche"),
+           "date": ("Date", "Dates", "Jour"),
+           "clicks": ("Clics", "Clic"), "impressions": ("Impressions",), "ctr": ("CTR", "Taux de clics"),
+           "position": ("Position", "Position moyenne"), "filter": ("Filtre",), "value": ("Valeur",),
+           "files": ("Requêtes", "Pages", "Pays", "Appareils", "Apparence dans les résultats de recherche",
+                     "Dates", "Graphique", "Filtres")},
+    "es": {"query": ("Consultas principales", "Consultas", "Consulta"),
+           "page": ("Páginas principales", "Páginas", "Página"),
+           "country": ("País", "Países"), "device": ("Dispositivo", "Dispositivos"),
+           "search_appearance": ("Apariencia en búsqueda", "Aspecto en la búsqueda", "Aspecto de búsqueda",
+                                 "Apariencia en la búsqueda"),
+           "date": ("Fecha", "Fechas", "Día"),
+           "clicks": ("Clics",), "impressions": ("Impresiones",), "ctr": ("CTR", "Porcentaje de clics"),
+           "position": ("Posición", "Posición media"), "filter": ("Filtro",), "value": ("Valor",),
+           "files": ("Consultas", "Páginas", "Países", "Dispositivos", "Apariencia en búsqueda", "Fechas",
+                     "Gráfico", "Filtros")},
+    "de": {"query": ("Häufigste Suchanfragen", "Suchanfragen", "Suchanfrage", "Anfrage", "Anfragen"),
+           "page": ("Häufigste Seiten", "Die häufigsten Seiten", "Seiten", "Seite", "Top-Seiten"),
+           "country": ("Land", "Länder"), "device": ("Gerät", "Geräte"),
+           "search_appearance": ("Darstellung in der Suche", "Suchdarstellung", "Darstellung in den Suchergebnissen"),
+           "date": ("Datum", "Daten", "Tag"),
+           "clicks": ("Klicks",), "impressions": ("Impressionen",), "ctr": ("CTR", "Klickrate"),
+           "position": ("Position", "Durchschnittliche Position", "Durchschnittl. Position"),
+           "filter": ("Filter",), "value": ("Wert",),
+           "files": ("Suchanfragen", "Seiten", "Länder", "Geräte", "Darstellung in der Suche", "Daten",
+                     "Diagramm", "Filter")},
+    "it": {"query": ("Query più frequenti", "Query principali", "Query"),
+           "page": ("Pagine principali", "Pagine più visitate", "Pagine", "Pagina"),
+           "country": ("Paese", "Paesi"), "device": ("Dispositivo", "Dispositivi"),
+           "search_appearance": ("Aspetto nella ricerca", "Aspetto nei risultati di ricerca"),
+           "date": ("Data", "Date"),
+           "clicks": ("Clic",), "impressions": ("Impressioni",), "ctr": ("CTR", "Percentuale di clic"),
+           "position": ("Posizione", "Posizione media"), "filter": ("Filtro",), "value": ("Valore",),
+           "files": ("Query", "Pagine", "Paesi", "Dispositivi", "Aspetto nella ricerca", "Date", "Grafico",
+                     "Filtri")},
+    "pt": {"query": ("Principais consultas", "Consultas principais", "Consultas mais frequentes", "Consultas",
+                     "Consulta", "Top consultas"),
+           "page": ("Páginas principais", "Principais páginas", "Páginas mais acessadas", "Páginas", "Página"),
+           "country": ("País", "Países"), "device": ("Dispositivo", "Dispositivos"),
+           "search_appearance": ("Aparência na pesquisa", "Aparência de pesquisa", "Aparência nos resultados"),
+           "date": ("Data", "Datas"),
+           "clicks": ("Cliques",), "impressions": ("Impressões",), "ctr": ("CTR", "Taxa de cliques"),
+           "position": ("Posição", "Posição média"), "filter": ("Filtro",), "value": ("Valor",),
+           "files": ("Consultas", "Páginas", "Países", "Dispositivos", "Aparência na pesquisa", "Datas",
+                     "Gráfico", "Filtros")},
+    "nl": {"query": ("Meest uitgevoerde zoekopdrachten", "Populairste zoekopdrachten", "Zoekopdrachten",
+                     "Zoekopdracht"),
+           "page": ("Toppagina's", "Populairste pagina's", "Pagina's", "Pagina"),
+           "country": ("Land", "Landen"), "device": ("Apparaat", "Apparaten"),
+           "search_appearance": ("Zoekopmaak", "Weergave in zoekresultaten"),
+           "date": ("Datum", "Datums"),
+           "clicks": ("Aantal klikken", "Klikken"), "impressions": ("Vertoningen", "Aantal vertoningen"),
+           "ctr": ("CTR", "Klikfrequentie"), "position": ("Positie", "Gemiddelde positie"),
+           "filter": ("Filter",), "value": ("Waarde",),
+           "files": ("Zoekopdrachten", "Pagina's", "Landen", "Apparaten", "Zoekopmaak", "Datums", "Diagram",
+                     "Filters")},
+    "pl": {"query": ("Najczęstsze zapytania", "Najpopularniejsze zapytania", "Zapytania", "Zapytanie"),
+           "page": ("Najpopularniejsze strony", "Strony", "Strona"),
+           "country": ("Kraj", "Kraje"), "device": ("Urządzenie", "Urządzenia"),
+           "search_appearance": ("Wygląd w wyszukiwarce", "Wygląd w wynikach wyszukiwania"),
+           "date": ("Data", "Daty"),
+           "clicks": ("Kliknięcia",), "impressions": ("Wyświetlenia",), "ctr": ("CTR",),
+           "position": ("Pozycja", "Średnia pozycja"), "filter": ("Filtr",), "value": ("Wartość",),
+           "files": ("Zapytania", "Strony", "Kraje", "Urządzenia", "Wygląd w wyszukiwarce", "Daty", "Wykres",
+                     "Filtry")},
+    "sv": {"query": ("Vanligaste sökfrågorna", "Sökfrågor"), "page": ("Populäraste sidorna", "Sidor"),
+           "country": ("Land", "Länder"), "device": ("Enhet", "Enheter"),
+           "search_appearance": ("Sökresultatsutseende",), "date": ("Datum",),
+           "clicks": ("Klick",), "impressions": ("Visningar",), "ctr": ("CTR", "Klickfrekvens"),
+           "position": ("Position", "Genomsnittlig position"), "filter": ("Filter",), "value": ("Värde",),
+           "files": ("Sökfrågor", "Sidor", "Länder", "Enheter", "Datum", "Diagram", "Filter")},
+    "cs": {"query": ("Nejčastější dotazy", "Dotazy"), "page": ("Nejčastější stránky", "Stránky"),
+           "country": ("Země",), "device": ("Zařízení",), "search_appearance": ("Vzhled ve vyhledávání",),
+           "date": ("Datum",), "clicks": ("Kliknutí",), "impressions": ("Zobrazení",), "ctr": ("CTR", "Míra prokliku"),
+           "position": ("Pozice", "Průměrná pozice"), "filter": ("Filtr",), "value": ("Hodnota",),
+           "files": ("Dotazy", "Stránky", "Země", "Zařízení", "Datum", "Graf", "Filtry")},
+    "tr": {"query": ("En çok yapılan sorgular", "En popüler sorgular", "Popüler sorgular", "Sorgular", "Sorgu"),
+           "page": ("En popüler sayfalar", "Popüler sayfalar", "Sayfalar", "Sayfa"),
+           "country": ("Ülke", "Ülkeler"), "device": ("Cihaz", "Cihazlar"),
+           "search_appearance": ("Arama görünümü", "Arama görünümleri"), "date": ("Tarih", "Tarihler"),
+           "clicks": ("Tıklamalar", "Tıklama"), "impressions": ("Gösterimler", "Gösterim", "Görüntüleme"),
+           "ctr": ("TO", "CTR", "Tıklama oranı"), "position": ("Konum", "Ortalama konum", "Sıralama"),
+           "filter": ("Filtre",), "value": ("Değer",),
+           "files": ("Sorgular", "Sayfalar", "Ülkeler", "Cihazlar", "Arama görünümü", "Tarihler", "Grafik",
+                     "Filtreler")},
+    "ru": {"query": ("Популярные запросы", "Самые популярные запросы", "Запросы", "Поисковый запрос", "Запрос"),
+           "page": ("Самые популярные страницы", "Популярные страницы", "Страницы", "Страница"),
+           "country": ("Страна", "Страны"), "device": ("Устройство", "Устройства"),
+           "search_appearance": ("Вид в результатах поиска",), "date": ("Дата", "Даты"),
+           "clicks": ("Клики",), "impressions": ("Показы",), "ctr": ("CTR",),
+           "position": ("Позиция", "Средняя позиция"), "filter": ("Фильтр",), "value": ("Значение",),
+           "files": ("Запросы", "Страницы", "Страны", "Устройства", "Вид в результатах поиска", "Даты",
+                     "Диаграмма", "Фильтры")},
+    "ja": {"query": ("上位のクエリ", "クエリ"), "page": ("上位のページ", "ページ"), "country": ("国",),
+           "device": ("デバイス",), "search_appearance": ("検索での見え方",), "date": ("日付",),
+           "clicks": ("クリック数",), "impressions": ("表示回数",), "ctr": ("CTR", "クリック率"),
+           "position": ("掲載順位", "平均掲載順位"), "filter": ("フィルタ", "フィルタ名"), "value": ("値",),
+           "files": ("クエリ", "ページ", "国", "デバイス", "検索での見え方", "日付", "グラフ", "フィルタ")},
+    "zh": {"query": ("热门查询", "熱門查詢", "查询", "查詢"), "page": ("热门网页", "熱門網頁", "网页", "網頁"),
+           "country": ("国家/地区", "國家/地區", "国家", "國家"), "device": ("设备", "裝置"),
+           "search_appearance": ("搜索结果呈现", "搜尋外觀"), "date": ("日期",),
+           "clicks": ("点击次数", "點擊次數"), "impressions": ("展示次数", "曝光次數"),
+           "ctr": ("点击率", "點閱率", "CTR"), "position": ("排名", "平均排名", "平均排序"),
+           "filter": ("过滤器", "篩選器"), "value": ("值",),
+           "files": ("查询", "查詢", "网页", "網頁", "国家", "國家", "设备", "裝置", "日期", "图表", "圖表")},
+    "ko": {"query": ("인기 검색어", "상위 검색어", "검색어"), "page": ("인기 페이지", "상위 페이지", "페이지"),
+           "country": ("국가",), "device": ("기기",), "search_appearance": ("검색 노출", "검색 모양"),
+           "date": ("날짜",), "clicks": ("클릭수",), "impressions": ("노출수",), "ctr": ("CTR", "클릭률"),
+           "position": ("게재순위", "평균 게재순위"), "filter": ("필터",), "value": ("값",),
+           "files": ("검색어", "페이지", "국가", "기기", "날짜", "차트", "필터")},
 }
-_DIM_LOOKUP = {h: d for d, hs in _DIMENSION_HEADERS.items() for h in hs}
-_TABLE_OF_DIM = {v: k for k, v in _DIM_OF_TABLE.items()}
+_DIMS = ("query", "page", "country", "device", "search_appearance", "date")
+_METRICS4 = ("clicks", "impressions", "ctr", "position")
+_DIM_LOOKUP: dict[str, str] = {}
+_METRIC_LOOKUP: dict[str, str] = {}
+for _lang in _LANGS.values():
+    for _d in _DIMS:
+        for _h in _lang[_d]:
+            _DIM_LOOKUP.setdefault(_fold(_h), _d)
+    for _m in _METRICS4:
+        for _h in _lang[_m]:
+            _METRIC_LOOKUP[_fold(_h)] = _m
+# API / Looker Studio / bulk export names
+_DIM_LOOKUP.update({"search type": "search_type", "type de recherche": "search_type", "site url": "site_url",
+                    "site": "site_url", "property": "site_url", "search appearance": "search_appearance"})
+_METRIC_PHRASES = sorted(_METRIC_LOOKUP, key=len, reverse=True)
+_FILTER_HEADERS = {(_fold(f), _fold(v)) for _lang in _LANGS.values() for f in _lang["filter"]
+                   for v in _lang["value"]}
+_FILE_STEMS = {_fold(s) for _lang in _LANGS.values() for s in _lang["files"]}
 
-_METRIC_WORDS = {"clicks": "clicks", "clics": "clicks", "click": "clicks", "clic": "clicks",
-                 "impressions": "impressions", "impression": "impressions", "impr": "impressions",
-                 "ctr": "ctr", "taux de clics": "ctr", "click through rate": "ctr",
-                 "position": "position", "average position": "position", "position moyenne": "position",
-                 "avg position": "position", "avg. position": "position"}
-# Words a Looker Studio field puts before the metric that are not a period label.
-_QUALIFIERS = ("url", "site", "average", "avg.", "avg", "moyenne", "total", "sum", "nombre de", "nombre d'")
-_METRIC_RE = re.compile(
-    r"^(?P<label>.*?)\s*\b(?P<metric>taux de clics|click through rate|average position|position moyenne|"
-    r"avg\.? position|clicks|clics|click|clic|impressions|impression|impr|ctr|position)\b\s*"
-    r"(?P<suffix>moyenne)?\s*(?:\((?P<label2>[^)]*)\))?\s*$")
-_PREVIOUS_WORDS = re.compile(r"previous|prior|precedent|last year|annee precedente|annee derniere|comparison|"
-                             r"comparaison|before|avant|vorherig|anterior", re.IGNORECASE)
-_BULK_SITE = {"data_date", "impressions", "clicks", "sum_top_position"}
-_BULK_URL = {"data_date", "url", "impressions", "clicks", "sum_position"}
-_AD_HEADERS = re.compile(r"\b(cost|cout|spend|spent|depenses?|montant|campaign|campagne|budget|reach|couverture|"
-                         r"conversions?|cpc|cpm|sessions|ad group|ad set|annonces?|publicites?|keyword|mot cle)\b")
-_PERIOD_LABEL = re.compile(r"\d|\b(last|previous|prior|past|days?|weeks?|months?|years?|period|derni[e]?r?e?s?|"
-                           r"precedente?s?|jours?|semaines?|mois|annee|periode|same|meme|current|actuelle?|"
-                           r"comparison|comparaison|before|after|avant|apres)\b")
+# A dimension column in a language or wording not listed above, by a word it contains.
+_DIM_WORDS = {d: tuple(_fold(w) for w in ws) for d, ws in {
+    "page": ("page", "pagin", "seite", "strona", "strony", "sayfa", "stranka", "sida", "sivu", "ページ", "网页",
+             "網頁", "페이지", "страниц", "url"),
+    "query": ("quer", "consult", "requet", "suchanfrag", "anfrag", "zoekopdracht", "zapyt", "sorgu", "dotaz",
+              "sokfrag", "kysely", "haku", "クエリ", "查询", "查詢", "검색어", "запрос"),
+    "search_appearance": ("appearance", "apparence", "aparien", "aparenc", "aspect", "darstellung", "zoekopmaak",
+                          "weergave", "wyglad", "gorunum", "vzhled", "見え方", "呈现", "外觀", "노출", "вид в"),
+    "device": ("device", "appareil", "dispositiv", "gerat", "apparat", "urzadzen", "cihaz", "enhet", "zarizeni",
+               "デバイス", "设备", "裝置", "기기", "устройств"),
+    "country": ("countr", "pays", "pais", "paes", "land", "kraj", "ulke", "zeme", "国", "國", "국가", "стран"),
+    "date": ("date", "fecha", "datum", "data", "tarih", "day", "日付", "日期", "날짜", "дата"),
+}.items()}
+
+# Words of a comparison-mode period label ("Last 3 months", "3 mois précédents",
+# "Últimos 28 días", "Vorherige 3 Monate", "Same period last year"...), and those that
+# name the earlier period.
+_PERIOD_WORDS = tuple(_fold(w) for w in (
+    "last", "previous", "prior", "past", "day", "days", "week", "month", "year", "period", "same", "current", "comparison",
+    "before", "after", "dernier", "derniere", "precedent", "jour", "semaine", "mois", "annee", "periode", "meme",
+    "actuel", "comparaison", "avant", "apres", "ultimo", "ultima", "ultimos", "ultimas", "anterior", "dia", "mes",
+    "meses", "ano", "periodo", "mismo", "actual", "letzte", "vorherig", "vorjahr", "tag", "woche", "monat", "jahr",
+    "zeitraum", "tage", "gleich", "aktuell", "ultimi", "precedent", "giorn", "settiman", "mese", "mesi", "anno", "stesso",
+    "attuale", "dias", "semana", "mesmo", "afgelopen", "laatste", "vorige", "dag", "maand", "jaar", "periode",
+    "zelfde", "huidig", "ostatni", "poprzedni", "dni", "tydz", "miesi", "rok", "okres", "son", "onceki", "gun",
+    "hafta", "ay", "yil", "donem", "senaste", "foregaende", "manad", "ar", "posledni", "predchozi", "mesic",
+    "последн", "предыдущ", "дн", "недел", "месяц", "год", "период", "過去", "前", "期間", "か月", "日間", "年",
+    "过去", "上一", "个月", "天", "지난", "이전", "개월", "기간"))
+_PREVIOUS_WORDS = tuple(_fold(w) for w in (
+    "previous", "prior", "last year", "comparison", "before", "precedent", "annee derniere", "comparaison", "avant",
+    "anterior", "vorherig", "vorjahr", "vorige", "ano pasado", "anno scorso", "poprzedni", "onceki", "foregaende",
+    "predchozi", "предыдущ", "前の", "前年", "上一", "이전"))
+
+
+_LANG_WORDS = {code: {_fold(w) for key, ws in lang.items() if key != "files" for w in ws}
+               for code, lang in _LANGS.items()}
+
+
+def _lang_of_header(header: list[str]) -> str | None:
+    """The interface language ("en", "fr", "es", "de"...) whose words a header uses,
+    each word weighted by how few languages share it ("Clics": fr or es; "Fecha": es);
+    None when no header cell is an interface word."""
+    score = dict.fromkeys(_LANG_WORDS, 0.0)
+    for h in header:
+        f = _fold(h)
+        langs = [c for c, ws in _LANG_WORDS.items() if f in ws]
+        for c in langs:
+            score[c] += 1 / len(langs)
+    best = max(score, key=score.get)
+    return best if score[best] > 0 else None
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a folded text holds one of ``words``: a whole Latin word or word start
+    (``"mes"`` in ``"3 meses"``, not in ``"impressions"``), any occurrence for other scripts."""
+    for w in words:
+        if not w.isascii():
+            if w in text:
+                return True
+        elif re.search(r"(?<![a-z])" + re.escape(w) + (r"(?![a-z])" if len(w) <= 3 else ""), text):
+            return True
+    return False
 
 
 @dataclass
@@ -121,39 +307,74 @@ class _Layout:
     extra: list[int] = field(default_factory=list)
 
 
+# Words a Looker Studio field puts before the metric that are not a period label.
+_QUALIFIERS = ("url", "site", "average", "avg.", "avg", "moyenne", "total", "sum", "nombre de", "nombre d'")
+_BULK_SITE = {"data_date", "impressions", "clicks", "sum_top_position"}
+_BULK_URL = {"data_date", "url", "impressions", "clicks", "sum_position"}
+_AD_HEADERS = re.compile(r"\b(cost|cout|spend|spent|depenses?|montant|campaign|campagne|budget|reach|couverture|"
+                         r"conversions?|cpc|cpm|sessions|ad group|ad set|annonces?|publicites?|keyword|mot cle)\b")
+
+
+def _is_period_label(label: str) -> bool:
+    """Whether a folded text beside a metric name reads as a date range label."""
+    return bool(re.search(r"\d", label)) or _has_word(label, _PERIOD_WORDS)
+
+
 def _metric_of(header: str) -> tuple[str, str] | None:
-    """(metric, period label or "") for a metric header, else None."""
+    """(metric, period label or "") for a metric header in any interface language
+    ("Clicks", "Klicks", "Last 3 months Clicks", "Clics (même période l'année
+    précédente)", "過去 3 か月間 クリック数"), else None."""
     h = _fold(header)
-    if h in _METRIC_WORDS:
-        return _METRIC_WORDS[h], ""
-    m = _METRIC_RE.match(h)
-    if not m:
+    if h in _METRIC_LOOKUP:
+        return _METRIC_LOOKUP[h], ""
+    label = None
+    m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", h)
+    if m and m[1] in _METRIC_LOOKUP:  # "Clics (même période l'année précédente)"
+        metric, label = _METRIC_LOOKUP[m[1]], m[2]
+    else:
+        for phrase in _METRIC_PHRASES:
+            if h.endswith(phrase) and (not phrase.isascii() or h[-len(phrase) - 1] in " -:)"):
+                metric, label = _METRIC_LOOKUP[phrase], h[: -len(phrase)]  # "Last 3 months Clicks"
+                break
+            if h.startswith(phrase) and (not phrase.isascii() or h[len(phrase)] in " -:("):
+                metric, label = _METRIC_LOOKUP[phrase], h[len(phrase):]  # "Clicks - Last 28 days"
+                break
+    if label is None:
         return None
-    metric = _METRIC_WORDS.get(m["metric"].replace(".", "") if m["metric"].startswith("avg") else m["metric"])
-    if metric is None:
-        metric = "position" if "position" in m["metric"] else None
-    if metric is None:
-        return None
-    label = (m["label"] or "").strip(" -:")
+    label = label.strip(" -:()")
     for q in _QUALIFIERS:
         if label == q or label.endswith(" " + q):
             label = label[: len(label) - len(q)].strip(" -:")
-    label2 = (m["label2"] or "").strip()
-    label = " ".join(x for x in (label, label2) if x)
-    if label and not _PERIOD_LABEL.search(label):
+    if label and not _is_period_label(label):
         return None  # "Link clicks", "Impression share": not a Search Console metric with a period label
     return metric, label
 
 
-def _layout(header: list[str]) -> _Layout | None:
-    """How a header reads as a Search Console table, or None."""
+def _guess_dim(header: str, values: list[str]) -> str | None:
+    """The dimension of a first column whose header is not in the tables above: a word
+    of its header, else its values (URLs: page; dates: date)."""
+    h = _fold(header)
+    for dim, words in _DIM_WORDS.items():
+        if h and _has_word(h, words):
+            return dim
+    cells = [v.strip() for v in values if v.strip()][:50]
+    if cells and all(re.match(r"(https?://|sc-domain:|android-app://)", c) for c in cells):
+        return "page"
+    if cells and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}", c) for c in cells):
+        return "date"
+    return None
+
+
+def _layout(header: list[str], rows: list[list[str]] | None = None) -> _Layout | None:
+    """How a header reads as a Search Console table, or None. ``rows`` (a sample of the
+    table) only serve to recognise a first column whose header is in no known wording."""
     folded = [_fold(h) for h in header]
     raw = {h.strip().lower() for h in header}
     if raw >= _BULK_SITE and "url" not in raw:
         return _Layout("bulk_site", dims={i: h.strip().lower() for i, h in enumerate(header)})
     if raw >= _BULK_URL:
         return _Layout("bulk_url", dims={i: h.strip().lower() for i, h in enumerate(header)})
-    if len(folded) >= 2 and {folded[0], folded[1]} in ({"filter", "value"}, {"filtre", "valeur"}):
+    if len(folded) >= 2 and (folded[0], folded[1]) in _FILTER_HEADERS:
         return _Layout("filters", dims={0: "filter", 1: "value"})
     if any(_AD_HEADERS.search(h) for h in folded):
         return None
@@ -173,7 +394,15 @@ def _layout(header: list[str]) -> _Layout | None:
         labelled.setdefault(label, []).append(i)
         lay.metrics[i] = (metric, label)
     names = {m for m, _ in lay.metrics.values()}
-    if not {"clicks", "impressions"} <= names or not lay.dims:
+    if not {"clicks", "impressions"} <= names:
+        return None
+    if not lay.dims and 0 in lay.extra and {"ctr", "position"} <= names:
+        # a first column in a wording not listed: the four metrics say Search Console
+        dim = _guess_dim(header[0], [r[0] for r in (rows or []) if r])
+        if dim is not None:
+            lay.dims[0] = dim
+            lay.extra.remove(0)
+    if not lay.dims:
         return None
     if not (names & {"ctr", "position"}) and not any(d in lay.dims.values() for d in ("query", "page")) \
             and not any(labelled):
@@ -183,24 +412,29 @@ def _layout(header: list[str]) -> _Layout | None:
     if len(labels) > 2:
         return None
     if labels:
-        prev = [lb for lb in labels if _PREVIOUS_WORDS.search(lb)]
+        prev = [lb for lb in labels if _has_word(lb, _PREVIOUS_WORDS)]
         if len(labels) == 2:
             previous = prev[0] if len(prev) == 1 else labels[1]  # Google writes the current period first
             current = next(lb for lb in labels if lb != previous)
         else:  # "Clicks" + "Same period last year Clicks", or one labelled period alone
             current, previous = ("", labels[0]) if (prev or "" in labelled) else (labels[0], None)
-        lay.labels = {"current": current or "", **({"previous": previous} if previous is not None else {})}
         role = {current: "current", **({previous: "previous"} if previous is not None else {})}
         lay.metrics = {i: (m, role.get(lb, "current")) for i, (m, lb) in lay.metrics.items()
                        if lb in role}
+        # the labels as written: the clicks header without its metric word
+        lay.labels = {}
+        for r in ("current", "previous") if previous is not None else ("current",):
+            col = next((i for i, (m, rr) in lay.metrics.items() if rr == r and m == "clicks"), None)
+            text = header[col] if col is not None else ""
+            words = [p for p in _METRIC_LOOKUP if _METRIC_LOOKUP[p] == "clicks"]
+            low = _fold(text)
+            cut = next((p for p in sorted(words, key=len, reverse=True) if p in low), None)
+            if cut is not None:
+                at = low.index(cut)
+                text = text[:at] + text[at + len(cut):] if len(low) == len(text) else text
+            lay.labels[r] = re.sub(r"\s+", " ", text).strip(" ()-:")
     else:
         lay.metrics = {i: (m, "current") for i, (m, _) in lay.metrics.items()}
-    if lay.labels:
-        for role in list(lay.labels):
-            col = next((i for i, (m, r) in lay.metrics.items() if r == role and m == "clicks"), None)
-            if col is not None:
-                text = re.sub(r"\b(clicks|clics|url|site)\b", " ", header[col], flags=re.IGNORECASE)
-                lay.labels[role] = re.sub(r"\s+", " ", text).strip(" ()-:")
     seen = set()
     for i, mp in sorted(lay.metrics.items()):
         if mp in seen:
@@ -215,7 +449,7 @@ def _best_sheet(probe: Probe) -> tuple[Sheet, _Layout] | None:
     if probe.suffix in (".parquet", ".pq"):
         return None
     for s in probe.sheets:
-        lay = _layout(s.header)
+        lay = _layout(s.header, s.rows[:50])
         if lay is not None:
             return s, lay
     return None
@@ -240,13 +474,30 @@ def _err_rows(lines: list[int], mask: pd.Series) -> list[int]:
     return [lines[j] for j in np.flatnonzero(mask.to_numpy())]
 
 
+# A few unreadable cells in a metric column (a corrupted download, a stray edit in a
+# spreadsheet: "80kqkq") are left out, each named in the notes; more than this means
+# the column does not hold what its header says, and the file is refused.
+MAX_BAD_CELLS = 5
+MAX_BAD_SHARE = 0.05
+
+
 def _parse_metric(values: pd.Series, metric: str, decimal: str | None, file: str, column: str,
-                  lines: list[int]) -> pd.Series:
+                  lines: list[int], unreadable: list[dict]) -> pd.Series:
+    """A metric column as floats (NaN where empty or unreadable). Unreadable cells are
+    appended to ``unreadable`` (file, column, line, value) when they are few (see
+    ``MAX_BAD_CELLS``), else refused; negative values and fractional clicks or
+    impressions are refused (TrafficDataError naming file, column and lines)."""
     vals, bad = numbers(values, decimal=decimal, integer=metric in ("clicks", "impressions"),
                         percent=None)
     if bad.any():
-        raise TrafficDataError(f"cannot read '{values[bad].iloc[0]}' as a number", file=file, column=column,
-                               rows=_err_rows(lines, bad))
+        n_bad, n_cells = int(bad.sum()), int((values.fillna("").str.strip() != "").sum())
+        if n_bad > MAX_BAD_CELLS or n_bad > MAX_BAD_SHARE * n_cells:
+            raise TrafficDataError(f"cannot read '{values[bad].iloc[0]}' as a number ({n_bad} of {n_cells} cells "
+                                   "unreadable: not a column of numbers)", file=file, column=column,
+                                   rows=_err_rows(lines, bad))
+        for j in np.flatnonzero(bad.to_numpy()):
+            unreadable.append({"file": file, "column": column, "line": lines[j], "value": values.iloc[j]})
+        vals = vals.where(~bad)
     if (vals < 0).any():
         raise TrafficDataError("negative values where clicks, impressions, CTR and positions cannot be negative",
                                file=file, column=column, rows=_err_rows(lines, vals < 0))
@@ -258,47 +509,109 @@ def _parse_metric(values: pd.Series, metric: str, decimal: str | None, file: str
     return vals
 
 
-def _decimal_of(sheet: Sheet) -> str | None:
-    if sheet.separator == ";":
-        return ","
-    text = " ".join(sheet.header)
-    if re.search(r"[éèêàç]|\bClics\b|Requ", text):
-        return ","
-    return None
+def _decimal_of(sheet: Sheet, lay: _Layout) -> str | None:
+    """The decimal mark, voted by the CTR and position cells (an interface language
+    does not decide it: French and Dutch exports write ``4.5%`` as often as ``4,5 %``);
+    a semicolon-separated file (a spreadsheet's re-save) is a decimal-comma one."""
+    cols = [i for i, (m, _) in lay.metrics.items() if m in ("ctr", "position")]
+    return decimal_mark(sheet, cols) or ("," if sheet.separator == ";" else None)
 
 
 def _finish_metrics(frame: pd.DataFrame, suffix: str = "") -> None:
-    """ctr recomputed, position NaN where there were no impressions, position_weight."""
+    """ctr recomputed as clicks / impressions; position NaN where there were no
+    impressions (or written 0)."""
     c, i = f"clicks{suffix}", f"impressions{suffix}"
     if c in frame and i in frame:
         with np.errstate(divide="ignore", invalid="ignore"):
             frame[f"ctr{suffix}"] = np.where(frame[i] > 0, frame[c] / frame[i], np.nan)
     p = f"position{suffix}"
     if p in frame and i in frame:
-        frame.loc[~(frame[i] > 0), p] = np.nan
+        frame.loc[frame[i].eq(0), p] = np.nan  # an impression left unreadable keeps its row's position
         frame.loc[frame[p] < 1, p] = np.nan  # 0 is how some tools write "no position"
 
 
-def _read_sheet(sheet: Sheet, lay: _Layout, file: str) -> tuple[pd.DataFrame, list[str]]:
-    """The table's canonical frame (wide) and notes."""
-    notes: list[str] = []
+def _metric_frame(rows: list[list[str]], lines: list[int], sheet: Sheet, lay: _Layout, file: str,
+                  decimal: str | None, unreadable: list[dict]) -> pd.DataFrame:
+    """Dimension and metric columns (canonical names) of ``rows``, as written."""
     width = sheet.width
-    rows, lines = [], []
-    for cells, line in zip(sheet.rows, sheet.lines):
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            raise TrafficDataError(f"{len(cells)} fields where the header has {width}", file=file, rows=[line],
-                                   hint="check the separator and quoting on that line")
-        rows.append((cells + [""] * width)[:width])
-        lines.append(line)
     raw = pd.DataFrame(rows, columns=range(width), dtype="string") if rows else \
         pd.DataFrame({i: pd.Series(dtype="string") for i in range(width)})
-    decimal = _decimal_of(sheet)
     frame = pd.DataFrame(index=raw.index)
     for i, dim in lay.dims.items():
         frame[dim] = raw[i].str.strip().replace("", pd.NA)
     for i, (metric, role) in lay.metrics.items():
         name = metric if role == "current" else f"{metric}_previous"
-        frame[name] = _parse_metric(raw[i], metric, decimal, file, sheet.header[i], lines)
+        frame[name] = _parse_metric(raw[i], metric, decimal, file, sheet.header[i], lines, unreadable)
+    return frame
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(0.01, 5e-4 * abs(b))
+
+
+def _totals(split: Split, frame: pd.DataFrame, sheet: Sheet, lay: _Layout, file: str, decimal: str | None,
+            unreadable: list[dict], notes: list[str]) -> tuple[pd.DataFrame | None, list[TotalRow]]:
+    """``Export.totals`` for the total rows :func:`split_totals` found (scope ``"rows"``
+    when clicks and impressions equal the rows' sums, ``"more"`` when larger), and the
+    rows that are data after all: in a queries or pages table, a row whose query is a
+    bare "Total" (a brand, a search) is a total only if it is the sum of the others.
+    Raises TrafficDataError when a total is smaller than the rows it totals."""
+    if not split.totals:
+        return None, []
+    free_text = any(d in ("query", "page") for d in lay.dims.values())
+    additive = [c for c in ("clicks", "impressions", "clicks_previous", "impressions_previous") if c in frame]
+    bad_cols = {u["column"] for u in unreadable}
+    kept, back = [], []
+    for t in split.totals:
+        tf = _metric_frame([t.cells], [t.line], sheet, lay, file, decimal, [])
+        sums = {c: float(frame[c].sum()) for c in additive}
+        figures = {c: float(tf[c].iloc[0]) for c in additive if pd.notna(tf[c].iloc[0])}
+        equal = bool(figures) and all(_close(sums[c], v) for c, v in figures.items())
+        above = bool(figures) and all(v >= sums[c] - 0.01 for c, v in figures.items())
+        bare = t.label and not t.level and len(t.label.split()) == 1
+        if free_text and (bare or not t.label) and not equal:
+            back.append(t)  # a query "Total" with its own figures
+            notes.append(f"line {t.line}: '{t.cells[0]}' kept as a data row (its figures are not the sum of the "
+                         "other rows, so it is not their total)")
+            continue
+        if not above:
+            c = next(c for c, v in figures.items() if v < sums[c] - 0.01)
+            raise TrafficDataError(f"the total row says {figures[c]:,.0f} {c.replace('_', ' ')} but the rows above "
+                                   f"it add up to {sums[c]:,.0f}", file=file, rows=[t.line])
+        scope = "rows" if equal else "more"
+        if not equal and bad_cols:
+            notes.append(f"line {t.line}: the file's total exceeds the readable rows; the unreadable cells "
+                         f"({', '.join(sorted(bad_cols))}) hold the difference")
+        row = tf.iloc[0].drop(labels=list(lay.dims.values()), errors="ignore").to_dict()
+        kept.append({**row, "label": t.label, "level": t.level, "scope": scope, "line": t.line})
+    if not kept:
+        return None, back
+    out = pd.DataFrame(kept)
+    for suffix in ("", "_previous"):
+        _finish_metrics(out, suffix)
+    out = out.sort_values("scope", key=lambda s: s.ne("rows"), kind="stable").reset_index(drop=True)
+    return out.drop(columns="line"), back
+
+
+def _read_sheet(sheet: Sheet, lay: _Layout, file: str) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None,
+                                                                  list[dict]]:
+    """The table's canonical frame (wide), notes, totals (or None) and unreadable cells."""
+    notes: list[str] = []
+    unreadable: list[dict] = []
+    counts = [i for i, (m, _) in lay.metrics.items() if m in ("clicks", "impressions")]
+    split = split_totals(sheet, list(lay.dims), counts, file=file)
+    decimal = _decimal_of(sheet, lay)
+    frame = _metric_frame(split.rows, split.lines, sheet, lay, file, decimal, unreadable)
+    totals, back = _totals(split, frame, sheet, lay, file, decimal, unreadable, notes)
+    lines = list(split.lines)
+    if back:
+        pairs = sorted([*zip(split.lines, split.rows), *((t.line, t.cells) for t in back)])
+        lines = [ln for ln, _ in pairs]
+        unreadable.clear()
+        frame = _metric_frame([r for _, r in pairs], lines, sheet, lay, file, decimal, unreadable)
+    for u in unreadable:
+        notes.append(f"{u['file']}, column '{u['column']}', line {u['line']}: '{u['value']}' is not a number; "
+                     "left out (the column's total is the sum of the readable cells)")
     frame.attrs["lines"] = schema.Lines(lines)  # immutable: pandas need not deep-copy it
     if "date" in frame:
         d, bad = yyyymmdd_or_dates(frame["date"].fillna(""))
@@ -317,7 +630,7 @@ def _read_sheet(sheet: Sheet, lay: _Layout, file: str) -> tuple[pd.DataFrame, li
     dropped = [sheet.header[i] for i in lay.extra if sheet.header[i]]
     if dropped:
         notes.append("columns not used: " + ", ".join(dropped))
-    return frame, notes
+    return frame, notes, totals, unreadable
 
 
 def _long_dates(frame: pd.DataFrame, labels: dict, notes: list[str]) -> pd.DataFrame:
@@ -342,17 +655,29 @@ def _long_dates(frame: pd.DataFrame, labels: dict, notes: list[str]) -> pd.DataF
     return out.sort_values(["period", "date"], ascending=[False, True]).reset_index(drop=True)
 
 
+# The Filters table's own rows ("Search type: Web", "Date: Last 3 months"...).
+_FILTER_KEYS = {k: {_fold(w) for w in ws} for k, ws in {
+    "search_type": ("Search type", "Type de recherche", "Tipo de búsqueda", "Suchtyp", "Art der Suche",
+                    "Tipo di ricerca", "Tipo de pesquisa", "Zoektype", "Type zoekopdracht", "Typ wyszukiwania",
+                    "Arama türü", "Тип поиска", "検索タイプ", "搜索类型", "搜尋類型", "검색 유형"),
+    "date_range": ("Dates", "Période", "Plage de dates", "Intervalo de fechas", "Zeitraum", "Periodo", "Período",
+                   "Periode", "Datumbereik", "Zakres dat", "Tarih aralığı", "Период", "期間", "日期范围"),
+    "compare": ("Compare", "Comparer", "Comparaison", "Comparar", "Vergleichen", "Confronta", "Vergelijken",
+                "Porównaj", "Karşılaştır", "Сравнить", "比較", "比较"),
+}.items()}
+
+
 def _read_filters(sheet: Sheet, file: str) -> tuple[pd.DataFrame, dict]:
     rows = [(c + ["", ""])[:2] for c in sheet.rows if any(x.strip() for x in c)]
     frame = pd.DataFrame(rows, columns=["filter", "value"])
     meta: dict = {}
     for f, v in rows:
         key = _fold(f)
-        if key in ("search type", "type de recherche"):
+        if key in _FILTER_KEYS["search_type"]:
             meta["search_type"] = v
-        elif key in ("date", "dates", "periode", "plage de dates"):
+        elif key in _FILTER_KEYS["date_range"] or key in _DIM_LOOKUP and _DIM_LOOKUP[key] == "date":
             meta["date_range"] = v
-        elif key in ("compare", "comparer", "comparaison"):
+        elif key in _FILTER_KEYS["compare"]:
             meta["compare"] = v
     meta["applied"] = [f"{f}: {v}" for f, v in rows]
     return frame, meta
@@ -446,11 +771,13 @@ def read_table(probe: Probe | str | Path) -> Export:
         return _export(file, lay.kind, frame, notes, {}, {})
     if lay.kind == "filters":
         frame, meta = _read_filters(sheet, file)
+        if _lang_of_header(sheet.header):
+            meta["lang"] = _lang_of_header(sheet.header)
         return Export(path=file, kind="search_console/filters", table=TABLE, frame=frame,
                       notes=["filters applied in Search Console: " + "; ".join(meta["applied"])] if meta["applied"]
                       else ["no filter applied"], columns={sheet.header[0]: "filter", sheet.header[1]: "value"},
                       meta=meta)
-    frame, notes = _read_sheet(sheet, lay, file)
+    frame, notes, totals, unreadable = _read_sheet(sheet, lay, file)
     columns = {sheet.header[i]: d for i, d in lay.dims.items()}
     columns.update({sheet.header[i]: (m if r == "current" else f"{m}_previous") for i, (m, r) in lay.metrics.items()})
     meta = {"comparison": dict(lay.labels)} if "previous" in lay.labels else {}
@@ -458,8 +785,16 @@ def read_table(probe: Probe | str | Path) -> Export:
         meta["period_label"] = lay.labels["current"]
     if sheet.where:
         meta["sheet"] = sheet.where
+    lang = _lang_of_header(sheet.header)
+    if lang:
+        meta["lang"] = lang
+    if unreadable:
+        meta["unreadable_cells"] = unreadable
     if lay.kind == "dates" and "previous" in lay.labels:
         frame = _long_dates(frame, lay.labels, notes)
+        if totals is not None:  # the frame holds both periods: one total per period, checked above per period
+            totals = _long_totals(totals)
+            notes.append("the file's totals are per period (checked against each period's rows)")
     if lay.kind in DIMENSION_TABLES and lay.kind != "dates":
         empty = frame[_DIM_OF_TABLE[lay.kind]].isna()
         if empty.any():
@@ -470,11 +805,21 @@ def read_table(probe: Probe | str | Path) -> Export:
     notes.append("CTR recomputed as clicks / impressions (the file's CTR is rounded)")
     if lay.kind == "queries":
         notes.append("the queries table leaves out anonymised queries and stops at the interface's row limit "
-                     "(1,000): its sums are below the site's totals")
-    return _export(file, lay.kind, frame, notes, columns, meta)
+                     "(1,000): its sums are below the site's totals (those of the Dates table)")
+    return _export(file, lay.kind, frame, notes, columns, meta, totals)
 
 
-def _export(file: str, kind: str, frame: pd.DataFrame, notes: list[str], columns: dict, meta: dict) -> Export:
+def _long_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """Wide totals (clicks, clicks_previous...) as one row per period, scope "period"
+    (neither the total of every row of the long frame nor a wider one)."""
+    cur = totals[[c for c in totals if not c.endswith("_previous")]].assign(period="current")
+    prev = totals[["label", "level", *[c for c in totals if c.endswith("_previous")]]]
+    prev = prev.rename(columns=lambda c: c.replace("_previous", "")).assign(period="previous")
+    return pd.concat([cur, prev], ignore_index=True).assign(scope="period")
+
+
+def _export(file: str, kind: str, frame: pd.DataFrame, notes: list[str], columns: dict, meta: dict,
+            totals: pd.DataFrame | None = None) -> Export:
     frame = frame.reset_index(drop=True)
     dims = tuple(c for c in ("date", "query", "page", "country", "device", "search_appearance", "search_type",
                              "site_url") if c in frame)
@@ -485,8 +830,8 @@ def _export(file: str, kind: str, frame: pd.DataFrame, notes: list[str], columns
         if "previous" in frame.get("period", pd.Series(dtype=str)).values:
             prev = frame[frame["period"] == "previous"]
             meta = {**meta, "previous_period": (prev["date"].min(), prev["date"].max())}
-    return Export(path=file, kind=f"search_console/{kind}", table=TABLE, frame=frame, period=period, notes=notes,
-                  columns=columns, dimensions=dims, meta=meta)
+    return Export(path=file, kind=f"search_console/{kind}", table=TABLE, frame=frame, totals=totals, period=period,
+                  notes=notes, columns=columns, dimensions=dims, meta=meta)
 
 
 # ---------------------------------------------------------------------------- a whole export
@@ -578,13 +923,10 @@ def _zip_members(path: Path) -> list[str]:
 
 
 def _lang_of(exports: dict[str, Export]) -> str | None:
-    for e in exports.values():
-        heads = " ".join(e.columns)
-        if re.search(r"Clics|Requêtes|Pays|Appareil|Filtre|Valeur", heads):
-            return "fr"
-        if re.search(r"Clicks|Top queries|Country|Device|Filter", heads):
-            return "en"
-    return None
+    """The interface language most tables of an export are written in (see
+    :func:`_lang_of_header`), or None."""
+    langs = [e.meta["lang"] for e in exports.values() if e.meta.get("lang")]
+    return max(dict.fromkeys(langs), key=langs.count) if langs else None
 
 
 def _relabel(exc: TrafficDataError, file: str) -> TrafficDataError:
@@ -615,7 +957,7 @@ def _collect(perf: Performance, export: Export, name: str) -> None:
 def _workbook(perf: Performance, path: Path, label: str) -> None:
     probe = Probe(path)
     for s in probe.sheets:
-        lay = _layout(s.header)
+        lay = _layout(s.header, s.rows[:50])
         if lay is None:
             continue
         sub = _SheetProbe(probe, s)
@@ -717,7 +1059,7 @@ def _recognise_bundle(probe: Probe):
     if probe.suffix == ".zip":
         return bool(_zip_members(probe.path))
     if probe.suffix in (".xlsx", ".xlsm"):
-        return any(_layout(s.header) is not None for s in probe.sheets)
+        return any(_layout(s.header, s.rows[:50]) is not None for s in probe.sheets)
     return False
 
 
