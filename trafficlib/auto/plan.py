@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trafficlib.auto.walk import Item
+from trafficlib.auto.walk import SITE_BOUND_TABLES, Item, site_from_urls
 
 __all__ = ["Input", "ReportSpec", "REPORTS", "Plan", "PlannedReport", "dedupe", "split_sites", "facts", "plan"]
 
@@ -115,8 +115,10 @@ REPORTS: tuple[ReportSpec, ...] = (
 _FLIGHT = ("an ad report by day (campaign, day, cost) where a campaign starts at least 4 weeks after the "
            "report's first day (those weeks are the baseline)")
 FACT_HINTS = {
-    "site_domain": "your site's domain: a GA4 report stating its property, or give it with --site example.com",
-    "site_name": "your site's name: a GA4 report stating its property, or give it with --site example.com",
+    "site_domain": "your site's domain: a GA4 report stating its property, Search Console's Pages table, ads' final "
+                   "URLs, or give it with --site example.com",
+    "site_name": "your site's name: a GA4 report stating its property, Search Console's Pages table, ads' final "
+                 "URLs, or give it with --site example.com",
     "web_start": "dated web-analytics data", "web_end": "dated web-analytics data",
     "web_compare": "dated web-analytics data",
     "ads_campaign": _FLIGHT, "ads_campaign_start": _FLIGHT, "ads_campaign_end": _FLIGHT,
@@ -170,14 +172,35 @@ def _days(span) -> int:
 
 
 _COPY = re.compile(r"(\s*\(\d+\)|[\s_-]+(copy|copie)(\s*\(?\d+\)?)?)$", re.IGNORECASE)
-SITE_BOUND_TABLES = ("web_cube", "events", "sessions", "search_console")
 STACKED_TABLES = ("ad_spend",)   # readers add these files up: overlapping ones would count twice
 
 
+# What an export is about, beyond its kind and dimensions: the terms of a Trends file, the
+# domains of a rank tracker, the campaigns of an ad report. Two files about different
+# things are two reports, whatever their periods.
+_SUBJECT_COLUMNS = ("term", "keyword", "domain", "competitor", "account", "campaign", "query", "page")
+
+
+def _subject(export) -> tuple:
+    """(metric columns, distinct values of the first subject column present): two files
+    of one kind and dimensions are the same report only when these are equal too."""
+    frame = export.frame
+    cols = tuple(sorted(str(c) for c in frame.columns)) if isinstance(frame, pd.DataFrame) else ()
+    if not isinstance(frame, pd.DataFrame) or export.table in ("web_cube", "events", "sessions", "search_console"):
+        return cols, ()
+    for c in _SUBJECT_COLUMNS:
+        if c in frame.columns:
+            return cols, tuple(sorted(frame[c].dropna().astype(str).unique()))
+    return cols, ()
+
+
 def dedupe(items: list[Item]) -> None:
-    """Skip exact duplicates (same content) and files another one of the same kind,
-    dimensions and site already covers (period within its period). For tables that
-    notebooks stack (ad spend), a partial overlap also skips the shorter file."""
+    """Skip exact duplicates (same content) and files that another of the same kind,
+    dimensions, columns, subject (terms, domains, campaigns: :func:`_subject`) and site
+    already covers (period within its period). Files about different terms or campaigns
+    are all kept (four Trends files, one per brand, are four series). For tables that
+    notebooks stack (ad spend), a partial overlap of the same subject also skips the
+    shorter file: adding both would count those days twice."""
     seen: dict[str, Item] = {}
     # the file as downloaded beats its copy in an archive, "x.csv" beats "x (1).csv" / "x - Copy.csv",
     # a shallower path a deeper one
@@ -192,7 +215,7 @@ def dedupe(items: list[Item]) -> None:
     groups: dict[tuple, list[Item]] = {}
     for it in items:
         if it.status == "taken" and it.span is not None and not it.kind.startswith("canonical/"):
-            groups.setdefault((it.kind, tuple(it.export.dimensions), it.site), []).append(it)
+            groups.setdefault((it.kind, tuple(it.export.dimensions), it.site, _subject(it.export)), []).append(it)
     for group in groups.values():
         group.sort(key=lambda i: (-_days(i.span), i.label))
         kept: list[Item] = []
@@ -216,6 +239,12 @@ def split_sites(items: list[Item]) -> dict[str | None, list[Item]]:
     that state no site and are not site-bound (ad reports, market data...); a web or
     Search Console export that states no site is skipped (it cannot be attributed)."""
     taken = [i for i in items if i.status == "taken"]
+    stated = {i.site for i in taken if i.site and not i.site_from_rows}
+    if len(stated) == 1:  # one property stated: a site read from rows' URLs is that site's, by another name
+        (only,) = stated
+        for i in taken:
+            if i.site_from_rows and i.site != only:
+                i.site = only
     sites = sorted({i.site for i in taken if i.site})
     if len(sites) <= 1:
         return {sites[0] if sites else None: taken}
@@ -299,6 +328,12 @@ def facts(items: list[Item], site: str | None, given: dict | None = None) -> dic
                          if isinstance(i.export.meta.get("currency"), str) and i.export.meta.get("currency"))
     if currencies:
         out["currency"] = currencies.most_common(1)[0][0]
+    if "site_domain" not in out:  # last resort: where the ads send their clicks
+        hosts = Counter(h for i in items if i.export.table == "ad_spend"
+                        for h in [site_from_urls(i.export.frame)] if h)
+        if len(hosts) == 1:
+            out["site_domain"] = next(iter(hosts))
+            out.setdefault("site_name", out["site_domain"])
     out.update(_web_period([i for i in items if matches(i, WEB)]))
     out.update(_top_campaign([i for i in items if matches(i, ADS)]))
     out.update({k: v for k, v in (given or {}).items() if v})

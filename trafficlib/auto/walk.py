@@ -37,6 +37,7 @@ MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_DEPTH = 2
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 _DATE_COLUMNS = ("date", "start", "timestamp", "event_timestamp", "event_date", "day", "period")
+SITE_BOUND_TABLES = ("web_cube", "events", "sessions", "search_console")  # exports of one site
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Item:
     snapshot: Path | None = None
     digest: str = ""
     site: str | None = None
+    site_from_rows: bool = False   # the site was read from the rows' URLs, not stated by the export
     span: tuple | None = None
     used_by: list = field(default_factory=list)
 
@@ -68,9 +70,11 @@ class Item:
         return self
 
 
-def site_of(export) -> str | None:
+def site_of(export, from_rows: bool = True) -> str | None:
     """The site an export states (GA4 property, Search Console site URL...), as a domain
-    when one can be read in it (``"maison-lumiere.fr - GA4"`` -> ``"maison-lumiere.fr"``)."""
+    when one can be read in it (``"maison-lumiere.fr - GA4"`` -> ``"maison-lumiere.fr"``);
+    else the site its rows name (:func:`site_from_urls`: Search Console page URLs, ad
+    final URLs, GA4 page locations) unless ``from_rows`` is False; None when neither says."""
     for key in ("property", "site_url", "domain", "site"):
         value = export.meta.get(key) if isinstance(export.meta, dict) else None
         if isinstance(value, str) and value.strip():
@@ -79,7 +83,42 @@ def site_of(export) -> str | None:
                 host = found.group(0)
                 return host[4:] if host.startswith("www.") else host
             return value.strip()
+    # rows name the site only in the site's own tables: an ad report's final URLs may point to
+    # several sites or a landing-page service (they are a last resort in plan.facts)
+    if from_rows and getattr(export, "table", None) in SITE_BOUND_TABLES and isinstance(getattr(export, "frame", None), pd.DataFrame):
+        return site_from_urls(export.frame)
     return None
+
+
+# columns whose cells may be full URLs of the site itself (never referrers or competitors)
+_URL_COLUMNS = ("page", "landing_page", "final_url", "page_location", "url", "site_url", "expanded_landing_page")
+
+
+def site_from_urls(frame: pd.DataFrame, sample: int = 5000) -> str | None:
+    """The host most rows' URLs point to (``www.`` dropped) when it holds at least half
+    of the URLs found in the page-like columns of ``frame`` (a Search Console Pages
+    table, an ad report's final URLs...), else None (paths only, or several sites)."""
+    from urllib.parse import urlsplit
+
+    hosts: list[str] = []
+    for col in _URL_COLUMNS:
+        if col not in frame.columns:
+            continue
+        values = frame[col].dropna().astype(str).head(sample)
+        for v in values:
+            v = v.strip()
+            if not v.lower().startswith(("http://", "https://", "sc-domain:")):
+                continue
+            host = v.split(":", 1)[1].strip("/").split("/")[0] if v.startswith("sc-domain:") else urlsplit(v).hostname
+            if host and _DOMAIN.fullmatch(host.lower()):
+                host = host.lower()
+                hosts.append(host[4:] if host.startswith("www.") else host)
+        if hosts:
+            break
+    if not hosts:
+        return None
+    host, n = max(((h, hosts.count(h)) for h in set(hosts)), key=lambda kv: (kv[1], kv[0]))
+    return host if n * 2 >= len(hosts) else None
 
 
 def span_of(export) -> tuple | None:
@@ -254,6 +293,7 @@ def _one(path: Path, label: str, snaps: _Snapshots, items: list[Item], excluded:
     item.export = export
     item.status = "taken"
     item.site = site_of(export)
+    item.site_from_rows = item.site is not None and site_of(export, from_rows=False) is None
     try:
         item.span = span_of(export)
     except Exception:  # noqa: BLE001
