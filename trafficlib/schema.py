@@ -92,12 +92,22 @@ TABLES: dict[str, list[Column]] = {
         C("conversions", "int", nonneg=True, aliases=("key_events", "evenements_cles", "conversion")),
         C("revenue", "float", required=False, nonneg=True, aliases=("purchase_revenue", "chiffre_d_affaires", "ca", "revenu", "total_revenue")),
     ],
+    # Touchpoint logs come from attribution datasets, CDPs and ad servers under many
+    # names: customer_id / cookie / visitor_id, time / datetime, channel / source, ...
     "touchpoints": [
-        C("user_id", "str", aliases=_USER),
-        C("timestamp", "datetime", aliases=("date", "horodatage", "time", "date_heure")),
-        C("channel", "str", aliases=("canal",)),
-        C("conversion", "int", nonneg=True, aliases=("converted", "conversions")),
-        C("conversion_value", "float", required=False, nonneg=True, aliases=("value", "valeur", "valeur_de_conversion", "revenue")),
+        C("user_id", "str", aliases=_USER + ("customer_id", "customer", "cookie", "cookie_id", "uid", "contact_id",
+                                             "lead_id", "anonymous_id", "id_client", "client")),
+        C("timestamp", "datetime", aliases=("date", "horodatage", "time", "date_heure", "datetime", "date_time",
+                                            "event_time", "event_timestamp", "touch_time", "touchpoint_time",
+                                            "interaction_time", "timestamp_utc", "time_stamp")),
+        C("channel", "str", aliases=("canal", "marketing_channel", "channel_name", "touchpoint_channel",
+                                     "channel_group", "default_channel_group", "source_medium", "source", "medium",
+                                     "utm_source", "utm_medium")),
+        C("conversion", "int", nonneg=True, aliases=("converted", "conversions", "is_conversion", "conversion_flag",
+                                                     "has_converted", "conv")),
+        C("conversion_value", "float", required=False, nonneg=True,
+          aliases=("value", "valeur", "valeur_de_conversion", "revenue", "conv_value", "conversion_revenue",
+                   "order_value", "purchase_value", "revenu")),
     ],
     "ad_spend": [
         C("date", "date", aliases=("day", "jour", "reporting_starts", "debut_des_rapports", "time_period", "periode")),
