@@ -141,3 +141,46 @@ def test_our_search_console_positions_beside_the_rank_tracker(demo_dir):
     theirs = latest[latest["domain"] != "maison-lumiere.fr"]["position"]
     assert (np.isnan(row["tracked_position"]) and ours.empty) or row["tracked_position"] == ours.min()
     assert row["competitor_position"] == theirs.min()
+
+
+def _us_site(tmp_path, country_rows):
+    """A Search Console export of a US site over two Christmases (weekly pattern, clicks
+    halve on Dec 24 and 25) with a Countries table."""
+    days = pd.date_range("2023-10-01", "2025-01-31", freq="D")
+    rng = np.random.default_rng(3)
+    clicks = 1000 + 150 * (days.day_of_week < 5) + rng.normal(0, 15, len(days))
+    quiet = ((days.month == 12) & days.day.isin([24, 25]))
+    clicks = np.where(quiet, clicks * 0.45, clicks).round()
+    dates = pd.DataFrame({"Date": days.strftime("%Y-%m-%d"), "Clicks": clicks.astype(int),
+                          "Impressions": (clicks * 20).astype(int), "CTR": "5%", "Position": "8.1"})
+    folder = tmp_path / "gsc"
+    folder.mkdir()
+    dates.to_csv(folder / "Dates.csv", index=False)
+    pd.DataFrame({"Top queries": ["widgets"], "Clicks": [10], "Impressions": [100], "CTR": ["10%"],
+                  "Position": ["3"]}).to_csv(folder / "Queries.csv", index=False)
+    pd.DataFrame(country_rows, columns=["Country", "Clicks", "Impressions", "CTR", "Position"]).to_csv(
+        folder / "Countries.csv", index=False)
+    return seo.prepare(load_performance(folder), site_name="Widgets", domain="widgets.example")
+
+
+def test_holidays_of_the_site_country_are_named_not_reported(tmp_path):
+    sc = _us_site(tmp_path, [["United States", 9000, 90000, "10%", "5"], ["Canada", 1000, 9000, "11%", "5"]])
+    assert seo.site_country(sc) == "US"
+    an = seo.anomalies(sc, lang="en")
+    xmas = an[an["date"].dt.month.eq(12) & an["date"].dt.day.isin([24, 25])]
+    assert len(xmas) >= 2  # the quiet days depart from the weekly pattern...
+    assert set(xmas["holiday"]) <= {"Christmas Eve", "Christmas Day"} and xmas["holiday"].notna().all()
+    assert (xmas["at_stake"] == 0).all()  # ...but are named, not counted as clicks lost
+    found = seo.findings(sc, "en")
+    assert not found["kind"].eq("drop").any(), found[["kind", "title"]]
+    fr = seo.anomalies(sc, country="FR", lang="fr")  # names in the report's language where the calendar has it
+    assert set(fr["holiday"].dropna()) == {"Réveillon de Noël", "Noël"}
+
+
+def test_without_a_dominant_country_no_holiday_is_assumed(tmp_path):
+    sc = _us_site(tmp_path, [["United States", 3000, 9, "1%", "5"], ["India", 3000, 9, "1%", "5"],
+                             ["Germany", 3000, 9, "1%", "5"]])
+    assert seo.site_country(sc) is None
+    an = seo.anomalies(sc)
+    assert an["holiday"].isna().all()
+    assert seo.anomalies(sc, country="US")["holiday"].notna().any()  # the parameter names it

@@ -29,7 +29,8 @@ from statsmodels.tsa.seasonal import STL
 
 from trafficlib import filecache
 
-__all__ = ["decompose", "anomalies", "holiday_names", "compare_rate", "compare_count", "RateTest", "robust_z"]
+__all__ = ["decompose", "anomalies", "holiday_names", "country_code", "compare_rate", "compare_count", "RateTest",
+           "robust_z"]
 
 # Report language -> the holidays package's language codes.
 _HOLIDAY_LANG = {"en": "en_US", "fr": "fr"}
@@ -47,7 +48,53 @@ def _holiday_table(country: str, subdiv: str | None, years: tuple, language: str
         language = getattr(cal, "default_language", None)
     if language:
         cal = _holidays.country_holidays(country, subdiv=subdiv, years=list(years) or None, language=language)
-    return {pd.Timestamp(d): n for d, n in cal.items()}
+    names = {pd.Timestamp(d): n for d, n in cal.items()}
+    # Days that empty the web in most countries without being public holidays everywhere
+    # (Christmas Eve and New Year's Eve are "unofficial" in the US, absent in France's list)
+    french = (language or "").startswith("fr")
+    for year in years:
+        for (month, day), (en, fr) in _EVES.items():
+            names.setdefault(pd.Timestamp(year, month, day), fr if french else en)
+    return names
+
+
+# (month, day) -> (English, French) name of the eves added to every country's holidays
+_EVES = {(12, 24): ("Christmas Eve", "Réveillon de Noël"), (12, 31): ("New Year's Eve", "Saint-Sylvestre")}
+
+
+def country_code(value: str | None) -> str | None:
+    """An ISO 3166-1 alpha-2 code from a country as exports write it: a code (``"FR"``,
+    ``"fra"``, ``"USA"``) or a name in a Search Console / GA4 interface language
+    (``"France"``, ``"États-Unis"``, ``"Estados Unidos"``, ``"Vereinigte Staaten"``),
+    via Babel's territory names; None when it names no country (``"(not set)"``)."""
+    if not value or not str(value).strip():
+        return None
+    text = str(value).strip()
+    table = _country_names()
+    if len(text) == 2 and text.upper() in table.values():
+        return text.upper()
+    return table.get(text.casefold())
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict:
+    """casefolded name or alpha-3 code -> alpha-2 code, in the interface languages."""
+    from babel import Locale
+
+    out: dict = {}
+    for loc in ("en", "fr", "es", "de", "it", "pt", "nl", "pl", "sv", "da", "ja", "zh", "ru", "tr"):
+        for code, name in Locale.parse(loc).territories.items():
+            if len(code) == 2 and code.isalpha():
+                out.setdefault(name.casefold(), code)
+    # alpha-3 codes (Search Console's API and bulk export write "usa", "fra") from the
+    # holidays package's registry, for the countries it has calendars of
+    from holidays.registry import COUNTRIES
+
+    for entry in COUNTRIES.values():
+        codes = [c for c in entry[1:] if len(c) in (2, 3) and c.isupper()]
+        if len(codes) >= 2 and len(codes[0]) == 2 and len(codes[1]) == 3:
+            out.setdefault(codes[1].casefold(), codes[0])
+    return out
 
 
 def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: str | None = None) -> pd.Series:
@@ -74,7 +121,9 @@ def holiday_names(dates, country: str = "FR", subdiv: str | None = None, lang: s
     else a RangeIndex): e.g. ``"Thanksgiving Day"``, ``"Christmas Day"``, ``"Independence
     Day (observed)"``; missing on ordinary days and on missing dates. Two holidays on one
     day are joined with ``"; "``. Computed offline by the ``holidays`` package (official
-    public holidays only: not Christmas Eve, Black Friday or school holidays).
+    public holidays), plus Christmas Eve and New Year's Eve in every country (days that
+    empty the web without being public holidays everywhere); not Black Friday or school
+    holidays.
 
     Raises
     ------

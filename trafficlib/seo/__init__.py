@@ -20,12 +20,12 @@ from trafficlib.seo.findings import findings
 from trafficlib.seo.joins import organic_vs_clicks, positions_beside_rankings
 from trafficlib.seo.plots import plot_ctr_curve, plot_trend
 from trafficlib.seo.tables import brand_split, cannibalisation, movers, pages_losing, split, top
-from trafficlib.seo.trend import anomalies, comparison_display, period_comparison, weekly
+from trafficlib.seo.trend import anomalies, comparison_display, period_comparison, site_country, weekly
 
 __all__ = ["SearchData", "prepare", "weighted_position", "summarise", "totals", "coverage", "brand_pattern",
            "is_brand", "CtrCurve", "ctr_curve", "observed_curve", "opportunities", "striking_distance", "findings",
            "organic_vs_clicks", "positions_beside_rankings", "plot_trend", "plot_ctr_curve", "brand_split",
-           "cannibalisation", "movers", "pages_losing", "split", "top", "anomalies", "period_comparison", "comparison_display", "weekly",
+           "cannibalisation", "movers", "pages_losing", "split", "top", "anomalies", "site_country", "period_comparison", "comparison_display", "weekly",
            "FORMATS", "labels", "kpis", "segment_names"]
 
 # display kinds for trafficlib.display.table
@@ -39,7 +39,7 @@ FORMATS = {
 }
 
 _LABELS = {
-    "query": ("Query", "Requête"), "page": ("Page", "Page"), "country": ("Country", "Pays"),
+    "query": ("Query", "Requête"), "page": ("Page", "Page"), "country": ("Country", "Pays"), "holiday": ("Holiday", "Jour férié"),
     "device": ("Device", "Appareil"), "search_appearance": ("Search appearance", "Apparence dans les résultats"),
     "clicks": ("Clicks", "Clics"), "impressions": ("Impressions", "Impressions"), "ctr": ("CTR", "CTR"),
     "position": ("Avg. position", "Position moy."), "share_clicks": ("Share of clicks", "Part des clics"),

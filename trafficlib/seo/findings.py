@@ -20,15 +20,16 @@ def severity(at_stake: float, period_clicks: float) -> str:
 
 def findings(sd: SearchData, lang: str = "en", curve: _ctr.CtrCurve | None = None, max_per_kind: int = 3,
              min_impressions: int = 100, striking_positions: tuple[float, float] = (8, 20),
-             striking_min_impressions: int = 200) -> pd.DataFrame:
+             striking_min_impressions: int = 200, country: str | None = "auto") -> pd.DataFrame:
     """Every finding of the SEO report in ``lang``, ranked by clicks at stake.
 
     Kinds: traffic drops (anomalous days: expected − observed clicks), pages losing
     clicks (clicks lost), CTR far below the site's curve (clicks to reach the curve),
     striking-distance queries (clicks at position 3), cannibalised queries, and, without
     clicks at stake, what the export hides (filters, the share the visible queries
-    cover). Returns ``severity``, ``kind``, ``title``, ``detail``, ``action``,
-    ``clicks_at_stake`` (over the period).
+    cover). ``country``: whose holidays are quiet days, not drops (see
+    :func:`trafficlib.seo.trend.anomalies`). Returns ``severity``, ``kind``, ``title``,
+    ``detail``, ``action``, ``clicks_at_stake`` (over the period).
     """
     t = lambda en, fr: i18n.text(lang, en, fr)  # noqa: E731
     n_ = lambda x: i18n.fmt_int(x, lang)  # noqa: E731
@@ -43,8 +44,10 @@ def findings(sd: SearchData, lang: str = "en", curve: _ctr.CtrCurve | None = Non
         rows.append({"severity": severity(at_stake, clicks) if at_stake else "low", "kind": kind, "title": title,
                      "detail": detail, "action": action, "clicks_at_stake": float(at_stake or 0.0)})
 
-    an = _trend.anomalies(sd)
-    drops = an[an["direction"] == "drop"].sort_values("at_stake", ascending=False).head(max_per_kind)
+    an = _trend.anomalies(sd, country=country, lang=lang)
+    # a drop on a holiday is named in the anomaly table, not reported as a problem
+    drops = an[(an["direction"] == "drop") & an["holiday"].isna()]
+    drops = drops.sort_values("at_stake", ascending=False).head(max_per_kind)
     for r in drops.itertuples():
         d = i18n.fmt_date(r.date, lang)
         add("drop", r.at_stake,

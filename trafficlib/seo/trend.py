@@ -8,7 +8,21 @@ from trafficlib import timeseries
 from trafficlib.metrics import ratio
 from trafficlib.seo.core import SearchData, summarise, totals
 
-__all__ = ["anomalies", "period_comparison", "weekly", "comparison_display"]
+__all__ = ["anomalies", "period_comparison", "weekly", "comparison_display", "site_country"]
+
+
+def site_country(sd: SearchData, min_share: float = 0.4) -> str | None:
+    """The ISO alpha-2 code of the country that brings the site most of its clicks (the
+    Countries table), when it brings at least ``min_share`` of them; None otherwise (no
+    Countries table, or an international site with no dominant country). Used for the
+    holidays named beside anomalies."""
+    t = sd.tables.get("countries")
+    if t is None or t.empty or "country" not in t or t["clicks"].sum() <= 0:
+        return None
+    by = t.groupby("country")["clicks"].sum().sort_values(ascending=False)
+    if by.iloc[0] / by.sum() < min_share:
+        return None
+    return timeseries.country_code(str(by.index[0]))
 
 
 def weekly(sd: SearchData) -> pd.DataFrame:
@@ -24,17 +38,23 @@ def weekly(sd: SearchData) -> pd.DataFrame:
     return out.sort_values("week").reset_index(drop=True)
 
 
-def anomalies(sd: SearchData, metric: str = "clicks", threshold: float = 3.5) -> pd.DataFrame:
+def anomalies(sd: SearchData, metric: str = "clicks", threshold: float = 3.5, country: str | None = "auto",
+              lang: str = "en", min_change: float = 0.10) -> pd.DataFrame:
     """Days whose ``metric`` departs from the trend and weekly pattern by more than
     ``threshold`` robust standard deviations (STL decomposition, see
     :func:`trafficlib.timeseries.anomalies`), over the current and comparison periods.
 
-    Returns ``date``, ``observed``, ``expected``, ``z``, ``direction`` (drop/spike),
-    ``change`` and ``at_stake`` (expected − observed for a drop, in the metric's units).
-    Empty when there are fewer than 15 days.
+    ``country``: whose holidays name the days (ISO code); ``"auto"`` = the country of
+    most clicks (:func:`site_country`); None = none. ``min_change``: a day is flagged only
+    when it is also at least this far from what was expected, relatively (a very steady
+    site's 4 % dip can be 4 robust deviations and still not worth a look). Returns ``date``, ``observed``,
+    ``expected``, ``z``, ``direction`` (drop/spike), ``change``, ``holiday`` (its name
+    in ``lang``, missing on ordinary days) and ``at_stake`` (expected − observed for a
+    drop on an ordinary day, in the metric's units; 0 on a holiday: a quiet Christmas
+    is not clicks lost). Empty when there are fewer than 15 days.
     """
     parts = [x for x in (sd.daily_previous, sd.daily) if x is not None and len(x)]
-    cols = ["date", "observed", "expected", "z", "direction", "change", "at_stake"]
+    cols = ["date", "observed", "expected", "z", "direction", "change", "holiday", "at_stake"]
     if not parts:
         return pd.DataFrame(columns=cols)
     d = pd.concat(parts).drop_duplicates("date").set_index("date")[metric].sort_index()
@@ -42,8 +62,14 @@ def anomalies(sd: SearchData, metric: str = "clicks", threshold: float = 3.5) ->
     if d.notna().sum() < 15:
         return pd.DataFrame(columns=cols)
     d = d.interpolate(limit_direction="both")
-    out = timeseries.anomalies(d, period=7, threshold=threshold)
-    out["at_stake"] = np.where(out["direction"] == "drop", out["expected"] - out["observed"], 0.0)
+    code = site_country(sd) if country == "auto" else (timeseries.country_code(country) if country else None)
+    out = timeseries.anomalies(d, period=7, threshold=threshold, holidays_country=code, holidays_lang=lang)
+    if "holiday" not in out:
+        out["holiday"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out = out[out["change"].abs().fillna(np.inf) >= min_change].reset_index(drop=True)
+    ordinary = out["holiday"].isna().to_numpy()
+    out["at_stake"] = np.where((out["direction"] == "drop").to_numpy() & ordinary,
+                               out["expected"] - out["observed"], 0.0)
     return out[cols]
 
 
