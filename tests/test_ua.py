@@ -90,20 +90,113 @@ def test_underscore_and_last_part_headers_and_xlsx(tmp_path):
     pd.testing.assert_frame_equal(x.frame, base)
 
 
-def test_ids_damaged_by_a_spreadsheet_are_refused(tmp_path):
+def test_visitor_ids_damaged_by_a_spreadsheet_degrade_to_no_users(tmp_path):
+    """A fullVisitorId saved as '7.19524E+18' merges visitors: users are not available,
+    sessions, page views and revenue are kept, and a note says so."""
     rows = [list(r) for r in ROWS]
     rows[0][0] = "7.19524E+18"
     rows[2][0] = "1.23457E+16"
-    with pytest.raises(TrafficDataError) as err:
-        sources.load(write(tmp_path / "excel.csv", DOTTED, rows))
-    e = err.value
-    assert e.column == "fullVisitorId" and e.rows == [2, 4]
-    assert "2 of 6 ids damaged" in e.problem and "excel.csv" in str(e)
+    e = sources.load(write(tmp_path / "excel.csv", DOTTED, rows))
+    assert e.kind == "ua/sessions" and len(e.frame) == 5
+    assert e.frame["user_id"].isna().all()                      # no user count can be right
+    assert e.meta["unavailable"] == ["users"] and e.meta["damaged_ids"]["rows"] == 2
+    assert e.frame["revenue"].sum() == pytest.approx(129.99 + 45.5)
+    assert e.frame["pageviews"].sum() == 5 + 1 + 2 + 1 + 3
+    assert "7.19524E+18.1483228800" in set(e.frame["session_id"])
+    note = next(n for n in e.notes if "damaged by a spreadsheet" in n)
+    assert "2 of 5 sessions" in note and "users are NOT available" in note and "fullVisitorId" in note
+
+
+def test_visit_ids_or_start_times_damaged_are_refused(tmp_path):
     rows = [list(r) for r in ROWS]
-    rows[4][3] = "1.48331E+09"  # visitStartTime too: the time cannot be recovered
+    rows[4][3] = "1.48331E+09"  # visitStartTime: the time and the session cannot be recovered
     with pytest.raises(TrafficDataError) as err:
         sources.load(write(tmp_path / "excel2.csv", DOTTED, rows))
     assert err.value.column == "visitStartTime" and err.value.rows == [6]
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "1.48332E+09"
+    with pytest.raises(TrafficDataError) as err:
+        sources.load(write(tmp_path / "excel3.csv", DOTTED, rows))
+    assert err.value.column == "visitId" and err.value.rows == [3]
+
+
+# The GA360 sample's all_sessions layout (hit x product grain; session fields repeated on
+# every row of the session; ids as a spreadsheet re-saved them), invented values.
+HITS = ["fullVisitorId", "channelGrouping", "time", "country", "city", "totalTransactionRevenue", "transactions",
+        "timeOnSite", "pageviews", "sessionQualityDim", "date", "visitId", "type", "productRefundAmount",
+        "productQuantity", "productPrice", "productRevenue", "productSKU", "v2ProductName", "v2ProductCategory",
+        "productVariant", "currencyCode", "itemQuantity", "itemRevenue", "transactionRevenue", "transactionId",
+        "pageTitle", "searchKeyword", "pagePathLevel1", "eCommerceAction_type", "eCommerceAction_step",
+        "eCommerceAction_option"]
+
+
+def hit(visitor, visit, day, pv, tos, rev, tx, t, sku, name, price, prod_rev=""):
+    return [visitor, "Organic Search", t, "France", "Lyon", rev, tx, tos, pv, "", day, visit, "PAGE", "", "",
+            price, prod_rev, sku, name, "Shop/Bags/", "(not set)", "EUR", "", "", "", "", "Bags | Shop", "",
+            "/shop/", "0", "1", ""]
+
+
+def test_hit_grain_extract_is_read_one_row_per_session(tmp_path):
+    rows = [
+        hit("4.11223E+18", "1500000100", "20170714", "3", "120", "25990000", "1", "0", "SKU1", "Tote, canvas",
+            "12990000", "12990000"),
+        hit("4.11223E+18", "1500000100", "20170714", "3", "120", "25990000", "1", "5400", "SKU2", "Cap", "13000000",
+            "13000000"),
+        hit("4.11223E+18", "1500000100", "20170714", "3", "120", "25990000", "1", "9000", "SKU3", "Mug", "5000000"),
+        hit("8.70012E+18", "1500000100", "20170714", "1", "", "", "", "0", "SKU1", "Tote, canvas", "12990000"),
+        hit("8.70012E+18", "1500009999", "20170714", "2", "40", "", "", "0", "SKU4", "Pen", "1990000"),
+    ]
+    e = sources.load(write(tmp_path / "all_sessions.csv", HITS, rows))
+    assert e.kind == "ua/sessions" and len(e.frame) == 3          # two visitors share visitId 1500000100
+    assert e.frame["pageviews"].tolist() == [3, 1, 2]              # session values, not summed over hits
+    assert e.frame["revenue"].sum() == pytest.approx(25.99)        # totalTransactionRevenue once per session
+    assert e.frame["transactions"].sum() == 1 and e.frame["conversions"].sum() == 1
+    assert any("5 rows read as 3 sessions" in n for n in e.notes)
+    assert any("(2 by visitId alone)" in n for n in e.notes)
+
+
+def test_product_lines_with_exact_duplicates_and_line_revenue(tmp_path):
+    header = ["visit_number", "visit_id", "visit_start_time", "purchase_date", "full_visitor_id", "user_id",
+              "channel_grouping", "social_engagement_type", "units_sold", "page_views", "time_on_site", "bounces",
+              "revenue", "unit_price"]
+    line = ["1", "1496504143", "1496504143", "20170603", "7.58E+18", "", "Organic Search", "Not Socially Engaged",
+            "1", "4", "253", "", "15990000", "15990000"]
+    other = line[:]
+    other[12:] = ["7990000", "7990000"]
+    second = ["2", "1496504143", "1496509999", "20170603", "1.20E+18", "", "Direct", "Not Socially Engaged",
+              "", "1", "", "1", "", "7990000"]
+    e = sources.load(write(tmp_path / "analytics.csv", header, [line, line, other, second]))
+    assert len(e.frame) == 2                                      # visit_id shared, visit_start_time differs
+    assert e.frame["revenue"].tolist() == pytest.approx([23.98, 0.0])   # distinct lines summed
+    assert e.frame["bounces"].tolist() == [0, 1] and e.frame["pageviews"].tolist() == [4, 1]
+    note = next(n for n in e.notes if "exact duplicate" in n)
+    assert "1 exact duplicate lines dropped" in note and "23.98 without them, 39.97 with them" in note
+    assert any("no transactions column" in n for n in e.notes)
+
+
+SPECIMENS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "specimens"
+
+
+@pytest.mark.parametrize("name", ["all_sessions.csv", "analytics_sessions_products.csv"])
+def test_ga360_specimens_degrade_and_keep_sessions(name):
+    import yaml
+
+    if not (SPECIMENS / "specimens.yml").exists():
+        pytest.skip("../shared/specimens is absent (layout specimens are not distributed)")
+    spec = {s["file"]: s["expected"] for s in yaml.safe_load((SPECIMENS / "specimens.yml").read_text())["specimens"]}
+    want = spec[f"ga360_ua/{name}"]
+    e = sources.load(SPECIMENS / "ga360_ua" / name)
+    assert e.frame["user_id"].isna().all() and e.meta["unavailable"] == ["users"]
+    by_pair = [v for k, v in want["sessions"].items() if k.startswith("by_full")][0]
+    assert len(e.frame) == by_pair
+    if name == "all_sessions.csv":
+        assert e.frame["revenue"].sum() == pytest.approx(want["totals"]["revenue"])
+        assert e.frame["transactions"].sum() == want["totals"]["transactions"]
+        assert e.frame["pageviews"].sum() == want["pageviews_first_row_per_session"]["by_fullVisitorId_visitId"]
+    else:
+        assert e.frame["revenue"].sum() == pytest.approx(want["totals"]["revenue_distinct_rows"])
+        assert e.frame["pageviews"].sum() == want["totals"]["page_views_first_row_per_session"]
+        assert e.frame["bounces"].sum() == want["totals"]["bounces_first_row_per_session"]
 
 
 def test_bad_values_name_file_column_line(tmp_path):

@@ -1,33 +1,55 @@
-"""GA4 interface exports (standard reports, Explorations, Sheets, Data API tables).
+"""GA4 and Universal Analytics interface exports (standard reports, Explorations,
+Sheets, Data API tables, UA report downloads).
 
 A GA4 report is a *cube*: a few dimensions (date, channel, landing page, country...)
 and metrics aggregated over them, not sessions. :func:`read_report` reads one into the
 ``web_cube`` table:
 
 - the ``#`` comment preamble: property, account, ``Start date: 20240101`` /
-  ``Date de début : 20240101`` and the end date (the export's period);
+  ``Date de début : 20240101`` and the end date, or the Explorations' and UA's one-line
+  range ``20250301-20250331`` (the export's period);
 - the header line, in the English or French interface (see ``DIMENSIONS`` and
-  ``METRICS``), or Data API names (``sessionDefaultChannelGroup``);
-- a total row wherever it stands: "Grand total" / "Total" / "Totaux" / "Total général"
-  in a dimension cell, a row whose dimensions are all empty (standard reports put it
-  at the top), or the Explorations' "Grand total" line that has one field more than the
-  header. It is removed from the data and kept as :attr:`Export.totals`;
+  ``METRICS``), or Data API names (``sessionDefaultChannelGroup``); a column of text
+  whose header the kit does not know (a custom channel group, a custom dimension) is
+  kept as a dimension under its own name;
+- total rows by the one rule of :func:`trafficlib.readers._sheet.split_totals`:
+  "Grand total" / "Total" / "Totaux" / "Total général" in a dimension cell, in the
+  Explorations' field beyond the header (``,,,,190426,0.5589,...,Grand total``) or in
+  an extra leading field (``Grand total,,,300,...``), or an unlabelled row of empty
+  dimensions at the top (GA4 standard reports) or the bottom (UA downloads) that is at
+  least as large as every row. A row of empty dimensions in the middle of the table (a
+  landing page ``""`` with its 13 sessions) is data. Totals go to :attr:`Export.totals`;
 - numbers with thousands separators in either locale, rates as ``0.65`` or ``65 %``,
-  durations as seconds or ``1m 23s``, dates as ``YYYYMMDD`` (or "Nth day" counted from
-  the start date);
+  durations as seconds, ``1m 23s`` or ``00:01:23``, dates as ``YYYYMMDD`` (or "Nth
+  day" counted from the start date);
 - several tables in one file (a chart's table above the report's): the table with the
-  most recognised columns is read; .xlsx downloads hold the same layout.
+  most recognised columns is read; .xlsx downloads hold the same layout. GA4's Home /
+  Reports snapshot export (one small table per card of the overview page) is refused
+  by name, with the report to download instead: its tables are the cards' top rows,
+  not reports, and no one table of it is the site's traffic.
 
 Cube columns (canonical names): dimensions as found (``date``, ``channel``, ``source``,
 ``medium``, ``campaign``, ``landing_page``, ``page``, ``device``, ``country``...); additive
 metrics ``sessions``, ``engaged_sessions``, ``converting_sessions``, ``conversions``
-(key events), ``revenue``, ``pageviews``, ``engagement_time`` (seconds, total),
-``event_count``, ``transactions``; non-additive ``users`` (active users), ``total_users``,
-``new_users``. Metrics exported only as ratios are turned back into sums with their
-denominator (engaged sessions = engagement rate × sessions, rounded) and the note says so.
+(key events, UA goal completions), ``revenue``, ``pageviews``, ``engagement_time``
+(seconds, total), ``event_count``, ``transactions``; non-additive ``users`` (active
+users), ``total_users``, ``new_users``: users are de-duplicated over the rows of a
+report, so they are never summed into a total. Metrics exported only as ratios are
+turned back into sums with their denominator (engaged sessions = engagement rate ×
+sessions, rounded) and the note says so; UA's bounce rate (one-hit sessions) is kept
+apart from GA4's (1 − engagement rate) and never turned into engaged sessions.
+
+:attr:`Export.totals` holds one row per total row of the file, with the metric columns
+and ``label`` (as written, ``""`` when unlabelled), ``level`` (``""``) and ``scope``:
+``"rows"`` when the additive metrics of the rows add up to it, ``"more"`` when the
+rows fall short of it (an Exploration downloaded with its "Show rows" limit) or when
+it states only users (de-duplicated: more than a row sum can say). Users in a total
+row are GA4's de-duplicated count: the figure to show, never the sum of the rows.
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 
 import numpy as np
@@ -35,27 +57,26 @@ import pandas as pd
 
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import durations, numbers, yyyymmdd_or_dates
-from trafficlib.readers._sheet import Sheet
+from trafficlib.readers._sheet import Sheet, split_totals, total_label
 from trafficlib.readers.registry import Export, Probe, Reader, register
 from trafficlib.schema import normalize_header
 
-__all__ = ["read_report", "DIMENSIONS", "METRICS", "TOTAL_LABELS", "CUBE_ADDITIVE", "CUBE_USERS"]
+__all__ = ["read_report", "DIMENSIONS", "METRICS", "CUBE_ADDITIVE", "CUBE_USERS"]
 
 CUBE_ADDITIVE = ("sessions", "engaged_sessions", "converting_sessions", "conversions", "revenue", "pageviews",
                  "engagement_time", "session_duration", "event_count", "transactions")
 CUBE_USERS = ("users", "total_users", "new_users")
-
-TOTAL_LABELS = {"total", "totals", "grand_total", "totaux", "total_general", "somme", "totale", "gesamt",
-                "gesamtsumme", "summe", "totale_complessivo", "total_geral"}
+# the additive metrics a file's total is checked against (registry.ADDITIVE, minus time sums)
+_CHECKED = ("sessions", "engaged_sessions", "conversions", "revenue", "pageviews", "event_count", "transactions")
 
 
 def _keys(*names: str) -> list[str]:
     return [normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n)) for n in names]
 
 
-# canonical dimension -> headers (English UI, French UI, Data API)
+# canonical dimension -> headers (English UI, French UI, Data API; UA's names)
 DIMENSIONS: dict[str, list[str]] = {
-    "date": _keys("Date", "date", "Jour", "Day"),
+    "date": _keys("Date", "date", "Jour", "Day", "Day Index", "Index des jours"),
     "nth_day": _keys("Nth day", "Nième jour", "Énième jour", "N-ième jour", "nthDay"),
     "year_month": _keys("Year month", "Mois de l'année", "Année et mois", "yearMonth", "Month of year"),
     "week": _keys("Week", "Semaine", "ISO week of the year", "isoYearIsoWeek", "Year week", "yearWeek"),
@@ -78,9 +99,9 @@ DIMENSIONS: dict[str, list[str]] = {
     "page": _keys("Page path and screen class", "Chemin de la page et classe de l'écran",
                   "Page path + query string and screen class", "Chemin de la page + chaîne de requête et classe de l'écran",
                   "Page path", "Chemin de la page", "pagePath", "pagePathPlusQueryString", "Page location",
-                  "Emplacement de la page", "pageLocation", "unifiedScreenClass", "unifiedPagePathScreen"),
+                  "Emplacement de la page", "pageLocation", "unifiedScreenClass", "unifiedPagePathScreen", "Page"),
     "page_title": _keys("Page title and screen class", "Titre de la page et classe de l'écran", "Page title",
-                        "Titre de la page", "pageTitle", "unifiedScreenName"),
+                        "Titre de la page", "pageTitle", "unifiedScreenName", "Page Title"),
     "device": _keys("Device category", "Catégorie d'appareil", "deviceCategory", "Device", "Appareil"),
     "country": _keys("Country", "Pays", "country", "Country ID", "countryId"),
     "region": _keys("Region", "Région", "region"),
@@ -89,7 +110,7 @@ DIMENSIONS: dict[str, list[str]] = {
     "os": _keys("Operating system", "Système d'exploitation", "operatingSystem"),
     "language": _keys("Language", "Langue", "language"),
     "new_vs_returning": _keys("New / established", "Nouveau/Établi", "Nouveaux/Établis", "newVsReturning",
-                              "New vs returning", "Nouveaux/Connus"),
+                              "New vs returning", "Nouveaux/Connus", "User Type"),
     "event_name": _keys("Event name", "Nom de l'événement", "eventName"),
     "hostname": _keys("Hostname", "Nom d'hôte", "hostName"),
 }
@@ -100,48 +121,76 @@ METRICS: dict[str, tuple[list[str], str]] = {
     "engaged_sessions": (_keys("Engaged sessions", "Sessions avec engagement", "engagedSessions"), "count"),
     "engagement_rate": (_keys("Engagement rate", "Taux d'engagement", "engagementRate"), "rate"),
     "bounce_rate": (_keys("Bounce rate", "Taux de rebond", "bounceRate"), "rate"),
-    "conversions": (_keys("Key events", "Événements clés", "keyEvents", "Conversions", "conversions"), "number"),
+    "ua_bounce_rate": ([], "rate"),  # UA's "Bounce Rate" (one-hit sessions): see _map_header
+    "conversions": (_keys("Key events", "Événements clés", "keyEvents", "Conversions", "conversions",
+                          "Goal Completions", "Réalisations d'objectifs"), "number"),
     "converting_rate": (_keys("Session key event rate", "Taux d'événements clés de la session", "sessionKeyEventRate",
                               "Session conversion rate", "Taux de conversion de la session",
                               "sessionConversionRate"), "rate"),
     "revenue": (_keys("Total revenue", "Revenu total", "Revenus totaux", "totalRevenue", "Purchase revenue",
-                      "Revenus générés par les achats", "Revenu généré par les achats", "purchaseRevenue"), "number"),
+                      "Revenus générés par les achats", "Revenu généré par les achats", "purchaseRevenue",
+                      "Revenue", "Revenus"), "number"),
     "pageviews": (_keys("Views", "Vues", "screenPageViews", "Pageviews", "Pages vues"), "count"),
-    "views_per_session": (_keys("Views per session", "Vues par session", "screenPageViewsPerSession"), "number"),
+    "views_per_session": (_keys("Views per session", "Vues par session", "screenPageViewsPerSession",
+                                "Pages / Session", "Pages/session"), "number"),
+    "views_per_user": (_keys("Views per active user", "Vues par utilisateur actif", "screenPageViewsPerUser",
+                             "Views per user"), "number"),
     "avg_engagement_per_session": (_keys("Average engagement time per session",
                                          "Durée d'engagement moyenne par session",
                                          "Temps d'engagement moyen par session", "userEngagementDuration per session"),
                                    "duration"),
+    "avg_engagement_per_user": (_keys("Average engagement time per active user",
+                                      "Durée d'engagement moyenne par utilisateur actif",
+                                      "Temps d'engagement moyen par utilisateur actif"), "duration"),
     "user_engagement": (_keys("User engagement", "Engagement de l'utilisateur", "userEngagementDuration"), "duration"),
-    "avg_session_duration": (_keys("Average session duration", "Durée moyenne des sessions", "averageSessionDuration"),
-                             "duration"),
+    "avg_session_duration": (_keys("Average session duration", "Durée moyenne des sessions", "averageSessionDuration",
+                                   "Avg. Session Duration"), "duration"),
     "event_count": (_keys("Event count", "Nombre d'événements", "eventCount"), "count"),
     "transactions": (_keys("Transactions", "Ecommerce purchases", "Achats e-commerce", "ecommercePurchases"), "count"),
     "users": (_keys("Active users", "Utilisateurs actifs", "activeUsers", "Users", "Utilisateurs"), "count"),
     "total_users": (_keys("Total users", "Nombre total d'utilisateurs", "Utilisateurs totaux", "totalUsers"), "count"),
     "new_users": (_keys("New users", "Nouveaux utilisateurs", "newUsers"), "count"),
+    # Universal Analytics report downloads (read, not kept in the cube: per-page figures)
+    "unique_pageviews": (_keys("Unique Pageviews", "Vues uniques", "Pages vues uniques"), "count"),
+    "avg_time_on_page": (_keys("Avg. Time on Page", "Temps moyen passé sur la page"), "duration"),
+    "entrances": (_keys("Entrances", "Entrées"), "count"),
+    "exit_rate": (_keys("% Exit", "% de sorties"), "rate"),
+    "page_value": (_keys("Page Value", "Valeur de la page"), "number"),
+    "new_sessions_rate": (_keys("% New Sessions", "% de nouvelles sessions"), "rate"),
+    "goal_conversion_rate": (_keys("Goal Conversion Rate", "Taux de conversion de l'objectif"), "rate"),
+    "goal_value": (_keys("Goal Value", "Valeur de l'objectif"), "number"),
 }
+# headers only Universal Analytics writes (GA4 has no such metric)
+_UA_ONLY = {"unique_pageviews", "avg_time_on_page", "entrances", "exit_rate", "page_value", "new_sessions_rate",
+            "goal_conversion_rate", "goal_value"}
 
 _DIM_LOOKUP = {k: canon for canon, keys in DIMENSIONS.items() for k in keys}
 _MET_LOOKUP = {k: canon for canon, (keys, _) in METRICS.items() for k in keys}
 _GA4_PREAMBLE = re.compile(r"^(start date|end date|date de d[ée]but|date de fin|property|propri[ée]t[ée]|account|compte)\b",
                            re.IGNORECASE)
+_UA_PREAMBLE = re.compile(r"^(all web site data|toutes les données du site web)\b", re.IGNORECASE)
 _DATE_IN_LINE = re.compile(r"((?:19|20)\d{6})")
+_RANGE_LINE = re.compile(r"^\s*((?:19|20)\d{6})\s*-\s*((?:19|20)\d{6})\s*$")
+# the titles GA4 gives its overview export (English, French, German, Spanish, Italian)
+_HOME_TITLES = re.compile(r"^(home|reports snapshot|accueil|instantané des rapports|startseite|"
+                          r"übersicht der berichte|inicio|resumen de informes|panoramica dei report)\b", re.IGNORECASE)
 
 
 def _snake(header: str) -> str:
     return normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", header))
 
 
-def _map_header(header: list[str]) -> tuple[dict[int, str], dict[int, str], list[int]]:
-    """(dimension columns, metric columns, unknown columns) by position."""
+def _map_header(header: list[str], ua: bool = False) -> tuple[dict[int, str], dict[int, str], list[int]]:
+    """(dimension columns, metric columns, unknown columns) by position; with ``ua``,
+    "Bounce Rate" is UA's (``ua_bounce_rate``)."""
     dims, mets, unknown = {}, {}, []
     for i, h in enumerate(header):
         key = _snake(h)
         if not key:
             unknown.append(i)
         elif key in _MET_LOOKUP and _MET_LOOKUP[key] not in mets.values():
-            mets[i] = _MET_LOOKUP[key]
+            canon = _MET_LOOKUP[key]
+            mets[i] = "ua_bounce_rate" if ua and canon == "bounce_rate" else canon
         elif key in _DIM_LOOKUP and _DIM_LOOKUP[key] not in dims.values():
             dims[i] = _DIM_LOOKUP[key]
         elif "channel_group" in key or "groupe_de_canaux" in key:
@@ -159,12 +208,23 @@ def _score(sheet: Sheet) -> int:
     return 2 * len(mets) + len(dims)
 
 
+def _is_ua(probe: Probe, sheet: Sheet) -> bool:
+    """A Universal Analytics download: a UA-only metric or UA's "All Web Site Data" line."""
+    _, mets, _ = _map_header(sheet.header)
+    pre = any(_UA_PREAMBLE.match(ln) for s in probe.sheets for ln in s.preamble)
+    return bool(set(mets.values()) & _UA_ONLY) or pre
+
+
 def _preamble_facts(lines: list[str]) -> dict:
     facts: dict = {}
     for ln in lines:
         low = ln.lower()
         m = _DATE_IN_LINE.search(ln)
-        if m and ("start date" in low or "date de début" in low or "date de debut" in low):
+        rng = _RANGE_LINE.match(ln)
+        if rng:  # Explorations and UA: "20250301-20250331"
+            facts.setdefault("start", pd.Timestamp(rng.group(1)))
+            facts.setdefault("end", pd.Timestamp(rng.group(2)))
+        elif m and ("start date" in low or "date de début" in low or "date de debut" in low):
             facts.setdefault("start" if "comparison" not in low and "comparaison" not in low else "compare_start",
                              pd.Timestamp(m.group(1)))
         elif m and ("end date" in low or "date de fin" in low):
@@ -174,15 +234,10 @@ def _preamble_facts(lines: list[str]) -> dict:
             facts["property"] = ln.split(":", 1)[1].strip()
         elif re.match(r"^(account|compte)\s*:", ln, re.IGNORECASE):
             facts["account"] = ln.split(":", 1)[1].strip()
-    titles = [ln for ln in lines if ln and not set(ln) <= set("-= ") and ":" not in ln[:3]]
+    titles = [ln for ln in lines if ln and not set(ln) <= set("-= ") and ":" not in ln[:3] and not _RANGE_LINE.match(ln)]
     if titles:
         facts["title"] = titles[0]
     return facts
-
-
-def _is_total_label(cell: str) -> bool:
-    key = normalize_header(cell)
-    return key in TOTAL_LABELS or key.startswith("total_")
 
 
 def recognise(probe: Probe):
@@ -196,7 +251,7 @@ def recognise(probe: Probe):
                "client_id", "user_id", "timestamp"}:
         return False
     dims, mets, _ = _map_header(best.header)
-    ga4_preamble = any(_GA4_PREAMBLE.match(ln) for s in probe.sheets for ln in s.preamble)
+    ga4_preamble = any(_GA4_PREAMBLE.match(ln) or _RANGE_LINE.match(ln) for s in probe.sheets for ln in s.preamble)
     ga4_metrics = set(mets.values()) & {"sessions", "engaged_sessions", "engagement_rate", "users", "total_users",
                                         "pageviews", "conversions", "event_count", "new_users"}
     if not ga4_metrics:
@@ -205,62 +260,117 @@ def recognise(probe: Probe):
         return True
     # Without GA4's preamble (Sheets, Data API, a saved copy): GA4 names or GA4-only metrics.
     ga4_only = set(mets.values()) & {"engaged_sessions", "engagement_rate", "converting_rate", "total_users",
-                                     "avg_engagement_per_session", "user_engagement"}
+                                     "avg_engagement_per_session", "user_engagement", "views_per_user",
+                                     "avg_engagement_per_user"}
+    # GA4's own header names: "Active users", "Key events", "Event count", "Views", "Page path and screen class"
+    ga4_words = keys & {"active_users", "key_events", "event_count", "views", "page_path_and_screen_class",
+                        "page_title_and_screen_class", "page_path_query_string_and_screen_class"}
     ga4_names = any(k in _DIM_LOOKUP and ("session" in k or k.startswith("first_user")) for k in keys)
-    if ga4_only or ga4_names:
-        return True
-    # a generic "Date + Sessions (+ dims)" table is a GA4-like cube too, unless ad metrics say otherwise
     if keys & {"cost", "cout", "impressions", "impr", "clicks", "clics", "spend"}:
         return False
+    if ga4_only or ga4_names or (ga4_words and dims):
+        return True
+    # a generic "Date + Sessions (+ dims)" table is a GA4-like cube too
     return "sessions" in mets.values() and bool(dims)
 
 
-def _rows(sheet: Sheet, file: str) -> tuple[list[list[str]], list[int], list[list[str]], list[int]]:
-    """Data rows and total rows (both padded to the header's width)."""
+def recognise_ua(probe: Probe) -> bool:
+    """A Universal Analytics interface download (CSV or xlsx): UA-only metric headers
+    (Unique Pageviews, Avg. Time on Page, % Exit, Page Value, % New Sessions...) with a
+    dimension, or UA's "All Web Site Data" preamble."""
+    if not probe.is_text or not probe.sheets:
+        return False
+    best = max(probe.sheets, key=_score)
+    dims, mets, _ = _map_header(best.header)
+    keys = {_snake(h) for h in best.header}
+    if keys & {"fullvisitorid", "full_visitor_id", "cost", "impressions", "clicks"}:
+        return False
+    return bool(mets) and (bool(dims) or len(best.header) > len(mets)) and _is_ua(probe, best)
+
+
+def _home_sections(probe: Probe) -> list[Sheet]:
+    """The tables of GA4's Home / Reports snapshot export, or [] for any other file:
+    a file titled so, or one holding three or more GA4 tables over different dimensions
+    (a report holds one, or one below its chart's)."""
+    tables = [s for s in probe.sheets if _map_header(s.header)[1]]
+    if len(tables) < 2:
+        return []
+    titled = any(_HOME_TITLES.match(ln) for s in probe.sheets for ln in s.preamble)
+    shapes = {tuple(sorted(set(_map_header(s.header)[0].values()) | {_snake(h) for i, h in enumerate(s.header)
+                                                                     if i in _map_header(s.header)[2]}))
+              for s in tables}
+    return tables if titled or (len(tables) >= 3 and len(shapes) >= 3) else []
+
+
+def _refuse_home(probe: Probe, tables: list[Sheet]) -> None:
+    names = "; ".join(" × ".join(h for h in s.header if h) for s in tables[:6]) + ("; ..." if len(tables) > 6 else "")
+    raise TrafficDataError(
+        f"GA4's Home / Reports snapshot export ({len(tables)} small tables, one per card: {names}): its tables "
+        "are the cards' top rows, not reports, and none of them is the site's traffic, so the kit does not read it",
+        file=probe.file,
+        hint="download a report instead: Reports > Acquisition > Traffic acquisition (sessions by channel, add "
+             "the Date dimension for a daily series) or Engagement > Pages and screens / Landing page, each with "
+             "Share this report > Download File > Download CSV")
+
+
+def _text_columns(sheet: Sheet, positions: list[int]) -> list[int]:
+    """The columns among ``positions`` whose cells are mostly not numbers (a custom
+    dimension under a header the kit does not know)."""
+    out = []
+    for i in positions:
+        cells = pd.Series([r[i] if i < len(r) else "" for r in sheet.rows[:500]], dtype="string")
+        cells = cells[cells.str.strip() != ""]
+        if len(cells) == 0:
+            continue
+        _, bad = numbers(cells)
+        if bad.mean() > 0.5:
+            out.append(i)
+    return out
+
+
+def _lead_label_to_trailing(sheet: Sheet, dims: list[int]) -> Sheet:
+    """The same table with a total's label written in an extra LEADING field
+    (``Grand total,,,300,...``: the kit's demo, some Sheets copies) moved to the
+    trailing field GA4 Explorations use, so that :func:`split_totals` reads both."""
     width = sheet.width
-    data, lines, totals, tlines = [], [], [], []
-    dim_positions = None
-    for cells, line in zip(sheet.rows, sheet.lines):
-        if len(cells) == width + 1 and _is_total_label(cells[0]):
-            totals.append(cells[1:])  # Explorations: "Grand total" in an extra leading field
-            tlines.append(line)
-            continue
-        if len(cells) > width:
-            extra = cells[width:]
-            if any(c.strip() for c in extra):
-                raise TrafficDataError(f"{len(cells)} fields where the header has {width}", file=file, rows=[line],
-                                       hint="check the separator and quoting on that line")
-            cells = cells[:width]
-        cells = cells + [""] * (width - len(cells))
-        if dim_positions is None:
-            dims, _, _ = _map_header(sheet.header)
-            dim_positions = list(dims) or [0]
-        dim_cells = [cells[i] for i in dim_positions]
-        if any(_is_total_label(c) for c in dim_cells if c) or all(not c for c in dim_cells):
-            totals.append(cells)
-            tlines.append(line)
-            continue
-        data.append(cells)
-        lines.append(line)
-    return data, lines, totals, tlines
+    rows = []
+    for cells in sheet.rows:
+        if (len(cells) == width + 1 and total_label(cells[0]) is not None and cells[width].strip()
+                and all(not cells[1 + d].strip() for d in dims)):
+            cells = cells[1:] + [cells[0]]
+        rows.append(cells)
+    return dataclasses.replace(sheet, rows=rows)
 
 
 def read_report(probe: Probe | str) -> Export:
-    """Read a GA4 interface export into a ``web_cube`` :class:`Export` (see module doc).
+    """Read a GA4 or UA interface export into a ``web_cube`` :class:`Export` (see
+    module doc): kind ``"ga4/report"`` or ``"ua/report"``.
 
     Raises :class:`TrafficDataError` naming the file, the column and the lines for
-    unreadable numbers or dates, negative counts, or rows wider than the header.
+    unreadable numbers or dates, negative counts, or rows wider than the header that
+    are not total rows; and for GA4's Home export (named, with the report to download).
     """
     if not isinstance(probe, Probe):
         probe = Probe(probe)
     file = probe.file
+    home = _home_sections(probe)
+    if home:
+        _refuse_home(probe, home)
     sheet = max(probe.sheets, key=_score)
+    ua = _is_ua(probe, sheet)
     facts: dict = {}
     for s in probe.sheets:  # the preamble may sit above an earlier table
         for k, v in _preamble_facts(s.preamble).items():
             facts.setdefault(k, v)
-    dims, mets, unknown = _map_header(sheet.header)
-    data, lines, total_rows, total_lines = _rows(sheet, file)
+    dims, mets, unknown = _map_header(sheet.header, ua=ua)
+    for i in _text_columns(sheet, unknown):  # a custom dimension: kept under its own name
+        if sheet.header[i]:
+            dims[i] = _snake(sheet.header[i])
+            unknown.remove(i)
+    dims = dict(sorted(dims.items()))
+    counts = [i for i, c in mets.items() if METRICS[c][1] == "count"]
+    split = split_totals(_lead_label_to_trailing(sheet, list(dims)), list(dims), counts, file=file)
+    data, lines = split.rows, split.lines
     notes: list[str] = []
     raw = pd.DataFrame(data, columns=range(sheet.width)) if data else pd.DataFrame(columns=range(sheet.width))
     decimal = "," if sheet.separator == ";" or any("é" in h or "è" in h for h in sheet.header) else None
@@ -324,15 +434,16 @@ def read_report(probe: Probe | str) -> Export:
     before = set(values.columns)
     _derive(values, notes)
     derived = sorted(set(values.columns) - before)
-    frame = pd.concat([frame, values[[c for c in values.columns if c in CUBE_ADDITIVE + CUBE_USERS]]], axis=1)
-    totals = None
-    if total_rows:
-        traw = pd.DataFrame(total_rows, columns=range(sheet.width))
-        tv = metric_frame(traw, total_lines)
-        _derive(tv, [])
-        totals = tv[[c for c in tv.columns if c in CUBE_ADDITIVE + CUBE_USERS]].head(1).reset_index(drop=True)
-        if len(total_rows) > 1:
-            notes.append(f"{len(total_rows)} total rows found; the first is kept as the file's total")
+    kept = [c for c in values.columns if c in CUBE_ADDITIVE + CUBE_USERS]
+    frame = pd.concat([frame, values[kept]], axis=1)
+    if ua and "ua_bounce_rate" in values:
+        notes.append("UA's bounce rate (sessions of one interaction hit) is not GA4's (1 − engagement rate): "
+                     "no engaged sessions are derived from it")
+    totals = _totals(split.totals, sheet, metric_frame, frame, derived, notes)
+    users = [c for c in CUBE_USERS if c in frame]
+    if users and totals is None:
+        notes.append(f"{', '.join(users)} per row are de-duplicated counts: they do not add up, and the file states "
+                     "no total for them")
     period = None
     if "start" in facts and "end" in facts:
         period = (facts["start"], facts["end"])
@@ -347,17 +458,52 @@ def read_report(probe: Probe | str) -> Export:
     if "source_medium" in dim_names:
         dim_names = tuple(d for d in dim_names if d != "source_medium")
         frame = frame.drop(columns="source_medium")
-    export = Export(path=file, kind="ga4/report", table="web_cube", frame=frame.reset_index(drop=True),
-                    totals=totals, period=period, notes=notes, columns=columns, dimensions=dim_names,
-                    meta={**{k: v for k, v in facts.items() if k in ("property", "account", "title")},
-                          "derived": derived})
-    rec = export.reconciliation()
-    if not rec.empty and not rec["ok"].all():
-        bad = rec[~rec["ok"]]
-        notes.append("the rows do not add up to the file's own total for " + ", ".join(
-            f"{r.metric} ({r.kit:,.2f} vs {r.file:,.2f})" for r in bad.itertuples())
-            + ": the report uses the file's total where it shows a total")
-    return export
+    return Export(path=file, kind="ua/report" if ua else "ga4/report", table="web_cube",
+                  frame=frame.reset_index(drop=True), totals=totals, period=period, notes=notes, columns=columns,
+                  dimensions=dim_names,
+                  meta={**{k: v for k, v in facts.items() if k in ("property", "account", "title")},
+                        "derived": derived})
+
+
+def _totals(rows, sheet: Sheet, metric_frame, frame: pd.DataFrame, derived: list[str],
+            notes: list[str]) -> pd.DataFrame | None:
+    """:attr:`Export.totals` from the file's total rows (see the module doc): metric
+    columns, ``label``, ``level``, ``scope``; the ``"rows"`` totals first. None when the
+    file states no total."""
+    if not rows:
+        return None
+    traw = pd.DataFrame([t.cells for t in rows], columns=range(sheet.width))
+    tv = metric_frame(traw, [t.line for t in rows])
+    _derive(tv, [])
+    tv = tv[[c for c in tv.columns if c in CUBE_ADDITIVE + CUBE_USERS]].reset_index(drop=True)
+    scopes = []
+    for k, t in enumerate(rows):
+        checked = [m for m in _CHECKED if m in tv and m in frame and m not in derived and pd.notna(tv.at[k, m])]
+        short, over = [], []
+        for m in checked:
+            kit, want = float(frame[m].sum()), float(tv.at[k, m])
+            if not math.isclose(kit, want, rel_tol=5e-4, abs_tol=0.01):
+                (short if kit < want else over).append(f"{m} {kit:,.2f} of {want:,.2f}")
+        if not checked:
+            scope = "more"  # users (de-duplicated) and rates only: no row sum can equal it
+        elif short and not over:
+            scope = "more"
+            notes.append(f"the rows add up to less than the file's {t.label or 'total row'} ({'; '.join(short)}): "
+                         "the download holds fewer rows than its total covers (a row limit, or rows GA4 groups "
+                         "as '(other)'); reports show the file's total for the whole period")
+        else:
+            scope = "rows"
+            if over or short:
+                notes.append(f"the rows do not add up to the file's own {t.label or 'total row'} for "
+                             + ", ".join(short + over))
+        scopes.append(scope)
+    tv.insert(0, "label", [t.label for t in rows])
+    tv.insert(1, "level", [t.level for t in rows])
+    tv.insert(2, "scope", scopes)
+    if len(rows) > 1:
+        notes.append(f"{len(rows)} total rows found (lines {', '.join(str(t.line) for t in rows)})")
+    order = sorted(range(len(rows)), key=lambda k: (scopes[k] != "rows", k))
+    return tv.iloc[order].reset_index(drop=True)
 
 
 def _derive(values: pd.DataFrame, notes: list[str]) -> None:
@@ -381,7 +527,12 @@ def _derive(values: pd.DataFrame, notes: list[str]) -> None:
             values["session_duration"] = values["avg_session_duration"] * s
     if "engagement_time" not in values and "user_engagement" in values:
         values["engagement_time"] = values["user_engagement"]
+    if "engagement_time" not in values and "avg_engagement_per_user" in values and "users" in values:
+        values["engagement_time"] = values["avg_engagement_per_user"] * values["users"]
 
 
+register(Reader("ua/report", "web_cube", recognise_ua, read_report, priority=39,
+                describe="Universal Analytics interface download (Pages, Landing Pages, Channels...: Pageviews, "
+                         "Unique Pageviews, Avg. Time on Page, Bounce Rate, % Exit...), CSV or xlsx"))
 register(Reader("ga4/report", "web_cube", recognise, read_report, priority=40,
                 describe="GA4 interface export (standard report, Exploration, Sheets or Data API table), CSV or xlsx"))

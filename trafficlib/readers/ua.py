@@ -46,12 +46,26 @@ A one-page visit of five minutes is a UA bounce and a GA4 engaged session.
 Rows whose ``totals.visits`` is not 1 (sessions made of non-interaction hits only) are
 not sessions in UA's reports: they are dropped and counted in the notes.
 
-Ids damaged by a spreadsheet (``1.23457E+18``: the 19-digit ``fullVisitorId`` saved in
-scientific notation, digits lost) are refused with one :class:`TrafficDataError` naming
-the column, the count and the lines: the lost digits cannot be recovered, and the damage
-silently merges different visitors into one (users, new vs returning, sessions per user
-and the last-non-direct credit would all be wrong, with nothing in the report to show
-it). The fix is cheap: export again, or open the CSV with those columns as text.
+Extracts at hit or product grain (the GA360 sample's ``all_sessions``: one row per hit
+or product line, with ``time``, ``type``, ``productSKU``, ``v2ProductName``,
+``unit_price``...) repeat the session's own fields (``totals.*``, source, device) on every
+row of the session: they are read one session per (visitor id, ``visitId``,
+``visitStartTime`` when present, ``date``), each session-level field from its first row;
+exact duplicate lines are dropped (and counted in the notes, with the revenue both ways);
+revenue is ``totalTransactionRevenue`` of the session when the extract has it, else the
+sum of the lines' ``revenue``.
+
+Visitor ids damaged by a spreadsheet (``7.09547E+18``: the 19-digit ``fullVisitorId``
+saved in scientific notation, digits lost) merge different visitors, so users cannot
+be counted: ``user_id`` is left empty (users unavailable, ``meta["unavailable"]``) and a
+note says so, with the session count by visit id alone beside the one used. Sessions,
+page views, transactions and revenue do not depend on that id and are kept: a session
+is still told apart by its damaged id with its ``visitId`` (and ``visitStartTime``),
+which two visitors share only when their ids also agree on the digits left.
+A damaged ``visitId`` or ``visitStartTime`` (``1.48331E+09``) is refused with one
+:class:`TrafficDataError` naming the column, the count and the lines: without them
+sessions cannot be told apart. The fix is cheap: export again, or open the CSV with
+those columns as text.
 """
 from __future__ import annotations
 
@@ -87,7 +101,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "visit_id": _keys("visitId"),
     "visit_start_time": _keys("visitStartTime"),
     "visit_number": _keys("visitNumber"),
-    "date": _keys("date"),
+    "date": _keys("date", "purchase_date"),
     "ua_channel": _keys("channelGrouping"),
     "source": _keys("trafficSource.source", "source"),
     "medium": _keys("trafficSource.medium", "medium"),
@@ -103,7 +117,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "revenue_micros": _keys("totals.totalTransactionRevenue", "totalTransactionRevenue",
                             "totals.transactionRevenue", "transactionRevenue"),
     "new_visits": _keys("totals.newVisits", "newVisits"),
+    "line_revenue_micros": _keys("revenue", "productRevenue", "hits.product.productRevenue"),
 }
+# columns of an extract at hit or product grain (several rows per session)
+HIT_COLUMNS = set(_keys("time", "type", "hitNumber", "hits.hitNumber", "hits.type", "hits.time", "productSKU",
+                        "v2ProductName", "productPrice", "productQuantity", "productRevenue", "unit_price",
+                        "units_sold", "pageTitle", "pagePathLevel1", "eCommerceAction_type", "transactionId",
+                        "itemQuantity", "itemRevenue", "hits.product.productSKU", "hits.page.pageTitle"))
 
 
 def map_headers(header: list[str], fields: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -183,9 +203,11 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     """Read a flattened UA / GA360 ``ga_sessions_*`` extract (see the module docstring).
 
     Returns an :class:`Export` of kind ``"ua/sessions"`` whose frame is the canonical
-    ``sessions`` table (+ ``bounces``, ``ua_channel``, ``visit_number``, ``date``).
-    Raises :class:`TrafficDataError` (file, column, lines) for ids in scientific
-    notation, unreadable numbers, dates or times, negative counts, duplicate sessions.
+    ``sessions`` table (+ ``bounces``, ``transactions``, ``ua_channel``,
+    ``visit_number``, ``date``), one row per session; revenue in currency units.
+    Raises :class:`TrafficDataError` (file, column, lines) for visit ids or start times
+    in scientific notation, unreadable numbers, dates or times, negative counts, and
+    for a session-grain extract that repeats a session.
     """
     from trafficlib.channels import channel_group
 
@@ -195,10 +217,10 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     header, cells, lines = string_table(probe)
     where = map_headers(header, FIELDS)
     notes: list[str] = []
+    meta: dict = {}
     if "full_visitor_id" not in where and "client_id" not in where:
         raise TrafficDataError("no fullVisitorId column", file=file, column="fullVisitorId")
-    refuse_damaged(cells, header, where, ("full_visitor_id", "visit_id", "client_id", "visit_start_time"),
-                   lines, file)
+    refuse_damaged(cells, header, where, ("visit_id", "visit_start_time"), lines, file)
     visits = _number(cells, where, "visits", header, lines, file)
     if visits is not None:
         keep = (visits == 1).to_numpy(bool)
@@ -207,18 +229,22 @@ def read_ua_sessions(probe: Probe | str) -> Export:
                          "non-interaction hits only, which UA's reports do not count)")
             cells = cells[keep].reset_index(drop=True)
             lines = [ln for ln, k in zip(lines, keep) if k]
-    n = len(cells)
 
     def text(name: str) -> pd.Series:
         if name not in where:
             return pd.Series(pd.NA, index=cells.index, dtype="string")
         return cells[where[name]].astype("string").str.strip().replace("", pd.NA)
 
-    user = text("full_visitor_id") if "full_visitor_id" in where else text("client_id")
+    id_col = "full_visitor_id" if "full_visitor_id" in where else "client_id"
+    user = text(id_col)
     if user.isna().any():
-        col = header[where.get("full_visitor_id", where.get("client_id"))]
-        raise TrafficDataError("empty visitor id", file=file, column=col,
+        raise TrafficDataError("empty visitor id", file=file, column=header[where[id_col]],
                                rows=[lines[i] for i in np.flatnonzero(user.isna().to_numpy())])
+    damaged = damaged_ids(user)
+    hit_grain = bool({compact(h) for h in header} & HIT_COLUMNS)
+    if hit_grain:
+        cells, lines, user, damaged = _one_row_per_session(cells, lines, user, damaged, where, header, file, notes)
+    n = len(cells)
     day = None
     if "date" in where:
         day, bad = yyyymmdd_or_dates(cells[where["date"]])
@@ -250,6 +276,10 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     if visit_id.isna().all():
         visit_id = pd.Series((start.astype("int64") // 10**9).astype(str), index=cells.index, dtype="string")
     sid = user + "." + visit_id.fillna("")
+    if "visit_start_time" in where and "visit_id" in where:
+        # visitId is visitStartTime for most sessions, not all: two visitors may share a visitId
+        other = text("visit_start_time").fillna("") != visit_id.fillna("")
+        sid = sid.mask(other, sid + "." + text("visit_start_time").fillna(""))
     dup = sid.duplicated(keep=False)
     if dup.any() and day is not None:
         stamped = sid + "." + day.dt.strftime("%Y%m%d").astype("string")
@@ -262,6 +292,17 @@ def read_ua_sessions(probe: Probe | str) -> Export:
                                file=file, column=header[where.get("visit_id", where.get("full_visitor_id", 0))],
                                rows=[lines[i] for i in np.flatnonzero(again.to_numpy())],
                                hint="the extract holds the same day twice?")
+    if damaged.any():
+        col = header[where[id_col]]
+        by_visit = visit_id.nunique() if visit_id.notna().all() else None
+        notes.append(
+            f"{int(damaged.sum()):,} of {n:,} sessions have a {col} damaged by a spreadsheet (scientific notation "
+            f"such as '{user[damaged].iloc[0]}': digits lost, different visitors merged): users are NOT available "
+            f"(user_id left empty). Sessions, page views and revenue are kept: {n:,} sessions told apart by the "
+            f"id as written with visitId" + (f" ({by_visit:,} by visitId alone)" if by_visit is not None else "")
+            + "; export again with the id as text to count users")
+        meta["unavailable"] = ["users"]
+        meta["damaged_ids"] = {"column": col, "rows": int(damaged.sum())}
     zero = pd.Series(0.0, index=cells.index)
     pageviews = _number(cells, where, "pageviews", header, lines, file)
     pageviews = zero if pageviews is None else pageviews.fillna(0.0)
@@ -273,6 +314,10 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     revenue = zero if micros is None else micros.fillna(0.0) / 1e6
     if micros is not None:
         notes.append(f"revenue = {header[where['revenue_micros']]} / 1,000,000 (BigQuery stores money in micros)")
+    elif "_line_revenue" in cells:
+        revenue = cells["_line_revenue"].astype(float) / 1e6
+        notes.append(f"revenue = sum of the lines' {header[where['line_revenue_micros']]} / 1,000,000 per session "
+                     "(BigQuery stores money in micros)")
     bounces = _number(cells, where, "bounces", header, lines, file)
     new_visits = _number(cells, where, "new_visits", header, lines, file)
     visit_number = _number(cells, where, "visit_number", header, lines, file)
@@ -288,6 +333,8 @@ def read_ua_sessions(probe: Probe | str) -> Export:
         "start": pd.to_datetime(start).astype("datetime64[ns]"),
         "source": text("source"), "medium": text("medium"), "campaign": text("campaign"),
     })
+    if damaged.any():  # any merged visitor makes every user count wrong: none is given
+        frame["user_id"] = pd.Series(pd.NA, index=cells.index, dtype="string")
     frame["channel"] = channel_group(frame).astype("string")
     frame["landing_page"] = text("landing_page")
     frame["device"] = text("device")
@@ -302,10 +349,12 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     frame["revenue"] = revenue.astype("float64")
     frame["bounces"] = (bounces.fillna(0) if bounces is not None else (pageviews <= 1).astype(float)
                         ).round().astype("int64").astype("Int64")
+    frame["transactions"] = transactions.round().astype("int64").astype("Int64")
     frame["ua_channel"] = text("ua_channel")
     frame["visit_number"] = (visit_number.astype("Int64") if visit_number is not None
                              else pd.array([pd.NA] * n, dtype="Int64"))
     frame["date"] = day.astype("datetime64[ns]") if day is not None else frame["start"].dt.normalize()
+    frame = frame.reset_index(drop=True)
     frame.attrs = {"table": "sessions", "file": file}
     notes.append("channel = GA4 default channel group of source / medium / campaign"
                  + ("; UA's own channelGrouping kept in ua_channel" if "ua_channel" in where else ""))
@@ -313,7 +362,8 @@ def read_ua_sessions(probe: Probe | str) -> Export:
                  + ("" if bounces is not None else "; the extract has no totals.bounces: one page view or less")
                  + "); UA bounce rate = bounces / sessions. GA4's bounce rate is 1 − engagement rate; "
                  "'engaged' applies GA4's rule to UA fields (time on site > 10 s, a transaction or 2+ page views)")
-    notes.append("conversions = totals.transactions (UA goals are not in the extract)")
+    notes.append("conversions = totals.transactions (UA goals are not in the extract)" if "transactions" in where else
+                 "the extract has no transactions column: conversions are not known (0 in every session)")
     if "landing_page" not in where:
         notes.append("no landing page in the extract (flatten hits.page.pagePath of the first hit to get it)")
     columns = {header[i]: name for name, i in where.items()}
@@ -321,7 +371,48 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     if period:
         notes.append("period taken from the first and last date in the data")
     return Export(path=file, kind="ua/sessions", table="sessions", frame=frame, period=period, notes=notes,
-                  columns=columns)
+                  columns=columns, meta=meta)
+
+
+def _one_row_per_session(cells: pd.DataFrame, lines: list[int], user: pd.Series, damaged: np.ndarray,
+                         where: dict[str, int], header: list[str], file: str, notes: list[str]):
+    """The rows of a hit- or product-grain extract reduced to one per session (its
+    first row: the session-level fields repeat on every row), exact duplicate lines
+    dropped, the lines' revenue summed per session into ``_line_revenue`` (micros).
+    Returns (cells, lines, user, damaged) of the sessions."""
+    rows = len(cells)
+    dup = cells.duplicated().to_numpy(bool)
+    line_rev = _number(cells, where, "line_revenue_micros", header, lines, file, integer=False)
+    if dup.any():
+        msg = f"{int(dup.sum()):,} exact duplicate lines dropped (the same product line twice in one session)"
+        if line_rev is not None:
+            msg += (f": the lines' {header[where['line_revenue_micros']]} sums to {line_rev[~dup].sum() / 1e6:,.2f} "
+                    f"without them, {line_rev.sum() / 1e6:,.2f} with them")
+        notes.append(msg)
+    keep = ~dup
+    cells, user, damaged = cells[keep], user[keep], damaged[keep]
+    lines = [ln for ln, k in zip(lines, keep) if k]
+    key_parts = [user.fillna("")]
+    for name in ("visit_id", "visit_start_time", "date"):
+        if name in where:
+            key_parts.append(cells[where[name]].astype("string").str.strip().fillna(""))
+    key = pd.Series(["\x1f".join(t) for t in zip(*key_parts)], index=cells.index)
+    first = ~key.duplicated().to_numpy(bool)
+    session_level = [where[f] for f in ("pageviews", "time_on_site", "transactions", "revenue_micros", "bounces")
+                     if f in where]
+    if session_level:
+        varies = cells.groupby(key.to_numpy(), sort=False)[session_level].nunique().gt(1).any(axis=1)
+        if varies.any():
+            notes.append(f"{int(varies.sum()):,} sessions whose session-level totals differ between their rows "
+                         "(taken from the first row)")
+    out = cells[first].copy()
+    if line_rev is not None:
+        sums = line_rev[keep].fillna(0.0).groupby(key.to_numpy(), sort=False).sum()
+        out["_line_revenue"] = sums.reindex(key[first].to_numpy()).to_numpy()
+    notes.append(f"hit/product-grain extract: {rows:,} rows read as {int(first.sum()):,} sessions (session-level "
+                 "fields from each session's first row)")
+    return (out.reset_index(drop=True), [ln for ln, f in zip(lines, first) if f],
+            user[first].reset_index(drop=True), damaged[first])
 
 
 register(Reader("ua/sessions", "sessions", _recognise, read_ua_sessions, priority=25,
