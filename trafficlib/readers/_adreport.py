@@ -20,6 +20,8 @@ Google Ads, Microsoft Advertising and Meta Ads Manager exports are tables of
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import unicodedata
 
@@ -28,7 +30,7 @@ import pandas as pd
 
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import MISSING, numbers, yyyymmdd_or_dates
-from trafficlib.readers._sheet import Sheet
+from trafficlib.readers._sheet import Sheet, split_totals, total_label
 from trafficlib.readers.registry import Export
 from trafficlib.schema import normalize_header
 
@@ -77,7 +79,11 @@ DIMENSIONS: dict[str, set[str]] = {
     "ad_type": _k("Ad type", "Type d'annonce"),
     "landing_page": _k("Landing page", "Page de destination", "Final URL", "URL finale", "Expanded landing page",
                        "Page de destination développée", "Destination URL", "URL de destination"),
-    "device": _k("Device", "Appareil", "Device type", "Type d'appareil", "Impression device", "Plateforme de l'appareil"),
+    "device": _k("Device", "Appareil", "Device type", "Type d'appareil", "Impression device", "Plateforme de l'appareil",
+                 "Device platform"),
+    "video": _k("Video", "Vidéo", "Video title", "Titre de la vidéo"),
+    "asset": _k("Asset", "Composant", "Élément"),
+    "interaction_type": _k("Interaction type", "Type d'interaction"),
     "network": _k("Network", "Réseau", "Network (with search partners)", "Réseau (avec partenaires du Réseau de Recherche)",
                   "Réseau (avec les partenaires du Réseau de Recherche)", "Platform", "Plateforme", "Placement",
                   "Emplacement", "Ad network", "Top vs. Other", "Haut de page/Autre"),
@@ -103,10 +109,13 @@ DIMENSIONS: dict[str, set[str]] = {
 METRICS: dict[str, tuple[set[str], str]] = {
     "impressions": (_k("Impr.", "Impressions", "Impr", "Impressions (Impr.)"), "count"),
     "clicks": (_k("Clicks", "Clics", "Link clicks", "Clics sur un lien", "Clics sur le lien"), "count"),
-    "clicks_all": (_k("Clicks (all)", "Clics (tous)", "Clics (toutes)", "Interactions"), "count"),
-    "cost": (_k("Cost", "Coût", "Cout", "Spend", "Dépense", "Dépenses", "Amount spent", "Montant dépensé", "Cost (converted currency)",
-                "Coût (devise convertie)"), "number"),
-    "conversions": (_k("Conversions", "Conv.", "Results", "Résultats", "Conv"), "number"),
+    "clicks_all": (_k("Clicks (all)", "Clics (tous)", "Clics (toutes)"), "count"),
+    "interactions": (_k("Interactions", "Interactions (Interactions)"), "count"),
+    "views": (_k("Views", "Vues", "Video views", "Vues de vidéos"), "count"),
+    "cost": (_k("Cost", "Coût", "Cout", "Spend", "Spent", "Dépense", "Dépenses", "Amount spent", "Montant dépensé"),
+             "number"),
+    "conversions": (_k("Conversions", "Conv.", "Results", "Résultats", "Conv", "Conv. (Platform Comparable)",
+                       "Conversions (Platform Comparable)", "Total_Conversion", "Total conversions"), "number"),
     "all_conversions": (_k("All conv.", "Toutes les conv.", "All conversions", "Toutes les conversions"), "number"),
     "conversion_value": (_k("Conv. value", "Valeur de conv.", "Conversion value", "Valeur de conversion", "Total conv. value",
                             "Valeur totale de conv.", "Revenue", "Chiffre d'affaires", "Revenus",
@@ -114,6 +123,7 @@ METRICS: dict[str, tuple[set[str], str]] = {
                             "Website purchases conversion value", "Valeur de conversion des achats sur le site web"),
                          "number"),
     "reach": (_k("Reach", "Couverture", "Portée"), "count"),
+    "approved_conversions": (_k("Approved_Conversion", "Approved conversions"), "number"),
     "quality_score": (_k("Quality Score", "Qual. Score", "Quality score", "Niveau de qualité", "Qual. Score (hist.)",
                          "Niveau de qualité (hist.)"), "number"),
 }
@@ -148,10 +158,8 @@ _SHARE_LOOKUP = {k: c for c, ks in SHARES.items() for k in ks}
 # the grain columns of a row (total rows have them blank); date-like first
 GRAIN = ("date", "week", "month", "quarter", "year", "account", "campaign", "campaign_type", "ad_group", "keyword",
          "match_type", "search_term", "ad", "landing_page", "device", "network", "age", "gender", "income", "country",
-         "region", "city", "location")
+         "region", "city", "location", "video", "asset", "interaction_type")
 
-_TOTAL = re.compile(r"^\s*(?:total|totaux|totals|grand total|total g[ée]n[ée]ral|overall total|gesamt|totale)"
-                    r"(?:\s*[:\-–]\s*(?P<what>.*))?\s*$", re.IGNORECASE)
 _CURRENCY_IN_HEADER = re.compile(r"\(\s*([A-Z]{3})\s*\)")
 
 
@@ -242,7 +250,47 @@ def ad_headers_score(header: list[str]) -> int:
 
 
 def is_total_label(cell: str) -> bool:
-    return bool(cell) and bool(_TOTAL.match(cell))
+    """Whether a cell is a total label in any interface language (the shared rule,
+    :func:`trafficlib.readers._sheet.total_label`)."""
+    return total_label(cell) is not None
+
+
+_CONVERTED = "_converted_currency"
+
+
+def _money_columns(header: list[str], mets: dict[int, str], dims: dict[int, str], data: list[list[str]],
+                   currency: str | None) -> tuple[dict[int, str], str | None, str | None]:
+    """(metric columns, currency, note) once a manager account's converted-currency columns
+    (``Cost (Converted currency)``, ``Conv. value (Converted currency)``) are weighed
+    against the accounts' own (``Cost`` in each row's ``Currency code``): one set only,
+    never both. The accounts' own money when the rows hold one currency; the converted
+    money (in the ``Converted currency code``) when they hold several or have no own
+    column. Totals are read from the same columns, so they reconcile with the rows."""
+    converted = {}
+    for i, h in enumerate(header):
+        k = key(h)
+        if k.endswith(_CONVERTED) and _MET_LOOKUP.get(k[: -len(_CONVERTED)]) in ("cost", "conversion_value"):
+            converted[i] = _MET_LOOKUP[k[: -len(_CONVERTED)]]
+    if not converted:
+        return mets, currency, None
+    cur_pos = next((i for i, c in dims.items() if c == "currency"), None)
+    codes = sorted({r[cur_pos].strip() for r in data if r[cur_pos].strip() not in ("", "--")}) \
+        if cur_pos is not None else []
+    conv_code = next((i for i, h in enumerate(header) if key(h) == "converted_currency_code"), None)
+    names = ", ".join(header[i] for i in converted)
+    if len(codes) <= 1 and "cost" in mets.values():
+        return mets, (codes[0] if codes else currency), (
+            f"money read from the accounts' own columns ({codes[0] if codes else 'one currency'}); "
+            f"the converted-currency columns ({names}) are not added")
+    out = {i: c for i, c in mets.items() if c not in converted.values()}
+    out.update(converted)
+    code = None
+    if conv_code is not None:
+        found = sorted({r[conv_code].strip() for r in data if r[conv_code].strip() not in ("", "--")})
+        code = found[0] if len(found) == 1 else None
+    why = f"the rows hold several currencies ({', '.join(codes)})" if len(codes) > 1 else "no own cost column"
+    return out, code, (f"money read from the converted-currency columns ({names}, in {code or 'the manager currency'}):"
+                       f" {why}; the accounts' own-currency columns are not added")
 
 
 # ------------------------------------------------------------------ dates and periods
@@ -254,17 +302,19 @@ _MONTHS = {
     "septembre": 9, "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10, "october": 10,
     "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
 }
+# weekday names an interface writes before a day ("Monday, March 3, 2025", "lundi 3 mars 2025"):
+# stripped only when a day does not read without it ("mar" is also March)
 _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+"
+# interface languages of the ad platforms, for dateparser (range lines, date cells)
+LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl"]
 
 
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
 
 
-def _one_date(text: str) -> pd.Timestamp | None:
-    """A day written in any way an ad platform writes one; None if it is not a day."""
-    t = _ascii(text).strip().strip(",")
-    t = re.sub(r"^" + _WEEKDAYS, "", t)
+def _fast_date(t: str) -> pd.Timestamp | None:
+    """The common layouts (ISO, YYYYMMDD, '1 May 2026', 'January 17, 2024'), ASCII lower text."""
     m = re.fullmatch(r"((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[ t]\d\d:\d\d(?::\d\d)?)?", t)
     if m:
         return _ts(int(m[1]), int(m[2]), int(m[3]))
@@ -278,6 +328,26 @@ def _one_date(text: str) -> pd.Timestamp | None:
     if m and m[1] in _MONTHS:
         return _ts(int(m[3]), _MONTHS[m[1]], int(m[2]))
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_date(text: str) -> pd.Timestamp | None:
+    """A day written in any way an ad platform writes one, in any of :data:`LANGUAGES`
+    (``March 3, 2025``, ``3 mars 2025``, ``3. März 2025``, ``3 de marzo de 2025``,
+    ``Montag, 3. März 2025``); None if it is not a whole day (day, month and year)."""
+    t = _ascii(text).strip().strip(",")
+    if not t or not re.search(r"\d", t):
+        return None
+    found = _fast_date(t)
+    if found is None:
+        found = _fast_date(re.sub(r"^" + _WEEKDAYS, "", t))
+    if found is not None or not re.search(r"[^\W\d_]", str(text)):
+        return found  # numbers only: not for dateparser (3/4/2025 is read by the callers' rules)
+    import dateparser
+
+    got = dateparser.parse(str(text).strip().strip(","), languages=LANGUAGES,
+                           settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    return pd.Timestamp(got.date()) if got is not None else None
 
 
 def _ts(y: int, m: int, d: int) -> pd.Timestamp | None:
@@ -379,21 +449,40 @@ def _shares(col: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Seri
     return vals, cens, bad
 
 
+_DAY = _k("Day", "Jour", "Date", "Tag", "Día", "Giorno", "Dia", "Dag")
+
+
 def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list[str] | None = None,
-               period=None, decimal: str | None = None) -> Export:
+               period=None, decimal: str | None = None, summary_dims=None) -> Export:
     """One ad-platform table as an ``ad_spend`` :class:`Export` (see module doc).
 
     ``period`` (start, end) is used when the rows have no day and the preamble states no
-    range. Raises :class:`TrafficDataError` naming the file, the column (as headed) and
-    the lines for unreadable numbers or days, negative counts or costs; and when the
-    rows carry no date at all and none is given.
+    range; without either, the rows are read with ``date`` and ``date_end`` empty
+    (period unknown, said in the notes). ``summary_dims``: the canonical dimensions whose
+    cells are empty on an unlabelled summary row (Meta's: the campaign / ad set / ad
+    names); default every grain column. Totals go to ``Export.totals`` with ``label``,
+    ``level`` and ``scope`` ("rows" first). Raises :class:`TrafficDataError` naming the
+    file, the column (as headed) and the lines for unreadable numbers or days, negative
+    counts or costs.
     """
     header = sheet.header
     width = len(header)
     dims, mets, shares, ratios, unknown = map_header(header)
+    day = [i for i, h in enumerate(header) if key(h) in _DAY]
+    if day and "date_end" in dims.values():
+        # a Day breakdown beside Meta's "Reporting starts/ends": the row's day is its period
+        for i, c in list(dims.items()):
+            if c in ("date", "date_end"):
+                del dims[i]
+                unknown.append(i)
+        dims[day[0]] = "date"
     pre = list(preamble if preamble is not None else sheet.preamble)
     notes: list[str] = []
     missing = [m for m in ("impressions", "clicks", "cost") if m not in mets.values()]
+    if "clicks" in missing and "interactions" in mets.values():
+        missing.remove("clicks")
+        notes.append("no Clicks column: clicks are the report's Interactions (clicks on Search; engagements or "
+                     "views on Display and Video)")
     if "cost" in missing:
         raise TrafficDataError(
             "missing required column 'cost' for an ad report (found: " + ", ".join(h for h in header[:12] if h) + ")",
@@ -407,35 +496,29 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
         m = _CURRENCY_IN_HEADER.search(h)
         if m and key(h) in METRICS["cost"][0] | METRICS["conversion_value"][0]:
             currency = m.group(1)
-    # rows: data and totals (padded to the header's width)
-    grain_pos = [i for i, c in dims.items() if c in GRAIN]
-    data, lines, trows, tlines, tlabels = [], [], [], [], []
-    for cells, line in zip(sheet.rows, sheet.lines):
-        stripped = [c.strip() for c in cells]
-        first = stripped[0] if stripped else ""
-        if first.startswith(("©", "(c)", "Copyright", "copyright")) and not any(stripped[1:]):
-            continue  # Microsoft's footer
-        if len(stripped) > width:
-            if any(stripped[width:]):
-                raise TrafficDataError(f"{len(stripped)} fields where the header has {width}", file=file, rows=[line],
-                                       hint="check the separator and quoting on that line")
-            stripped = stripped[:width]
-        stripped = stripped + [""] * (width - len(stripped))
-        label_at = [i for i, c in enumerate(stripped) if is_total_label(c)]
-        if label_at:
-            i = label_at[0]
-            others = [stripped[j] for j in grain_pos if j != i]
-            if all((not c) or c.lower() in MISSING for c in others):
-                trows.append(stripped)
-                tlines.append(line)
-                tlabels.append(stripped[i])
-                continue
-        if not any(stripped[i] for i in list(mets) + list(shares)) and not any(stripped[i] for i in grain_pos):
+    # rows: data and totals, by the one rule of _sheet.split_totals (dimension cells = the grain
+    # columns; Meta's "Reporting starts/ends", filled on its summary row, are not dimensions)
+    body = [(c, ln) for c, ln in zip(sheet.rows, sheet.lines)
+            if not (c and c[0].strip().startswith(("©", "(c)", "Copyright", "copyright"))
+                    and not any(x.strip() for x in c[1:]))]  # Microsoft's footer
+    sheet = dataclasses.replace(sheet, rows=[c for c, _ in body], lines=[ln for _, ln in body])
+    ranged = "date_end" in dims.values()
+    grain_pos = [i for i, c in dims.items() if c in GRAIN and not (ranged and c == "date")]
+    if summary_dims is not None and set(summary_dims) & set(dims.values()):
+        grain_pos = [i for i, c in dims.items() if c in summary_dims]
+    counts = [i for i, c in mets.items() if METRICS[c][1] == "count"]
+    split = split_totals(sheet, grain_pos, counts, file=file)
+    data, lines = [], []
+    for cells, line in zip(split.rows, split.lines):
+        if not any(cells[i] for i in list(mets) + list(shares)) and not any(cells[i] for i in grain_pos):
             continue  # an empty line of separators
-        data.append(stripped)
+        data.append(cells)
         lines.append(line)
     if not data:
         raise TrafficDataError("no data rows (only totals or titles)", file=file)
+    mets, currency, money_note = _money_columns(header, mets, dims, data, currency)
+    if money_note:
+        notes.append(money_note)
     raw = pd.DataFrame(data, columns=range(width))
 
     def metric_values(rows: pd.DataFrame, where: list[int]) -> pd.DataFrame:
@@ -451,6 +534,8 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
                                        "cannot be negative", file=file, column=header[i],
                                        rows=_err_rows(where, vals < 0))
             out[canon] = vals
+        if "clicks" not in out and "interactions" in out:
+            out["clicks"] = out["interactions"]  # the report's click count (see the note)
         return out
 
     values = metric_values(raw, lines)
@@ -509,15 +594,19 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
         stated = (pd.Timestamp(period[0]).normalize(), pd.Timestamp(period[1]).normalize())
     if segment is None:
         if stated is None:
-            raise TrafficDataError(
-                "no date: the rows have no Day / Week / Month column and no date range is stated above the header",
-                file=file, column="date",
-                hint="download the report with its title and date-range lines, add a Day segment, or pass "
-                     "period=('2024-01-01', '2024-01-31') to trafficlib.adplatforms.read_ads")
-        frame["date"] = stated[0]
-        frame["date_end"] = stated[1]
-        notes.append(f"no day in the rows: each row covers the report's period {stated[0]:%Y-%m-%d} to "
-                     f"{stated[1]:%Y-%m-%d} (columns date and date_end)")
+            # readable without dates (the paid-search audit needs none); what needs days says so
+            said = next((ln.strip().strip('"') for ln in pre[1:] if ln.strip()), None)
+            frame["date"] = pd.NaT
+            frame["date_end"] = pd.NaT
+            notes.append("period unknown: the rows have no Day / Week / Month column and the report states no "
+                         "dated range" + (f" ('{said}')" if said else "") + "; date and date_end are empty "
+                         "(pass period=(start, end) to read_ads to date them)")
+            segment = "none"
+        else:
+            frame["date"] = stated[0]
+            frame["date_end"] = stated[1]
+            notes.append(f"no day in the rows: each row covers the report's period {stated[0]:%Y-%m-%d} to "
+                         f"{stated[1]:%Y-%m-%d} (columns date and date_end)")
     elif segment in ("week", "month") and stated is not None:
         frame["date"] = frame["date"].clip(lower=stated[0])
         frame["date_end"] = frame["date_end"].clip(upper=stated[1])
@@ -562,15 +651,24 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
     # totals
     totals = None
     meta = {"platform": platform, "currency": currency, "segment": segment or "none", "lines": lines}
-    if trows:
-        traw = pd.DataFrame(trows, columns=range(width))
-        tv = metric_values(traw, tlines)
-        tv.insert(0, "label", tlabels)
-        order_idx, why = _reference_total(tlabels, out, tv)
-        totals = tv.iloc[order_idx].reset_index(drop=True)
-        if why:
-            notes.append(why)
-        meta["total_labels"] = tlabels
+    if split.totals:
+        traw = pd.DataFrame([t.cells for t in split.totals], columns=range(width))
+        tv = metric_values(traw, [t.line for t in split.totals])
+        for c in ("clicks", "cost", "conversions", "conversion_value", "impressions", "interactions"):
+            if c not in tv and c in out:
+                tv[c] = np.nan
+        scopes = total_scopes(split.totals)
+        tv.insert(0, "label", [t.label for t in split.totals])
+        tv.insert(1, "level", [t.level for t in split.totals])
+        tv.insert(2, "scope", scopes)
+        totals = tv.iloc[sorted(range(len(tv)), key=lambda k: scopes[k] != "rows")].reset_index(drop=True)
+        meta["total_labels"] = [t.label for t in split.totals]
+        if "rows" not in scopes:
+            totals = _whole_account(totals, out, notes)
+        if "rows" not in totals["scope"].tolist():
+            notes.append("the file states no total for exactly its rows (only " + ", ".join(
+                t.label or "an unlabelled total" for t in split.totals) + ", which cover more): nothing to check "
+                "the rows against")
     title = next((ln for ln in pre if ln and period_from_lines([ln]) is None and ":" not in ln), None)
     if title:
         meta["title"] = title
@@ -584,6 +682,7 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
     if stated is None and out["date"].notna().any():
         export.period = (out["date"].min(), out.get("date_end", out["date"]).max())
         notes.append("period taken from the first and last day in the data (the file does not state it)")
+    _overlapping_impressions(export)
     rec = export.reconciliation()
     if not rec.empty and not rec["ok"].all():
         bad = rec[~rec["ok"]]
@@ -593,45 +692,73 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
     return export
 
 
-_ACCOUNT = re.compile(r"^(account|compte|all|tous|toutes)$")
-_CHANNEL = re.compile(r"^(search|display|video|shopping|performance max|demand gen|discovery|app|smart|hotel|local|"
-                      r"r[ée]seau de recherche|r[ée]seau display|vid[ée]o|d[ée]couverte|applications?|"
-                      r"search network|display network|audience network)$", re.IGNORECASE)
+def _overlapping_impressions(export: Export) -> None:
+    """A landing-page report counts an impression once per page it may lead to: its rows'
+    impressions add up to more than the file's own total (clicks and cost do add up). The
+    impressions are then marked not additive (``meta["derived"]``) with a note, instead of
+    failing the reconciliation of the figures that do add up."""
+    t = export.totals
+    if t is None or "landing_page" not in export.columns.values() or "impressions" not in export.frame:
+        return
+    own = t[t["scope"] == "rows"]
+    if own.empty or pd.isna(own["impressions"].iloc[0]):
+        return
+    shown = float(export.frame["impressions"].sum())
+    stated = float(own["impressions"].iloc[0])
+    if shown > stated * (1 + 5e-4) + 0.01:
+        export.meta["derived"] = sorted(set(export.meta.get("derived", ())) | {"impressions"})
+        export.notes.append(f"impressions overlap across landing pages: the rows sum to {shown:,.0f}, the file's "
+                            f"'{own['label'].iloc[0]}' says {stated:,.0f} (an impression counts once per page it "
+                            "may lead to); use the total, not the sum, for the account's impressions")
 
 
-def _reference_total(labels: list[str], rows: pd.DataFrame, tv: pd.DataFrame) -> tuple[list[int], str | None]:
-    """Order the total rows so the first is the one the data rows should add up to.
+def _whole_account(totals: pd.DataFrame, rows: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """When the file's only totals are wider ones and its account total equals the rows'
+    sums in every additive metric (a campaign report listing every campaign), that total
+    is the rows' total: scope ``"rows"``, moved first, with a note. Otherwise unchanged."""
+    from trafficlib.readers.registry import ADDITIVE
 
-    Google writes one total for the rows shown ("Total: Search terms", "Total: Keywords",
-    "Total: Campaigns", "Total: Filtered ..."), and others for wider scopes: the account,
-    each campaign type ("Total: Search", "Total: Performance Max"), and "Total: Other
-    search terms" (terms Google does not name). Rule: the rows' own total if written;
-    else the account total less the "other" totals; else the first total.
-    """
-    whats = [(_TOTAL.match(lb).group("what") or "").strip().lower() for lb in labels]
-    rows_total = [i for i, w in enumerate(whats)
-                  if w and not _ACCOUNT.match(_ascii(w)) and not _CHANNEL.match(w) and not _is_other(w)]
-    rest = [i for i in range(len(labels)) if i not in rows_total[:1]]
-    if rows_total:
-        return rows_total[:1] + rest, None
-    acc = [i for i, w in enumerate(whats) if _ACCOUNT.match(_ascii(w))]
-    other = [i for i, w in enumerate(whats) if _is_other(w)]
-    if acc and other:
-        ref = tv.iloc[acc[0]].copy()
-        for i in other:
-            for c in tv.columns:
-                if c != "label":
-                    ref[c] = ref[c] - (tv.iloc[i][c] if pd.notna(tv.iloc[i][c]) else 0.0)
-        ref["label"] = f"{labels[acc[0]]} less {', '.join(labels[i] for i in other)}"
-        tv.loc[len(tv)] = ref  # noqa: the caller keeps tv
-        return [len(tv) - 1] + list(range(len(labels))), (
-            "the rows are compared with the account total less the terms Google does not name ("
-            + ", ".join(labels[i] for i in other) + ")")
-    if acc:
-        return acc[:1] + [i for i in range(len(labels)) if i != acc[0]], None
-    return list(range(len(labels))), None
+    acc = [k for k, lv in enumerate(totals["level"]) if re.match(r"^(account|compte|konto|cuenta|conta|account)$",
+                                                                   _ascii(lv).strip())]
+    if not acc:
+        return totals
+    t = totals.iloc[acc[0]]
+    compared = 0
+    for m in ADDITIVE:
+        if m in rows and m in t.index and pd.notna(t[m]):
+            kit = float(pd.to_numeric(rows[m], errors="coerce").sum())
+            if not np.isclose(kit, float(t[m]), rtol=5e-4, atol=0.01):
+                return totals
+            compared += 1
+    if not compared:
+        return totals
+    totals = totals.copy()
+    totals.loc[totals.index[acc[0]], "scope"] = "rows"
+    notes.append(f"the rows add up to the file's '{t['label']}' in every figure: the report lists the whole account")
+    return totals.iloc[[acc[0]] + [k for k in range(len(totals)) if k != acc[0]]].reset_index(drop=True)
 
 
-def _is_other(what: str) -> bool:
-    w = _ascii(what)
-    return w.startswith(("other", "autre")) or "not shown" in w or "non affich" in w
+# levels of "Total: <level>" rows that cover more than the rows listed: the account, a
+# campaign type, the terms Google does not name (any interface language)
+_WIDER = re.compile(
+    r"^(account|compte|konto|cuenta|conta|account totale|all|tous|toutes|alle|todos|todas|tutti|"
+    r"search|display|video|shopping|performance max|demand gen|discovery|app|apps|smart|hotel|local|"
+    r"multi ?channel|r[ée]seau de recherche|r[ée]seau display|vid[ée]o|d[ée]couverte|applications?|"
+    r"search network|display network|audience network|suche|b[uú]squeda|pesquisa|ricerca|zoeken|"
+    r"other .*|autres? .*|andere .*|otr[oa]s .*|outr[oa]s .*|altr[ie] .*|overige .*|.*not shown.*|.*non affich.*)$",
+    re.IGNORECASE)
+
+
+def total_scopes(totals) -> list[str]:
+    """The scope of each :class:`~trafficlib.readers._sheet.TotalRow` of an ad report:
+    ``"rows"`` for the first total of the rows' own level (``Total: Search terms``,
+    ``Total: Keywords``, ``Total: All but removed ads``, Microsoft's bare ``Total``,
+    Meta's unlabelled summary row), ``"more"`` for the others (``Total: Account``, a
+    campaign type, ``Total: Other search terms``, ``Total: Keywords in your account``
+    after ``Total: All but removed keywords``)."""
+    out, seen = [], False
+    for t in totals:
+        own = not _WIDER.match(_ascii(t.level).strip())
+        out.append("rows" if own and not seen else "more")
+        seen = seen or own
+    return out

@@ -68,7 +68,10 @@ _READERS = {"Google Ads": read_google_ads, "Meta Ads": read_meta, "Microsoft Ads
 # what read_ads keeps beyond the canonical base columns: the report's grain and keyword/campaign facts
 _GRAIN = ("date_end", "account", "campaign_type", "keyword", "match_type", "search_term", "landing_page", "device",
           "network", "age", "gender", "income", "location", "country", "region", "city", "quality_score",
-          "search_impression_share", "search_lost_is_budget", "search_lost_is_rank", "censored")
+          "search_impression_share", "search_lost_is_budget", "search_lost_is_rank", "censored",
+          "campaign_type", "ad_type", "asset", "video", "interaction_type", "interactions", "views")
+# columns that tell two rows of one report apart beyond schema.KEYS (an asset, a video)
+_EXTRA_KEYS = ("campaign_type", "ad_type", "asset", "video", "interaction_type")
 
 
 def detect_platform(headers) -> str:
@@ -162,9 +165,15 @@ def read_ads(path: str | Path, platform: str | None = None, period=None, probe: 
                 continue
             keep.append(c)
     out = f[keep].copy()
-    key = [k for k in schema.KEYS["ad_spend"] if k in out.columns]
+    key = [k for k in (*schema.KEYS["ad_spend"], *_EXTRA_KEYS) if k in out.columns]
     dup = out.duplicated(subset=key, keep=False)
-    if dup.any():
+    notes = list(exp.notes)
+    if dup.any() and exp.meta.get("segment") not in ("day", "week", "month"):
+        # a report without a day segment lists what the interface lists (a demographic row per
+        # criterion id): repeated names are kept, never merged or dropped, and said
+        notes.append(f"{int(dup.sum())} rows repeat the same {', '.join(k for k in key if k != 'date')}: "
+                     "kept as the report lists them")
+    elif dup.any():
         lines = exp.meta.get("lines", [])
         rows = [lines[i] for i in np.flatnonzero(dup.to_numpy())] if lines else None
         raise TrafficDataError(f"{int(dup.sum())} rows share the same key ({', '.join(key)})", file=file,
@@ -188,7 +197,7 @@ def read_ads(path: str | Path, platform: str | None = None, period=None, probe: 
     out = out.sort_values(["date", "campaign", "ad_group", "ad"], na_position="first", kind="stable")
     out = out.reset_index(drop=True)
     out.attrs = {"file": file, "platform": exp.meta.get("platform", platform), "kind": exp.kind,
-                 "currency": exp.meta.get("currency"), "period": exp.period, "notes": list(exp.notes),
+                 "currency": exp.meta.get("currency"), "period": exp.period, "notes": notes,
                  "totals": exp.totals}
     return out
 
@@ -230,12 +239,18 @@ def _may_hold_ad_report(path: Path) -> bool:
 
 
 @filecache.by_files("folder")
-def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False) -> pd.DataFrame:
+def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bool = False,
+                    dated: bool = False) -> pd.DataFrame:
     """Read every ad-platform export in ``folder`` matching ``pattern`` and stack them
     (canonical ``ad_spend``). A file that is not an ad-platform export raises, or is
-    skipped with ``skip_unknown=True`` (a folder that also holds other CSV files)."""
+    skipped with ``skip_unknown=True`` (a folder that also holds other CSV files).
+
+    ``dated=True`` keeps only reports whose rows carry dates: a report downloaded for
+    "All time" without a Day column (``date`` empty) is left out and named in
+    ``attrs["undated"]`` (file, why); with none left, a :class:`TrafficDataError` says so.
+    """
     files = sorted(Path(folder).glob(pattern))
-    frames = []
+    frames, undated = [], []
     for f in files:
         if skip_unknown and not _may_hold_ad_report(f):
             continue
@@ -247,7 +262,16 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
                 continue
             if platform is None or why or _is_auction_insights(probe):
                 continue  # not an ad report, or an Auction Insights download (shares, no spend)
-        frames.append(read_ads(f, probe=probe))
+        got = read_ads(f, probe=probe)
+        if dated and got["date"].isna().all():
+            undated.append((str(f), "no dates: no Day column and no dated range (period unknown)"))
+            continue
+        frames.append(got)
+    if not frames and undated:
+        raise TrafficDataError("the ad exports have no dates (no Day column, period unknown: "
+                               + ", ".join(Path(u).name for u, _ in undated[:5]) + ")", file=str(folder),
+                               hint="a post-mortem needs spend by day: download the reports with a Day segment "
+                                    "and a dated range, not 'All time'")
     if not frames:
         raise TrafficDataError(f"no ad-platform export matching {pattern}", file=str(folder))
     frames = [fr.dropna(axis=1, how="all") if len(frames) > 1 else fr for fr in frames]
@@ -255,7 +279,9 @@ def read_ads_folder(folder: str | Path, pattern: str = "*.csv", skip_unknown: bo
     for c in schema.columns("ad_spend")[:11]:
         if c not in out:
             out[c] = pd.NA
-    return out[[*schema.columns("ad_spend")[:11], *[c for c in out.columns if c not in schema.columns("ad_spend")[:11]]]]
+    out = out[[*schema.columns("ad_spend")[:11], *[c for c in out.columns if c not in schema.columns("ad_spend")[:11]]]]
+    out.attrs["undated"] = undated
+    return out
 
 
 @filecache.by_files("data_path", "ads_dir", "ab_file")
@@ -264,8 +290,10 @@ def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = N
     """Everything the campaign post-mortem reads, as canonical tables.
 
     - ``ad_spend``: the platform exports found in ``ads_dir`` (Google Ads, Meta,
-      Microsoft Ads; other CSV files there are ignored) or, when ``ads_dir`` is empty,
-      ``<data_path>/ad_spend.parquet|csv``;
+      Microsoft Ads; other CSV files there are ignored, and so are reports without dates,
+      listed in ``undated``: a post-mortem needs spend by day) or, when ``ads_dir`` is
+      empty, ``<data_path>/ad_spend.parquet|csv``;
+    - ``undated``: (file, why) of the ad reports left out for having no dates;
     - ``sessions``: ``<data_path>/sessions.*`` (None when absent: no site outcomes);
     - ``ab``: the A/B table (``ab_file``, default ``<data_path>/ab_test_ads.csv`` when
       present; columns variant, impressions, clicks[, conversions]) or None;
@@ -276,9 +304,11 @@ def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = N
     data = Path(data_path)
     out: dict = {}
     if ads_dir:
-        out["ad_spend"] = read_ads_folder(ads_dir, "*.csv", skip_unknown=True)
+        out["ad_spend"] = read_ads_folder(ads_dir, "*.csv", skip_unknown=True, dated=True)
+        out["undated"] = list(out["ad_spend"].attrs.get("undated", []))
     else:
         out["ad_spend"] = sources.read_folder(data, "ad_spend")
+        out["undated"] = []
     try:
         out["sessions"] = sources.read_folder(data, "sessions")
     except TrafficDataError:

@@ -14,6 +14,8 @@ kind                           recognised by
 google_ads/search_terms        Search term / Terme de recherche
 google_ads/keywords            Keyword / Mot clé (+ Match type, Quality Score...)
 google_ads/ads                 Ad / Annonce, Ad ID, Ad type, Headline 1
+google_ads/assets              Asset / Composant
+google_ads/videos              Video / Vidéo
 google_ads/landing_pages       Landing page / Page de destination, Final URL
 google_ads/demographics        Age, Gender, Household income
 google_ads/locations           Country/Territory, Region, City, Location
@@ -88,32 +90,22 @@ def recognise(probe: Probe):
     google_pre = ar.period_from_lines(pre) is not None or any(_REPORT_WORDS.search(ln) for ln in pre)
     has_total = any(ar.is_total_label(c) for row in sheet.rows[-50:] + sheet.rows[:3] for c in row[:6])
     strong = bool(keys & _STRONG) or has_total or (google_pre and bool(keys & _GOOGLE_ONLY))
-    time_dims = {"date", "week", "month"} & set(dims.values())
-    dated = bool(time_dims) or ar.period_from_lines(pre) is not None
     if not strong:
-        if not dated and "cost" in mets.values() and len(core) >= 2:
-            # an ad table of unknown origin without dates (a Kaggle table...): say what is missing
-            return ("an ad-performance table (impressions, clicks, cost) without a date: no Day / Week / Month "
-                    "column and no date range above the header; read it with "
-                    "trafficlib.adplatforms.read_ads(path, platform=..., period=(start, end))")
+        if "cost" in mets.values() and len(core) >= 2:
+            # an ad table of unknown origin (a Kaggle table...): which platform it is cannot be told
+            return ("an ad-performance table (impressions, clicks, cost) without any platform's own headers, "
+                    "title or total rows; read it with trafficlib.adplatforms.read_ads(path, platform=..., "
+                    "period=(start, end) if its dates are known)")
         return False
-    if "cost" not in mets.values() and not (keys & _STRONG):
-        return False
-    if not dated:
-        if "cost" not in mets.values():
-            return False
-        # a Google-like ad table without any date: say what is missing (load cannot guess)
-        return ("an ad-platform report without a date: no Day / Week / Month column and no date range "
-                "above the header; read it with trafficlib.adplatforms.read_ads(path, period=(start, end)) "
-                "or download it with its title and date-range lines")
-    return True
+    # a report without a day column or dated range ("All time") is read with its period unknown
+    return "cost" in mets.values() or bool(keys & _STRONG)
 
 
 def report_kind(dimensions) -> str:
     """The Google Ads report a set of canonical dimensions comes from (see module doc)."""
     d = set(dimensions)
     for kind, keys in (("search_terms", {"search_term"}), ("keywords", {"keyword"}), ("ads", {"ad", "ad_type"}),
-                       ("landing_pages", {"landing_page"}), ("demographics", {"age", "gender", "income"}),
+                       ("assets", {"asset"}), ("videos", {"video"}), ("landing_pages", {"landing_page"}), ("demographics", {"age", "gender", "income"}),
                        ("locations", {"country", "region", "city", "location"}), ("ad_groups", {"ad_group"}),
                        ("campaigns", {"campaign"}), ("devices", {"device"})):
         if d & keys:
@@ -135,7 +127,8 @@ def read_google_ads(probe: Probe | str, period=None) -> Export:
         return read_auction_insights_export(probe, period=period)
     pre = ar.preamble_of(probe, sheet)
     exp = ar.read_table(sheet, probe.file, PLATFORM, "google_ads/report", preamble=pre, period=period)
-    exp.kind = "google_ads/" + report_kind(exp.dimensions)
+    # the report is told by the columns it has, filled or not (an ad report's 'Ad name' may be all ' --')
+    exp.kind = "google_ads/" + report_kind(set(exp.columns.values()))
     if "keyword" in exp.frame:  # Google writes phrase/exact keywords with their quotes/brackets
         kw = exp.frame["keyword"].astype("string")
         mt = kw.str.extract(r'^\s*(\[.*\]|".*")\s*$')[0]

@@ -29,7 +29,9 @@ def recognise(probe: Probe) -> bool:
     if not probe.is_text:
         return False
     keys = {ar.key(h) for h in ar.best_sheet(probe).header}
-    return len(keys & _MARKERS) >= 1 and bool(keys & (ar.METRICS["impressions"][0] | ar.METRICS["cost"][0]
+    # Facebook's own ids (``fb_campaign_id``) mark a Meta table shared without Ads Manager's headers
+    facebook = any(k.startswith(("fb_", "facebook_")) for k in keys)
+    return (len(keys & _MARKERS) >= 1 or facebook) and bool(keys & (ar.METRICS["impressions"][0] | ar.METRICS["cost"][0]
                                                      | ar.METRICS["reach"][0]))
 
 
@@ -38,7 +40,12 @@ def read_meta(probe: Probe | str, period=None) -> Export:
     if not isinstance(probe, Probe):
         probe = Probe(probe)
     sheet = ar.best_sheet(probe)
-    exp = ar.read_table(sheet, probe.file, PLATFORM, "meta/ads_manager", period=period)
+    keys = {ar.key(h) for h in sheet.header}
+    # Ads Manager's summary row (the account's total over the range) has empty names
+    # whatever the breakdown; a table shared without Ads Manager's headers is not its export
+    kind = "meta/ads_manager" if keys & _MARKERS else "meta/ads_table"
+    exp = ar.read_table(sheet, probe.file, PLATFORM, kind, period=period,
+                        summary_dims=("campaign", "ad_group", "ad"))
     if "result_indicator" in exp.frame:
         kinds = exp.frame["result_indicator"].dropna().unique()
         if len(kinds) > 1:
