@@ -300,6 +300,14 @@ def _one(path: Path, label: str, snaps: _Snapshots, items: list[Item], excluded:
         item.span = None
 
 
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name decoded as the archive says (UTF-8 flag, else UTF-8 when the
+    bytes are UTF-8, else cp437): see :func:`trafficlib.readers.search_console.zip_member_name`."""
+    from trafficlib.readers.search_console import zip_member_name
+
+    return zip_member_name(member)
+
+
 def _unzip(archive: Path, label: str, snaps: _Snapshots, items: list[Item], excluded: list[Path], tmp: Path,
            depth: int) -> None:
     """Open an archive nobody recognised as a whole: its members are walked like a folder."""
@@ -315,8 +323,9 @@ def _unzip(archive: Path, label: str, snaps: _Snapshots, items: list[Item], excl
                 items.append(Item(label).skip(f"an archive of {len(members):,} files: not opened"))
                 return
             for m in members:
-                parts = [p for p in re.split(r"[\\/]+", m.filename) if p not in ("", ".", "..")]
-                shown = f"{label}!{m.filename}"
+                name = _member_name(m)
+                parts = [p for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
+                shown = f"{label}!{name}"
                 if not parts or parts[0] == "__MACOSX" or any(_hidden(p) for p in parts):
                     continue
                 if m.flag_bits & 0x1:

@@ -37,10 +37,12 @@ day with ``period`` = ``"current"`` / ``"previous"``.
 """
 from __future__ import annotations
 
+import csv
 import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,10 +52,11 @@ import pandas as pd
 from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
-from trafficlib.readers._sheet import Sheet, Split, TotalRow, decimal_mark, split_totals
+from trafficlib.readers._sheet import Sheet, Split, TotalRow, decimal_mark, sniff, split_totals
 from trafficlib.readers.registry import Export, Probe, Reader, register
 
-__all__ = ["read_table", "load_performance", "Performance", "TABLE", "DIMENSION_TABLES", "is_search_console"]
+__all__ = ["read_table", "load_performance", "Performance", "TABLE", "DIMENSION_TABLES", "is_search_console",
+           "zip_member_name"]
 
 TABLE = "search_console"
 METRICS = ("clicks", "impressions", "ctr", "position")
@@ -277,6 +280,8 @@ def _lang_of_header(header: list[str]) -> str | None:
     score = dict.fromkeys(_LANG_WORDS, 0.0)
     for h in header:
         f = _fold(h)
+        if f not in _DIM_LOOKUP and f not in _METRIC_LOOKUP:  # "3 derniers mois Clics": its metric word
+            f = next((p for p in _METRIC_PHRASES if _metric_at(f, p)), f)
         langs = [c for c, ws in _LANG_WORDS.items() if f in ws]
         for c in langs:
             score[c] += 1 / len(langs)
@@ -320,6 +325,17 @@ def _is_period_label(label: str) -> bool:
     return bool(re.search(r"\d", label)) or _has_word(label, _PERIOD_WORDS)
 
 
+def _metric_at(h: str, phrase: str) -> str | None:
+    """"end" or "start" when the folded header ``h`` ends or starts with the metric name
+    ``phrase`` as a whole word (any boundary for CJK names), else None."""
+    if len(h) > len(phrase):
+        if h.endswith(phrase) and (not phrase.isascii() or h[-len(phrase) - 1] in " -:)"):
+            return "end"
+        if h.startswith(phrase) and (not phrase.isascii() or h[len(phrase)] in " -:("):
+            return "start"
+    return None
+
+
 def _metric_of(header: str) -> tuple[str, str] | None:
     """(metric, period label or "") for a metric header in any interface language
     ("Clicks", "Klicks", "Last 3 months Clicks", "Clics (même période l'année
@@ -332,13 +348,10 @@ def _metric_of(header: str) -> tuple[str, str] | None:
     if m and m[1] in _METRIC_LOOKUP:  # "Clics (même période l'année précédente)"
         metric, label = _METRIC_LOOKUP[m[1]], m[2]
     else:
-        for phrase in _METRIC_PHRASES:
-            if h.endswith(phrase) and (not phrase.isascii() or h[-len(phrase) - 1] in " -:)"):
-                metric, label = _METRIC_LOOKUP[phrase], h[: -len(phrase)]  # "Last 3 months Clicks"
-                break
-            if h.startswith(phrase) and (not phrase.isascii() or h[len(phrase)] in " -:("):
-                metric, label = _METRIC_LOOKUP[phrase], h[len(phrase):]  # "Clicks - Last 28 days"
-                break
+        phrase = next((p for p in _METRIC_PHRASES if _metric_at(h, p)), None)
+        if phrase is not None:  # "Last 3 months Clicks", "Clicks - Last 28 days"
+            metric = _METRIC_LOOKUP[phrase]
+            label = h[: -len(phrase)] if _metric_at(h, phrase) == "end" else h[len(phrase):]
     if label is None:
         return None
     label = label.strip(" -:()")
@@ -475,10 +488,11 @@ def _err_rows(lines: list[int], mask: pd.Series) -> list[int]:
 
 
 # A few unreadable cells in a metric column (a corrupted download, a stray edit in a
-# spreadsheet: "80kqkq") are left out, each named in the notes; more than this means
-# the column does not hold what its header says, and the file is refused.
+# spreadsheet: "80kqkq") are left out, each named in the notes: at most MAX_BAD_CELLS,
+# and at most one filled cell in five. More means the column does not hold what its
+# header says (a wrong file, a shifted column): the file is refused.
 MAX_BAD_CELLS = 5
-MAX_BAD_SHARE = 0.05
+MAX_BAD_SHARE = 0.2
 
 
 def _parse_metric(values: pd.Series, metric: str, decimal: str | None, file: str, column: str,
@@ -908,18 +922,57 @@ class Performance:
 _SKIP = re.compile(r"(^|/)(__MACOSX|\.)")
 
 
-def _zip_members(path: Path) -> list[str]:
-    """Table members of a zip that look like a Search Console export (CSV/xlsx/parquet)."""
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name decoded as the archive says: UTF-8 when the member's UTF-8
+    flag (general purpose bit 11) is set; else the Info-ZIP Unicode Path extra field
+    (0x7075) when present and matching the stored name; else the stored bytes as UTF-8
+    when they are valid UTF-8 (archivers that write UTF-8 names without the flag); else
+    cp437, the ZIP standard's code page (what :mod:`zipfile` does for every unflagged
+    name, so that a French export's ``Requêtes.csv`` would read ``Requ├¬tes.csv``)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.orig_filename.encode("cp437")  # zipfile decoded the stored bytes as cp437
+    except UnicodeEncodeError:  # a ZipFile opened with another metadata_encoding: its choice stands
+        return info.filename
+    extra, at = info.extra or b"", 0
+    while at + 4 <= len(extra):
+        kind, size = int.from_bytes(extra[at:at + 2], "little"), int.from_bytes(extra[at + 2:at + 4], "little")
+        body = extra[at + 4:at + 4 + size]
+        if kind == 0x7075 and len(body) > 5 and body[0] == 1 \
+                and int.from_bytes(body[1:5], "little") == zlib.crc32(raw):
+            try:
+                return body[5:].decode("utf-8").replace("\\", "/")
+            except UnicodeDecodeError:
+                break
+        at += 4 + size
+    try:
+        return raw.decode("utf-8").replace("\\", "/")
+    except UnicodeDecodeError:
+        return info.filename
+
+
+def _zip_members(path: Path) -> list[tuple[zipfile.ZipInfo, str]]:
+    """Table members of a zip that look like a Search Console export (CSV/xlsx/parquet),
+    with their decoded names (:func:`zip_member_name`): a member name of the export in
+    any interface language, or a CSV member whose header reads as a Search Console table."""
     try:
         with zipfile.ZipFile(path) as z:
-            names = [i.filename for i in z.infolist() if not i.is_dir() and not _SKIP.search(i.filename)
-                     and i.filename.lower().endswith((".csv", ".tsv", ".xlsx", ".parquet"))]
-    except (zipfile.BadZipFile, OSError):
+            members = [(i, zip_member_name(i)) for i in z.infolist() if not i.is_dir()]
+            members = [(i, n) for i, n in members if not _SKIP.search(n)
+                       and n.lower().endswith((".csv", ".tsv", ".xlsx", ".parquet"))]
+            stems = {_fold(Path(n).stem) for _, n in members}
+            if stems & _FILE_STEMS or any("searchdata" in n for _, n in members):
+                return members
+            for i, n in members[:20]:  # names in a language not listed: look at the headers
+                if n.lower().endswith((".csv", ".tsv")):
+                    with z.open(i) as fh:
+                        head = fh.read(4096).decode("utf-8-sig", errors="replace").splitlines()[:1]
+                    if head and _layout(next(csv.reader(head, delimiter=sniff(head)), [])) is not None:
+                        return members
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return []
-    known = {"queries", "requetes", "pages", "countries", "pays", "devices", "appareils", "dates", "chart",
-             "graphique", "filters", "filtres", "search appearance", "apparence dans les resultats de recherche"}
-    stems = {_fold(Path(n).stem) for n in names}
-    return names if stems & known or any("searchdata" in n for n in names) else []
+    return []
 
 
 def _lang_of(exports: dict[str, Export]) -> str | None:
@@ -1002,10 +1055,10 @@ def load_performance(path: str | Path) -> Performance:
         if not members:
             raise TrafficDataError("a zip without Search Console tables (Queries.csv, Dates.csv...)", file=str(path))
         with tempfile.TemporaryDirectory(prefix="tl_gsc_") as tmp, zipfile.ZipFile(p) as z:
-            for i, name in enumerate(members):
+            for i, (info, name) in enumerate(members):
                 target = Path(tmp) / f"{i:03d}_{re.sub(r'[^0-9A-Za-z._ -]+', '_', Path(name).name)}"
                 target = target.with_name(target.name)  # same suffix, flat, no path from the archive
-                with z.open(name) as src:
+                with z.open(info) as src:
                     data = src.read(200_000_001)
                 if len(data) > 200_000_000:
                     raise TrafficDataError("a member larger than 200 MB", file=f"{path} ({name})")
