@@ -59,14 +59,17 @@ def is_similarweb(probe: Probe) -> bool:
 
 def is_rankings(probe: Probe) -> bool:
     """A rank-tracking export: SEMrush Position Tracking columns (``*.domain/*_YYYYMMDD``),
-    Ahrefs' 'Current position', or keyword + position columns."""
+    Ahrefs' 'Current position', a keyword list with one '<competitor> Ranking' column
+    each, or keyword + position columns (SEMrush Organic Positions) without the clicks
+    and impressions of a Search Console table."""
     h = _header(probe)
     if any(md._SEMRUSH.match(c) for c in h):
         return True
     k = _keys(h)
     kw = bool(k & {"keyword", "mot_cle", "mots_cles", "requete", "query"})
-    return kw and bool(k & {"current_position", "position", "rank", "pos", "classement"}) and not (
-        k & {"clicks", "clics", "impressions", "impr", "cost", "cout"})
+    if not kw or k & {"clicks", "clics", "impressions", "impr", "cost", "cout"}:
+        return False
+    return bool(k & {"current_position", "position", "rank", "pos", "classement"}) or bool(md._competitor_columns(h))
 
 
 def _notes(table: str, frame: pd.DataFrame) -> list[str]:
@@ -84,9 +87,9 @@ def _notes(table: str, frame: pd.DataFrame) -> list[str]:
     if table == "rankings":
         if a.get("not_ranked"):
             out.append(f"{a['not_ranked']} keyword x domain cell(s) not ranking ('-', empty, '> 100') left out")
-        if "date" in frame and frame["date"].isna().all():
-            out.append("the file states no date for its positions: date unknown (NaT); pass date= to "
-                       "marketdata.read_rankings to set it")
+        if a.get("keywords_unranked"):
+            out.append(f"{a['keywords_unranked']} of the {a['keywords']} keywords listed rank for no domain "
+                       "(no row for them)")
     return out
 
 
@@ -103,7 +106,7 @@ def _reader(kind: str, table: str, test, read, describe: str) -> Reader:
             period = (pd.Timestamp(frame[dates].min()), pd.Timestamp(frame[dates].max()))
             notes.append("period taken from the first and last date in the data (the file states no range)")
         dims = tuple(c for c in ("date", "period", "domain", "keyword", "term") if c in frame)
-        meta = {k: v for k, v in frame.attrs.items() if k not in ("file", "table", "line_numbers")}
+        meta = {k: v for k, v in frame.attrs.items() if k not in ("file", "table", "line_numbers", "notes")}
         if table == "competitors":
             notes.append("estimates from a market-intelligence panel, not measured traffic")
         notes.extend(frame.attrs.get("notes", ()))

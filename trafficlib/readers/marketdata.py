@@ -285,9 +285,21 @@ def read_similarweb(path: str | Path, domain: str | None = None) -> pd.DataFrame
 
 
 # ---------------------------------------------------------------------------- rankings
-_SEMRUSH = re.compile(r"^\*?\.?(?P<domain>[^/\s]+?\.[a-z]{2,})(?:/\*)?_(?P<date>\d{8})(?:_(?P<kind>type|landing))?$",
-                      re.IGNORECASE)
+# SEMrush Position Tracking: '*.example.fr/*_20261026' (position), '..._type', '..._landing';
+# some exports name the position column '..._position' and drop the wildcards.
+_SEMRUSH = re.compile(r"^\*?\.?(?P<domain>[^/\s*]+?\.[a-z]{2,})(?:/\*?)?_(?P<date>\d{8})"
+                      r"(?:_(?P<kind>type|landing|position|url))?$", re.IGNORECASE)
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?$", re.IGNORECASE)
+# a competitor's column in a keyword list: 'Exemplar Ranking', 'rivalshop.com/ Ranking',
+# 'Teamag Position' (its landing page and SERP type in '<name> Landing Page', '<name> Type')
+_RANK_COL = re.compile(r"^(?P<name>.+?)\s*(?:ranking|rank|position|pos\.?|classement)$", re.IGNORECASE)
+_NOT_A_SITE = {"current", "previous", "best", "last", "avg", "average", "first", "old", "new", "actuelle", "precedente"}
+_LANDING_COL = re.compile(r"^(?P<name>.*?)\s*(?:landing page|landing|url|page de destination)$", re.IGNORECASE)
+_TYPE_COL = re.compile(r"^(?P<name>.*?)\s*(?:type|serp type)$", re.IGNORECASE)
+# when the rows were ranked: SEMrush Organic Positions 'Timestamp', Ahrefs 'Current date'...
+_SNAPSHOT = ("timestamp", "current_date", "current_position_date", "last_update", "last_updated", "updated",
+             "date_de_mise_a_jour", "snapshot_date")
+_UNKNOWN_DATE = "1900-01-01"  # placeholder through validation, NaT afterwards
 
 
 def _date_header(name: str) -> pd.Timestamp | None:
@@ -304,130 +316,222 @@ def _not_ranked(values: pd.Series) -> pd.Series:
     return raw.isna() | raw.isin(["", "-", "--", "n/a", "N/A"]) | raw.str.match(r"^(>\s*100|100\+)$").fillna(False)
 
 
+def _site(text: str) -> str:
+    """``https://www.Example.fr/`` -> ``example.fr``."""
+    return re.sub(r"^(https?://)?(www\.)?", "", str(text).strip().lower()).split("/")[0]
+
+
+def _url_domain(urls: pd.Series) -> str | None:
+    """The site most of these URLs are on (``www.`` dropped), or None when none holds
+    half of them."""
+    hosts = urls.dropna().astype("string").str.strip()
+    hosts = hosts[hosts.str.match(r"^(https?://)?[a-z0-9.-]+\.[a-z]{2,}", case=False).fillna(False)]
+    if hosts.empty:
+        return None
+    top = hosts.map(_site).value_counts()
+    return str(top.index[0]) if top.iloc[0] * 2 >= len(hosts) else None
+
+
+def _competitor_columns(cols: list[str]) -> list[tuple[str, str, str | None, str | None]]:
+    """(name, ranking column, landing-page column, type column) per competitor of a
+    keyword list whose positions stand in '<name> Ranking' columns; the landing page and
+    type columns are those after the ranking column and before the next one."""
+    ranks = [i for i, c in enumerate(cols)
+             if (m := _RANK_COL.match(c)) and m.group("name").strip(" /.").lower() not in _NOT_A_SITE
+             and schema.normalize_header(c) not in ("position", "rank", "pos", "classement")]
+    out = []
+    for k, i in enumerate(ranks):
+        stop = ranks[k + 1] if k + 1 < len(ranks) else len(cols)
+        after = cols[i + 1:stop]
+        land = next((c for c in after if _LANDING_COL.match(c)), None)
+        kind = next((c for c in after if _TYPE_COL.match(c)), None)
+        out.append((_RANK_COL.match(cols[i]).group("name").strip(), cols[i], land, kind))
+    return out
+
+
+def _decimal(raw: pd.DataFrame) -> str | None:
+    """The table's decimal mark, voted by its cells that read only one way (see
+    :func:`trafficlib.readers._sheet.decimal_mark`); in a comma-separated file that no
+    cell decides, a point."""
+    from trafficlib.readers._sheet import Sheet, decimal_mark
+
+    rows = raw.astype("string").fillna("").to_numpy().tolist()
+    mark = decimal_mark(Sheet(file=raw.attrs.get("file", ""), header=list(raw.columns), rows=rows, lines=[]))
+    return mark or ("." if raw.attrs.get("separator") == "," else None)
+
+
+def _file_date(file: str) -> pd.Timestamp | None:
+    """A date written in the file name (SEMrush: '<domain>-organic.Positions-fr-20260626-...')."""
+    m = re.search(r"(?<!\d)(20\d{2})-?(\d{2})-?(\d{2})(?!\d)", Path(file).name)
+    if not m:
+        return None
+    t = pd.to_datetime("-".join(m.groups()), format="%Y-%m-%d", errors="coerce")
+    return None if pd.isna(t) else t
+
+
 def read_rankings(path: str | Path, domain: str | None = None, date=None) -> pd.DataFrame:
     """Read a rank-tracking export as the canonical ``rankings`` table.
 
-    Layouts recognised from the headers:
+    Layouts recognised from the headers (CSV in any encoding, UTF-16 tab-separated as
+    SEMrush and Ahrefs write for Excel, or a workbook's first table):
 
     - **long**: one row per date × keyword × domain (``Date``, ``Keyword``/``Mot-clé``,
       ``Domain``/``Domaine``, ``Position``, ``URL``, ``Search Volume``/``Volume``, ``CPC``);
+      SEMrush Organic Research *Positions* (``Keyword,Position,Previous position,Search
+      Volume,...,URL,...,Timestamp``) is this layout for one site;
     - **SEMrush Position Tracking** (wide): columns ``*.domain.fr/*_YYYYMMDD`` (position),
       ``..._landing`` (URL), ``..._type``; melted;
+    - **one column per competitor** (a keyword list kept in a workbook): ``<name> Ranking``
+      with its ``<name> Landing Page`` and ``<name> Type``; the name is the domain when it
+      is one (``rivalshop.com/``), else the landing-page header's domain
+      (``teamag-review.com/ Landing Page``), else the site of its landing pages;
     - **one column per date** (values are positions), with a domain column or ``domain``;
     - **one column per domain** (headers like ``deco-rivale.fr``), with a date column or ``date``;
     - **Ahrefs organic keywords**: ``Current position`` (and ``Previous position``,
-      ``Current URL``/``Previous URL``, ``Current date``/``Previous date``) for one
-      ``domain`` (argument; default: the file name's first domain-like part).
+      ``Current URL``/``Previous URL``, ``Current date``/``Previous date``).
 
-    Not-ranked cells (``-``, empty, ``> 100``) are dropped. Returns date, keyword, domain,
-    position (1 = top), url, search_volume (monthly searches), cpc (account currency).
+    A one-site export without a domain column takes ``domain``, else the domain in the
+    file name, else the site of its URLs. A snapshot without a date column takes
+    ``date``, else a ``Timestamp``/``Current date`` column, else the date in the file
+    name; else its date is unknown (NaT) and ``attrs["notes"]`` says so.
+
+    Not-ranked cells (``-``, empty, ``> 100``) are dropped (``attrs["not_ranked"]``).
+    Returns date, keyword, domain, position (1 = top), url, search_volume (monthly
+    searches), cpc (account currency); ``attrs["layout"]`` names the layout.
     """
     file = str(path)
     raw = read_export(path)
-    cols = list(raw.columns)
-    semrush = {c: _SEMRUSH.match(c) for c in cols}
-    semrush = {c: m for c, m in semrush.items() if m}
+    cols = [str(c) for c in raw.columns]
+    raw.columns = cols
+    semrush = {c: m for c in cols if (m := _SEMRUSH.match(c))}
     kw_col = _find(raw, "rankings", "keyword")
     if kw_col is None:
         raise TrafficDataError("no keyword column", file=file, column="keyword",
                                hint="expected a 'Keyword' or 'Mot-clé' column")
     lines = np.asarray(raw.attrs["line_numbers"])
     extra = {c: _find(raw, "rankings", c) for c in ("search_volume", "cpc", "url", "domain", "date")}
-    ahrefs = {schema.normalize_header(c): c for c in cols}
+    keys = {schema.normalize_header(c): c for c in cols}
+    snapshot = next((keys[k] for k in _SNAPSHOT if k in keys), None)
+    notes: list[str] = []
+    meta: dict = {}
+
+    def common(**cells) -> pd.DataFrame:
+        base = {"keyword": raw[kw_col],
+                "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
+                "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines}
+        return pd.DataFrame({**base, **cells})
+
+    def when() -> object:
+        """The snapshot's date: argument, then the file name; else unknown."""
+        if date is not None:
+            return str(pd.Timestamp(date).date())
+        t = _file_date(file)
+        if t is not None:
+            notes.append(f"date {t:%Y-%m-%d} taken from the file name")
+            return str(t.date())
+        return _UNKNOWN_DATE
+
+    def site(urls: pd.Series | None) -> str:
+        """The one site of a one-site export: argument, file name, then its URLs."""
+        found = domain or _domain_from_name(file)
+        if found is None and urls is not None:
+            found = _url_domain(urls)
+            if found:
+                notes.append(f"domain {found} taken from the site of the ranking URLs")
+        if found is None:
+            raise TrafficDataError("no domain column, and neither the file name nor URLs name the site", file=file,
+                                   column="domain", hint="add a 'Domain' column or pass domain='example.fr'")
+        return found
+
+    competitors = _competitor_columns(cols) if not semrush and "current_position" not in keys else []
     if semrush:
-        pos_cols = [c for c, m in semrush.items() if not m.group("kind")]
+        pos_cols = [c for c, m in semrush.items() if (m.group("kind") or "position").lower() == "position"]
         _check_numeric(raw, pos_cols, file)
         parts = []
         for c in pos_cols:
             m = semrush[c]
-            land = next((x for x, mm in semrush.items() if mm.group("kind") and mm.group("kind").lower() == "landing"
+            land = next((x for x, mm in semrush.items() if (mm.group("kind") or "").lower() in ("landing", "url")
                          and mm.group("domain") == m.group("domain") and mm.group("date") == m.group("date")), None)
-            parts.append(pd.DataFrame({
-                "date": pd.to_datetime(m.group("date"), format="%Y%m%d"), "keyword": raw[kw_col],
-                "domain": m.group("domain"), "position": raw[c],
-                "url": raw[land] if land else pd.NA,
-                "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
-                "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines}))
+            parts.append(common(date=str(pd.to_datetime(m.group("date"), format="%Y%m%d").date()),
+                                domain=m.group("domain"), position=raw[c], url=raw[land] if land else pd.NA))
         long = pd.concat(parts, ignore_index=True)
         layout = "semrush"
-    elif "current_position" in ahrefs:
-        dom = domain or _domain_from_name(file)
-        if dom is None:
-            raise TrafficDataError("an Ahrefs export is for one site: which domain?", file=file,
-                                   hint="pass domain='example.fr'")
-        _check_numeric(raw, [c for k, c in ahrefs.items() if k in ("current_position", "previous_position")], file)
+    elif "current_position" in keys:
+        _check_numeric(raw, [c for k, c in keys.items() if k in ("current_position", "previous_position")], file)
+        dom = site(raw[keys["current_url"]] if "current_url" in keys else None)
         parts = []
-        for when in ("current", "previous"):
-            pc = ahrefs.get(f"{when}_position")
-            if pc is None:
+        for w in ("current", "previous"):
+            pc = keys.get(f"{w}_position")
+            dc = keys.get(f"{w}_date") or keys.get(f"{w}_position_date") or (snapshot if w == "current" else None)
+            if pc is None or (w == "previous" and dc is None):
                 continue
-            dc = ahrefs.get(f"{when}_date")
-            if dc is None and when == "current" and date is None:
-                raise TrafficDataError("no date in the export", file=file, column="Current date",
-                                       hint="pass date='YYYY-MM-DD' (the export's date)")
-            if dc is None and when == "previous":
-                continue
-            parts.append(pd.DataFrame({
-                "date": raw[dc] if dc else pd.Timestamp(date), "keyword": raw[kw_col], "domain": dom,
-                "position": raw[pc], "url": raw.get(ahrefs.get(f"{when}_url"), pd.NA),
-                "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
-                "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines}))
+            parts.append(common(date=raw[dc].astype("string").str.slice(0, 10) if dc else when(), domain=dom,
+                                position=raw[pc], url=raw[keys[f"{w}_url"]] if f"{w}_url" in keys else pd.NA))
         long = pd.concat(parts, ignore_index=True)
-        long["date"] = long["date"].astype("string").str.slice(0, 10)
         layout = "ahrefs"
+    elif competitors:
+        _check_numeric(raw, [r for _, r, _, _ in competitors], file, allow=("-", "", "n/a", "N/A"))
+        parts, names = [], {}
+        for name, rank, land, kind in competitors:
+            dom = name.strip(" /") if _DOMAIN.match(name.strip(" /")) else None
+            lm = _LANDING_COL.match(land) if land else None
+            if dom is None and lm and _DOMAIN.match(lm.group("name").strip(" /")):
+                dom = lm.group("name").strip(" /")
+            if dom is None and land:
+                dom = _url_domain(raw[land])
+            names[name] = _site(dom) if dom else name
+            cells = {"position": raw[rank], "url": raw[land] if land else pd.NA}
+            if kind:
+                cells["result_type"] = raw[kind]
+            parts.append(common(date=when(), domain=names[name], **cells))
+        long = pd.concat(parts, ignore_index=True)
+        renamed = [f"'{n}' as {d}" for n, d in names.items() if n.strip(" /").lower() != d]
+        if renamed:
+            notes.append("competitors named by their sites: " + ", ".join(renamed))
+        meta["competitors"] = names
+        layout = "wide_competitors"
     elif any(_date_header(c) is not None for c in cols):
         date_cols = [c for c in cols if _date_header(c) is not None]
         _check_numeric(raw, date_cols, file)
         dom_col = extra["domain"]
-        if dom_col is None and domain is None:
-            raise TrafficDataError("one column per date but no domain", file=file, column="domain",
-                                   hint="add a 'Domain' column or pass domain='example.fr'")
-        parts = [pd.DataFrame({"date": _date_header(c), "keyword": raw[kw_col],
-                               "domain": raw[dom_col] if dom_col else domain, "position": raw[c],
-                               "url": raw[extra["url"]] if extra["url"] else pd.NA,
-                               "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
-                               "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines})
-                 for c in date_cols]
+        dom = raw[dom_col] if dom_col else site(raw[extra["url"]] if extra["url"] else None)
+        parts = [common(date=str(_date_header(c).date()), domain=dom, position=raw[c],
+                        url=raw[extra["url"]] if extra["url"] else pd.NA) for c in date_cols]
         long = pd.concat(parts, ignore_index=True)
         layout = "wide_dates"
     elif extra["domain"] is None and any(_DOMAIN.match(c) for c in cols):
         dom_cols = [c for c in cols if _DOMAIN.match(c)]
         _check_numeric(raw, dom_cols, file)
-        if extra["date"] is None and date is None:
-            raise TrafficDataError("one column per domain but no date", file=file, column="date",
-                                   hint="add a 'Date' column or pass date='YYYY-MM-DD'")
-        parts = [pd.DataFrame({"date": raw[extra["date"]] if extra["date"] else str(pd.Timestamp(date).date()),
-                               "keyword": raw[kw_col], "domain": c, "position": raw[c],
-                               "url": pd.NA,
-                               "search_volume": raw[extra["search_volume"]] if extra["search_volume"] else pd.NA,
-                               "cpc": raw[extra["cpc"]] if extra["cpc"] else pd.NA, "_line": lines})
-                 for c in dom_cols]
+        day = raw[extra["date"]] if extra["date"] else (raw[snapshot] if snapshot else when())
+        parts = [common(date=day, domain=c, position=raw[c], url=pd.NA) for c in dom_cols]
         long = pd.concat(parts, ignore_index=True)
         layout = "wide_domains"
     else:
         long = raw.copy()
         long["_line"] = lines
         if extra["domain"] is None:
-            if domain is None:
-                raise TrafficDataError("no domain column", file=file, column="domain",
-                                       hint="add a 'Domain' column or pass domain='example.fr'")
-            long["domain"] = domain
+            long["domain"] = site(raw[extra["url"]] if extra["url"] else None)
         if extra["date"] is None:
-            if date is None:
-                raise TrafficDataError("no date column", file=file, column="date",
-                                       hint="add a 'Date' column or pass date='YYYY-MM-DD'")
-            long["date"] = str(pd.Timestamp(date).date())
+            long["date"] = raw[snapshot].astype("string").str.slice(0, 10) if snapshot else when()
         layout = "long"
     pcol = "position" if layout != "long" else (_find(long, "rankings", "position") or "position")
     if pcol not in long.columns:
         raise TrafficDataError("no position column", file=file, column="position",
                                hint="expected 'Position', 'Rank' or 'Classement'")
     gone = _not_ranked(long[pcol])
+    listed = raw[kw_col].astype("string").str.strip()
+    n_keywords = int(listed.nunique())
+    n_unranked = n_keywords - int(long.loc[~gone.to_numpy(), kw_col if layout == "long" else "keyword"].astype("string").str.strip().nunique())
+    if extra["search_volume"]:
+        unknown_volume = int(raw[extra["search_volume"]].astype("string").str.strip().str.lower().isin(["n/a", "na", "-"]).sum())
+        if unknown_volume:
+            notes.append(f"{unknown_volume} keyword(s) with search volume 'n/a' (unknown, not zero)")
     long = long[~gone.to_numpy()]
     if long.empty:
         raise TrafficDataError("no ranked keyword in the export (every position is empty or '-')", file=file)
     ln = long.pop("_line").tolist()
     long = _with_lines(long, ln, file)
+    long.attrs["decimal"] = _decimal(raw)  # '"1,300"' in a comma file is 1300, never 1.3
     out = schema.validate(long, "rankings", file=file)
     out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
     zero = out["position"] < 1
@@ -435,12 +539,25 @@ def read_rankings(path: str | Path, domain: str | None = None, date=None) -> pd.
         raise TrafficDataError("positions start at 1", file=file, column="position",
                                rows=[ln[i] for i in np.flatnonzero(zero.to_numpy())])
     out["domain"] = out["domain"].str.lower().str.replace(r"^(https?://)?(www\.)?", "", regex=True).str.rstrip("/")
-    out.attrs = {"table": "rankings", "file": file, "layout": layout, "not_ranked": int(gone.sum())}
-    return out.sort_values(["date", "domain", "keyword"]).reset_index(drop=True)
+    unknown = out["date"] == pd.Timestamp(_UNKNOWN_DATE)
+    if unknown.any():
+        out["date"] = out["date"].mask(unknown)
+        notes.append("the file states no date for its positions: date unknown (NaT); "
+                     "read_rankings(path, date=...) sets it")
+    out = out.sort_values(["date", "domain", "keyword"]).reset_index(drop=True)
+    out.attrs = {"table": "rankings", "file": file, "layout": layout, "not_ranked": int(gone.sum()),
+                 "keywords": n_keywords, "keywords_unranked": n_unranked, "notes": notes, **meta}
+    return out
 
 
 def _domain_from_name(file: str) -> str | None:
-    m = re.search(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fr|com|net|org|eu|de|be|ch|co\.uk|io))", Path(file).name.lower())
+    """The site a one-site export names in its file name: 'deco-rivale.fr-organic-keywords.csv',
+    SEMrush's 'example.com-organic.Positions-us-20260626-...csv'."""
+    name = Path(file).name.lower()
+    m = re.match(r"^(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*?\.[a-z]{2,})(?=[-_ ]|\.(?:csv|tsv|txt|xlsx?)$)", name)
+    if m and not re.search(r"\.(csv|tsv|txt|xlsx?)$", m.group(1)):
+        return m.group(1)
+    m = re.search(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:fr|com|net|org|eu|de|be|ch|co\.uk|io))(?![a-z])", name)
     return m.group(1) if m else None
 
 
