@@ -313,6 +313,24 @@ def _refuse_home(probe: Probe, tables: list[Sheet]) -> None:
              "Share this report > Download File > Download CSV")
 
 
+def _title_lines(probe: Probe) -> list[str]:
+    """The one-cell lines of a workbook's sheets that hold no table (UA's xlsx downloads
+    put "All Web Site Data", "Pages", "20170501-20170507" on a "Summary" sheet)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(probe.path))
+        out = []
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python()
+            cells = [[str(c).strip() for c in r if str(c).strip()] for r in rows[:40]]
+            if all(len(c) <= 1 for c in cells):
+                out += [c[0] for c in cells if c]
+        return out
+    except Exception:  # noqa: BLE001 - a title sheet is a nicety: the table was read already
+        return []
+
+
 def _text_columns(sheet: Sheet, positions: list[int]) -> list[int]:
     """The columns among ``positions`` whose cells are mostly not numbers (a custom
     dimension under a header the kit does not know)."""
@@ -361,6 +379,9 @@ def read_report(probe: Probe | str) -> Export:
     facts: dict = {}
     for s in probe.sheets:  # the preamble may sit above an earlier table
         for k, v in _preamble_facts(s.preamble).items():
+            facts.setdefault(k, v)
+    if "start" not in facts and probe.suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        for k, v in _preamble_facts(_title_lines(probe)).items():  # UA's xlsx: a "Summary" sheet of titles
             facts.setdefault(k, v)
     dims, mets, unknown = _map_header(sheet.header, ua=ua)
     for i in _text_columns(sheet, unknown):  # a custom dimension: kept under its own name
@@ -488,7 +509,7 @@ def _totals(rows, sheet: Sheet, metric_frame, frame: pd.DataFrame, derived: list
             scope = "more"  # users (de-duplicated) and rates only: no row sum can equal it
         elif short and not over:
             scope = "more"
-            notes.append(f"the rows add up to less than the file's {t.label or 'total row'} ({'; '.join(short)}): "
+            notes.append(f"the rows do not add up to the file's {t.label or 'total row'} ({'; '.join(short)}): "
                          "the download holds fewer rows than its total covers (a row limit, or rows GA4 groups "
                          "as '(other)'); reports show the file's total for the whole period")
         else:
