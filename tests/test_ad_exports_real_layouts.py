@@ -346,3 +346,10 @@ def test_meta_ad_table_with_bare_cr_line_endings_and_no_dates(tmp_path):
     assert e.frame["conversions"].sum() == 5 and e.frame["approved_conversions"].sum() == 1
     assert e.frame["gender"].tolist() == ["M", "F", "M"]
     assert any(n.startswith("period unknown") for n in e.notes)
+
+
+@pytest.mark.parametrize("lang", sorted(_MONTH_NAMES))
+def test_month_cells_in_every_interface_language(lang):
+    cells = [f"{m} 2025" if lang not in ("es", "pt") else f"{m} de 2025" for m in _MONTH_NAMES[lang]]
+    got, bad = ar._months(pd.Series(cells))
+    assert not bad.any() and got.tolist() == [pd.Timestamp(2025, m, 1) for m in range(1, 13)]

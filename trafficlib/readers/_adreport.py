@@ -7,16 +7,28 @@ Google Ads, Microsoft Advertising and Meta Ads Manager exports are tables of
 - a preamble: a report title and a date range (``January 17, 2024 - February 15, 2024``,
   ``1 May 2026 - 8 May 2026``, ``1 janvier 2024 - 15 février 2024``, ``2026-04-01 -
   2026-04-30``) or Microsoft's ``Report Period: ...`` lines;
-- total rows: ``Total: Account``, ``Total: Search terms``, ``Total : compte``... in
-  whichever column, wherever they stand (a cell labelled so while every other dimension
-  of the row is blank or ``--``). A real search term that starts with "total" is data;
+- total rows, told apart by the one rule of :func:`trafficlib.readers._sheet.split_totals`:
+  ``Total: Account``, ``Total: Search terms``, ``Total : compte``... in whichever column
+  (a cell labelled so while every other dimension of the row is blank or ``--``; a
+  ``Total: <level>`` in the first column whatever else the row holds, e.g. its campaign
+  type), and Meta's unlabelled summary row (empty names, above the rows). A real search
+  term that starts with "total" is data. Each goes to ``Export.totals`` with its
+  ``level`` and ``scope``: ``"rows"`` for the rows' own total (``Total: Search terms``,
+  ``Total: Keywords``, ``Total: All but removed ads``, Meta's summary), ``"more"`` for
+  the account, a campaign type or the terms Google does not name;
+- sometimes no dated range at all (``All time``, ``Last 30 days``, a script's output):
+  such a report is read with ``date``/``date_end`` empty and a note (period unknown);
+- on a manager account, each money column twice: the account's own (``Cost``, in its
+  ``Currency code``) and ``Cost (Converted currency)``: one set is read, never both;
 - ``--`` and blank for missing, ``< 10%`` / ``> 90%`` for censored shares, currency codes
   in headers (``Cost (USD)``, ``Coût (EUR)``) or a ``Currency code`` column, thousands
   separators of either locale (the locale comes from the headers' language).
 
 :func:`read_table` turns one such table into the canonical ``ad_spend`` grain (see
 :mod:`trafficlib.schema`) and an :class:`~trafficlib.readers.registry.Export` whose
-``totals`` first row is the total the rows must add up to.
+``totals`` first row is the total the rows must add up to when its scope is ``"rows"``.
+Range lines and date cells in the interface languages (en, fr, de, es, it, pt, nl) are
+read by ``dateparser`` where the fast common layouts do not match.
 """
 from __future__ import annotations
 
@@ -404,8 +416,23 @@ def parse_days(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
+@functools.lru_cache(maxsize=1024)
+def _one_month(text: str) -> pd.Timestamp | None:
+    """The first day of a month written with its name in any of :data:`LANGUAGES`
+    (``März 2025``, ``marzo de 2025``, ``mrt. 2025``), else None."""
+    if not re.search(r"[^\W\d_]", text) or not re.search(r"\d{4}", text):
+        return None
+    import dateparser
+
+    got = dateparser.parse(text.strip(), languages=LANGUAGES,
+                           settings={"REQUIRE_PARTS": ["month", "year"],
+                                     "PREFER_DAY_OF_MONTH": "first"})
+    return pd.Timestamp(got.year, got.month, 1) if got is not None else None
+
+
 def _months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First day of the month from ``2024-01``, ``2024-01-01``, ``January 2024``, ``janv. 2024``."""
+    """First day of the month from ``2024-01``, ``2024-01-01``, ``January 2024``, ``janv. 2024``,
+    ``März 2025``, ``marzo de 2025`` (any of :data:`LANGUAGES`)."""
     text = values.astype("string").str.strip()
 
     def one(s):
@@ -422,6 +449,8 @@ def _months(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         if m:
             return _ts(int(m[2]), int(m[1]), 1) or pd.NaT
         d = _one_date(s)
+        if d is None:
+            d = _one_month(str(s))
         return d.replace(day=1) if d is not None else pd.NaT
 
     out = pd.to_datetime(text.map(one))

@@ -28,9 +28,11 @@ google_ads/auction_insights    Display URL domain / Domaine de l'URL à afficher
 
 With a Day / Week / Month segment each row carries its day (``date``; ``date_end`` for a
 week or month, clipped to the report's range); without one, every row carries the
-report's period (``date`` = first day, ``date_end`` = last day). Totals are removed from
-the rows, kept in :attr:`Export.totals` (the rows' own total first) and checked against
-the rows' sums: a mismatch is written in :attr:`Export.notes`.
+report's period (``date`` = first day, ``date_end`` = last day); a report that states no
+dated range (``All time``, ``Last 30 days``) is read with ``date`` empty and its period
+unknown (the paid-search audit needs no dates). Totals are removed from the rows, kept in
+:attr:`Export.totals` (``label``, ``level``, ``scope``: the rows' own total first) and
+checked against the rows' sums by :func:`trafficlib.sources.load`.
 """
 from __future__ import annotations
 

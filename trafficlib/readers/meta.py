@@ -9,6 +9,13 @@ un lien``, ``Amount spent (EUR)`` / ``Montant dépensé (EUR)``, ``Results`` / `
 with its ``Result indicator``, ``Cost per result`` and conversion values. Ratios
 (frequency, CPC, CTR, cost per result) are recomputed by the kit, never read. Reach is
 not additive across rows (a person reached on two days counts twice).
+
+Ads Manager writes the account's summary over the range as the first row: names empty,
+"Reporting starts/ends" filled, every breakdown (age, gender, region, device, placement,
+day) blank. It is the file's total (``Export.totals``, scope "rows"), never a campaign;
+the money's currency comes from the header (``Amount spent (INR)``). An ad table shared
+without Ads Manager's headers (``ad_id, fb_campaign_id, age, gender, Impressions, Clicks,
+Spent, Total_Conversion``, no dates) is read as ``meta/ads_table`` with its period unknown.
 """
 from __future__ import annotations
 
