@@ -161,3 +161,15 @@ def test_trends_specimens(item):
         sorted(t.replace('"', "") for t in exp["terms"])
     first, last = (pd.Timestamp(str(d)) for d in exp["dates"])
     assert (fr["date"].min(), fr["date"].max()) == (first, last)
+
+
+def test_one_term_across_regions_and_old_weekly_ranges(tmp_path):
+    """Comparing one term in two regions gives two series (term and region both kept);
+    downloads before 2017 dated weeks as 'start - end' ranges."""
+    rows = [["2016-01-03 - 2016-01-09", "40", "<1"], ["2016-01-10 - 2016-01-16", "100", "7"]]
+    f = trends_file(tmp_path / "multiTimeline.csv", "Category: All categories", "Week",
+                    ["tea: (France)", "tea: (Belgium)"], rows)
+    e = sources.load(f)
+    assert sorted(e.frame["term"].unique()) == ["tea (Belgium)", "tea (France)"]
+    assert e.frame["date"].dt.strftime("%Y-%m-%d").unique().tolist() == ["2016-01-03", "2016-01-10"]
+    assert e.meta["step"] == "week" and e.meta["below_one"] == 1

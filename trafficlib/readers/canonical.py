@@ -158,8 +158,11 @@ def _make(table: str) -> Reader:
         return Export(path=probe.file, kind=f"canonical/{table}", table=table, frame=frame,
                       columns={c: c for c in frame.columns})
 
-    return Reader(f"canonical/{table}", table, recognise, read, priority=30,
-                  describe=f"the kit's canonical '{table}' table (CSV or Parquet)")
+    describe = f"the kit's canonical '{table}' table (CSV or Parquet)"
+    if table == "touchpoints":
+        describe = ("a touchpoint log: customer_id/cookie/user_id, time, channel (or source + medium), "
+                    "conversion, value, an optional interaction type (CSV or Parquet)")
+    return Reader(f"canonical/{table}", table, recognise, read, priority=30, describe=describe)
 
 
 for _t in _ORDER:

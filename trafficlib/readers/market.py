@@ -118,11 +118,12 @@ def _reader(kind: str, table: str, test, read, describe: str) -> Reader:
 
 MARKET_KINDS = {
     "trends/interest": _reader("trends/interest", "trends", is_trends, md.read_trends,
-                               "Google Trends download (multiTimeline.csv), any interface language"),
+                               "Google Trends download (multiTimeline.csv) in any interface language, CJK included; '<1' flagged"),
     "similarweb/traffic": _reader("similarweb/traffic", "competitors", is_similarweb, md.read_similarweb,
                                   "Similarweb-style traffic per domain and month"),
     "rankings/positions": _reader("rankings/positions", "rankings", is_rankings, md.read_rankings,
-                                  "rank tracking: SEMrush Position Tracking, Ahrefs organic keywords, long tables"),
+                                  "rank tracking: SEMrush Position Tracking and Organic Positions, keyword lists with one "
+                                  "'<competitor> Ranking' column each, Ahrefs organic keywords (UTF-16 too), long tables"),
 }
 for _r in MARKET_KINDS.values():
     register(_r)

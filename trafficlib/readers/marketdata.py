@@ -757,6 +757,10 @@ def read_trends(path: str | Path) -> pd.DataFrame:
         parts.append(pd.DataFrame({"date": dates, "term": term, "interest": text.mask(below, "0.5"),
                                    "geo": m.group("geo").strip() if m else pd.NA, "below_one": below.to_numpy(),
                                    "_line": lines, "_col": c}))
+    names = [pt["term"].iloc[0] for pt in parts]
+    for pt in parts:  # one term compared across regions: 'tea (France)', 'tea (Belgique)'
+        if names.count(pt["term"].iloc[0]) > 1 and pt["geo"].notna().all():
+            pt["term"] = f"{pt['term'].iloc[0]} ({pt['geo'].iloc[0]})"
     long = pd.concat(parts, ignore_index=True)
     nums, bad = schema.parse_number(long["interest"], decimal=".")
     over = nums > 100
@@ -770,9 +774,10 @@ def read_trends(path: str | Path) -> pd.DataFrame:
     long = long.drop(columns="_col")
     out = schema.validate(_with_lines(long, ln, file), "trends", file=file)
     out["below_one"] = out["below_one"].astype(bool)
-    out.attrs = {"table": "trends", "file": file, "step": step if step in ("month", "week", "day") else
-                 _step_from_dates(out["date"]), "category": category, "below_one": int(out["below_one"].sum()),
-                 "quoted": quoted}
+    if step not in ("month", "week", "day") or schema.normalize_header(first) == "date":
+        step = _step_from_dates(out["date"])  # a generic 'date' header says nothing of the step
+    out.attrs = {"table": "trends", "file": file, "step": step, "category": category,
+                 "below_one": int(out["below_one"].sum()), "quoted": quoted}
     return out.sort_values(["term", "date"]).reset_index(drop=True)
 
 
