@@ -186,3 +186,29 @@ def test_pages_by_country_specimen():
     assert e.kind == "ga4/report" and e.rows == want["rows"] and e.period is None and e.totals is None
     assert e.frame["pageviews"].sum() == want["totals"]["views"]
     assert e.frame["event_count"].sum() == want["totals"]["event_count"]
+
+
+def test_a_report_below_its_chart_tables_is_read_not_refused(tmp_path):
+    # older GA4 downloads: the line chart's and the bar chart's tables above the report's table
+    f = tmp_path / "acq.csv"
+    f.write_text("# ----------------------------------------\n# Traffic acquisition: Session default channel group\n"
+                 "# Start date: 20250401\n# End date: 20250402\n# ----------------------------------------\n\n"
+                 "Nth day,Organic Search,Direct\n0000,60,40\n0001,55,45\n\n"
+                 "Session default channel group,Sessions\nOrganic Search,115\nDirect,85\n\n"
+                 "Session default channel group,Sessions,Engaged sessions,Key events,Total revenue\n"
+                 ",200,120,5,300\nOrganic Search,115,70,3,200\nDirect,85,50,2,100\n", encoding="utf-8")
+    e = sources.load(f)
+    assert e.rows == 2 and e.totals.iloc[0]["sessions"] == 200 and e.reconciliation()["ok"].all()
+
+
+def test_an_unknown_duration_column_is_no_dimension(tmp_path):
+    # 'Avg. Visit Time' is unknown to the kit: written 00:01:05 it is still a metric, so the
+    # blank-label bottom row keeps empty dimensions and stays the total
+    f = tmp_path / "ua.csv"
+    f.write_text("# ----------------------------------------\n# All Web Site Data\n# Pages\n# 20170501-20170507\n"
+                 "# ----------------------------------------\n\n"
+                 "Page,Pageviews,Avg. Visit Time,% Exit\n/,300,00:01:05,10.00%\n/a,100,00:00:20,50.00%\n"
+                 ",400,00:00:54,20.00%\n", encoding="utf-8")
+    e = sources.load(f)
+    assert e.kind == "ua/report" and e.rows == 2 and e.totals.iloc[0]["pageviews"] == 400
+    assert e.dimensions == ("page",) and any("Avg. Visit Time" in n for n in e.notes)

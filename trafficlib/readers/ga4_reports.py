@@ -266,9 +266,11 @@ def recognise(probe: Probe):
     ga4_words = keys & {"active_users", "key_events", "event_count", "views", "page_path_and_screen_class",
                         "page_title_and_screen_class", "page_path_query_string_and_screen_class"}
     ga4_names = any(k in _DIM_LOOKUP and ("session" in k or k.startswith("first_user")) for k in keys)
+    if ga4_only or ga4_names:
+        return True
     if keys & {"cost", "cout", "impressions", "impr", "clicks", "clics", "spend"}:
-        return False
-    if ga4_only or ga4_names or (ga4_words and dims):
+        return False  # an ad platform's table
+    if ga4_words and dims:
         return True
     # a generic "Date + Sessions (+ dims)" table is a GA4-like cube too
     return "sessions" in mets.values() and bool(dims)
@@ -290,16 +292,16 @@ def recognise_ua(probe: Probe) -> bool:
 
 def _home_sections(probe: Probe) -> list[Sheet]:
     """The tables of GA4's Home / Reports snapshot export, or [] for any other file:
-    a file titled so, or one holding three or more GA4 tables over different dimensions
-    (a report holds one, or one below its chart's)."""
-    tables = [s for s in probe.sheets if _map_header(s.header)[1]]
+    two or more GA4 tables under that title, or (title lost) three or more tables with
+    different headers and none of them a report (a card has one or two metrics; a
+    report's table, even below its charts' tables, has more)."""
+    tables = [(s, len(_map_header(s.header)[1])) for s in probe.sheets]
+    tables = [(s, k) for s, k in tables if k]
     if len(tables) < 2:
         return []
     titled = any(_HOME_TITLES.match(ln) for s in probe.sheets for ln in s.preamble)
-    shapes = {tuple(sorted(set(_map_header(s.header)[0].values()) | {_snake(h) for i, h in enumerate(s.header)
-                                                                     if i in _map_header(s.header)[2]}))
-              for s in tables}
-    return tables if titled or (len(tables) >= 3 and len(shapes) >= 3) else []
+    cards = len({tuple(s.header) for s, _ in tables}) >= 3 and max(k for _, k in tables) <= 2
+    return [s for s, _ in tables] if titled or cards else []
 
 
 def _refuse_home(probe: Probe, tables: list[Sheet]) -> None:
@@ -340,7 +342,7 @@ def _text_columns(sheet: Sheet, positions: list[int]) -> list[int]:
         cells = cells[cells.str.strip() != ""]
         if len(cells) == 0:
             continue
-        _, bad = numbers(cells)
+        _, bad = durations(cells)  # numbers, rates, money and durations ("00:01:05") are not text
         if bad.mean() > 0.5:
             out.append(i)
     return out

@@ -314,8 +314,10 @@ def read_ua_sessions(probe: Probe | str) -> Export:
     revenue = zero if micros is None else micros.fillna(0.0) / 1e6
     if micros is not None:
         notes.append(f"revenue = {header[where['revenue_micros']]} / 1,000,000 (BigQuery stores money in micros)")
-    elif "_line_revenue" in cells:
-        revenue = cells["_line_revenue"].astype(float) / 1e6
+    elif "line_revenue_micros" in where:  # product lines' revenue (summed per session at product grain)
+        lines_micros = (cells["_line_revenue"].astype(float) if "_line_revenue" in cells
+                        else _number(cells, where, "line_revenue_micros", header, lines, file, integer=False))
+        revenue = lines_micros.fillna(0.0) / 1e6
         notes.append(f"revenue = sum of the lines' {header[where['line_revenue_micros']]} / 1,000,000 per session "
                      "(BigQuery stores money in micros)")
     bounces = _number(cells, where, "bounces", header, lines, file)
