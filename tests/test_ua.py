@@ -238,3 +238,12 @@ def test_each_file_lands_on_its_reader(tmp_path):
                    "sessions.csv": "canonical/sessions", "daily.csv": "daily_series"}
     e = sources.load(flat).frame
     assert e["timestamp"].iloc[0] == pd.Timestamp("2025-03-01") and e["session_id"].iloc[0] == "123.456.1740787200"
+
+
+def test_session_grain_extract_with_line_revenue_column(tmp_path):
+    header = ["fullVisitorId", "visitId", "visitStartTime", "date", "pageviews", "revenue"]
+    rows = [("7195236582938475621", "1483228800", "1483228800", "20170101", "3", "12500000"),
+            ("0012345678901234567", "1483230000", "1483230000", "20170101", "1", "")]
+    e = sources.load(write(tmp_path / "s.csv", header, rows))
+    assert e.frame["revenue"].tolist() == pytest.approx([12.5, 0.0])
+    assert any("revenue / 1,000,000" in n for n in e.notes)
