@@ -362,3 +362,25 @@ def test_walk_shows_zip_member_names_decoded(tmp_path):
     z.write_bytes(z.read_bytes().replace(b"1,2", b"1,3"))  # its CRC no longer matches
     items = scan(folder, tmp_path / "snap")
     assert any(it.label.endswith("other.zip!Données été.csv") for it in items), [it.label for it in items]
+
+
+def test_a_corrupted_cell_in_a_zip_member_is_named_by_the_member(tmp_path):
+    rows = "\n".join(f"consulta {i},1,{'8o' if i == 3 else 10},10%,3" for i in range(8))
+    z = _zip(tmp_path / "e.zip", {"Consultas.csv": "Consultas principales,Clics,Impresiones,CTR,Posición\n" + rows,
+                                  "Gráfico.csv": ES["Gráfico.csv"]}, "utf8")
+    perf = load_performance(z)
+    assert perf.queries["impressions"].sum() == 70
+    u = perf.exports["Consultas.csv"].meta["unreadable_cells"]
+    assert u == [{"file": f"{z} (Consultas.csv)", "column": "Impresiones", "line": 5, "value": "8o"}]
+    assert any(n.startswith(f"{z} (Consultas.csv), column 'Impresiones', line 5: '8o'") for n in perf.notes)
+    assert any("'8o'" in n for n in sources.load(z).notes)  # carried into the bundle every report reads
+
+
+@pytest.mark.parametrize("header", [
+    ["Kampagne", "Klicks", "Impressionen", "CTR", "Position"],          # a German ad report
+    ["Campaña", "Clics", "Impresiones", "CTR", "Posición"],
+    ["Suchbegriff", "Klicks", "Impressionen", "CTR", "Kosten"],
+])
+def test_ad_reports_in_other_languages_are_not_search_console(tmp_path, header):
+    f = _write(tmp_path / "ads.csv", header, [["x", "3", "100", "3%", "2"]])
+    assert not is_search_console(Probe(f))

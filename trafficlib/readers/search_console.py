@@ -14,6 +14,22 @@ mode** each metric comes twice, labelled with the two date ranges ("Last 3 month
 Clicks", "Previous 3 months Clicks"; French "3 derniers mois Clics", "3 mois précédents
 Clics", or "Clics (même période l'année précédente)").
 
+The interface writes headers and member names in the user's language: Spanish
+``Consultas.csv`` ("Consultas principales", "Clics", "Impresiones", "Posición") and
+``Gráfico.csv`` ("Fecha"), German "Häufigste Suchanfragen", "Klicks", "Impressionen",
+Italian "Query più frequenti", "Clic", "Impressioni", Portuguese "Principais consultas",
+"Cliques", "Impressões", Dutch "Meest uitgevoerde zoekopdrachten", "Aantal klikken",
+"Vertoningen", Japanese "上位のクエリ", "クリック数"... (see ``_LANGS``: en, fr, es, de, it,
+pt, nl, pl, sv, cs, tr, ru, ja, zh, ko). A first column in a wording not listed is
+recognised when the four metric columns are there and its header holds a dimension
+word (or its cells are URLs or dates). The decimal mark is voted by the CTR and
+position cells, never assumed from the language (French and Dutch downloads write
+``4.5%`` too). Interface tables state no total row; one that a spreadsheet or Looker
+Studio adds goes through :func:`~trafficlib.readers._sheet.split_totals` into
+``Export.totals``. A few unreadable metric cells (a corrupted download: ``80kqkq``) are
+left out (NaN) and named in ``notes`` and ``meta["unreadable_cells"]``; a column with
+many is refused.
+
 Every table is recognised from its headers, never its file name: :func:`read_table`
 reads one into an :class:`~trafficlib.readers.registry.Export` of kind
 ``search_console/<dimension>`` (``queries``, ``pages``, ``countries``, ``devices``,
@@ -316,8 +332,14 @@ class _Layout:
 _QUALIFIERS = ("url", "site", "average", "avg.", "avg", "moyenne", "total", "sum", "nombre de", "nombre d'")
 _BULK_SITE = {"data_date", "impressions", "clicks", "sum_top_position"}
 _BULK_URL = {"data_date", "url", "impressions", "clicks", "sum_position"}
+# Columns of ad-platform reports (which also have clicks and impressions), in their
+# interface languages: such a file is never a Search Console table.
 _AD_HEADERS = re.compile(r"\b(cost|cout|spend|spent|depenses?|montant|campaign|campagne|budget|reach|couverture|"
-                         r"conversions?|cpc|cpm|sessions|ad group|ad set|annonces?|publicites?|keyword|mot cle)\b")
+                         r"conversions?|cpc|cpm|sessions|ad group|ad set|annonces?|publicites?|keyword|mot cle|"
+                         r"kosten|kampagne|anzeigengruppe|anzeigen?|campana|coste|costo|campagna|gruppo di annunci|"
+                         r"custo|campanha|grupo de anuncios|kampania|koszt|kampanya|maliyet|advertentiegroep|gasto|"
+                         r"importe speso|spesa|reichweite|alcance|copertura|bereik|zasieg|erisim|"
+                         r"konversionen|conversiones|conversioni|conversoes|conversies|konwersje|donusum)\b")
 
 
 def _is_period_label(label: str) -> bool:
@@ -523,6 +545,11 @@ def _parse_metric(values: pd.Series, metric: str, decimal: str | None, file: str
     return vals
 
 
+def _unreadable_note(u: dict) -> str:
+    return (f"{u['file']}, column '{u['column']}', line {u['line']}: '{u['value']}' is not a number; left out "
+            "(the column's total is the sum of the readable cells)")
+
+
 def _decimal_of(sheet: Sheet, lay: _Layout) -> str | None:
     """The decimal mark, voted by the CTR and position cells (an interface language
     does not decide it: French and Dutch exports write ``4.5%`` as often as ``4,5 %``);
@@ -623,9 +650,7 @@ def _read_sheet(sheet: Sheet, lay: _Layout, file: str) -> tuple[pd.DataFrame, li
         lines = [ln for ln, _ in pairs]
         unreadable.clear()
         frame = _metric_frame([r for _, r in pairs], lines, sheet, lay, file, decimal, unreadable)
-    for u in unreadable:
-        notes.append(f"{u['file']}, column '{u['column']}', line {u['line']}: '{u['value']}' is not a number; "
-                     "left out (the column's total is the sum of the readable cells)")
+    notes.extend(_unreadable_note(u) for u in unreadable)
     frame.attrs["lines"] = schema.Lines(lines)  # immutable: pandas need not deep-copy it
     if "date" in frame:
         d, bad = yyyymmdd_or_dates(frame["date"].fillna(""))
@@ -871,7 +896,8 @@ class Performance:
     comparison : dict or None
         ``{"current": label, "previous": label}`` in comparison mode.
     lang : str or None
-        "fr" or "en": the interface language the headers are in.
+        The interface language most tables are written in ("en", "fr", "es", "de"...),
+        None when no header says.
     notes : list of str
     """
 
@@ -989,6 +1015,7 @@ def _relabel(exc: TrafficDataError, file: str) -> TrafficDataError:
 def _collect(perf: Performance, export: Export, name: str) -> None:
     kind = export.kind.split("/", 1)[1]
     perf.exports[name] = export
+    perf.notes.extend(_unreadable_note(u) for u in export.meta.get("unreadable_cells", ()))
     if kind == "filters":
         perf.filters = export.frame
         perf.filter_meta = export.meta
@@ -1018,7 +1045,7 @@ def _workbook(perf: Performance, path: Path, label: str) -> None:
             export = read_table(sub)
         except TrafficDataError as exc:
             raise _relabel(exc, f"{label} ({s.where.strip()})") from None
-        export.path = f"{label} ({s.where.strip()})"
+        _rename(export, export.path, f"{label} ({s.where.strip()})")
         _collect(perf, export, s.where.split("'")[1] if "'" in s.where else s.where)
 
 
@@ -1032,8 +1059,8 @@ class _SheetProbe(Probe):
 
 @filecache.by_files("path")
 def load_performance(path: str | Path) -> Performance:
-    """Read a Search Console Performance export: a zip, a folder of its CSVs (English or
-    French names and headers), an .xlsx download, or one of its CSVs alone.
+    """Read a Search Console Performance export: a zip, a folder of its CSVs (names and
+    headers in any interface language), an .xlsx download, or one of its CSVs alone.
 
     Tables are recognised by their headers. Files of the folder that are not Search
     Console tables are listed in ``notes`` and otherwise ignored; Looker Studio / API
@@ -1070,7 +1097,7 @@ def load_performance(path: str | Path) -> Performance:
         _member(perf, p, p.name, str(path), strict=True)
     if not perf.tables and not perf.details:
         raise TrafficDataError("no Search Console table found (expected Queries.csv, Pages.csv, Dates.csv... "
-                               "or their French names)", file=str(path))
+                               "or their names in the interface's language)", file=str(path))
     perf.lang = _lang_of(perf.exports)
     if "dates" not in perf.tables and "bulk_site" not in perf.details:
         perf.notes.append("no Dates table: site totals come from the devices or countries table where present")
@@ -1094,8 +1121,17 @@ def _member(perf: Performance, f: Path, name: str, label: str, strict: bool = Fa
         if exc.file and exc.file != str(f):
             raise
         raise _relabel(exc, label) from None
-    export.path = label
+    _rename(export, str(f), label)
     _collect(perf, export, name)
+
+
+def _rename(export: Export, file: str, label: str) -> None:
+    """Name an export read from a temporary copy (a zip member) as the user knows it."""
+    export.path = label
+    if label != file:
+        export.notes = [n.replace(file, label) for n in export.notes]
+        for u in export.meta.get("unreadable_cells", ()):
+            u["file"] = label
 
 
 # ---------------------------------------------------------------------------- registry
@@ -1137,7 +1173,7 @@ def _read_bundle(probe: Probe) -> Export:
 
 register(Reader("search_console/table", TABLE, _recognise_table, read_table, priority=25,
                 describe="Google Search Console table: a Performance export CSV (queries, pages, countries, devices, "
-                         "search appearance, dates, filters; en/fr, comparison mode), a Looker Studio / API table, "
+                         "search appearance, dates, filters; any interface language, comparison mode), a Looker Studio / API table, "
                          "or a bulk export table (searchdata_site_impression / searchdata_url_impression)"))
 register(Reader("search_console/performance", TABLE, _recognise_bundle, _read_bundle, priority=24,
                 describe="Google Search Console Performance export as a zip or an .xlsx download"))
