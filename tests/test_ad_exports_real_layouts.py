@@ -152,6 +152,17 @@ def test_manager_report_in_one_currency_reads_the_accounts_own_money(tmp_path):
     assert e.reconciled is True
 
 
+def test_manager_report_without_currency_codes_reads_the_converted_money(tmp_path):
+    header = ["Account name", "Campaign", "Clicks", "Impr.", "Cost", "Cost (Converted currency)",
+              "Converted currency code"]
+    rows = [["Shop JP", "JP Search", "10", "100", "1500", "10.00", "USD"],
+            ["Shop US", "US Search", "5", "50", "5.00", "5.00", "USD"]]
+    e = sources.load(write(tmp_path / "mcc_nocode.csv", [["Campaign report"], ["1 May 2026 - 2 May 2026"],
+                                                          header, *rows]))
+    assert e.frame["cost"].tolist() == pytest.approx([10.0, 5.0]) and e.meta["currency"] == "USD"
+    assert any("no Currency code column" in n for n in e.notes)
+
+
 # ------------------------------------------------------------------ undated reports
 
 CAMPAIGN_HEADER = ["Campaign status", "Campaign", "Campaign type", "Impr.", "Interactions", "Currency code", "Cost",

@@ -47,7 +47,7 @@ from trafficlib.readers.registry import Export
 from trafficlib.schema import normalize_header
 
 __all__ = ["key", "map_header", "period_from_lines", "parse_days", "read_table", "DIMENSIONS", "METRICS",
-           "SHARES", "is_total_label", "ad_headers_score"]
+           "SHARES", "is_total_label", "ad_headers_score", "total_scopes", "LANGUAGES"]
 
 
 def key(header: str) -> str:
@@ -290,17 +290,18 @@ def _money_columns(header: list[str], mets: dict[int, str], dims: dict[int, str]
         if cur_pos is not None else []
     conv_code = next((i for i, h in enumerate(header) if key(h) == "converted_currency_code"), None)
     names = ", ".join(header[i] for i in converted)
-    if len(codes) <= 1 and "cost" in mets.values():
-        return mets, (codes[0] if codes else currency), (
-            f"money read from the accounts' own columns ({codes[0] if codes else 'one currency'}); "
-            f"the converted-currency columns ({names}) are not added")
+    if len(codes) == 1 and "cost" in mets.values():
+        return mets, codes[0], (f"money read from the accounts' own columns ({codes[0]}); "
+                                f"the converted-currency columns ({names}) are not added")
     out = {i: c for i, c in mets.items() if c not in converted.values()}
     out.update(converted)
     code = None
     if conv_code is not None:
         found = sorted({r[conv_code].strip() for r in data if r[conv_code].strip() not in ("", "--")})
         code = found[0] if len(found) == 1 else None
-    why = f"the rows hold several currencies ({', '.join(codes)})" if len(codes) > 1 else "no own cost column"
+    why = (f"the rows hold several currencies ({', '.join(codes)})" if len(codes) > 1
+           else "no own cost column" if "cost" not in mets.values()
+           else "no Currency code column shows that the accounts share one currency")
     return out, code, (f"money read from the converted-currency columns ({names}, in {code or 'the manager currency'}):"
                        f" {why}; the accounts' own-currency columns are not added")
 
