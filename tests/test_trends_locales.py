@@ -173,3 +173,39 @@ def test_one_term_across_regions_and_old_weekly_ranges(tmp_path):
     assert sorted(e.frame["term"].unique()) == ["tea (Belgium)", "tea (France)"]
     assert e.frame["date"].dt.strftime("%Y-%m-%d").unique().tolist() == ["2016-01-03", "2016-01-10"]
     assert e.meta["step"] == "week" and e.meta["below_one"] == 1
+
+
+def test_2025_download_without_category_or_region(tmp_path):
+    """The 2025 download: every field quoted, 'Time' over ISO days, terms without a
+    region (some with a leading space), no category line."""
+    f = tmp_path / "multiTimeline.csv"
+    f.write_text('"Time","AI"," Machine Learning"\n"2025-01-01",41,1\n"2025-02-01",100,<1\n"2025-03-01",55,2',
+                 encoding="utf-8")
+    e = sources.load(f)
+    assert e.kind == "trends/interest" and e.meta["step"] == "month"
+    assert sorted(e.frame["term"].unique()) == ["AI", "Machine Learning"] and e.frame["geo"].isna().all()
+    assert e.meta["below_one"] == 1
+
+
+def test_cut_category_line_vietnamese_month(tmp_path):
+    f = tmp_path / "multiTimeline.csv"
+    f.write_text("\nTháng,Vn-Index\n2007-02,70\n2007-03,100\n2007-04,70\n", encoding="utf-8")
+    e = sources.load(f)
+    assert e.kind == "trends/interest" and e.frame["term"].unique().tolist() == ["Vn-Index"]
+    assert e.frame["date"].min() == pd.Timestamp("2007-02-01")
+
+
+def test_small_site_sessions_stay_a_daily_series(tmp_path):
+    """Two columns of days and whole numbers up to 100 are Trends only under a header
+    that names no web metric."""
+    f = tmp_path / "sessions.csv"
+    f.write_text("Date,Sessions\n2025-01-01,41\n2025-01-02,100\n2025-01-03,55\n", encoding="utf-8")
+    assert sources.load(f).kind == "daily_series"
+
+
+def test_indonesian_hourly_past_day_is_refused_by_name(tmp_path):
+    rows = [["2024-10-21T08:28:00+07:00", "0", "36"], ["2024-10-21T08:36:00+07:00", "100", "28"]]
+    f = trends_file(tmp_path / "multiTimeline.csv", "Kategori: Semua kategori", "Waktu",
+                    ["Mobil A: (Indonesia)", "Mobil B: (Indonesia)"], rows)
+    with pytest.raises(TrafficDataError, match="hourly"):
+        sources.load(f)

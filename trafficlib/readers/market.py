@@ -45,7 +45,31 @@ def is_trends(probe: Probe) -> bool:
         return False
     category = any(md.TRENDS_CATEGORY.match(ln) for ln in sheet.preamble)
     terms = [x for x in h[1:] if schema.normalize_header(x) != "ispartial"]
-    return category or (bool(terms) and all(md.is_trends_term(x) for x in terms))
+    if category or (terms and all(md.is_trends_term(x) for x in terms)):
+        return True
+    return md.trends_step(h[0]) is not None and dated and _trends_scale(sheet, terms)
+
+
+def _trends_scale(sheet, terms: list[str]) -> bool:
+    """The 2025 download ('"Time","term 1","term 2"', no category line, no region) and
+    files whose category line was cut: every value a whole number 0-100 or '<1', and
+    100 reached (Trends scales each download to its highest point), under headers that
+    name no web metric (a 'Date,Sessions' series of a small site stays a daily series)."""
+    from trafficlib.readers.daily import _GENERIC, METRIC_NAMES
+
+    if not terms or any(schema.normalize_header(t) in METRIC_NAMES or schema.normalize_header(t) in _GENERIC
+                        for t in terms):
+        return False
+    top = -1
+    for row in sheet.rows[:500]:
+        for cell in row[1:len(terms) + 1]:
+            c = cell.strip()
+            if md.BELOW_ONE.match(c):
+                continue
+            if not c.isdigit() or int(c) > 100:
+                return False
+            top = max(top, int(c))
+    return top == 100
 
 
 def is_similarweb(probe: Probe) -> bool:

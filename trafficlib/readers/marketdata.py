@@ -644,22 +644,23 @@ def _range_start(preamble: list[str]) -> pd.Timestamp | None:
 _TERM = re.compile(r"^(?P<term>.*?)\s*[:：]\s*[(（](?P<geo>[^)）]*)[)）]\s*$")
 #: First-column headers of a Trends time series in the interface languages (compared
 #: case-folded): en, fr, it, de, es, pt, nl, pl, tr, ru, zh (Simplified and
-#: Traditional), ja, ko, vi. "time" is the hourly series of short ranges.
+#: Traditional), ja, ko, vi, id. "Time" heads the hourly series of short ranges, and
+#: every series of the 2025 download ('"Time","term"', no category line, no region).
 _TRENDS_DATE_HEADERS = {
     "month": ("month", "mois", "mese", "monat", "mes", "mês", "maand", "miesiąc", "ay", "месяц", "月", "月份",
-              "월", "tháng"),
+              "월", "tháng", "bulan"),
     "week": ("week", "semaine", "settimana", "woche", "semana", "tydzień", "hafta", "неделя", "周", "週", "주",
-             "tuần"),
+             "tuần", "minggu"),
     "day": ("day", "jour", "giorno", "tag", "día", "dia", "dag", "dzień", "gün", "день", "日", "天", "일", "ngày",
-            "date"),
+            "hari", "date"),
     "time": ("time", "temps", "tempo", "zeit", "tiempo", "tijd", "czas", "zaman", "время", "时间", "時間", "시간",
-             "heure", "hora", "ora"),
+             "heure", "hora", "ora", "waktu", "thời gian"),
 }
 _TRENDS_FIRST = {h for names in _TRENDS_DATE_HEADERS.values() for h in names}
 #: The ``Category: All categories`` line above the table, in the interface languages.
 TRENDS_CATEGORY = re.compile(
     r"^\s*(category|cat[eé]gorie|categor[ií]a|categorie|kategorie|kategoria|kategori|категория|类别|類別|カテゴリ|"
-    r"카테고리|danh mục|หมวดหมู่)\s*[:：]", re.IGNORECASE)
+    r"카테고리|danh mục|หมวดหมู่|kategória|kategorija)\s*[:：]", re.IGNORECASE)
 #: A value below one: ``<1``, ``< 1`` with any space between (no-break U+00A0, narrow
 #: no-break U+202F, thin U+2009) or a full-width ``＜``.
 BELOW_ONE = re.compile(r"^\s*[<＜]\s*1\s*$")
