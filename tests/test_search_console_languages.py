@@ -384,3 +384,28 @@ def test_a_corrupted_cell_in_a_zip_member_is_named_by_the_member(tmp_path):
 def test_ad_reports_in_other_languages_are_not_search_console(tmp_path, header):
     f = _write(tmp_path / "ads.csv", header, [["x", "3", "100", "3%", "2"]])
     assert not is_search_console(Probe(f))
+
+
+@pytest.mark.parametrize("cur, prev", [
+    ("Clic ultimi 3 mesi", "Clic 3 mesi precedenti"),                    # Italian, label after the metric
+    ("Clic (ultimi 3 mesi)", "Clic (3 mesi precedenti)"),
+    ("Clicks", "Same period last year Clicks"),
+    ("過去 3 か月間 クリック数", "前の期間 クリック数"),                             # Japanese as downloaded
+    ("Klik 3 bulan terakhir", "Klik 3 bulan sebelumnya"),                # Indonesian
+])
+def test_comparison_header_styles(tmp_path, cur, prev):
+    metric = cur.replace("(", "").split()[0] if cur[0].isascii() else "クリック数"
+    header = ["Top queries", cur, prev, *[h.replace(metric, m) for m in ("Impressions",) for h in (cur, prev)]]
+    e = read_table(_write(tmp_path / "q.csv", header, [["a", "5", "3", "100", "90"], ["b", "1", "", "10", ""]]))
+    assert e.frame["clicks"].tolist() == [5, 1] and e.frame["clicks_previous"].iloc[0] == 3
+    assert e.frame["impressions_previous"].iloc[0] == 90 and pd.isna(e.frame["clicks_previous"].iloc[1])
+
+
+def test_japanese_semicolon_resave(tmp_path):
+    # a Japanese export re-saved by a decimal-comma spreadsheet (UTF-8 with BOM)
+    f = tmp_path / "クエリ.csv"
+    f.write_bytes("上位のクエリ;クリック数;表示回数;CTR;掲載順位\n野菜 宅配;50;1.000;5,0 %;3,5\n果物;2;80;2,5 %;9\n"
+                  .encode("utf-8-sig"))
+    e = sources.load(f)
+    assert e.kind == "search_console/queries" and e.meta["lang"] == "ja"
+    assert e.frame["impressions"].tolist() == [1000, 80] and e.frame["position"].tolist() == [3.5, 9.0]

@@ -20,7 +20,7 @@ The interface writes headers and member names in the user's language: Spanish
 Italian "Query più frequenti", "Clic", "Impressioni", Portuguese "Principais consultas",
 "Cliques", "Impressões", Dutch "Meest uitgevoerde zoekopdrachten", "Aantal klikken",
 "Vertoningen", Japanese "上位のクエリ", "クリック数"... (see ``_LANGS``: en, fr, es, de, it,
-pt, nl, pl, sv, cs, tr, ru, ja, zh, ko). A first column in a wording not listed is
+pt, nl, pl, sv, cs, tr, ru, ja, zh, ko, id). A first column in a wording not listed is
 recognised when the four metric columns are there and its header holds a dimension
 word (or its cells are URLs or dates). The decimal mark is voted by the CTR and
 position cells, never assumed from the language (French and Dutch downloads write
@@ -101,7 +101,8 @@ def _fold(text: str) -> str:
 # consultas / Consultas principais, Páginas principais, Cliques, Impressões, Posição,
 # Data), nl (Meest uitgevoerde zoekopdrachten, Toppagina's, Land, Apparaat, Zoekopmaak,
 # Datum, Aantal klikken, Vertoningen, Positie; Diagram.csv), ja (上位のクエリ, 上位のページ,
-# クリック数, 表示回数, 掲載順位). The other strings are Google's interface terms for
+# クリック数, 表示回数, 掲載順位; comparison "過去 3 か月間 クリック数", "前の期間 クリック数"), id
+# (Kueri teratas, Klik, Tayangan, Posisi). The other strings are Google's interface terms for
 # those columns; a header missing here is still recognised from its metric columns and
 # a dimension word (see _DIM_WORDS).
 _LANGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -226,6 +227,11 @@ _LANGS: dict[str, dict[str, tuple[str, ...]]] = {
            "ctr": ("点击率", "點閱率", "CTR"), "position": ("排名", "平均排名", "平均排序"),
            "filter": ("过滤器", "篩選器"), "value": ("值",),
            "files": ("查询", "查詢", "网页", "網頁", "国家", "國家", "设备", "裝置", "日期", "图表", "圖表")},
+    "id": {"query": ("Kueri teratas", "Kueri"), "page": ("Halaman teratas", "Halaman"), "country": ("Negara",),
+           "device": ("Perangkat",), "search_appearance": ("Tampilan penelusuran",), "date": ("Tanggal",),
+           "clicks": ("Klik",), "impressions": ("Tayangan",), "ctr": ("CTR", "RKT"), "position": ("Posisi",),
+           "filter": ("Filter",), "value": ("Nilai",),
+           "files": ("Kueri", "Halaman", "Negara", "Perangkat", "Tampilan penelusuran", "Tanggal", "Diagram")},
     "ko": {"query": ("인기 검색어", "상위 검색어", "검색어"), "page": ("인기 페이지", "상위 페이지", "페이지"),
            "country": ("국가",), "device": ("기기",), "search_appearance": ("검색 노출", "검색 모양"),
            "date": ("날짜",), "clicks": ("클릭수",), "impressions": ("노출수",), "ctr": ("CTR", "클릭률"),
@@ -269,7 +275,7 @@ _DIM_WORDS = {d: tuple(_fold(w) for w in ws) for d, ws in {
 # "Últimos 28 días", "Vorherige 3 Monate", "Same period last year"...), and those that
 # name the earlier period.
 _PERIOD_WORDS = tuple(_fold(w) for w in (
-    "last", "previous", "prior", "past", "day", "days", "week", "month", "year", "period", "same", "current", "comparison",
+    "last", "previous", "prior", "past", "day", "days", "week", "terakhir", "sebelumnya", "bulan", "hari", "month", "year", "period", "same", "current", "comparison",
     "before", "after", "dernier", "derniere", "precedent", "jour", "semaine", "mois", "annee", "periode", "meme",
     "actuel", "comparaison", "avant", "apres", "ultimo", "ultima", "ultimos", "ultimas", "anterior", "dia", "mes",
     "meses", "ano", "periodo", "mismo", "actual", "letzte", "vorherig", "vorjahr", "tag", "woche", "monat", "jahr",
@@ -282,7 +288,7 @@ _PERIOD_WORDS = tuple(_fold(w) for w in (
 _PREVIOUS_WORDS = tuple(_fold(w) for w in (
     "previous", "prior", "last year", "comparison", "before", "precedent", "annee derniere", "comparaison", "avant",
     "anterior", "vorherig", "vorjahr", "vorige", "ano pasado", "anno scorso", "poprzedni", "onceki", "foregaende",
-    "predchozi", "предыдущ", "前の", "前年", "上一", "이전"))
+    "predchozi", "предыдущ", "前の", "前年", "上一", "이전", "sebelumnya"))
 
 
 _LANG_WORDS = {code: {_fold(w) for key, ws in lang.items() if key != "files" for w in ws}
