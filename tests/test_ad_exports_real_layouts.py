@@ -76,6 +76,7 @@ def test_search_terms_eight_totals_by_the_shared_rule(tmp_path):
     t = e.totals
     assert t["label"].tolist()[0] == "Total: Search terms" and len(t) == 8
     assert t["scope"].tolist() == ["rows"] + ["more"] * 7
+    assert t["covers"].tolist() == ["rows", "unnamed", "account"] + ["campaign type"] * 5
     assert t.set_index("label").loc["Total: Search", "level"] == "Search"  # campaign type filled: still a total
     assert e.reconciled is True
     assert e.meta["currency"] == "USD"
@@ -112,6 +113,7 @@ def test_totals_whose_label_is_in_the_third_column(tmp_path):
                                                  header, *rows]))
     assert e.kind == "google_ads/keywords" and len(e.frame) == 2
     assert e.totals["scope"].tolist() == ["rows", "more", "more"]
+    assert e.totals["covers"].tolist() == ["rows", "more", "account"]
     assert e.totals["label"].iloc[0] == "Total: All but removed keywords" and e.reconciled is True
 
 
@@ -364,3 +366,17 @@ def test_month_cells_in_every_interface_language(lang):
     cells = [f"{m} 2025" if lang not in ("es", "pt") else f"{m} de 2025" for m in _MONTH_NAMES[lang]]
     got, bad = ar._months(pd.Series(cells))
     assert not bad.any() and got.tolist() == [pd.Timestamp(2025, m, 1) for m in range(1, 13)]
+
+
+def test_an_account_total_is_the_rows_total_only_when_the_rows_are_the_whole_account(tmp_path):
+    header = ["Campaign", "Impr.", "Clicks", "Cost"]
+    rows = [["A", "100", "10", "5.00"], ["B", "200", "20", "7.50"]]
+    whole = sources.load(write(tmp_path / "whole.csv", [["Campaign report"], ["1 May 2026 - 2 May 2026"], header,
+                                                         *rows, ["Total: Account", "300", "30", "12.50"]]))
+    assert whole.totals["scope"].tolist() == ["rows"] and whole.reconciled is True
+    assert any("whole account" in n for n in whole.notes)
+    # a removed campaign counted in the account total only: the total covers more than the rows
+    more = sources.load(write(tmp_path / "more.csv", [["Campaign report"], ["1 May 2026 - 2 May 2026"], header,
+                                                       *rows, ["Total: Account", "350", "31", "13.00"]]))
+    assert more.totals["scope"].tolist() == ["more"] and more.reconciled is None
+    assert any("no total for exactly its rows" in n for n in more.notes)

@@ -47,7 +47,8 @@ from trafficlib.readers.registry import Export
 from trafficlib.schema import normalize_header
 
 __all__ = ["key", "map_header", "period_from_lines", "parse_days", "read_table", "DIMENSIONS", "METRICS",
-           "SHARES", "is_total_label", "ad_headers_score", "total_scopes", "LANGUAGES"]
+           "SHARES", "is_total_label", "ad_headers_score", "total_scopes", "total_covers",
+           "LANGUAGES"]
 
 
 def key(header: str) -> str:
@@ -687,10 +688,12 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
         for c in ("clicks", "cost", "conversions", "conversion_value", "impressions", "interactions"):
             if c not in tv and c in out:
                 tv[c] = np.nan
-        scopes = total_scopes(split.totals)
+        covers = total_covers(split.totals)
+        scopes = ["rows" if c == "rows" else "more" for c in covers]
         tv.insert(0, "label", [t.label for t in split.totals])
         tv.insert(1, "level", [t.level for t in split.totals])
         tv.insert(2, "scope", scopes)
+        tv.insert(3, "covers", covers)
         totals = tv.iloc[sorted(range(len(tv)), key=lambda k: scopes[k] != "rows")].reset_index(drop=True)
         meta["total_labels"] = [t.label for t in split.totals]
         if "rows" not in scopes:
@@ -748,8 +751,7 @@ def _whole_account(totals: pd.DataFrame, rows: pd.DataFrame, notes: list[str]) -
     is the rows' total: scope ``"rows"``, moved first, with a note. Otherwise unchanged."""
     from trafficlib.readers.registry import ADDITIVE
 
-    acc = [k for k, lv in enumerate(totals["level"]) if re.match(r"^(account|compte|konto|cuenta|conta|account)$",
-                                                                   _ascii(lv).strip())]
+    acc = [k for k, c in enumerate(totals["covers"]) if c == "account"]
     if not acc:
         return totals
     t = totals.iloc[acc[0]]
@@ -763,32 +765,48 @@ def _whole_account(totals: pd.DataFrame, rows: pd.DataFrame, notes: list[str]) -
     if not compared:
         return totals
     totals = totals.copy()
-    totals.loc[totals.index[acc[0]], "scope"] = "rows"
+    totals.loc[totals.index[acc[0]], "scope"] = "rows"  # covers stays "account": the rows are all of it
     notes.append(f"the rows add up to the file's '{t['label']}' in every figure: the report lists the whole account")
     return totals.iloc[[acc[0]] + [k for k in range(len(totals)) if k != acc[0]]].reset_index(drop=True)
 
 
-# levels of "Total: <level>" rows that cover more than the rows listed: the account, a
-# campaign type, the terms Google does not name (any interface language)
-_WIDER = re.compile(
-    r"^(account|compte|konto|cuenta|conta|account totale|all|tous|toutes|alle|todos|todas|tutti|"
-    r"search|display|video|shopping|performance max|demand gen|discovery|app|apps|smart|hotel|local|"
-    r"multi ?channel|r[ée]seau de recherche|r[ée]seau display|vid[ée]o|d[ée]couverte|applications?|"
-    r"search network|display network|audience network|suche|b[uú]squeda|pesquisa|ricerca|zoeken|"
-    r"other .*|autres? .*|andere .*|otr[oa]s .*|outr[oa]s .*|altr[ie] .*|overige .*|.*not shown.*|.*non affich.*)$",
-    re.IGNORECASE)
+# levels of "Total: <level>" rows that cover more than the rows listed (levels ASCII-folded):
+# the account, a campaign type, the terms or rows the report does not name (any interface language)
+_ACCOUNT_LEVEL = re.compile(r"^(account|compte|konto|cuenta|conta|account totale|all|tous|toutes|alle|todos|todas|"
+                            r"tutti)$", re.IGNORECASE)
+_TYPE_LEVEL = re.compile(
+    r"^(search|display|video|shopping|performance max|demand gen|discovery|app|apps|smart|hotel|local|"
+    r"multi ?channel|reseau de recherche|reseau display|decouverte|applications?|search network|display network|"
+    r"audience network|suche|busqueda|pesquisa|ricerca|zoeken)$", re.IGNORECASE)
+_UNNAMED_LEVEL = re.compile(r"^(other .*|autres? .*|andere .*|otr[oa]s .*|outr[oa]s .*|altr[ie] .*|overige .*|"
+                            r".*not shown.*|.*non affich.*)$", re.IGNORECASE)
+
+
+def total_covers(totals) -> list[str]:
+    """What each :class:`~trafficlib.readers._sheet.TotalRow` of an ad report covers:
+    ``"rows"`` (the first total of the rows' own level: ``Total: Search terms``,
+    ``Total: Keywords``, ``Total: All but removed ads``, Microsoft's bare ``Total``,
+    Meta's unlabelled summary row), ``"account"`` (the whole account: it contains the
+    rows), ``"campaign type"`` (``Total: Search``, ``Total: Display``: one type's part of
+    the account, which may or may not hold the rows), ``"unnamed"`` (``Total: Other
+    search terms``: what the report does not list, beside the rows), ``"more"`` (another
+    wider total, e.g. ``Total: Keywords in your account`` after the rows' own)."""
+    out, seen = [], False
+    for t in totals:
+        level = _ascii(t.level).strip()
+        if _ACCOUNT_LEVEL.match(level):
+            out.append("account")
+        elif _TYPE_LEVEL.match(level):
+            out.append("campaign type")
+        elif _UNNAMED_LEVEL.match(level):
+            out.append("unnamed")
+        else:
+            out.append("more" if seen else "rows")
+            seen = True
+    return out
 
 
 def total_scopes(totals) -> list[str]:
-    """The scope of each :class:`~trafficlib.readers._sheet.TotalRow` of an ad report:
-    ``"rows"`` for the first total of the rows' own level (``Total: Search terms``,
-    ``Total: Keywords``, ``Total: All but removed ads``, Microsoft's bare ``Total``,
-    Meta's unlabelled summary row), ``"more"`` for the others (``Total: Account``, a
-    campaign type, ``Total: Other search terms``, ``Total: Keywords in your account``
-    after ``Total: All but removed keywords``)."""
-    out, seen = [], False
-    for t in totals:
-        own = not _WIDER.match(_ascii(t.level).strip())
-        out.append("rows" if own and not seen else "more")
-        seen = seen or own
-    return out
+    """The ``scope`` of each total row (:func:`total_covers`): ``"rows"`` for the rows'
+    own total, ``"more"`` for every other."""
+    return ["rows" if c == "rows" else "more" for c in total_covers(totals)]
