@@ -112,3 +112,16 @@ def test_touchpoints_specimen():
     assert fr["conversion_value"].sum() == pytest.approx(exp["totals"]["conversion_value"])
     assert sorted(fr["channel"].unique()) == exp["channels"]
     assert [f"{d:%Y-%m-%d}" for d in e.meta["dates"]] == exp["dates"] and e.period is None
+
+
+def test_event_log_without_conversion_column(tmp_path):
+    """The event type alone says which rows convert."""
+    text = ("cookie,time,interaction,conversion_value,channel\n"
+            "a1,2024-05-01T10:00:00Z,impression,0,Facebook\n"
+            "a1,2024-05-02T10:00:00Z,conversion,30,Facebook\n"
+            "b2,2024-05-02T11:00:00Z,impression,0,Paid Search\n")
+    e = sources.load(write(tmp_path / "events_log.csv", text))
+    assert e.kind == "canonical/touchpoints"
+    assert e.frame["conversion"].tolist() == [0, 1, 0] and int(e.frame["impressions"].sum()) == 2
+    assert e.frame["conversion_value"].sum() == 30
+    assert any("no conversion column" in n for n in e.notes)

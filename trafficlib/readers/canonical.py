@@ -82,6 +82,14 @@ def read_touchpoints(path) -> Export:
         raw.attrs = dict(raw.attrs)
         notes.append(f"channel taken as '{src} / {med}' (the file has no channel column)")
         found = schema.header_map(raw.columns, "touchpoints")
+    kind_col = next((keys[k] for k in _INTERACTION if k in keys), None)
+    if "conversion" not in found and kind_col is not None:  # the event type says which rows convert
+        raw = raw.copy()
+        raw["conversion"] = raw[kind_col].astype("string").str.strip().str.lower().isin(_CONVERSION_WORDS) \
+            .astype(int).astype(str)
+        raw.attrs = dict(raw.attrs)
+        found = schema.header_map(raw.columns, "touchpoints")
+        notes.append(f"no conversion column: rows whose '{kind_col}' is a conversion are the conversions")
     conv_col = found.get("conversion")
     if conv_col is not None and not pd.api.types.is_numeric_dtype(raw[conv_col]):
         flag = raw[conv_col].astype("string").str.strip().str.lower().fillna("")
@@ -95,7 +103,6 @@ def read_touchpoints(path) -> Export:
         raw[conv_col] = flag.mask(flag.isin(_YES), "1").mask(flag.isin(_NO), "0")
     frame = schema.validate(raw, "touchpoints", file=file)
     frame.attrs = {"table": "touchpoints", "file": file}
-    kind_col = next((keys[k] for k in _INTERACTION if k in keys), None)
     columns = {orig: canon for canon, orig in found.items()}
     frame["conversions"] = frame["conversion"].astype("Int64")
     if kind_col is not None:
@@ -131,6 +138,14 @@ def read_touchpoints(path) -> Export:
                   columns=columns, dimensions=("user_id", "timestamp", "channel"), meta=meta)
 
 
+def _event_log(headers) -> bool:
+    """A touchpoint log without a conversion column: user, time and channel columns and
+    an event-type column (``interaction``) that names the conversions."""
+    keys = {schema.normalize_header(h) for h in headers}
+    have = schema.header_map(headers, "touchpoints")
+    return {"user_id", "timestamp", "channel"} <= set(have) and bool(keys & set(_INTERACTION))
+
+
 def _lines(frame: pd.DataFrame, mask) -> list[int]:
     lines = frame.attrs.get("line_numbers")
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -147,7 +162,10 @@ def _make(table: str) -> Reader:
         # Exports with a preamble are somebody's interface export, not a canonical file.
         if probe.is_text and probe.sheets[0].preamble:
             return False
-        return table_of(headers) == table
+        found = table_of(headers)
+        if found is None and table == "touchpoints":
+            return _event_log(headers)
+        return found == table
 
     def read(probe: Probe) -> Export:
         from trafficlib import sources
