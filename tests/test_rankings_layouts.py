@@ -6,6 +6,8 @@ kept in a workbook. Files are written here with invented keywords and numbers; t
 specimen of ../shared is read in place."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -50,9 +52,6 @@ def test_semrush_organic_positions_renamed_utf16_tab(tmp_path):
     takes its site from the ranking URLs."""
     tab = [ORGANIC_HEADER.replace(",", "\t")]
     for row in ORGANIC_ROWS:  # same cells, tab-separated (quoted cells keep their commas)
-        import csv
-        import io
-
         tab.append("\t".join(next(csv.reader(io.StringIO(row)))))
     f = write(tmp_path / "export (2).csv", "\ufeff" + "\r\n".join(tab) + "\r\n", "utf-16-le")
     e = sources.load(f)

@@ -471,7 +471,7 @@ def read_rankings(path: str | Path, domain: str | None = None, date=None) -> pd.
         layout = "ahrefs"
     elif competitors:
         _check_numeric(raw, [r for _, r, _, _ in competitors], file, allow=("-", "", "n/a", "N/A"))
-        parts, names = [], {}
+        parts, names, day = [], {}, when()
         for name, rank, land, kind in competitors:
             dom = name.strip(" /") if _DOMAIN.match(name.strip(" /")) else None
             lm = _LANDING_COL.match(land) if land else None
@@ -483,7 +483,7 @@ def read_rankings(path: str | Path, domain: str | None = None, date=None) -> pd.
             cells = {"position": raw[rank], "url": raw[land] if land else pd.NA}
             if kind:
                 cells["result_type"] = raw[kind]
-            parts.append(common(date=when(), domain=names[name], **cells))
+            parts.append(common(date=day, domain=names[name], **cells))
         long = pd.concat(parts, ignore_index=True)
         renamed = [f"'{n}' as {d}" for n, d in names.items() if n.strip(" /").lower() != d]
         if renamed:
