@@ -380,3 +380,38 @@ def test_an_account_total_is_the_rows_total_only_when_the_rows_are_the_whole_acc
                                                        *rows, ["Total: Account", "350", "31", "13.00"]]))
     assert more.totals["scope"].tolist() == ["more"] and more.reconciled is None
     assert any("no total for exactly its rows" in n for n in more.notes)
+
+
+@pytest.mark.parametrize("columns,cells", [
+    (["Region"], [["Maharashtra"], ["Karnataka"]]),
+    (["Platform", "Placement"], [["facebook", "Feed"], ["facebook", "Stories"]]),
+    (["Platform", "Device platform"], [["instagram", "Mobile app"], ["instagram", "Desktop"]]),
+    (["Country"], [["IN"], ["AE"]]),
+])
+def test_meta_breakdowns_of_one_campaign_read_row_for_row(tmp_path, columns, cells):
+    header = ["Campaign name", *columns, "Reporting starts", "Reporting ends", "Amount spent (INR)", "Impressions",
+              "Link clicks"]
+    rows = [["", *[""] * len(columns), "2025-10-01", "2025-10-31", "300.00", "3,000", "30"],
+            ["Diwali", *cells[0], "2025-10-01", "2025-10-31", "100.00", "1,000", "10"],
+            ["Diwali", *cells[1], "2025-10-01", "2025-10-31", "200.00", "2,000", "20"]]
+    f = write(tmp_path / "meta_bd.csv", [header, *rows])
+    t = read_ads(f)  # the breakdown tells the two rows apart: no "same key" refusal
+    assert len(t) == 2 and t["cost"].sum() == pytest.approx(300.0)
+    assert t.attrs["totals"]["cost"].iloc[0] == pytest.approx(300.0)
+
+
+def test_meta_xlsx_export_with_summary_row(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Raw Data Report"
+    ws.append(["Campaign name", "Age", "Reporting starts", "Reporting ends", "Amount spent (EUR)", "Impressions",
+               "Link clicks"])
+    ws.append([None, None, "2025-10-01", "2025-10-31", 30.5, 3000, 30])
+    ws.append(["Promo", "18-24", "2025-10-01", "2025-10-31", 10.25, 1000, 10])
+    ws.append(["Promo", "25-34", "2025-10-01", "2025-10-31", 20.25, 2000, 20])
+    wb.save(tmp_path / "meta.xlsx")
+    e = sources.load(tmp_path / "meta.xlsx")
+    assert len(e.frame) == 2 and e.frame["cost"].sum() == pytest.approx(30.5)
+    assert e.totals["scope"].tolist() == ["rows"] and e.reconciled is True

@@ -92,14 +92,15 @@ DIMENSIONS: dict[str, set[str]] = {
     "ad_type": _k("Ad type", "Type d'annonce"),
     "landing_page": _k("Landing page", "Page de destination", "Final URL", "URL finale", "Expanded landing page",
                        "Page de destination développée", "Destination URL", "URL de destination"),
-    "device": _k("Device", "Appareil", "Device type", "Type d'appareil", "Impression device", "Plateforme de l'appareil",
-                 "Device platform"),
+    "device": _k("Device", "Appareil", "Device type", "Type d'appareil", "Impression device", "Appareil d'impression"),
     "video": _k("Video", "Vidéo", "Video title", "Titre de la vidéo"),
     "asset": _k("Asset", "Composant", "Élément"),
     "interaction_type": _k("Interaction type", "Type d'interaction"),
     "network": _k("Network", "Réseau", "Network (with search partners)", "Réseau (avec partenaires du Réseau de Recherche)",
-                  "Réseau (avec les partenaires du Réseau de Recherche)", "Platform", "Plateforme", "Placement",
-                  "Emplacement", "Ad network", "Top vs. Other", "Haut de page/Autre"),
+                  "Réseau (avec les partenaires du Réseau de Recherche)", "Platform", "Plateforme", "Ad network",
+                  "Top vs. Other", "Haut de page/Autre"),
+    "placement": _k("Placement", "Emplacement"),
+    "device_platform": _k("Device platform", "Plateforme de l'appareil"),
     "age": _k("Age", "Âge", "Age range", "Tranche d'âge"),
     "gender": _k("Gender", "Sexe"),
     "income": _k("Household income", "Revenu du foyer", "Revenus du foyer", "Income range", "Tranche de revenus"),
@@ -171,7 +172,7 @@ _SHARE_LOOKUP = {k: c for c, ks in SHARES.items() for k in ks}
 # the grain columns of a row (total rows have them blank); date-like first
 GRAIN = ("date", "week", "month", "quarter", "year", "account", "campaign", "campaign_type", "ad_group", "keyword",
          "match_type", "search_term", "ad", "landing_page", "device", "network", "age", "gender", "income", "country",
-         "region", "city", "location", "video", "asset", "interaction_type")
+         "region", "city", "location", "video", "asset", "interaction_type", "placement", "device_platform")
 
 _CURRENCY_IN_HEADER = re.compile(r"\(\s*([A-Z]{3})\s*\)")
 

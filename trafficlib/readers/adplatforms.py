@@ -69,9 +69,12 @@ _READERS = {"Google Ads": read_google_ads, "Meta Ads": read_meta, "Microsoft Ads
 _GRAIN = ("date_end", "account", "campaign_type", "keyword", "match_type", "search_term", "landing_page", "device",
           "network", "age", "gender", "income", "location", "country", "region", "city", "quality_score",
           "search_impression_share", "search_lost_is_budget", "search_lost_is_rank", "censored",
-          "campaign_type", "ad_type", "asset", "video", "interaction_type", "interactions", "views")
-# columns that tell two rows of one report apart beyond schema.KEYS (an asset, a video)
-_EXTRA_KEYS = ("campaign_type", "ad_type", "asset", "video", "interaction_type")
+          "ad_type", "asset", "video", "interaction_type", "placement", "device_platform",
+          "interactions", "views")
+# columns that tell two rows of one report apart beyond schema.KEYS (an asset, a video, a
+# Meta breakdown by country, region, placement)
+_EXTRA_KEYS = ("campaign_type", "ad_type", "asset", "video", "interaction_type", "country", "region", "city",
+               "placement", "device_platform")
 
 
 def detect_platform(headers) -> str:
