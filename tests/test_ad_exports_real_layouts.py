@@ -415,3 +415,17 @@ def test_meta_xlsx_export_with_summary_row(tmp_path):
     e = sources.load(tmp_path / "meta.xlsx")
     assert len(e.frame) == 2 and e.frame["cost"].sum() == pytest.approx(30.5)
     assert e.totals["scope"].tolist() == ["rows"] and e.reconciled is True
+
+
+def test_a_total_labelled_in_the_third_column_with_its_campaign_type_filled(tmp_path):
+    header = ["Keyword status", "Account", "Keyword", "Campaign", "Campaign type", "Impr.", "Clicks", "Cost"]
+    rows = [["Enabled", "Shop", "[climbing gym]", "C1", "Search", "100", "10", "12.50"],
+            ["Enabled", "Shop", "bouldering", "C1", "Search", "50", "5", "4.50"],
+            ["", "", "Total: Keywords", "", "", "150", "15", "17.00"],
+            ["", "Shop", "Total: Account", "", "", "1,170", "96", "118.00"],
+            ["", "", "Total: Search", "", "Search", "1,000", "90", "110.00"]]
+    e = sources.load(write(tmp_path / "kw_types.csv", [["Search keyword report"], ["1 March 2026 - 31 March 2026"],
+                                                       header, *rows]))
+    assert e.frame["keyword"].tolist() == ["climbing gym", "bouldering"]  # the totals are not keywords
+    assert e.totals["label"].tolist() == ["Total: Keywords", "Total: Account", "Total: Search"]
+    assert e.totals["covers"].tolist() == ["rows", "account", "campaign type"] and e.reconciled is True

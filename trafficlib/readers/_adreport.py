@@ -536,6 +536,11 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
     sheet = dataclasses.replace(sheet, rows=[c for c, _ in body], lines=[ln for _, ln in body])
     ranged = "date_end" in dims.values()
     grain_pos = [i for i, c in dims.items() if c in GRAIN and not (ranged and c == "date")]
+    # attributes Google fills on its per-type and per-account totals ("Total: Search" with
+    # Campaign type "Search"), wherever the label stands: not what a row is about
+    finer = [i for i in grain_pos if dims[i] not in ("campaign_type", "account")]
+    if finer:
+        grain_pos = finer
     if summary_dims is not None and set(summary_dims) & set(dims.values()):
         grain_pos = [i for i, c in dims.items() if c in summary_dims]
     counts = [i for i, c in mets.items() if METRICS[c][1] == "count"]
