@@ -399,6 +399,8 @@ def test_comparison_header_styles(tmp_path, cur, prev):
     e = read_table(_write(tmp_path / "q.csv", header, [["a", "5", "3", "100", "90"], ["b", "1", "", "10", ""]]))
     assert e.frame["clicks"].tolist() == [5, 1] and e.frame["clicks_previous"].iloc[0] == 3
     assert e.frame["impressions_previous"].iloc[0] == 90 and pd.isna(e.frame["clicks_previous"].iloc[1])
+    label = e.meta["comparison"]["previous"]  # the period as written, without the metric name
+    assert label and label in prev and metric not in label
 
 
 def test_japanese_semicolon_resave(tmp_path):
@@ -409,3 +411,9 @@ def test_japanese_semicolon_resave(tmp_path):
     e = sources.load(f)
     assert e.kind == "search_console/queries" and e.meta["lang"] == "ja"
     assert e.frame["impressions"].tolist() == [1000, 80] and e.frame["position"].tolist() == [3.5, 9.0]
+
+
+def test_a_total_row_without_figures_is_ignored_with_a_note(tmp_path):
+    rows = [["Mobile", "10", "100", "10%", "3"], ["Desktop", "5", "50", "10%", "4"], ["Total", "", "", "", ""]]
+    e = sources.load(_write(tmp_path / "d.csv", ["Device", "Clicks", "Impressions", "CTR", "Position"], rows))
+    assert e.rows == 2 and e.totals is None and any("without figures" in n for n in e.notes)

@@ -253,6 +253,7 @@ for _lang in _LANGS.values():
 _DIM_LOOKUP.update({"search type": "search_type", "type de recherche": "search_type", "site url": "site_url",
                     "site": "site_url", "property": "site_url", "search appearance": "search_appearance"})
 _METRIC_PHRASES = sorted(_METRIC_LOOKUP, key=len, reverse=True)
+_CLICK_WORDS = sorted({w for _lang in _LANGS.values() for w in _lang["clicks"]}, key=len, reverse=True)
 _FILTER_HEADERS = {(_fold(f), _fold(v)) for _lang in _LANGS.values() for f in _lang["filter"]
                    for v in _lang["value"]}
 _FILE_STEMS = {_fold(s) for _lang in _LANGS.values() for s in _lang["files"]}
@@ -467,12 +468,9 @@ def _layout(header: list[str], rows: list[list[str]] | None = None) -> _Layout |
         for r in ("current", "previous") if previous is not None else ("current",):
             col = next((i for i, (m, rr) in lay.metrics.items() if rr == r and m == "clicks"), None)
             text = header[col] if col is not None else ""
-            words = [p for p in _METRIC_LOOKUP if _METRIC_LOOKUP[p] == "clicks"]
-            low = _fold(text)
-            cut = next((p for p in sorted(words, key=len, reverse=True) if p in low), None)
-            if cut is not None:
-                at = low.index(cut)
-                text = text[:at] + text[at + len(cut):] if len(low) == len(text) else text
+            word = next((w for w in _CLICK_WORDS if re.search(re.escape(w), text, re.IGNORECASE)), None)
+            if word is not None:
+                text = re.sub(re.escape(word), " ", text, count=1, flags=re.IGNORECASE)
             lay.labels[r] = re.sub(r"\s+", " ", text).strip(" ()-:")
     else:
         lay.metrics = {i: (m, "current") for i, (m, _) in lay.metrics.items()}
@@ -615,6 +613,9 @@ def _totals(split: Split, frame: pd.DataFrame, sheet: Sheet, lay: _Layout, file:
         figures = {c: float(tf[c].iloc[0]) for c in additive if pd.notna(tf[c].iloc[0])}
         equal = bool(figures) and all(_close(sums[c], v) for c, v in figures.items())
         above = bool(figures) and all(v >= sums[c] - 0.01 for c, v in figures.items())
+        if not figures and not free_text:
+            notes.append(f"line {t.line}: a total row without figures ('{t.label}'), ignored")
+            continue
         bare = t.label and not t.level and len(t.label.split()) == 1
         if free_text and (bare or not t.label) and not equal:
             back.append(t)  # a query "Total" with its own figures
