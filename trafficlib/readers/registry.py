@@ -159,24 +159,49 @@ def reconcile(export: Export, rel_tol: float = 5e-4, abs_tol: float = 0.01) -> p
 
 
 def coverage(export: Export) -> pd.DataFrame:
-    """What the rows cover of the larger totals the file states (``scope == "more"``:
-    a Google Ads account total beside the search terms shown, GA4's de-duplicated
-    users...): one row per (total, additive metric) with ``label``, ``level``,
-    ``metric``, ``shown`` (sum of the data rows), ``total`` (the file's figure) and
-    ``share`` (shown / total, NaN when the total is 0). Empty when there is none.
-    For sentences such as "search terms shown: 45,131.04 of the account's 97,152.46"."""
+    """What the rows cover of the wider totals the file states (``scope == "more"``):
+    one row per (total, additive metric) with ``label``, ``level``, ``metric``,
+    ``shown`` (sum of the data rows), ``total`` (the file's figure) and ``share``
+    (shown / total). For sentences such as "search terms shown: 45,131.04 of the
+    account's 97,152.46". Empty when there is none.
+
+    Where the reader says what each total covers (a ``covers`` column: ``account``,
+    ``campaign type``, ``unnamed``...), only totals that contain the rows are used: the
+    account, the campaign type of the rows when they are all of one type, and an
+    ``unnamed`` bucket (Google's "Other search terms") as shown of shown + unnamed.
+    A "wider" figure smaller than the rows' sum is left out (it is not wider)."""
     t = export.totals
     cols = ["label", "level", "metric", "shown", "total", "share"]
     if t is None or not len(t) or "scope" not in t.columns or export.frame.empty:
         return pd.DataFrame(columns=cols)
+    more = t[t["scope"].astype("string") == "more"]
+    unnamed = more.iloc[0:0]
+    if "covers" in more.columns:
+        covers = more["covers"].astype("string").fillna("")
+        wide = more[covers == "account"]
+        frame = export.frame
+        if "campaign_type" in frame.columns:
+            types = {str(v).casefold() for v in frame["campaign_type"].dropna().unique()}
+            if len(types) == 1:
+                same = (covers == "campaign type") & more["level"].astype("string").str.casefold().isin(types)
+                wide = pd.concat([wide, more[same.fillna(False)]])
+        unnamed = more[covers == "unnamed"]
+    else:
+        wide = more
     out = []
-    for _, row in t[t["scope"].astype("string") == "more"].iterrows():
-        for m in ADDITIVE:
-            if m in export.frame.columns and m in row.index and pd.notna(row[m]):
-                shown = float(pd.to_numeric(export.frame[m], errors="coerce").sum())
-                total = float(row[m])
-                out.append({"label": row.get("label", ""), "level": row.get("level", ""), "metric": m,
-                            "shown": shown, "total": total, "share": shown / total if total else math.nan})
+    sums = {m: float(pd.to_numeric(export.frame[m], errors="coerce").sum())
+            for m in ADDITIVE if m in export.frame.columns}
+    for rows, add_shown in ((wide, False), (unnamed, True)):
+        for _, row in rows.iterrows():
+            for m, shown in sums.items():
+                if m not in row.index or pd.isna(row[m]):
+                    continue
+                total = float(row[m]) + (shown if add_shown else 0.0)
+                if total <= 0 or shown > total * (1 + 5e-4) + 0.01:
+                    continue
+                label = row.get("label", "")
+                out.append({"label": f"shown + {label}" if add_shown else label, "level": row.get("level", ""),
+                            "metric": m, "shown": shown, "total": total, "share": shown / total})
     return pd.DataFrame(out, columns=cols)
 
 
