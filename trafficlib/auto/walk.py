@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import stat
 import tempfile
 import warnings
@@ -23,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from trafficlib.errors import TrafficDataError
+from trafficlib.readers._archive import copy_member, member_name
 
 __all__ = ["Item", "scan"]
 
@@ -300,14 +300,6 @@ def _one(path: Path, label: str, snaps: _Snapshots, items: list[Item], excluded:
         item.span = None
 
 
-def _member_name(member: zipfile.ZipInfo) -> str:
-    """A member's name decoded as the archive says (UTF-8 flag, else UTF-8 when the
-    bytes are UTF-8, else cp437): see :func:`trafficlib.readers.search_console.zip_member_name`."""
-    from trafficlib.readers.search_console import zip_member_name
-
-    return zip_member_name(member)
-
-
 def _unzip(archive: Path, label: str, snaps: _Snapshots, items: list[Item], excluded: list[Path], tmp: Path,
            depth: int) -> None:
     """Open an archive nobody recognised as a whole: its members are walked like a folder."""
@@ -323,7 +315,7 @@ def _unzip(archive: Path, label: str, snaps: _Snapshots, items: list[Item], excl
                 items.append(Item(label).skip(f"an archive of {len(members):,} files: not opened"))
                 return
             for m in members:
-                name = _member_name(m)
+                name = member_name(m)
                 parts = [p for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
                 shown = f"{label}!{name}"
                 if not parts or parts[0] == "__MACOSX" or any(_hidden(p) for p in parts):
@@ -338,8 +330,9 @@ def _unzip(archive: Path, label: str, snaps: _Snapshots, items: list[Item], excl
                 dest = target.joinpath(*[_safe_part(p) for p in parts])
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    with z.open(m) as fin, open(dest, "wb") as fout:
-                        shutil.copyfileobj(fin, fout, 1 << 20)
+                    copy_member(z, m, dest, label)  # bounded: size and compression ratio, bytes counted
+                except TrafficDataError as exc:
+                    items.append(Item(shown).skip(exc.problem if getattr(exc, "problem", None) else str(exc)))
                 except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
                     items.append(Item(shown).skip(f"cannot be unpacked ({exc})"))
                     dest.unlink(missing_ok=True)

@@ -58,7 +58,6 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +66,7 @@ import pandas as pd
 
 from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
+from trafficlib.readers._archive import check_member, member_name
 from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
 from trafficlib.readers._sheet import Sheet, Split, TotalRow, decimal_mark, sniff, split_totals
 from trafficlib.readers.registry import Export, Probe, Reader, register
@@ -955,34 +955,7 @@ class Performance:
 _SKIP = re.compile(r"(^|/)(__MACOSX|\.)")
 
 
-def zip_member_name(info: zipfile.ZipInfo) -> str:
-    """A zip member's name decoded as the archive says: UTF-8 when the member's UTF-8
-    flag (general purpose bit 11) is set; else the Info-ZIP Unicode Path extra field
-    (0x7075) when present and matching the stored name; else the stored bytes as UTF-8
-    when they are valid UTF-8 (archivers that write UTF-8 names without the flag); else
-    cp437, the ZIP standard's code page (what :mod:`zipfile` does for every unflagged
-    name, so that a French export's ``Requêtes.csv`` would read ``Requ├¬tes.csv``)."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        raw = info.orig_filename.encode("cp437")  # zipfile decoded the stored bytes as cp437
-    except UnicodeEncodeError:  # a ZipFile opened with another metadata_encoding: its choice stands
-        return info.filename
-    extra, at = info.extra or b"", 0
-    while at + 4 <= len(extra):
-        kind, size = int.from_bytes(extra[at:at + 2], "little"), int.from_bytes(extra[at + 2:at + 4], "little")
-        body = extra[at + 4:at + 4 + size]
-        if kind == 0x7075 and len(body) > 5 and body[0] == 1 \
-                and int.from_bytes(body[1:5], "little") == zlib.crc32(raw):
-            try:
-                return body[5:].decode("utf-8").replace("\\", "/")
-            except UnicodeDecodeError:
-                break
-        at += 4 + size
-    try:
-        return raw.decode("utf-8").replace("\\", "/")
-    except UnicodeDecodeError:
-        return info.filename
+zip_member_name = member_name  # kept under its first name (see readers/_archive.py)
 
 
 def _zip_members(path: Path) -> list[tuple[zipfile.ZipInfo, str]]:
@@ -1092,6 +1065,7 @@ def load_performance(path: str | Path) -> Performance:
             for i, (info, name) in enumerate(members):
                 target = Path(tmp) / f"{i:03d}_{re.sub(r'[^0-9A-Za-z._ -]+', '_', Path(name).name)}"
                 target = target.with_name(target.name)  # same suffix, flat, no path from the archive
+                check_member(info, str(path), max_bytes=200_000_000)  # refused by name before a byte is read
                 with z.open(info) as src:
                     data = src.read(200_000_001)
                 if len(data) > 200_000_000:
