@@ -168,3 +168,14 @@ def test_inspect_exits_2_when_a_figure_does_not_reconcile(tmp_path):
     assert r.returncode == 0 and "reconciled" in r.stdout
     r = subprocess.run(run + [str(ok), str(wrong)], capture_output=True, text=True)
     assert r.returncode == 2 and "DOES NOT RECONCILE" in r.stdout and "1 not reconciling" in r.stdout
+
+
+def test_a_first_line_headed_hash_is_a_header_not_a_comment(tmp_path):
+    """Ahrefs writes a row-number column headed '#' (UTF-16, tab-separated)."""
+    text = "#\tKeyword\tVolume\tPosition\n1\tgreen tea\t1200\t3\n2\tmatcha\t800\t7\n"
+    (block,) = _sheet(tmp_path, text, name="ahrefs.csv", encoding="utf-16")
+    assert block.header == ["#", "Keyword", "Volume", "Position"] and len(block.rows) == 2
+    # a GA4 preamble line that happens to hold a comma stays a comment
+    text = "# Account: Acme, Inc\n# Property: Acme\n\nPage,Views\n/,10\n"
+    (block,) = _sheet(tmp_path, text, name="ga4.csv")
+    assert block.header == ["Page", "Views"] and block.preamble == ["Account: Acme, Inc", "Property: Acme"]

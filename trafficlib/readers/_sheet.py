@@ -211,11 +211,24 @@ class _Numbered:
         except csv.Error:
             return 1
 
+    def _header_hash(self, lines: list[str], i: int) -> bool:
+        """Whether line ``i`` (0-based), the file's first line, starting with ``#``, is a
+        header whose first column is named ``#`` (Ahrefs' row-number column:
+        ``#<tab>Keyword<tab>...``): it splits into as many fields (at least 2) as the
+        next non-blank line, and that line is not a comment."""
+        width = self._fields(lines[i])
+        nxt = next((ln for ln in lines[i + 1:i + 5] if ln.strip()), None)
+        return width >= 2 and nxt is not None and not nxt.lstrip().startswith("#") and self._fields(nxt) == width
+
     def __call__(self, lines: list[str], comments: list[tuple[int, str]]):
         in_table = False  # the previous line was a table row (not blank, not a comment)
         for i, ln in enumerate(lines, start=1):
             self.current = i
             stripped = ln.lstrip()
+            if stripped.startswith("#") and i == 1 and self._header_hash(lines, 0):
+                in_table = True
+                yield ln
+                continue
             if stripped.startswith("#") and not (in_table and self._fields(ln) >= 2):
                 comments.append((i, stripped[1:].strip()))
                 in_table = False
