@@ -143,6 +143,29 @@ TABLES: dict[str, list[Column]] = {
         C("search_lost_is_budget", "rate", required=False),
         C("search_lost_is_rank", "rate", required=False),
     ],
+    # CRM leads (trafficlib.readers.crm, trafficlib.leads): one row per lead, its origin and what
+    # became of it. stage is "lead" (open, not qualified), "qualified" (open), "won" or "lost".
+    "leads": [
+        C("lead_id", "str", aliases=("id", "lead", "id_lead", "id_du_lead", "mql_id", "record_id", "lead_key")),
+        C("created", "datetime", aliases=("created_at", "create_date", "created_date", "date_created", "date",
+                                          "first_contact_date", "date_de_creation", "cree_le", "date_creation")),
+        C("channel", "str", required=False, aliases=("canal", "origin", "origine", "lead_source", "original_source",
+                                                      "channel_group", "source_d_origine", "origine_de_la_piste")),
+        C("source", "str", required=False, aliases=_SRC),
+        C("medium", "str", required=False, aliases=_MED),
+        C("campaign", "str", required=False, aliases=_CMP),
+        C("landing_page", "str", required=False, aliases=("page_de_destination", "landing_page_id", "landing",
+                                                           "first_page_seen", "premiere_page_vue")),
+        C("stage", "str", required=False, aliases=("etape", "status", "statut", "lifecycle_stage", "lead_status")),
+        C("qualified_at", "datetime", required=False, aliases=("qualified_date", "date_qualification",
+                                                               "date_de_qualification", "qualifie_le")),
+        C("won_at", "datetime", required=False, aliases=("won_date", "won_time", "date_de_gain", "gagne_le")),
+        C("lost_at", "datetime", required=False, aliases=("lost_date", "lost_time", "date_de_perte", "perdu_le")),
+        C("value", "float", required=False, nonneg=True, aliases=("valeur", "amount", "montant", "deal_value",
+                                                                   "revenue", "chiffre_d_affaires")),
+        C("owner", "str", required=False, aliases=("proprietaire", "owner_name", "sales_rep", "commercial")),
+        C("gclid", "str", required=False, aliases=("google_click_id", "google_ad_click_id")),
+    ],
     "competitors": [
         C("period", "date", aliases=("month", "mois", "date", "periode", "week", "semaine")),
         C("domain", "str", aliases=("domaine", "site", "website")),
@@ -196,6 +219,7 @@ KEYS: dict[str, tuple[str, ...] | None] = {
     "rankings": ("date", "keyword", "domain"),
     "auction_insights": ("period", "domain"),
     "trends": ("date", "term"),
+    "leads": ("lead_id",),
 }
 
 

@@ -4,3 +4,4 @@ from trafficlib.readers import search_console  # noqa: F401
 from trafficlib.readers import google_ads, meta, microsoft  # noqa: F401
 from trafficlib.readers import daily, ga4_flat, ua  # noqa: F401
 from trafficlib.readers import market  # noqa: F401
+from trafficlib.readers import crm  # noqa: F401
