@@ -206,3 +206,26 @@ def test_kpis_from_sums_recompute_every_ratio_and_keep_unknowns_unknown():
     assert math.isnan(k.at["Direct", "aov"]) and k.at["Direct", "conversion_rate"] == 0
     without = metrics.kpis_from_sums(sums.drop(columns=["pageviews"]))
     assert without["views_per_session"].isna().all() and "ua_bounce_rate" not in without
+
+
+def test_overview_degrades_on_ga4_exports_without_sessions(tmp_path):
+    """A GA4 pages report of views and users (no Sessions column, as real downloads often
+    are) answers with the figures it holds: views by day, never a column of zeros for
+    sessions it does not have."""
+    from trafficlib.periods import Period
+
+    rows = "\n".join(f"2026090{d},/p{p},{10 * d + p},{3 + p}" for d in range(1, 8) for p in range(3))
+    f = tmp_path / "pages.csv"
+    f.write_text("# Start date: 20260901\n# End date: 20260907\n\nDate,Page path and screen class,Views,Active users\n"
+                 + rows + "\n", encoding="utf-8")
+    period = Period(pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-07"))
+    src = query.open_source(f)
+    daily = overview.trend(src, period)
+    assert daily.attrs["metric"] == "pageviews"
+    assert daily["pageviews"].tolist() == [30 * d + 3 for d in range(1, 8)]
+    assert daily["sessions"].isna().all()  # unknown, not 0
+    head = overview.headline(src, period)
+    assert overview.headline_kpis(head)[0] == "pageviews"
+    assert "sessions" not in overview.headline_kpis(head)
+    table = overview.present(pd.DataFrame({"page": ["/a"], "sessions": [np.nan], "pageviews": [3.0]}))
+    assert list(table.columns) == ["page", "pageviews"]

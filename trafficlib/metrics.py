@@ -163,6 +163,7 @@ def kpis_from_sums(t: pd.DataFrame, ua_bounce: bool = False) -> pd.DataFrame:
     out["bounce_rate"] = 1 - out["engagement_rate"]
     if ua_bounce:
         out["ua_bounce_rate"] = ratio(v["single_page"], sessions)
+    out["pageviews"] = _count(v["pageviews"])
     out["views_per_session"] = ratio(v["pageviews"], sessions)
     out["avg_engagement_time_s"] = ratio(v["engagement_time"], sessions)
     out["conversions"] = _count(v["conversions"])

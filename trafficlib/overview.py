@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from trafficlib import i18n, metrics, plots, query
@@ -133,15 +134,35 @@ def kpi_cards(table: pd.DataFrame, lang: str, currency: str = "EUR", which=HEADL
     return items
 
 
+# The daily figure a trend shows: sessions, else what the exports hold (views, users...)
+TREND_METRICS = ("sessions", "pageviews", "users", "conversions", "revenue")
+
+
 def trend(data, period: Period, window: int = 7) -> pd.DataFrame:
-    """Daily ``sessions``, ``conversions`` and ``revenue`` over the period with a centred
-    ``window``-day rolling mean of sessions (``sessions_avg``)."""
+    """Daily ``sessions``, ``conversions`` and ``revenue`` over the period (and
+    ``pageviews`` / ``users`` where the data hold them), with the centred ``window``-day
+    rolling mean of the main figure in ``main_avg``. The main figure is sessions, else
+    the first of :data:`TREND_METRICS` the data hold (a GA4 pages report has views but
+    no sessions): its name is in ``attrs["metric"]``."""
     d = query.as_source(data).daily(period)
-    d = d[["date", "sessions", "conversions", "revenue"]].copy()
-    for c in ("sessions", "conversions"):
-        d[c] = metrics._count(metrics._floats(d, c))
-    d["sessions_avg"] = d["sessions"].rolling(window, center=True, min_periods=1).mean()
+    cols = ["date"] + [c for c in TREND_METRICS if c in d]
+    d = d[cols].copy()
+    for c in ("sessions", "pageviews", "conversions"):
+        if c in d:
+            d[c] = metrics._count(metrics._floats(d, c))
+    main = next((c for c in TREND_METRICS if c in d and d[c].notna().any() and d[c].sum() > 0), "sessions")
+    d["main_avg"] = d[main].rolling(window, center=True, min_periods=1).mean()
+    d["sessions_avg"] = d["main_avg"] if main == "sessions" else np.nan  # the name earlier code used
+    d.attrs["metric"] = main
     return d
+
+
+def present(table: pd.DataFrame, keep=()) -> pd.DataFrame:
+    """``table`` without the figure columns the data never measured (all NaN: sessions
+    of a GA4 export that has only views), so a section shows what it can instead of a
+    column of dashes; the columns in ``keep`` stay whatever they hold."""
+    drop = [c for c in table.columns if c not in keep and table[c].dtype.kind in "fiu" and table[c].isna().all()]
+    return table.drop(columns=drop)
 
 
 def channel_mix(data, period: Period, comparison: Period | None = None) -> pd.DataFrame:
@@ -158,10 +179,28 @@ def channel_mix(data, period: Period, comparison: Period | None = None) -> pd.Da
     return cur
 
 
+# what a section shows when the data have no sessions (GA4 reports of views, users, events)
+_WITHOUT_SESSIONS = ("pageviews", "users", "conversions", "revenue")
+
+
+def _section(t: pd.DataFrame, dim: list[str], cols: list[str], top: int | None = None) -> pd.DataFrame:
+    """The section's columns, or, when the data have no sessions, the figures they do
+    have (views, users, key events, revenue), largest first."""
+    if "sessions" in t and t["sessions"].isna().all():
+        have = [c for c in _WITHOUT_SESSIONS if c in t and t[c].notna().any()]
+        if have:
+            t = t.sort_values(have[0], ascending=False, na_position="last")
+            cols = dim + have
+    out = t[cols].reset_index(drop=True)
+    return out.head(top) if top else out
+
+
 def landing_pages(data, period: Period, top: int = 10) -> pd.DataFrame:
-    """The ``top`` landing pages by sessions, with engagement, conversion and revenue."""
+    """The ``top`` landing pages by sessions, with engagement, conversion and revenue
+    (by views, users, key events and revenue when the data have no sessions)."""
     t = query.as_source(data).kpis("landing_page", period)
-    return t[["landing_page", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"]].head(top)
+    return _section(t, ["landing_page"], ["landing_page", "sessions", "share", "engagement_rate", "conversion_rate",
+                                          "revenue"], top)
 
 
 def campaigns(data, period: Period, top: int = 10) -> pd.DataFrame:
@@ -177,24 +216,39 @@ def campaigns(data, period: Period, top: int = 10) -> pd.DataFrame:
 def devices(data, period: Period) -> pd.DataFrame:
     """KPIs per device category for the period."""
     t = query.as_source(data).kpis("device", period)
-    return t[["device", "sessions", "share", "engagement_rate", "conversion_rate", "revenue", "aov"]]
+    return _section(t, ["device"], ["device", "sessions", "share", "engagement_rate", "conversion_rate", "revenue",
+                                    "aov"])
 
 
 def countries(data, period: Period, top: int = 10) -> pd.DataFrame:
     """KPIs of the ``top`` countries by sessions for the period."""
     t = query.as_source(data).kpis("country", period)
-    return t[["country", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"]].head(top)
+    return _section(t, ["country"], ["country", "sessions", "share", "engagement_rate", "conversion_rate", "revenue"],
+                    top)
+
+
+def headline_kpis(table: pd.DataFrame) -> list[str]:
+    """The KPI cards a :func:`headline` table can fill: :data:`HEADLINE_KPIS` less those
+    the data never measured, with page views first when there are no sessions."""
+    known = set(table.loc[table["current"].notna(), "metric"])
+    out = [k for k in HEADLINE_KPIS if k in known]
+    if "sessions" not in known and "pageviews" in known:
+        out.insert(0, "pageviews")
+    return out
 
 
 def plot_trend(daily_table: pd.DataFrame, lang: str = "en"):
-    """Daily sessions (bars, light) and their 7-day average (line); returns the Figure."""
+    """The main daily figure of a :func:`trend` table (sessions, else views...: bars,
+    light) and its 7-day average (line); returns the Figure."""
+    main = daily_table.attrs.get("metric", "sessions")
+    avg = daily_table["main_avg"] if "main_avg" in daily_table else daily_table["sessions_avg"]
     fig, ax = plots.new_figure(height=3.6)
-    ax.bar(daily_table["date"], daily_table["sessions"], color=plots.ACCENT, alpha=0.25, width=1.0,
-           label=i18n.label("sessions", lang))
-    ax.plot(daily_table["date"], daily_table["sessions_avg"], color=plots.ACCENT, linewidth=2,
+    ax.bar(daily_table["date"], daily_table[main], color=plots.ACCENT, alpha=0.25, width=1.0,
+           label=i18n.label(main, lang))
+    ax.plot(daily_table["date"], avg, color=plots.ACCENT, linewidth=2,
             label=i18n.text(lang, "7-day average", "Moyenne sur 7 jours"))
     plots.count_axis(ax, lang)
-    ax.set_title(i18n.text(lang, "Sessions per day", "Sessions par jour"))
+    ax.set_title(i18n.text(lang, f"{i18n.label(main, 'en')} per day", f"{i18n.label(main, 'fr')} par jour"))
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
     return fig

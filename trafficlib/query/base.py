@@ -104,7 +104,9 @@ class Source:
         t = self.sums(keys, period)
         if by is None and len(t):
             full = pd.date_range(t["date"].min(), t["date"].max(), freq="D", name="date")
-            add = [c for c in SUMS if c != "users"]
+            # a day without data is 0, for the figures the source has (a metric it never
+            # measured stays NaN, never a row of zeros)
+            add = [c for c in SUMS if c != "users" and t[c].notna().any()]
             t = t.set_index("date").reindex(full)
             t[add] = t[add].fillna(0.0)
             t = t.reset_index()

@@ -65,10 +65,16 @@ class Cube(Source):
             d.add("source_medium")
         return d
 
+    @staticmethod
+    def _has_figures(e) -> bool:
+        """Whether an export holds any figure the kit sums (a GA4 pages × country report
+        of views and events has no Sessions, and still answers what it holds)."""
+        return any(c in e.frame for c in _ADDITIVE) or any(c in e.frame for c in (*_USERS, "total_users"))
+
     def dimensions(self) -> set[str]:
         out: set[str] = set()
         for e in self.exports:
-            if "sessions" in e.frame:
+            if self._has_figures(e):
                 out |= self._dims(e)
         return out
 
@@ -97,13 +103,15 @@ class Cube(Source):
         want = set(by)
         found = []
         for e in self.exports:
-            if "sessions" not in e.frame:
+            if not self._has_figures(e):
                 continue
             dims = self._dims(e)
             if want <= dims and self._covers(e, period):
                 found.append(e)
-        # the finest grain that still answers is the least summed over; equal grains: more rows
-        return sorted(found, key=lambda e: (len(self._dims(e) - want), -len(e.frame)))
+        # an export with Sessions first (the reports' main figure; others answer with the
+        # figures they hold, the rest NaN, shown as "not available"); then the finest grain
+        # that still answers is the least summed over; equal grains: more rows
+        return sorted(found, key=lambda e: ("sessions" not in e.frame, len(self._dims(e) - want), -len(e.frame)))
 
     def check(self, by=(), period: Period | None = None) -> None:
         if not self._candidates(list(by), period):
