@@ -84,12 +84,13 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec(
         "competitor-watch", "notebooks/competitor_watch.ipynb",
         (Input("data_path", ("table:competitors",), "market", name="competitors{ext}", suffixes=(".csv",)),
-         Input("data_path", ("table:rankings",), "market", name="rankings{ext}", suffixes=(".csv",)),
+         Input("data_path", ("table:rankings",), "market", name="rankings{ext}", suffixes=(".csv", ".xlsx")),
          Input("data_path", ("table:auction_insights",), "market", name="auction_insights{ext}", suffixes=(".csv",)),
-         Input("data_path", ("table:trends",), "market", name="trends{ext}", suffixes=(".csv",)),
+         # every Trends file, under its own name: load_market combines them into one comparison
+         Input("data_path", ("table:trends",), "market", suffixes=(".csv",)),
          Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv")),
          Input("search_console_path", ("search_console/performance",), None, file=True)),
-        {"our_domain": "{site_domain}", "competitors": []},
+        {"our_domain": "{site_domain?}", "competitors": []},
         {"market": "a Similarweb, SEMrush/Ahrefs rankings, Google Ads Auction Insights or Google Trends export"}),
     ReportSpec(
         "channel-attribution", "notebooks/channel_attribution.ipynb",

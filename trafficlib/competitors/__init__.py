@@ -14,7 +14,10 @@ Families:
   :func:`keyword_gaps`, :func:`keyword_overlap`, :func:`rank_movers`,
   :func:`pages_won_lost`;
 - paid search: :func:`auction_pressure`;
-- brand interest: :func:`brand_interest`, :func:`brand_summary`;
+- brand interest: :func:`brand_interest`, :func:`brand_summary` (at the data's own step:
+  :func:`trends_step`), :func:`describe_scale` (what several Trends downloads allow
+  comparing), :func:`describe_method`;
+- holidays named beside alerts: :func:`watch_country`, :func:`holidays_between`;
 - :func:`alerts`: ranked findings, one sentence each (fr/en);
 - ``plot_*``: matplotlib figures in the house style.
 
@@ -25,16 +28,19 @@ importable from ``trafficlib.competitors``.
 from __future__ import annotations
 
 from trafficlib.competitors._common import (
-    CHANNELS, DEFAULT_CTR_CURVE, DEFAULT_THRESHOLDS, ctr, describe_ctr_curve, select,
+    CHANNELS, DEFAULT_CTR_CURVE, DEFAULT_THRESHOLDS, country_name, ctr, describe_ctr_curve, holidays_between,
+    select, watch_country,
 )
 from trafficlib.competitors.traffic import (
     channel_mix, combine_traffic, engagement, our_traffic, traffic_share, traffic_summary,
 )
 from trafficlib.competitors.seo import (
-    cluster_of, keyword_gaps, keyword_overlap, pages_won_lost, rank_movers, share_of_voice,
+    cluster_of, keyword_gaps, keyword_overlap, latest, pages_won_lost, rank_movers, share_of_voice, snapshots,
 )
 from trafficlib.competitors.paid import auction_pressure
-from trafficlib.competitors.brand import brand_interest, brand_summary
+from trafficlib.competitors.brand import (
+    brand_interest, brand_summary, describe_method, describe_scale, trends_step, window_points,
+)
 from trafficlib.competitors.alerts import alerts, describe_alert_rule
 from trafficlib.competitors.plots import (
     plot_auction_pressure, plot_brand_interest, plot_channel_mix, plot_rank_movers, plot_share_of_voice,
@@ -49,4 +55,6 @@ __all__ = [
     "cluster_of", "auction_pressure", "brand_interest", "brand_summary", "alerts",
     "plot_traffic_share", "plot_channel_mix", "plot_share_of_voice", "plot_rank_movers",
     "plot_auction_pressure", "plot_brand_interest", "CHANNELS", "Watch", "prepare", "describe_alert_rule",
+    "snapshots", "latest", "describe_scale", "describe_method", "trends_step", "window_points", "watch_country",
+    "holidays_between", "country_name",
 ]

@@ -20,10 +20,12 @@ DEFAULT_CTR_CURVE: dict[int, float] = {
 
 #: Alert thresholds: relative change since the previous period (both directions), robust
 #: z-score against the usual period-to-period variation, minimum change in points for
-#: rates, positions gained for a keyword to count as a jump, keywords for a cluster alert.
+#: rates, positions gained for a keyword to count as a jump, keywords for a cluster alert,
+#: the span (in weeks) of a Google Trends window, and the Trends level (0-100 scale)
+#: below which, in both windows, a change is noise and never alerts.
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "relative": 0.25, "z": 3.0, "min_points": 0.03, "rank_jump": 5, "min_keywords": 3,
-    "trend_weeks": 4,
+    "trend_weeks": 4, "min_level": 5.0,
 }
 
 #: Similarweb channel buckets (the ``share_*`` columns) and their labels.
@@ -119,3 +121,52 @@ def select(frame: pd.DataFrame | None, domains=None, until=None, since=None, col
 
 def _month(d, lang: str) -> str:
     return format_date(pd.Timestamp(d).date(), "MMMM y", locale=i18n.locale(lang))
+
+
+def watch_country(country: str | None = None, trends: pd.DataFrame | None = None, search=None) -> tuple[str | None, str]:
+    """The country whose holidays are named in the watch, and where it came from:
+    ``country`` when given (a code or a name, any interface language: "parameter");
+    else the Google Trends region when every series is about one country ("trends":
+    the ``geo`` column, ``Belgique`` -> BE; "Worldwide"/"Monde" name none); else the
+    country of most of our Search Console clicks (``search``, a
+    :class:`trafficlib.seo.SearchData`: "search_console"); else (None, "")."""
+    from trafficlib import timeseries
+
+    if country:
+        code = timeseries.country_code(country)
+        if code is None:
+            raise ValueError(f"country {country!r}: not a country code or name")
+        return code, "parameter"
+    if trends is not None and "geo" in trends and trends["geo"].notna().any():
+        codes = {timeseries.country_code(str(g)) for g in trends["geo"].dropna().unique()}
+        if len(codes) == 1 and None not in codes:
+            return codes.pop(), "trends"
+    if search is not None:
+        from trafficlib.seo import site_country
+
+        code = site_country(search)
+        if code:
+            return code, "search_console"
+    return None, ""
+
+
+def holidays_between(start, end, country: str | None, lang: str = "en") -> list[str]:
+    """Names of the public holidays (plus Christmas Eve and New Year's Eve) of
+    ``country`` from ``start`` to ``end`` inclusive, in ``lang`` when the calendar has it;
+    [] without a country."""
+    if not country or pd.isna(start) or pd.isna(end):
+        return []
+    from trafficlib import timeseries
+
+    days = pd.date_range(pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize(), freq="D")
+    names = timeseries.holiday_names(pd.Series(days), country, lang=lang).dropna()
+    return list(dict.fromkeys(n for cell in names for n in str(cell).split("; ")))
+
+
+def country_name(code: str | None, lang: str = "en") -> str:
+    """A country's name in ``lang`` (Babel), the code itself when unknown."""
+    if not code:
+        return ""
+    from babel import Locale
+
+    return Locale.parse(i18n.locale(lang)).territories.get(code, code)

@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 
 from trafficlib import i18n
-from trafficlib.competitors._common import _METRICS, CHANNELS, DEFAULT_THRESHOLDS, _lang, _month
-from trafficlib.competitors.brand import brand_interest
+from trafficlib.competitors._common import (
+    _METRICS, CHANNELS, DEFAULT_THRESHOLDS, _lang, _month, country_name, holidays_between,
+)
+from trafficlib.competitors.brand import brand_interest, brand_summary, window_points
 from trafficlib.competitors.seo import cluster_of, rank_movers, share_of_voice
 
 
@@ -53,10 +55,21 @@ def _severity(change: float, z: float, th: Mapping) -> tuple[str, float]:
     return sev, score
 
 
-def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.DataFrame | None = None,
+def _span(index, window: int = 1) -> tuple:
+    """(first day, last day) a change measured on the last ``window`` points of a dated
+    index covers: from the first of those points to the day before the next point would
+    fall (the median step)."""
+    idx = pd.DatetimeIndex(index).dropna()
+    if len(idx) < 2:
+        return (idx[-1], idx[-1]) if len(idx) else (pd.NaT, pd.NaT)
+    step = pd.Series(idx).diff().median()
+    return idx[-min(window, len(idx))], idx[-1] + step - pd.Timedelta(days=1)
+
+
+def alerts(our_domain: str | None, traffic: pd.DataFrame | None = None, rankings: pd.DataFrame | None = None,
            auction: pd.DataFrame | None = None, trends: pd.DataFrame | None = None,
            thresholds: Mapping | None = None, lang: str = "en", ctr_curve=None,
-           brand_terms: Mapping[str, str] | None = None) -> pd.DataFrame:
+           brand_terms: Mapping[str, str] | None = None, country: str | None = None) -> pd.DataFrame:
     """Ranked findings on what changed since the previous period, one sentence each.
 
     A series fires when its change since the previous period is beyond
@@ -69,20 +82,30 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
     Series checked: monthly visits and visits per channel (traffic), weekly SEO share of
     voice and keyword-cluster jumps (≥ ``min_keywords`` keywords gaining ≥ ``rank_jump``
     positions into the top 10), monthly auction impression share, position-above rate,
-    overlap rate and our outranking share, and brand interest (seasonally adjusted, mean
-    of the last ``trend_weeks`` weeks vs the previous ones).
+    overlap rate and our outranking share, and brand interest (Google Trends, at the
+    data's own step: the mean of the last ``trend_weeks`` weeks, 28 days or month vs the
+    window before, as in :func:`brand_summary`). A Trends series alerts only from a
+    level of ``min_level`` (5 on the 0-100 scale) in one of the two windows, never from
+    ``<1`` cells, and on the very change the summary table shows (seasonally adjusted
+    when the table shows that one, else raw): an alert never contradicts the table.
+
+    ``our_domain`` may be None or "" (unknown): every domain is then a competitor.
+    ``country`` (ISO code): the holidays within each alert's period are named in its
+    ``detail`` and ``holidays`` columns (named, not judged: a holiday explains, it does
+    not excuse).
 
     Returns severity (high/medium/low), title (the sentence in ``lang``), detail, source,
-    domain, metric, period, previous, value, change (relative), z, usual_change and
-    threat (True when it is bad news for us: a competitor up, or us down), most severe
-    first.
+    domain, metric, period, previous, value, change (relative), z, usual_change,
+    threat (True when it is bad news for us: a competitor up, or us down) and holidays,
+    most severe first.
     """
     th = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     lang = _lang(lang)
+    our_domain = our_domain or ""
     rows: list[dict] = []
 
-    def consider(source, domain, metric, series, kind="count", window=1, label=None, when=None):
-        st = _robust_stats(series, window, kind)
+    def consider(source, domain, metric, series, kind="count", window=1, label=None, when=None, st=None):
+        st = st or _robust_stats(series, window, kind)
         if st is None:
             return
         ch, z = st["change"], st["z"]
@@ -94,7 +117,8 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
             return
         sev, score = _severity(ch, z, th)
         en_l, fr_l = label or _METRICS.get(metric, (metric, metric))
-        fmtv = (lambda x: i18n.fmt_pct(x, lang)) if kind == "rate" else (lambda x: i18n.fmt_int(x, lang))
+        fmtv = {"rate": lambda x: i18n.fmt_pct(x, lang),
+                "index": lambda x: i18n.fmt_number(x, lang, 1)}.get(kind, lambda x: i18n.fmt_int(x, lang))
         per = when(st["period"]) if when else i18n.text(lang, "in ", "en ") + _month(st["period"], lang)
         usual = (i18n.text(lang, f" (usual variation ±{i18n.fmt_pct(st['usual'], lang, 0)})",
                            f" (variation habituelle ±{i18n.fmt_pct(st['usual'], lang, 0)})")
@@ -108,10 +132,14 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
         threat = (ch > 0) != (domain == our_domain)
         if metric == "outranking_share":
             threat = ch < 0
-        rows.append({"severity": sev, "title": title, "detail": None, "source": source, "domain": domain,
+        hol = holidays_between(*_span(series.index, window), country, lang) if source != "rankings" else []
+        detail = (i18n.text(lang, f"Holidays in this period ({country_name(country, lang)}): {', '.join(hol)}.",
+                            f"Jours fériés de la période ({country_name(country, lang)}) : {', '.join(hol)}.")
+                  if hol else None)
+        rows.append({"severity": sev, "title": title, "detail": detail, "source": source, "domain": domain,
                      "metric": metric, "period": st["period"], "previous": st["previous"],
                      "value": st["value"], "change": ch, "z": z, "usual_change": st["usual"],
-                     "threat": bool(threat), "_score": score})
+                     "threat": bool(threat), "holidays": "; ".join(hol), "_score": score})
 
     if traffic is not None and len(traffic):
         for dom, g in traffic.sort_values("period").groupby("domain"):
@@ -153,7 +181,8 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
                 rows.append({"severity": sev, "title": title, "detail": detail, "source": "rankings",
                              "domain": dom, "metric": "keyword_jumps", "period": mv.attrs["end"],
                              "previous": np.nan, "value": float(len(g)), "change": np.nan, "z": np.nan,
-                             "usual_change": np.nan, "threat": threat, "_score": 4.0 * min(r, 6) / 2})
+                             "usual_change": np.nan, "threat": threat, "holidays": "",
+                             "_score": 4.0 * min(r, 6) / 2})
 
     if auction is not None and len(auction):
         a = auction.sort_values("period")
@@ -169,16 +198,27 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
 
     if trends is not None and len(trends):
         dec = brand_interest(trends)
+        step = dec.attrs.get("step")
+        n = window_points(step, th["trend_weeks"])
+        summ = brand_summary(dec, th["trend_weeks"], th["min_level"], lang).set_index("term")
         terms = _brand_terms(dec["term"].unique(), traffic, rankings, auction, our_domain)
         terms.update({v: k for k, v in (brand_terms or {}).items()})
         for term, g in dec.groupby("term"):
-            s = g.set_index("date")["adjusted"].clip(lower=0.5)
-            consider("trends", terms.get(term, term), "brand_interest", s, window=int(th["trend_weeks"]),
-                     when=lambda d: i18n.text(lang, f"over the {int(th['trend_weeks'])} weeks to {i18n.fmt_date(d, lang, long=True)}",
-                                              f"sur les {int(th['trend_weeks'])} semaines au {i18n.fmt_date(d, lang, long=True)}"))
+            row = summ.loc[term]
+            if pd.isna(row["change"]):
+                continue  # '<1' cells, a level below the floor, too short: the table says why
+            adjusted = pd.notna(row["adjusted_change"])
+            s = g.set_index("date")["adjusted" if adjusted else "interest"]
+            st = _robust_stats(s, n)
+            if st is None:
+                continue
+            st["change"] = row["adjusted_change"] if adjusted else row["change"]  # the table's figure
+            label = _METRICS["brand_interest"] if adjusted else ("brand search interest", "intérêt de recherche pour la marque")
+            consider("trends", terms.get(term, term), "brand_interest", s, kind="index", window=n, label=label, st=st,
+                     when=_trends_when(step, n, th["trend_weeks"], lang))
 
     cols = ["severity", "title", "detail", "source", "domain", "metric", "period", "previous", "value",
-            "change", "z", "usual_change", "threat"]
+            "change", "z", "usual_change", "threat", "holidays"]
     if not rows:
         return pd.DataFrame(columns=cols)
     out = pd.DataFrame(rows)
@@ -193,11 +233,24 @@ def alerts(our_domain: str, traffic: pd.DataFrame | None = None, rankings: pd.Da
     return out[cols].reset_index(drop=True)
 
 
+def _trends_when(step: str | None, n: int, weeks: int, lang: str):
+    """The period phrase of a Trends alert, at the data's step."""
+    if step == "month" and n == 1:
+        return lambda d: i18n.text(lang, "in ", "en ") + _month(d, lang)
+    if step == "month":
+        return lambda d: i18n.text(lang, f"over the {n} months to {_month(d, lang)}", f"sur les {n} mois jusqu'à {_month(d, lang)}")
+    if step == "day":
+        return lambda d: i18n.text(lang, f"over the {n} days to {i18n.fmt_date(d, lang, long=True)}",
+                                   f"sur les {n} jours au {i18n.fmt_date(d, lang, long=True)}")
+    return lambda d: i18n.text(lang, f"over the {int(weeks)} weeks to {i18n.fmt_date(d, lang, long=True)}",
+                               f"sur les {int(weeks)} semaines au {i18n.fmt_date(d, lang, long=True)}")
+
+
 def _brand_terms(terms, *tables_and_ours) -> dict:
     """Map Trends terms to domains when a domain reads as the term ("deco-rivale.fr" ->
     "deco rivale")."""
     *tables, ours = tables_and_ours
-    domains = {ours}
+    domains = {ours} if ours else set()
     for t in tables:
         if t is not None and "domain" in t:
             domains |= set(t["domain"].dropna().unique())
@@ -210,9 +263,14 @@ def describe_alert_rule(thresholds=None, lang: str = "en") -> str:
     """One sentence stating when an alert fires (for the report)."""
     th = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     rel, z = i18n.fmt_pct(th["relative"], lang, 0), i18n.fmt_number(th["z"], lang, 1)
+    floor = i18n.fmt_number(th["min_level"], lang, 0)
     return i18n.text(
         lang,
         f"An alert needs a change of at least {rel} since the previous period and a robust z-score of at "
-        f"least {z} against the series' usual period-to-period variation.",
+        f"least {z} against the series' usual period-to-period variation. A Google Trends series also needs a "
+        f"level of at least {floor} (0-100 scale) in one of the two periods compared and no '<1' value in them: "
+        f"below {floor}, a few units of change are noise.",
         f"Une alerte exige une variation d'au moins {rel} depuis la période précédente et un z-score "
-        f"robuste d'au moins {z} par rapport à la variation habituelle de la série.")
+        f"robuste d'au moins {z} par rapport à la variation habituelle de la série. Une série Google Trends doit "
+        f"aussi atteindre au moins {floor} (échelle 0-100) dans l'une des deux périodes comparées, sans valeur "
+        f"« <1 » : sous {floor}, quelques unités de variation sont du bruit.")

@@ -86,20 +86,29 @@ def plot_auction_pressure(auction: pd.DataFrame, lang: str = "en", our_domain: s
                   i18n.text(lang, f"Google Ads {en}", f"Google Ads : {fr}"), lang, "pct", our_domain)
 
 
-def plot_brand_interest(decomposed: pd.DataFrame, lang: str = "en", last_weeks: int | None = 104,
+def plot_brand_interest(decomposed: pd.DataFrame, lang: str = "en", last_weeks: int | None = None,
                         our_term: str | None = None):
-    """Brand interest per term: weekly values (thin) and STL trend (thick)."""
+    """Brand interest per term: the values (thin) and the trend (thick), over the whole
+    range (``last_weeks`` to show only the end). Terms on separate 0-100 scales
+    (downloads that share no term) get a panel each, so no level is read across them."""
     d = decomposed
     if last_weeks:
         d = d[d["date"] >= d["date"].max() - pd.Timedelta(weeks=last_weeks)]
-    fig, ax = plots.new_figure()
+    scales = sorted(d["scale"].unique()) if "scale" in d else [1]
     colors = _domain_colors(d["term"].unique(), our_term)
-    for term, g in d.groupby("term"):
-        ax.plot(g["date"], g["interest"], color=colors[term], alpha=0.35, linewidth=1)
-        ax.plot(g["date"], g["trend"], color=colors[term], linewidth=2.4 if term == our_term else 1.8, label=term)
-    ax.set_title(i18n.text(lang, "Brand search interest (Google Trends, 0-100) and trend",
-                           "Intérêt de recherche des marques (Google Trends, 0-100) et tendance"))
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig, axes = plots.new_figure(height=4 if len(scales) == 1 else 1.2 + 1.5 * len(scales), nrows=len(scales),
+                                 sharex=True, squeeze=False)
+    for ax, sc in zip(axes[:, 0], scales):
+        part = d[d["scale"] == sc] if "scale" in d else d
+        for term, g in part.groupby("term"):
+            ax.plot(g["date"], g["interest"], color=colors[term], alpha=0.35, linewidth=1)
+            ax.plot(g["date"], g["trend"], color=colors[term], linewidth=2.4 if term == our_term else 1.8, label=term)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    title = (i18n.text(lang, "Brand search interest (Google Trends, 0-100) and trend",
+                       "Intérêt de recherche des marques (Google Trends, 0-100) et tendance") if len(scales) == 1 else
+             i18n.text(lang, "Brand search interest (Google Trends): each panel on its own 0-100 scale",
+                       "Intérêt de recherche des marques (Google Trends) : chaque panneau sur sa propre échelle 0-100"))
+    axes[0, 0].set_title(title)
     fig.autofmt_xdate()
     return fig

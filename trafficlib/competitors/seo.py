@@ -24,12 +24,13 @@ def share_of_voice(rankings: pd.DataFrame, ctr_curve=None) -> pd.DataFrame:
     :data:`DEFAULT_CTR_CURVE`); share_of_voice = a domain's est_clicks / the sum over all
     domains tracked that date. Without volumes every keyword weighs 1. Returns date,
     domain, est_clicks (clicks/month), share_of_voice (fraction), keywords (ranked in the
-    top 100), top3, top10, avg_position.
+    top 100), top3, top10, avg_position. Rankings stating no date (NaT: a keyword
+    workbook) are one snapshot, dated NaT.
     """
     r = _with_clicks(rankings, ctr_curve)
     r["_top3"] = (r["position"] <= 3).astype(int)
     r["_top10"] = (r["position"] <= 10).astype(int)
-    g = r.groupby(["date", "domain"])
+    g = r.groupby(["date", "domain"], dropna=False)  # a workbook with no date (NaT) is one snapshot
     out = pd.DataFrame({
         "est_clicks": g["est_clicks"].sum(),
         "keywords": g.size(),
@@ -37,14 +38,27 @@ def share_of_voice(rankings: pd.DataFrame, ctr_curve=None) -> pd.DataFrame:
         "top10": g["_top10"].sum(),
         "avg_position": g["position"].mean(),
     }).reset_index()
-    total = out.groupby("date")["est_clicks"].transform("sum")
+    total = out.groupby("date", dropna=False)["est_clicks"].transform("sum")
     out.insert(3, "share_of_voice", np.where(total > 0, out["est_clicks"] / total.replace(0, np.nan), np.nan))
     return out.sort_values(["date", "share_of_voice"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _at(rankings: pd.DataFrame, date) -> pd.DataFrame:
-    d = pd.Timestamp(date) if date is not None else rankings["date"].max()
-    return rankings[rankings["date"] == d]
+def snapshots(rankings: pd.DataFrame) -> int:
+    """How many snapshots a rankings table holds: its distinct dates, a table stating
+    no date at all (NaT everywhere: one keyword workbook) counting as one."""
+    dates = rankings["date"]
+    return int(dates.nunique()) + int(dates.isna().any() and dates.notna().sum() == 0)
+
+
+def latest(rankings: pd.DataFrame, date=None) -> pd.DataFrame:
+    """The rows of the snapshot at ``date`` (default: the latest date; every row when the
+    table states no date: one undated snapshot)."""
+    dates = rankings["date"]
+    if date is None and dates.isna().all():
+        return rankings
+    d = pd.Timestamp(date) if date is not None else dates.max()
+    return rankings[dates == d]
+
 
 
 def keyword_gaps(rankings: pd.DataFrame, our_domain: str, date=None, max_position: int = 20,
@@ -57,7 +71,7 @@ def keyword_gaps(rankings: pd.DataFrame, our_domain: str, date=None, max_positio
     (search volume × CTR of the best competitor's position: clicks/month at stake),
     largest opportunity first.
     """
-    r = _with_clicks(_at(rankings, date), ctr_curve)
+    r = _with_clicks(latest(rankings, date), ctr_curve)
     ours = r[r["domain"] == our_domain].set_index("keyword")["position"]
     them = r[(r["domain"] != our_domain) & (r["position"] <= max_position)]
     if them.empty:
@@ -79,7 +93,7 @@ def keyword_overlap(rankings: pd.DataFrame, our_domain: str, date=None, max_posi
     """Per competitor at ``date``: keywords both of us rank on in the top
     ``max_position`` (shared), theirs only, ours only, overlap (shared / our keywords),
     they_outrank (shared keywords where they are above us) and outrank_rate."""
-    r = _at(rankings, date)
+    r = latest(rankings, date)
     r = r[r["position"] <= max_position]
     ours = r[r["domain"] == our_domain].set_index("keyword")["position"]
     rows = []
@@ -95,7 +109,9 @@ def keyword_overlap(rankings: pd.DataFrame, our_domain: str, date=None, max_posi
 
 
 def _two_dates(rankings: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
-    dates = np.sort(rankings["date"].unique())
+    dates = np.sort(rankings["date"].dropna().unique())
+    if end is None and len(dates) == 0:
+        raise ValueError("rank movers need two dated snapshots: these rankings state no date")
     end = pd.Timestamp(end) if end is not None else pd.Timestamp(dates[-1])
     before = dates[dates < np.datetime64(end)]
     if start is None:

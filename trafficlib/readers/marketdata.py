@@ -14,6 +14,7 @@ reader                           export                                         
                                  Ahrefs organic keywords
 :func:`read_auction_insights`    Google Ads Auction Insights (fr/en UI export)   auction_insights
 :func:`read_trends`              Google Trends ``multiTimeline.csv``             trends
+:func:`combine_trends`           several Trends downloads, one comparison        trends
 :func:`load_market`              a folder holding the above (the demo layout)    :class:`MarketData`
 ===============================  ==============================================  ====================
 
@@ -32,7 +33,8 @@ Conventions decided here:
 - **Google Trends**: ``<1`` (or ``< 1`` with a no-break space) -> 0.5, flagged in the
   ``below_one`` column (above zero, below one: a sum leaves it out, a chart shows it).
   Interest is relative: 100 is the highest point of the terms *in the same request*, so
-  two files are not comparable.
+  two files are not comparable as read: :func:`combine_trends` rescales them through a
+  term they share, or keeps them on separate scales and says so.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ from trafficlib.errors import TrafficDataError
 
 __all__ = [
     "read_export", "parse_period", "parse_duration", "read_similarweb", "read_rankings",
-    "read_auction_insights", "read_trends", "MarketData", "load_market", "FILES",
+    "read_auction_insights", "read_trends", "combine_trends", "MarketData", "load_market", "FILES",
 ]
 
 _SEPS = [",", ";", "\t", "|"]
@@ -782,31 +784,171 @@ def read_trends(path: str | Path) -> pd.DataFrame:
     return out.sort_values(["term", "date"]).reset_index(drop=True)
 
 
+# ---------------------------------------------------------------------------- several Trends files
+_PERIOD_OF_STEP = {"day": 7, "week": 52, "month": 12}
+
+
+def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several Google Trends downloads (tables of :func:`read_trends`) as one ``trends``
+    table, with what can and cannot be compared said in ``attrs``.
+
+    Each request is scaled on its own: 100 is the highest point of *its* terms, so two
+    files' levels are not comparable as read. The rule:
+
+    - **Rescaled through a shared term.** When two files hold the same series (same
+      term, region and category), the ratio of that series' sums between the files
+      (over the dates both state as numbers; ``<1`` cells left out; several shared
+      series pooled) is the factor that puts the second file on the first one's scale:
+      ``factor(B) = Σ shared(A) / Σ shared(B)``. Files are chained this way from the
+      file with the most terms (then the first by name), the shared series is kept once
+      (from the file nearest that reference), and the whole group is brought back to
+      0-100 (100 = its highest point), as one request with all those terms would be.
+      Values are then decimals; a small series rescaled by a large factor carries the
+      rounding of its file (Trends writes whole numbers), which the factor multiplies.
+    - **Otherwise side by side.** Files sharing no series keep their own 0-100 scale:
+      their changes over time compare, their levels do not. ``attrs["scale"]`` says
+      ``"separate"`` and the report must say so.
+
+    Files of another time step than the majority (a weekly file among monthly ones)
+    are not combined: ``attrs["notes"]`` names them. The same term from separate
+    files about different regions is named ``term (Region)``.
+
+    Returns the ``trends`` columns (date, term, interest 0-100, geo, below_one) plus
+    ``file`` (the file's name) and ``scale`` (1, 2...: rows with the same number are on
+    one scale). ``attrs``: ``table``, ``step``, ``files`` (paths used), ``scale``
+    (``"one request"``, ``"rescaled"`` when every file was brought onto one scale,
+    ``"separate"`` otherwise), ``groups`` (per scale: ``terms``, ``files``, ``factors``
+    {file name: factor applied before the 0-100 renormalisation}, ``through`` (the
+    shared terms used)), ``notes``, ``below_one``, ``category``, ``quoted``.
+    """
+    tables = [t for t in tables if t is not None and len(t)]
+    if not tables:
+        raise ValueError("no Google Trends table to combine")
+    steps = [t.attrs.get("step") or _step_from_dates(t["date"]) for t in tables]
+    counts = {s: steps.count(s) for s in steps}
+    step = max(counts, key=lambda s: (counts[s], sum(t["term"].nunique() for t, x in zip(tables, steps) if x == s)))
+    notes = [f"{Path(t.attrs.get('file', '?')).name}: a {x or 'irregular'} series, not combined with the "
+             f"{step} ones (one time step per comparison)" for t, x in zip(tables, steps) if x != step]
+    tables = [t for t, x in zip(tables, steps) if x == step]
+    parts = []
+    for i, t in enumerate(tables):
+        f = t.copy()
+        f["file"] = Path(t.attrs.get("file", f"file {i + 1}")).name
+        f["_src"] = i
+        f["_key"] = list(zip(f["term"], f["geo"].fillna("").astype(str), [t.attrs.get("category") or ""] * len(f)))
+        parts.append(f)
+
+    # factors along the files sharing a series, from the file with the most terms
+    order = sorted(range(len(parts)), key=lambda i: (-parts[i]["term"].nunique(), parts[i]["file"].iloc[0], i))
+    factor: dict[int, float] = {}
+    depth: dict[int, int] = {}
+    groups = []
+    for ref in order:
+        if ref in factor:
+            continue
+        factor[ref], depth[ref] = 1.0, 0
+        members, through, queue = [ref], set(), [ref]
+        while queue:
+            a = queue.pop(0)
+            for b in order:
+                if b in factor:
+                    continue
+                ratio, shared = _shared_ratio(parts[a], parts[b])
+                if ratio is not None:
+                    factor[b], depth[b] = factor[a] * ratio, depth[a] + 1
+                    members.append(b)
+                    through |= shared
+                    queue.append(b)
+        groups.append((members, sorted(through)))
+
+    out, described = [], []
+    for n, (members, through) in enumerate(groups, start=1):
+        g = pd.concat([parts[i].assign(interest=parts[i]["interest"] * factor[i], _depth=depth[i]) for i in members],
+                      ignore_index=True)
+        g = g.sort_values(["_depth", "_src"]).drop_duplicates(["_key", "date"], keep="first")  # a shared series once
+        top = g["interest"].max()
+        renorm = 100.0 / top if len(members) > 1 and top > 0 else 1.0
+        g["interest"] = g["interest"] * renorm
+        g["scale"] = n
+        out.append(g)
+        described.append({"terms": sorted(g["term"].unique()), "files": [parts[i]["file"].iloc[0] for i in members],
+                          "factors": {parts[i]["file"].iloc[0]: factor[i] for i in members}, "through": through})
+    long = pd.concat(out, ignore_index=True)
+    _name_series(long)
+    for d, (members, _) in zip(described, groups):
+        d["terms"] = sorted(long.loc[long["_src"].isin(members), "term"].unique())
+    long = long.drop(columns=["_src", "_key", "_depth"])
+    cols = [c for c in ("date", "term", "interest", "geo", "below_one", "file", "scale") if c in long]
+    long = long[cols].sort_values(["term", "date"]).reset_index(drop=True)
+    long.attrs = {
+        "table": "trends", "step": step, "files": [t.attrs.get("file") for t in tables],
+        "scale": "one request" if len(tables) == 1 else ("rescaled" if len(groups) == 1 else "separate"),
+        "groups": described, "notes": notes, "below_one": int(long["below_one"].sum()),
+        "category": tables[0].attrs.get("category"),
+        "quoted": sorted({q for t in tables for q in t.attrs.get("quoted", [])}),
+    }
+    return long
+
+
+def _shared_ratio(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float | None, set]:
+    """Factor putting ``b`` on ``a``'s scale through the series both hold (pooled ratio
+    of their sums over the dates both state as numbers), and those series' terms; (None,
+    set()) when they share none (or only zeros and ``<1`` cells)."""
+    shared = set(a["_key"]) & set(b["_key"])
+    if not shared:
+        return None, set()
+    num = lambda f: f[f["_key"].isin(shared) & ~f["below_one"] & f["interest"].notna()].set_index(["_key", "date"])["interest"]
+    x, y = num(a), num(b)
+    both = x.index.intersection(y.index)
+    sa, sb = float(x.loc[both].sum()), float(y.loc[both].sum())
+    if sa <= 0 or sb <= 0:
+        return None, set()
+    return sa / sb, {k[0] for k in shared}
+
+
+def _name_series(long: pd.DataFrame) -> None:
+    """Unique series names: a term found with several regions becomes ``term (Region)``;
+    one still found on several scales (same series, no common dates) gets its file's name."""
+    key = long["term"] + "\x00" + long["geo"].fillna("").astype(str)
+    regions = key.groupby(long["term"]).nunique()
+    many = long["term"].map(regions).gt(1) & long["geo"].notna() & ~long["term"].str.endswith(")")
+    long.loc[many, "term"] = long.loc[many, "term"] + " (" + long.loc[many, "geo"].astype(str) + ")"
+    scales = long.groupby("term")["scale"].nunique()
+    again = long["term"].map(scales).gt(1)
+    long.loc[again, "term"] = long.loc[again, "term"] + " [" + long.loc[again, "file"] + "]"
+
+
 # ---------------------------------------------------------------------------- a folder
 FILES = {
     "competitors": ("competitors_similarweb.csv", "similarweb.csv", "competitors.csv"),
-    "rankings": ("rankings.csv", "position_tracking.csv"),
+    "rankings": ("rankings.csv", "position_tracking.csv", "rankings.xlsx"),
     "auction_insights": ("auction_insights_fr.csv", "auction_insights.csv", "auction_insights_en.csv"),
     "trends": ("google_trends.csv", "multiTimeline.csv", "trends.csv", "multiTimeline*.csv", "trends_*.csv"),
     "sessions": ("sessions.parquet", "sessions.csv"),
 }
+#: Tables read from every matching file of the folder (combined), not only the first.
+SEVERAL = ("trends",)
 
 
 @dataclass
 class MarketData:
     """The market tables found in a folder (``None`` when an export is absent).
 
-    ``sessions`` is our own canonical sessions table (the audit's), used to place our
-    site among the competitors' estimates. ``files`` maps each table to the file read.
+    ``our_domain`` is ``""`` when not known. ``sessions`` is our own canonical sessions
+    table (the audit's), used to place our site among the competitors' estimates.
+    ``files`` maps each table to the file read (for ``trends``, the first of
+    ``trends.attrs["files"]``: every Trends file is read and combined by
+    :func:`combine_trends`); ``notes`` says what was left out and why.
     """
 
-    our_domain: str
+    our_domain: str = ""
     competitors: pd.DataFrame | None = None
     rankings: pd.DataFrame | None = None
     auction_insights: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
     sessions: pd.DataFrame | None = None
     files: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
 
     def available(self) -> list[str]:
         """Names of the tables present."""
@@ -814,36 +956,52 @@ class MarketData:
                 if getattr(self, k) is not None]
 
 
-def load_market(folder: str | Path, our_domain: str, files: dict | None = None) -> MarketData:
+def load_market(folder: str | Path, our_domain: str | None = "", files: dict | None = None) -> MarketData:
     """Read every market export found in ``folder`` (file names in :data:`FILES`, or
-    ``files={table: name}`` to override; other files are recognised from their headers
-    by :mod:`trafficlib.readers.market`); absent exports are ``None``, bad ones raise
-    :class:`TrafficDataError`. Our own sessions are read from ``sessions.parquet`` when
-    present (columns start, channel...)."""
+    ``files={table: name}`` to override, a list of names for ``trends``; other files are
+    recognised from their headers by :mod:`trafficlib.readers.market`); absent exports
+    are ``None``, bad ones raise :class:`TrafficDataError`. Every Google Trends file
+    found is read and the files combined into one comparison by :func:`combine_trends`
+    (rescaled through a shared term, else kept on separate scales: see its ``attrs``).
+    ``our_domain`` may be ``""`` (unknown). Our own sessions are read from
+    ``sessions.parquet`` when present (columns start, channel...)."""
     folder = Path(folder)
+    our_domain = our_domain or ""
     if not folder.is_dir():
         raise TrafficDataError("folder not found", file=str(folder))
     readers = {"competitors": read_similarweb, "rankings": read_rankings,
-               "auction_insights": lambda p: read_auction_insights(p, our_domain=our_domain),
+               "auction_insights": lambda p: read_auction_insights(p, our_domain=our_domain or None),
                "trends": read_trends, "sessions": lambda p: sources.read(p, "sessions")}
     md = MarketData(our_domain=our_domain)
+    found: dict[str, list[Path]] = {}
     for table, names in FILES.items():
-        names = ((files or {}).get(table),) if (files or {}).get(table) else names
+        given = (files or {}).get(table)
+        if given:
+            names = tuple(given) if isinstance(given, (list, tuple)) else (given,)
         for name in names:
-            p = folder / name
-            if "*" in name:  # a renamed download (trends_it_allianz_vs_prima.csv): first in name order
-                p = next(iter(sorted(folder.glob(name))), p)
-            if p.is_file():
-                setattr(md, table, sources.cached(p, "market:" + table, lambda: readers[table](p), our_domain))
-                md.files[table] = str(p)
+            hits = sorted(folder.glob(name)) if "*" in name else [folder / name]
+            for p in hits:  # a renamed download (trends_it_allianz_vs_prima.csv), in name order
+                if p.is_file() and p not in found.get(table, []):
+                    found.setdefault(table, []).append(p)
+            if found.get(table) and table not in SEVERAL:
                 break
-    _recognise_renamed(folder, md, readers, our_domain)
+    _recognise_renamed(folder, found)
+    for table, paths in found.items():
+        read = [sources.cached(p, "market:" + table, lambda p=p: readers[table](p), our_domain)
+                for p in (paths if table in SEVERAL else paths[:1])]
+        if table == "trends":
+            combined = combine_trends(read)
+            md.notes += combined.attrs["notes"]
+            read = [combined]
+        setattr(md, table, read[0])
+        md.files[table] = str(paths[0])
     return md
 
 
-def _recognise_renamed(folder: Path, md: "MarketData", readers: dict, our_domain: str = "") -> None:
+def _recognise_renamed(folder: Path, found: dict[str, list[Path]]) -> None:
     """Exports not found under their usual names are recognised from their headers
-    (a Similarweb file saved as ``export (3).csv`` still counts)."""
+    (a Similarweb file saved as ``export (3).csv`` still counts; every Trends file,
+    whatever its name)."""
     from trafficlib.errors import TrafficDataError as _Err
     from trafficlib.readers import google_ads, market
     from trafficlib.readers.registry import Probe
@@ -852,21 +1010,19 @@ def _recognise_renamed(folder: Path, md: "MarketData", readers: dict, our_domain
              "auction_insights": lambda pr: google_ads.recognise(pr) is True
              and bool({schema.normalize_header(h) for h in pr.sheets[0].header} & {"display_url_domain",
                                                                                    "domaine_de_l_url_a_afficher"})}
-    missing = [t for t in tests if getattr(md, t) is None]
-    if not missing:
-        return
-    used = set(md.files.values())
+    wanted = [t for t in tests if t in SEVERAL or not found.get(t)]
+    used = {p for paths in found.values() for p in paths}
     for f in sorted(folder.iterdir()):
-        if not missing:
+        if not wanted:
             break
-        if not f.is_file() or str(f) in used or f.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"):
+        if not f.is_file() or f in used or f.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"):
             continue
         try:
             probe = Probe(f)
-            table = next((t for t in missing if tests[t](probe)), None)
+            table = next((t for t in wanted if tests[t](probe)), None)
         except _Err:
             continue
         if table:
-            setattr(md, table, sources.cached(f, "market:" + table, lambda: readers[table](f), our_domain))
-            md.files[table] = str(f)
-            missing.remove(table)
+            found.setdefault(table, []).append(f)
+            if table not in SEVERAL:
+                wanted.remove(table)

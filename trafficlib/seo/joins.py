@@ -32,7 +32,8 @@ def organic_vs_clicks(sd: SearchData, organic_sessions: pd.Series, threshold: fl
 def positions_beside_rankings(sd: SearchData, rankings: pd.DataFrame, our_domain: str) -> pd.DataFrame:
     """Our Search Console average position beside rank-tracker positions, for keywords
     present in both (matched lower-case without accents). ``rankings`` is the canonical
-    rankings table (date, keyword, domain, position); the latest snapshot is used.
+    rankings table (date, keyword, domain, position); the latest snapshot is used (the
+    whole table when it states no date).
     Returns ``keyword``, ``sc_position`` (impression-weighted), ``sc_clicks``,
     ``sc_impressions``, ``tracked_position`` (ours in the tracker), ``best_competitor``,
     ``competitor_position``."""
@@ -42,7 +43,9 @@ def positions_beside_rankings(sd: SearchData, rankings: pd.DataFrame, our_domain
     if q is None or rankings is None or rankings.empty:
         return pd.DataFrame(columns=cols)
     q = summarise(q.assign(key=q["query"].map(fold).str.strip()), "key")
-    r = rankings[rankings["date"] == rankings["date"].max()].assign(key=lambda x: x["keyword"].map(fold).str.strip())
+    dates = rankings["date"]  # all NaT: a keyword workbook stating no date is one snapshot
+    r = (rankings if dates.isna().all() else rankings[dates == dates.max()]).assign(
+        key=lambda x: x["keyword"].map(fold).str.strip())
     ours = r[r["domain"].str.lower() == our_domain.lower()].groupby("key")["position"].min()
     theirs = r[r["domain"].str.lower() != our_domain.lower()].sort_values("position").groupby("key").first()
     out = q[q["key"].isin(r["key"])].rename(columns={"key": "keyword", "position": "sc_position",
