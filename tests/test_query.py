@@ -229,3 +229,25 @@ def test_overview_degrades_on_ga4_exports_without_sessions(tmp_path):
     assert "sessions" not in overview.headline_kpis(head)
     table = overview.present(pd.DataFrame({"page": ["/a"], "sessions": [np.nan], "pageviews": [3.0]}))
     assert list(table.columns) == ["page", "pageviews"]
+
+
+def test_users_unknown_when_every_user_id_is_missing_on_both_paths():
+    """Sessions of an extract whose visitor ids a spreadsheet damaged: users are NaN
+    (shown as not available), never 0, in pandas and in the engines' SQL alike."""
+    import duckdb
+
+    from trafficlib.metrics import _ADDED, sums_of_columns
+    from trafficlib.query.engines.definition import sums_sql
+
+    g = pd.DataFrame({"device": ["desktop", "desktop", "mobile"], "user_id": [pd.NA, pd.NA, 7]})
+    for v in _ADDED.values():
+        g[v] = 1
+    out = sums_of_columns(g, ["device"])
+    assert math.isnan(out.loc["desktop", "users"]) and out.loc["mobile", "users"] == 1
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s AS SELECT * FROM (VALUES ('desktop', NULL, 1, FALSE, TRUE, 1, 5.0, 0, 0.0), "
+                "('desktop', NULL, 2, FALSE, TRUE, 2, 5.0, 0, 0.0), ('mobile', 7, 3, TRUE, FALSE, 1, 1.0, 1, 9.5)) "
+                "t(device, user_id, start_us, new_user, engaged, pageviews, eng_time, conversions, revenue)")
+    rows = con.execute(sums_sql("s", ["device"]) + " ORDER BY 1").df().set_index("device")
+    assert pd.isna(rows.loc["desktop", "users"]) and rows.loc["mobile", "users"] == 1
+    assert rows.loc["desktop", "sessions"] == 2

@@ -120,7 +120,11 @@ def sums_of_columns(g: pd.DataFrame, keys) -> pd.DataFrame:
     gb = g.groupby(keys, dropna=False, observed=True)
     out = gb[list(_ADDED.values())].sum()
     out.columns = list(_ADDED)
-    out["users"] = gb["user_id"].nunique().to_numpy()
+    users = gb["user_id"].nunique().to_numpy().astype("float64")
+    # a group whose user ids are all missing has unknown users, not 0 (a GA360 extract
+    # whose visitor ids a spreadsheet turned into 2.81772E+18 keeps its sessions only)
+    known = gb["user_id"].count().to_numpy()
+    out["users"] = np.where(known > 0, users, np.nan)
     return out[_ORDER]
 
 

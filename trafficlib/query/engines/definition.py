@@ -255,7 +255,8 @@ def sums_sql(sessions: str, by: Sequence[str], start_us: int | None = None, end_
         where.append(f"start_us < {int(end_us)}")
     sums = [
         "count(*) AS sessions",
-        "count(DISTINCT user_id) AS users",
+        # NULL when no session of the group has a user id (unknown, not 0), as metrics.sums_of_columns
+        "CASE WHEN count(user_id) > 0 THEN count(DISTINCT user_id) END AS users",
         "sum(CASE WHEN new_user THEN 1 ELSE 0 END) AS new_users",
         "sum(CASE WHEN engaged THEN 1 ELSE 0 END) AS engaged_sessions",
         "sum(CASE WHEN coalesce(pageviews, 0) <= 1 THEN 1 ELSE 0 END) AS single_page",
