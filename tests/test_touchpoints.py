@@ -125,3 +125,17 @@ def test_event_log_without_conversion_column(tmp_path):
     assert e.frame["conversion"].tolist() == [0, 1, 0] and int(e.frame["impressions"].sum()) == 2
     assert e.frame["conversion_value"].sum() == 30
     assert any("no conversion column" in n for n in e.notes)
+
+
+def test_sources_read_touchpoints_takes_the_log_readers_synonyms_and_flags(tmp_path):
+    """sources.read(path, "touchpoints") (what the attribution report's folder reading
+    uses) reads True/False flags and header synonyms as load does."""
+    from trafficlib import sources
+
+    f = tmp_path / "touchpoints.csv"
+    f.write_text("cookie,datetime,source,medium,converted,revenue\n"
+                 "u1,2026-01-01 10:00:00,google,cpc,False,0\n"
+                 "u1,2026-01-02 11:00:00,newsletter,email,True,42.5\n", encoding="utf-8")
+    t = sources.read(f, "touchpoints")
+    assert t["conversion"].tolist() == [0, 1] and t["conversion_value"].sum() == 42.5
+    assert t["channel"].tolist() == ["google / cpc", "newsletter / email"]

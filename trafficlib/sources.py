@@ -179,6 +179,10 @@ def read(path: str | Path, table: str) -> pd.DataFrame:
     """
     if table not in schema.TABLES:
         raise TrafficDataError(f"unknown table '{table}'", hint="one of " + ", ".join(schema.TABLES))
+    if table == "touchpoints":  # logs come under many header synonyms and flag spellings (yes/True/1)
+        from trafficlib.readers.canonical import read_touchpoints
+
+        return cached(path, "read", lambda: read_touchpoints(path).frame, table)
     return cached(path, "read", lambda: schema.validate(read_raw(path), table, file=str(path)), table)
 
 
