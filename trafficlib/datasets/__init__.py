@@ -25,7 +25,7 @@ from trafficlib.datasets.calendar import SITE
 __all__ = ["make_demo", "SITE", "PARTS"]
 
 # Order matters: later parts may read what earlier parts wrote (ads reads ad_spend).
-PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console")
+PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads")
 
 
 def make_demo(out_dir: str | Path = "data/demo", seed: int = 0, scale: float = 1.0,

@@ -1,0 +1,219 @@
+"""Reading a folder of CRM exports into one table of leads, and the ad spend beside it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trafficlib import filecache, schema
+from trafficlib.errors import TrafficDataError
+
+__all__ = ["load_leads", "join_deals", "load_spend", "as_of_date"]
+
+_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+
+def _files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise TrafficDataError("file or folder not found", file=str(path))
+    if path.is_file():
+        return [path]
+    return sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
+
+
+def join_deals(leads: pd.DataFrame, deals: pd.DataFrame, link: str = "lead_id") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join a file of deals to the leads they came from, by lead id.
+
+    ``link`` is the deals' column holding the lead id (``lead_id`` for a closed-deals
+    file, ``link`` for HubSpot's "Associated Contact IDs", where several ids separated by
+    ``;`` or ``,`` are allowed: the first one found among the leads is used). A lead with
+    several deals is won when one is (``won_at`` = the first won date, ``value`` = the sum
+    of its won deals), lost when all are lost (``lost_at`` = the last), else qualified
+    (an open deal); a lead with a deal is qualified at the latest when the deal was
+    created. Returns (leads with their outcome, the deals that name no known lead)."""
+    out = leads.copy()
+    d = deals.copy()
+    ids = set(out["lead_id"].astype(str))
+    keys = d[link].astype("string").fillna("").str.split(r"[;,]")
+    d["_lead"] = keys.map(lambda ks: next((k.strip() for k in ks if k.strip() in ids), None))
+    orphans = deals[d["_lead"].isna().to_numpy()]
+    d = d.dropna(subset=["_lead"])
+    if d.empty:
+        return out, orphans
+    won = d["stage"].eq("won")
+    agg = pd.DataFrame({
+        "any_won": won.groupby(d["_lead"]).any(),
+        "all_lost": d["stage"].eq("lost").groupby(d["_lead"]).all(),
+        "won_at": d["won_at"].where(won).groupby(d["_lead"]).min(),
+        "lost_at": d["lost_at"].groupby(d["_lead"]).max(),
+        "won_value": d["value"].where(won).groupby(d["_lead"]).sum(min_count=1),
+        "value": d["value"].groupby(d["_lead"]).sum(min_count=1),
+        "opened": d["created"].groupby(d["_lead"]).min(),
+        "owner": d["owner"].groupby(d["_lead"]).first(),
+    })
+    at = out["lead_id"].astype(str).map(lambda k: k if k in agg.index else None)
+    hit = at.notna().to_numpy()
+    a = agg.reindex(at[hit].to_numpy())
+    a.index = out.index[hit]
+    stage = np.where(a["any_won"], "won", np.where(a["all_lost"], "lost", "qualified"))
+    out.loc[hit, "stage"] = stage
+    out.loc[hit, "won_at"] = a["won_at"].where(a["any_won"])
+    out.loc[hit, "lost_at"] = a["lost_at"].where(a["all_lost"].astype(bool) & ~a["any_won"].astype(bool))
+    out.loc[hit, "value"] = a["won_value"].where(a["any_won"].astype(bool), a["value"])
+    q = pd.concat([out.loc[hit, "qualified_at"], a["opened"]], axis=1).min(axis=1)
+    out.loc[hit, "qualified_at"] = q
+    out.loc[hit, "owner"] = out.loc[hit, "owner"].fillna(a["owner"])
+    extra = [c for c in deals.columns if c not in out.columns and c not in (link, "stage_label")]
+    for c in extra:  # segment, lead type... of the (first) deal
+        first = d.groupby("_lead")[c].first()
+        out[c] = out["lead_id"].astype(str).map(first)
+    return out, orphans
+
+
+@filecache.by_files("data_path")
+def load_leads(data_path: str | Path) -> dict:
+    """Every CRM export in ``data_path`` (a folder, or one file), as one table of leads.
+
+    Leads files (plain lead tables, HubSpot contacts, Salesforce leads) are stacked; deal
+    files that name their lead (a closed-deals file by lead id, HubSpot deals with their
+    associated contact ids) are joined to those leads (:func:`join_deals`); deal files
+    that name none (Salesforce opportunities, Pipedrive deals, HubSpot deals without
+    contacts) are leads of their own (an opportunity is a qualified lead).
+
+    Returns ``leads`` (canonical ``leads`` columns plus any the exports add: segment,
+    stage_label...), ``exports`` (each file read), ``skipped`` ((file, why) of the other
+    files), ``notes`` (what was joined, dropped or assumed) and ``currency`` (when the
+    exports state one). Raises :class:`TrafficDataError` when there is no lead to read.
+    """
+    from trafficlib import sources
+
+    path = Path(data_path)
+    exports, skipped, notes = [], [], []
+    for f in _files(path):
+        try:
+            e = sources.load(f)
+        except TrafficDataError as exc:
+            if path.is_file():
+                raise
+            skipped.append((str(f), str(exc).splitlines()[0]))
+            continue
+        if e.table != "leads":
+            skipped.append((str(f), f"not a CRM export ({e.kind})"))
+            continue
+        exports.append(e)
+    own = [e for e in exports if not (e.meta.get("deals") and e.meta.get("link"))]
+    if not own:
+        why = "; ".join(f"{Path(a).name}: {b}" for a, b in skipped[:4])
+        raise TrafficDataError("no leads file (a CRM export of leads, contacts or deals)", file=str(path),
+                               hint=(why + "; " if why else "") + "closed deals need the leads file they join to")
+    frames = []
+    seen: set = set()
+    for e in own:
+        fr = e.frame
+        dup = fr["lead_id"].astype(str).isin(seen)
+        if dup.any():
+            notes.append(f"{Path(e.path).name}: {int(dup.sum())} lead(s) already read from another file, kept once")
+            fr = fr[~dup.to_numpy()]
+        seen |= set(fr["lead_id"].astype(str))
+        frames.append(fr.assign(file=Path(e.path).name))
+    leads = pd.concat(frames, ignore_index=True)
+    for e in exports:
+        if e in own:
+            continue
+        before = int(leads["stage"].eq("won").sum())
+        leads, orphans = join_deals(leads, e.frame, e.meta["link"])
+        matched = len(e.frame) - len(orphans)
+        notes.append(f"{Path(e.path).name}: {matched:,} of {len(e.frame):,} deals joined to their lead by id "
+                     f"({int(leads['stage'].eq('won').sum()) - before:+,} won)")
+        if len(orphans):
+            with_date = orphans["created"].notna()
+            if with_date.any():
+                leads = pd.concat([leads, orphans[with_date.to_numpy()].assign(file=Path(e.path).name)],
+                                  ignore_index=True)
+            notes.append(f"{Path(e.path).name}: {len(orphans):,} deal(s) name no lead of these files"
+                         + (f"; {int((~with_date).sum()):,} without a creation date left out" if (~with_date).any()
+                            else "; counted as leads of their own"))
+    currencies = {e.meta.get("currency") for e in exports if e.meta.get("currency")}
+    return {"leads": leads, "exports": exports, "skipped": skipped, "notes": notes,
+            "currency": next(iter(currencies)) if len(currencies) == 1 else None}
+
+
+def as_of_date(leads: pd.DataFrame) -> pd.Timestamp:
+    """The day the CRM export describes: the latest date it holds (created, qualified,
+    won or lost), at midnight ending that day. Open leads are censored there."""
+    dates = pd.concat([leads[c] for c in ("created", "qualified_at", "won_at", "lost_at") if c in leads])
+    return (dates.max().normalize() + pd.Timedelta(days=1)) if dates.notna().any() else pd.Timestamp.now().normalize()
+
+
+# report grains of one platform, coarsest first: the spend of a campaign report already
+# holds that of its ad groups, keywords and search terms
+_GRAINS = ("campaigns", "ads_manager", "report", "ad_groups", "ads", "keywords", "search_terms")
+
+
+@filecache.by_files("spend_path")
+def load_spend(spend_path: str | Path | None) -> dict | None:
+    """The ad spend to set against the leads: the kit's ``ad_spend`` table or ad-platform
+    downloads (Google Ads, Meta, Microsoft Ads) in ``spend_path`` (a folder or one file).
+
+    Returns None when ``spend_path`` is empty, else ``spend`` (rows with ``date``,
+    ``date_end``, ``platform``, ``campaign``, ``cost`` in the account currency, ``clicks``,
+    ``impressions``), ``exports``, ``skipped`` and ``currency``. Of several report grains
+    from one platform only the coarsest is kept (a campaign report already holds its
+    keywords' spend), so no euro is counted twice. Raises :class:`TrafficDataError` when
+    the path holds no spend."""
+    if not spend_path:
+        return None
+    from trafficlib import sources
+
+    path = Path(spend_path)
+    exports, skipped = [], []
+    for f in _files(path):
+        try:
+            e = sources.load(f)
+        except TrafficDataError as exc:
+            if path.is_file():
+                raise
+            skipped.append((str(f), str(exc).splitlines()[0]))
+            continue
+        if e.table != "ad_spend" or "cost" not in e.frame or e.kind.endswith("auction_insights"):
+            skipped.append((str(f), f"no ad spend ({e.kind})"))
+            continue
+        exports.append(e)
+    if not exports:
+        raise TrafficDataError("no ad spend (the kit's ad_spend table, or Google Ads / Meta / Microsoft Ads reports)",
+                               file=str(path))
+    by_platform: dict = {}
+    for e in exports:
+        by_platform.setdefault(e.kind.split("/")[0], []).append(e)
+    kept = []
+    for plat, es in by_platform.items():
+        rank = {id(e): (_GRAINS.index(e.kind.split("/", 1)[1]) if e.kind.split("/", 1)[1] in _GRAINS else len(_GRAINS))
+                for e in es}
+        best = min(rank.values())
+        for e in es:
+            if rank[id(e)] == best:
+                kept.append(e)
+            else:
+                skipped.append((e.path, f"a finer {plat} report than the one used; its spend is already counted"))
+    cols = ["date", "date_end", "platform", "campaign", "cost", "clicks", "impressions"]
+    frames = []
+    for e in kept:
+        fr = e.frame.reindex(columns=cols).copy()
+        if fr["platform"].isna().all():
+            fr["platform"] = {"google_ads": "Google Ads", "meta": "Meta Ads", "microsoft_ads": "Microsoft Ads"}.get(
+                e.kind.split("/")[0], pd.NA)
+        frames.append(fr)
+    spend = pd.concat(frames, ignore_index=True)
+    spend["date_end"] = spend["date_end"].fillna(spend["date"])
+    currencies = {e.meta.get("currency") for e in kept if e.meta.get("currency")}
+    return {"spend": spend, "exports": kept, "skipped": skipped,
+            "currency": next(iter(currencies)) if len(currencies) == 1 else None}
+
+
+def campaign_key(values: pd.Series) -> pd.Series:
+    """Campaign names compared loosely (case, accents, spaces and punctuation): an ad
+    platform's "FR - Search - Devis" meets the UTM value "fr_search_devis"."""
+    return values.astype("string").map(lambda v: v if pd.isna(v) else re.sub(
+        r"[^0-9a-z]+", "_", schema.normalize_header(v)).strip("_"), na_action="ignore")
