@@ -111,6 +111,12 @@ REPORTS: tuple[ReportSpec, ...] = (
         (Input("data_path", ("google_ads/*", "microsoft_ads/*"), "ads", exclude=("*/auction_insights",)),),
         {"site_name": "{site_name}", "currency": "{currency?}"},
         {"ads": "Google Ads or Microsoft Ads reports (search terms, keywords, campaigns)"}),
+    ReportSpec(
+        "leads", "notebooks/leads.ipynb",
+        (Input("data_path", ("canonical/leads", "crm/*"), "leads"),
+         Input("spend_path", ADS, None, exclude=("*/auction_insights",))),
+        {"site_name": "{site_name}", "spend_path": "", "currency": "{currency?}"},
+        {"leads": "a CRM export of leads or deals (HubSpot, Salesforce, Pipedrive, or a CSV: id, date, origin, stage)"}),
 )
 
 _FLIGHT = ("an ad report by day (campaign, day, cost) where a campaign starts at least 4 weeks after the "
