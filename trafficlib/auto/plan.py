@@ -89,7 +89,10 @@ REPORTS: tuple[ReportSpec, ...] = (
          # every Trends file, under its own name: load_market combines them into one comparison
          Input("data_path", ("table:trends",), "market", suffixes=(".csv",)),
          Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv")),
-         Input("search_console_path", ("search_console/performance",), None, file=True)),
+         Input("search_console_path", ("search_console/performance",), None, file=True),
+         # or its tables downloaded loose: a folder of them (our positions, the holidays' country)
+         Input("search_console_path", tuple(f"search_console/{t}" for t in ("queries", "pages", "countries", "devices",
+                                                                            "search_appearance", "dates")))),
         {"our_domain": "{site_domain?}", "competitors": []},
         {"market": "a Similarweb, SEMrush/Ahrefs rankings, Google Ads Auction Insights or Google Trends export"}),
     ReportSpec(
@@ -108,7 +111,9 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"ads": "a Google Ads, Meta or Microsoft Ads report by day (CSV)"}),
     ReportSpec(
         "paid-search", "notebooks/paid_search.ipynb",
-        (Input("data_path", ("google_ads/*", "microsoft_ads/*"), "ads", exclude=("*/auction_insights",)),),
+        (Input("data_path", ("google_ads/*", "microsoft_ads/*"), "ads",
+               exclude=("*/auction_insights", "google_ads/negative_keywords")),
+         Input("data_path", ("google_ads/negative_keywords",))),   # optional: tells the terms already excluded
         {"site_name": "{site_name}", "currency": "{currency?}"},
         {"ads": "Google Ads or Microsoft Ads reports (search terms, keywords, campaigns)"}),
     ReportSpec(
@@ -138,14 +143,19 @@ _GRAIN_ORDER = ("campaigns", "ads_manager", "report", "ad_groups", "ads", "keywo
 
 
 def daily_spend(items: list[Item]) -> tuple[list[Item], list[str]]:
-    """Ad reports a notebook can stack as spend by day: those with a day in each row
-    (not a whole period per row), and for each platform only the coarsest report grain,
-    so the same click is not counted once per grain. Returns (kept, notes)."""
+    """Ad reports a notebook can stack as spend by day: spend reports (table ``ad_spend``)
+    with a day in each row (not a whole period per row, not an undated report whose
+    ``date`` is empty), and for each platform only the coarsest report grain, so the same
+    click is not counted once per grain. Returns (kept, notes)."""
     notes, daily = [], []
     for i in items:
         f = i.export.frame
+        if i.export.table != "ad_spend":  # a negative keyword list, auction insights: no spend at all
+            notes.append(f"{i.label}: not a spend report, not used as spend by day")
+            continue
         per_period = "date_end" in f and "date" in f and (f["date_end"].notna() & (f["date_end"] != f["date"])).any()
-        if "date" not in f or per_period:
+        # an undated report ("All time", no Day column) has date and date_end empty: no day either
+        if "date" not in f or per_period or f["date"].isna().all():
             notes.append(f"{i.label}: no day in its rows, not used as spend by day")
         else:
             daily.append(i)

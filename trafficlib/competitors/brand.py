@@ -185,7 +185,9 @@ def describe_scale(trends: pd.DataFrame, lang: str = "en") -> str:
     if scale == "rescaled":
         g = groups[0]
         through = ", ".join(f"« {t} »" if lang == "fr" else f'"{t}"' for t in g["through"])
-        f = ", ".join(f"{name} × {i18n.fmt_number(v, lang, 3)}" for name, v in g["factors"].items())
+        terms = g.get("file_terms", {})
+        f = i18n.text(lang, "; ", " ; ").join(f"[{' + '.join(terms.get(name, [name]))}] × {i18n.fmt_number(v, lang, 2)}"
+                                              for name, v in g["factors"].items())
         return i18n.text(
             lang,
             f"The {len(g['files'])} Google Trends downloads were requested separately, each on its own 0-100 scale. "

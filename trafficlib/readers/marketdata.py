@@ -800,7 +800,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
       (over the dates both state as numbers; ``<1`` cells left out; several shared
       series pooled) is the factor that puts the second file on the first one's scale:
       ``factor(B) = Σ shared(A) / Σ shared(B)``. Files are chained this way from the
-      file with the most terms (then the first by name), the shared series is kept once
+      file with the most terms (then the first downloaded: ``x.csv`` before ``x (1).csv``),
+      the shared series is kept once
       (from the file nearest that reference), and the whole group is brought back to
       0-100 (100 = its highest point), as one request with all those terms would be.
       Values are then decimals; a small series rescaled by a large factor carries the
@@ -818,8 +819,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     one scale). ``attrs``: ``table``, ``step``, ``files`` (paths used), ``scale``
     (``"one request"``, ``"rescaled"`` when every file was brought onto one scale,
     ``"separate"`` otherwise), ``groups`` (per scale: ``terms``, ``files``, ``factors``
-    {file name: factor applied before the 0-100 renormalisation}, ``through`` (the
-    shared terms used)), ``notes``, ``below_one``, ``category``, ``quoted``.
+    {file name: factor applied before the 0-100 renormalisation}, ``file_terms`` {file
+    name: its terms}, ``through`` (the shared terms used)), ``notes``, ``below_one``, ``category``, ``quoted``.
     """
     tables = [t for t in tables if t is not None and len(t)]
     if not tables:
@@ -827,8 +828,9 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     steps = [t.attrs.get("step") or _step_from_dates(t["date"]) for t in tables]
     counts = {s: steps.count(s) for s in steps}
     step = max(counts, key=lambda s: (counts[s], sum(t["term"].nunique() for t, x in zip(tables, steps) if x == s)))
-    notes = [f"{Path(t.attrs.get('file', '?')).name}: a {x or 'irregular'} series, not combined with the "
-             f"{step} ones (one time step per comparison)" for t, x in zip(tables, steps) if x != step]
+    notes = [f"{Path(t.attrs.get('file', '?')).name} ({', '.join(sorted(t['term'].unique()))}): a {x or 'irregular'} "
+             f"series, not combined with the {step} ones (one time step per comparison)"
+             for t, x in zip(tables, steps) if x != step]
     tables = [t for t, x in zip(tables, steps) if x == step]
     parts = []
     for i, t in enumerate(tables):
@@ -839,7 +841,7 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
         parts.append(f)
 
     # factors along the files sharing a series, from the file with the most terms
-    order = sorted(range(len(parts)), key=lambda i: (-parts[i]["term"].nunique(), parts[i]["file"].iloc[0], i))
+    order = sorted(range(len(parts)), key=lambda i: (-parts[i]["term"].nunique(), _download_order(parts[i]["file"].iloc[0]), i))
     factor: dict[int, float] = {}
     depth: dict[int, int] = {}
     groups = []
@@ -872,7 +874,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
         g["scale"] = n
         out.append(g)
         described.append({"terms": sorted(g["term"].unique()), "files": [parts[i]["file"].iloc[0] for i in members],
-                          "factors": {parts[i]["file"].iloc[0]: factor[i] for i in members}, "through": through})
+                          "factors": {parts[i]["file"].iloc[0]: factor[i] for i in members}, "through": through,
+                          "file_terms": {parts[i]["file"].iloc[0]: sorted(parts[i]["term"].unique()) for i in members}})
     long = pd.concat(out, ignore_index=True)
     _name_series(long)
     for d, (members, _) in zip(described, groups):
@@ -888,6 +891,13 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
         "quoted": sorted({q for t in tables for q in t.attrs.get("quoted", [])}),
     }
     return long
+
+
+def _download_order(name: str) -> tuple:
+    """Sort key putting a browser's renamed downloads after the first one:
+    ``multiTimeline.csv`` < ``multiTimeline (1).csv`` < ``multiTimeline (2).csv``."""
+    m = re.fullmatch(r"(.*?)(?:\s*\((\d+)\))?(\.[^.]*)?", name)
+    return (m.group(1), int(m.group(2) or 0), m.group(3) or "") if m else (name, 0, "")
 
 
 def _shared_ratio(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float | None, set]:
