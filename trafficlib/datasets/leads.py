@@ -71,7 +71,7 @@ def _gclid(r: np.random.Generator) -> str:
 
 def _simulate(r: np.random.Generator, n: int) -> pd.DataFrame:
     days = pd.date_range(START, END, freq="D")
-    weekday = np.where(days.dayofweek < 5, 1.0, 0.35)          # pros ask on weekdays
+    weekday = np.where(days.day_of_week < 5, 1.0, 0.35)          # pros ask on weekdays
     p_day = weekday / weekday.sum()
     names = list(FUNNEL)
     channel = r.choice(names, n, p=[FUNNEL[c][0] for c in names])

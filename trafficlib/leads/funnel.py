@@ -41,7 +41,7 @@ def prepare(leads: pd.DataFrame, as_of=None, maturity_days: int = 0) -> pd.DataF
     for c in ("channel", "campaign", "landing_page"):
         s = df[c].astype("string").str.strip() if c in df else pd.Series(pd.NA, index=df.index, dtype="string")
         df[c] = s.mask(s == "").fillna(NOT_SET)
-    df["week"] = (df["created"].dt.normalize() - pd.to_timedelta(df["created"].dt.dayofweek, unit="D"))
+    df["week"] = (df["created"].dt.normalize() - pd.to_timedelta(df["created"].dt.day_of_week, unit="D"))
     stage = df["stage"].astype("string").fillna("lead")
     won_date_ok = df["won_at"].isna() | (df["won_at"] < as_of)
     df["won"] = (stage.eq("won") & won_date_ok).to_numpy(bool)

@@ -13,6 +13,8 @@ from :func:`trafficlib.leads.funnel.conversion`).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import SurvfuncRight
@@ -51,14 +53,24 @@ def durations(prepared: pd.DataFrame, event: str = "closed") -> pd.DataFrame:
     return out
 
 
+def _quantile_day(sf: SurvfuncRight, share_open: float) -> float:
+    """The first day the curve is at or below ``share_open`` (products of fractions such
+    as 7/8 x 6/7 x 5/6 x 4/5 land a hair above 1/2: compared with a tolerance), NaN
+    when it never gets there."""
+    s = np.asarray(sf.surv_prob, dtype=float)
+    t = np.asarray(sf.surv_times, dtype=float)
+    hit = s <= share_open + 1e-9
+    return float(t[np.argmax(hit)]) if hit.any() else np.nan
+
+
 def median_ci(sf: SurvfuncRight, alpha: float = 0.05) -> tuple[float, float, float]:
     """(median, low, high) in days of a fitted curve; NaN where the curve does not fall
     to one half (fewer than half the leads closed) or a bound is not reached."""
-    s = np.asarray(sf.surv_prob)
-    t = np.asarray(sf.surv_times)
-    med = float(t[np.argmax(s <= 0.5)]) if (s <= 0.5).any() else np.nan
+    med = _quantile_day(sf, 0.5)
     try:
-        lo, hi = sf.quantile_ci(0.5, alpha=alpha)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # log(0) where the curve reaches 0 or 1
+            lo, hi = sf.quantile_ci(0.5, alpha=alpha)
     except Exception:  # noqa: BLE001 - statsmodels raises on curves without a median
         lo, hi = np.nan, np.nan
     lo = np.nan if lo is None or not np.isfinite(lo) else float(lo)
@@ -94,8 +106,7 @@ def time_to_close(prepared: pd.DataFrame, by: str | None = None, event: str = "c
                                     "open_share": np.r_[1.0, sf.surv_prob], "low": np.r_[1.0, lo],
                                     "high": np.r_[1.0, hi], "at_risk": np.r_[len(part), sf.n_risk]}))
         med, mlo, mhi = median_ci(sf, alpha)
-        s, t = np.asarray(sf.surv_prob), np.asarray(sf.surv_times)
-        p75 = float(t[np.argmax(s <= 0.25)]) if (s <= 0.25).any() else np.nan
+        p75 = _quantile_day(sf, 0.25)
         rows.append({"group": name, "leads": len(part), "closed": int(part["closed"].sum()),
                      "censored": int((part["closed"] == 0).sum()), "median_days": med, "median_low": mlo,
                      "median_high": mhi, "p75_days": p75})

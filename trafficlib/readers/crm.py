@@ -43,6 +43,7 @@ to the leads of the same folder when it names their ids (``meta["link"]``).
 """
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -193,7 +194,7 @@ _WON = {"won", "closed won", "closedwon", "customer", "client", "gagne", "gagnee
         "fermee gagnee", "ferme gagne", "signed", "signe", "closed - won", "deal won", "true"}
 _LOST = {"lost", "closed lost", "closedlost", "perdu", "perdue", "conclue perdue", "fermee perdue", "ferme perdu",
          "closed not converted", "ferme non converti", "fermee non convertie", "unqualified", "disqualified",
-         "non qualifie", "disqualifie", "bad fit", "deleted", "false"}
+         "non qualifie", "disqualifie", "bad fit", "false"}
 _QUALIFIED = {"marketingqualifiedlead", "salesqualifiedlead", "opportunity", "mql", "sql", "qualified", "qualifie",
               "qualifiee", "closed converted", "ferme converti", "fermee convertie", "opportunite",
               "lead marketing", "lead qualifie pour la vente", "marketing qualified lead", "sales qualified lead",
@@ -271,19 +272,22 @@ def _sheet_of(probe: Probe, layout: Layout) -> Sheet | None:
 
 
 def _footer_after(probe: Probe, sheet: Sheet) -> list[tuple[str, int]]:
-    """Footer lines written as blocks of their own after the table (Salesforce puts a
-    blank line before them): [(text, line)]."""
+    """Footer lines below the table, after a blank line (Salesforce writes them so; the
+    table reader keeps one-field lines there for the title of a next table that never
+    comes): [(text, line)] read from the file's own lines."""
+    if probe.suffix not in (".csv", ".tsv", ".txt", "") or not sheet.lines:
+        return []
+    from trafficlib.readers._sheet import decode_file
+
+    text, _ = decode_file(probe.path)
     out = []
-    blocks = probe.sheets
-    after = blocks[blocks.index(sheet) + 1:] if sheet in blocks else []
-    for b in after:
-        for cells, line in [(b.header, b.header_line), *zip(b.rows, b.lines)]:
-            what = _footer_line(cells)
-            if what:
-                out.append((cells[0].strip(), line))
-        for text in b.preamble:
-            if _RECORDS.match(text) or _NOISE.search(text):
-                out.append((text.strip(), b.header_line))
+    lines = text.splitlines()
+    for i, ln in enumerate(lines[sheet.lines[-1]:], start=sheet.lines[-1] + 1):
+        if not ln.strip():
+            continue
+        cells = next(csv.reader([ln], delimiter=sheet.separator or ","), [""])
+        if _footer_line([c.strip() for c in cells] or [""]):
+            out.append((cells[0].strip(), i))
     return out
 
 
@@ -298,10 +302,36 @@ def _dates(values: pd.Series, file: str, column: str, lines) -> pd.Series:
     return parsed
 
 
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(.*)$")
+
+
+def _iso_days(raw: pd.DataFrame, columns) -> pd.DataFrame:
+    """Slashed dates (``3/9/2026``) rewritten as ISO days with one order for the whole
+    file: month first when a cell of any date column proves it (``3/14/2026``, a US
+    Salesforce export) and none proves the contrary, else day first. Per column, a
+    column of ambiguous dates only (``3/9/2026``) would be read day first."""
+    cols = [c for c in columns if c in raw and not pd.api.types.is_datetime64_any_dtype(raw[c])]
+    if not cols:
+        return raw
+    cells = pd.concat([raw[c].astype("string") for c in cols]).dropna()
+    m = cells.str.extract(_SLASHED)
+    first, second = pd.to_numeric(m[0], errors="coerce"), pd.to_numeric(m[1], errors="coerce")
+    monthfirst = bool(((second > 12) & (first <= 12)).any() and not (first > 12).any())
+    out = raw.copy()
+    for c in cols:
+        s = out[c].astype("string")
+        parts = s.str.extract(_SLASHED)
+        day, month = (parts[1], parts[0]) if monthfirst else (parts[0], parts[1])
+        iso = parts[2] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + parts[3].fillna("")
+        out[c] = s.where(parts[0].isna(), iso)
+    return out
+
+
 def _tidy(raw: pd.DataFrame, file: str, lines, headers: dict[str, str], deals: bool,
           decimal: str | None = None) -> pd.DataFrame:
     """Typed canonical ``leads`` columns from string columns already named canonically.
     Raises TrafficDataError naming file, column (as written) and lines."""
+    raw = _iso_days(raw, [c.name for c in schema.TABLES["leads"] if c.kind == "datetime"])
     out = pd.DataFrame(index=raw.index)
     for col in schema.TABLES["leads"]:
         label = headers.get(col.name, col.name)
@@ -429,6 +459,11 @@ def read_crm(probe: Probe | str, layout: Layout | None = None) -> Export:
         notes.append(f"no id column ({' / '.join(layout.fields['lead_id'][:2])}): each lead is named by its file "
                      "line, so this file cannot be joined to another")
     raw = _layout_rules(raw, layout, notes, found)
+    gone = raw["stage"].eq("deleted").to_numpy()
+    if gone.any():  # deleted deals are not in the pipeline any more
+        raw = raw[~gone].reset_index(drop=True)
+        line_of = Lines(ln for ln, g in zip(split.lines, gone) if not g)
+        notes.append(f"{int(gone.sum())} deleted deal(s) left out")
     decimal = decimal_mark(body, [found["value"]]) if "value" in found else None
     frame = _tidy(raw, file, line_of, headers, layout.deals, decimal)
     notes += _stage_dates(frame, layout.deals)
@@ -467,6 +502,8 @@ def _layout_rules(raw: pd.DataFrame, layout: Layout, notes: list[str], found: di
     label = raw["stage_label"] if "stage_label" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
     if layout is _PIPEDRIVE_DEALS and "status" in raw:
         st = raw["status"].map(lambda s: canonical_stage(s, deals=True))
+        deleted = raw["status"].map(_words).isin({"deleted", "supprime", "supprimee"})
+        st = st.mask(deleted, "deleted")  # dropped by read_crm
     elif layout is _HUBSPOT_CONTACTS:
         st = label.map(canonical_stage)
         if "status" in raw:  # Lead Status UNQUALIFIED closes a lead that lifecycle stage leaves open
@@ -499,6 +536,7 @@ def _layout_rules(raw: pd.DataFrame, layout: Layout, notes: list[str], found: di
                 raw[col] = raw[col].where(raw["stage"].eq(want), "")
     if layout is _HUBSPOT_CONTACTS:
         qs = [c for c in ("q1", "q2", "q3") if c in raw]
+        raw = _iso_days(raw, qs + ["created", "won_at"])
         if qs:  # qualified on the first of MQL / SQL / opportunity dates
             parsed = pd.concat([schema.parse_dates(raw[c], with_time=True)[0] for c in qs], axis=1)
             raw["qualified_at"] = parsed.min(axis=1)
