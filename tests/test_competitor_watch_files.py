@@ -297,3 +297,29 @@ def test_auto_on_a_trends_only_folder_renders_the_watch(tmp_path):
     assert "trends: 4 files" in html and "domain is not known" in html
     assert "Holidays named beside the alerts: Belgium" in html
     assert "add a Similarweb export" in html and "Auction insights" in html      # one line per absent input
+
+
+def test_series_of_another_step_are_named_in_both_languages(tmp_path):
+    trends_csv(tmp_path / "multiTimeline.csv", "Mois,alpha: (Belgique)", [f"2025-{m:02d},{40 + m}" for m in range(1, 13)])
+    trends_csv(tmp_path / "multiTimeline (1).csv", "Mois,beta: (Belgique)", [f"2025-{m:02d},{90 - m}" for m in range(1, 13)])
+    trends_csv(tmp_path / "multiTimeline (2).csv", "Semaine,gamma: (Belgique)",
+               [f"{d:%Y-%m-%d},50" for d in pd.date_range("2025-01-05", periods=10, freq="7D")])
+    t = md.load_market(tmp_path).trends
+    assert t.attrs["left_out"] == [{"file": "multiTimeline (2).csv", "terms": ["gamma (Belgique)"], "step": "week"}]
+    assert "gamma (Belgique) (weekly)" in cp.describe_left_out(t, "en") and "this one is monthly" in cp.describe_left_out(t, "en")
+    assert "gamma (Belgique) (hebdomadaire)" in cp.describe_left_out(t, "fr")
+    one = md.load_market(need(FR_MONTHLY)).trends
+    assert cp.describe_left_out(one) == ""
+
+
+def test_alert_periods_follow_the_step():
+    weeks = pd.date_range("2024-01-07", periods=60, freq="7D")
+    vals = np.r_[np.full(56, 40.0) + np.tile([0, 1, -1, 0], 14), [80, 82, 81, 80]]
+    weekly = pd.DataFrame({"date": weeks, "term": "w", "interest": vals, "geo": "France", "below_one": False})
+    al = cp.alerts("", trends=weekly, lang="en")
+    assert "over the 4 weeks to" in al.iloc[0]["title"] and al.iloc[0]["change"] == pytest.approx(81 / 40 - 1, abs=0.02)
+    days = pd.date_range("2025-09-01", periods=70, freq="D")
+    dvals = np.r_[np.full(42, 40.0) + np.tile([0, 1, -1, 0, 1, -1, 0], 6), np.full(28, 80.0)]
+    daily = pd.DataFrame({"date": days, "term": "d", "interest": dvals, "geo": "France", "below_one": False})
+    title = cp.alerts("", trends=daily, lang="fr").iloc[0]["title"]
+    assert "sur les 28 jours au" in title

@@ -39,7 +39,7 @@ from trafficlib.competitors.seo import (
 )
 from trafficlib.competitors.paid import auction_pressure
 from trafficlib.competitors.brand import (
-    brand_interest, brand_summary, describe_method, describe_scale, trends_step, window_points,
+    brand_interest, brand_summary, describe_left_out, describe_method, describe_scale, trends_step, window_points,
 )
 from trafficlib.competitors.alerts import alerts, describe_alert_rule
 from trafficlib.competitors.plots import (
@@ -55,6 +55,6 @@ __all__ = [
     "cluster_of", "auction_pressure", "brand_interest", "brand_summary", "alerts",
     "plot_traffic_share", "plot_channel_mix", "plot_share_of_voice", "plot_rank_movers",
     "plot_auction_pressure", "plot_brand_interest", "CHANNELS", "Watch", "prepare", "describe_alert_rule",
-    "snapshots", "latest", "describe_scale", "describe_method", "trends_step", "window_points", "watch_country",
+    "snapshots", "latest", "describe_scale", "describe_method", "describe_left_out", "trends_step", "window_points", "watch_country",
     "holidays_between", "country_name",
 ]

@@ -119,7 +119,7 @@ def alerts(our_domain: str | None, traffic: pd.DataFrame | None = None, rankings
         en_l, fr_l = label or _METRICS.get(metric, (metric, metric))
         fmtv = {"rate": lambda x: i18n.fmt_pct(x, lang),
                 "index": lambda x: i18n.fmt_number(x, lang, 1)}.get(kind, lambda x: i18n.fmt_int(x, lang))
-        per = when(st["period"]) if when else i18n.text(lang, "in ", "en ") + _month(st["period"], lang)
+        per = (when or _when_at_step(series.index, lang))(st["period"])
         usual = (i18n.text(lang, f" (usual variation ±{i18n.fmt_pct(st['usual'], lang, 0)})",
                            f" (variation habituelle ±{i18n.fmt_pct(st['usual'], lang, 0)})")
                  if not np.isnan(st["usual"]) else "")
@@ -151,13 +151,12 @@ def alerts(our_domain: str | None, traffic: pd.DataFrame | None = None, rankings
                     consider("traffic", dom, f"visits_{ch}", g["visits"] * g[col],
                              label=(f"{CHANNELS[ch]['en'].lower()} visits", f"visites {CHANNELS[ch]['fr'].lower()}"))
 
-    week = lambda d: i18n.text(lang, f"in the week of {i18n.fmt_date(d, lang, long=True)}",
-                               f"la semaine du {i18n.fmt_date(d, lang, long=True)}")
     if rankings is not None and len(rankings):
+        week = _when_at_step(rankings["date"].dropna().unique(), lang)  # "in the week of", or the month
         sov = share_of_voice(rankings, ctr_curve)
         for dom, g in sov.groupby("domain"):
             s = g.set_index("date")["share_of_voice"].reindex(sorted(sov["date"].unique())).fillna(0)
-            consider("rankings", dom, "share_of_voice", s, kind="rate", when=week)
+            consider("rankings", dom, "share_of_voice", s, kind="rate")
         if rankings["date"].nunique() >= 2:
             mv = rank_movers(rankings, n=None, ctr_curve=ctr_curve)
             jumps = mv[(mv["change"] >= th["rank_jump"]) & (mv["position_after"] <= 10)]
@@ -231,6 +230,19 @@ def alerts(our_domain: str | None, traffic: pd.DataFrame | None = None, rankings
     out["_sev"] = out["severity"].map({"high": 0, "medium": 1, "low": 2})
     out = out.sort_values(["_sev", "threat", "_score"], ascending=[True, False, False])
     return out[cols].reset_index(drop=True)
+
+
+def _when_at_step(index, lang: str):
+    """The period phrase of a one-point change at the step of a dated index: "in
+    October 2026" (months), "in the week of 26 Oct 2026" (weeks), "on 26 Oct 2026" (days)."""
+    gaps = pd.Series(pd.DatetimeIndex(index).dropna().sort_values()).diff().dt.days.dropna()
+    g = gaps.median() if len(gaps) else 31
+    if g >= 28:
+        return lambda d: i18n.text(lang, "in ", "en ") + _month(d, lang)
+    if g >= 7:
+        return lambda d: i18n.text(lang, f"in the week of {i18n.fmt_date(d, lang, long=True)}",
+                                   f"la semaine du {i18n.fmt_date(d, lang, long=True)}")
+    return lambda d: i18n.text(lang, f"on {i18n.fmt_date(d, lang, long=True)}", f"le {i18n.fmt_date(d, lang, long=True)}")
 
 
 def _trends_when(step: str | None, n: int, weeks: int, lang: str):

@@ -210,6 +210,29 @@ def describe_scale(trends: pd.DataFrame, lang: str = "en") -> str:
         "ensemble (jusqu'à 5 par demande), ou avec un terme en commun.")
 
 
+def describe_left_out(trends: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence (fr/en) naming the Trends series left out of the comparison because
+    their time step differs (``attrs["left_out"]`` of
+    :func:`trafficlib.readers.marketdata.combine_trends`); "" when none."""
+    out = trends.attrs.get("left_out") or []
+    if not out:
+        return ""
+    step = trends.attrs.get("step")
+    en = {"day": "daily", "week": "weekly", "month": "monthly"}
+    fr = {"day": "quotidienne", "week": "hebdomadaire", "month": "mensuelle"}
+    by_step: dict = {}
+    for x in out:
+        by_step.setdefault(x["step"], []).extend(x["terms"])
+    en_parts = "; ".join(f"{', '.join(t)} ({en.get(k, 'irregular')})" for k, t in by_step.items())
+    fr_parts = " ; ".join(f"{', '.join(t)} ({fr.get(k, 'irrégulière')})" for k, t in by_step.items())
+    return i18n.text(
+        lang, f"Not in this comparison: {en_parts}: one time step per comparison, and this one is "
+              f"{en.get(step, step)}. Download them over the same range to compare them.",
+        f"Hors de cette comparaison : {fr_parts} : un seul pas de temps par comparaison, ici "
+        f"{ {'day': 'quotidien', 'week': 'hebdomadaire', 'month': 'mensuel'}.get(step, step) }. Téléchargez-les sur la "
+        "même période pour les comparer.")
+
+
 def describe_method(decomposed: pd.DataFrame, lang: str = "en") -> str:
     """How trend and seasonality were obtained, at which frequency (fr/en)."""
     step, period = decomposed.attrs.get("step"), decomposed.attrs.get("period")

@@ -811,7 +811,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
       ``"separate"`` and the report must say so.
 
     Files of another time step than the majority (a weekly file among monthly ones)
-    are not combined: ``attrs["notes"]`` names them. The same term from separate
+    are not combined: ``attrs["notes"]`` names them (``attrs["left_out"]``: file, terms
+    with their region, and step of each). The same term from separate
     files about different regions is named ``term (Region)``.
 
     Returns the ``trends`` columns (date, term, interest 0-100, geo, below_one) plus
@@ -828,9 +829,12 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     steps = [t.attrs.get("step") or _step_from_dates(t["date"]) for t in tables]
     counts = {s: steps.count(s) for s in steps}
     step = max(counts, key=lambda s: (counts[s], sum(t["term"].nunique() for t, x in zip(tables, steps) if x == s)))
-    notes = [f"{Path(t.attrs.get('file', '?')).name} ({', '.join(sorted(t['term'].unique()))}): a {x or 'irregular'} "
-             f"series, not combined with the {step} ones (one time step per comparison)"
-             for t, x in zip(tables, steps) if x != step]
+    ly = {"day": "daily", "week": "weekly", "month": "monthly", None: "irregular"}
+    named = lambda t: sorted({f"{a} ({b})" if pd.notna(b) else str(a) for a, b in zip(t["term"], t["geo"])})
+    left_out = [{"file": Path(t.attrs.get("file", "?")).name, "terms": named(t), "step": x}
+                for t, x in zip(tables, steps) if x != step]
+    notes = [f"{x['file']} ({', '.join(x['terms'])}): a {ly.get(x['step'], x['step'])} series, not combined with the "
+             f"{ly.get(step, step)} ones (one time step per comparison)" for x in left_out]
     tables = [t for t, x in zip(tables, steps) if x == step]
     parts = []
     for i, t in enumerate(tables):
@@ -886,7 +890,7 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     long.attrs = {
         "table": "trends", "step": step, "files": [t.attrs.get("file") for t in tables],
         "scale": "one request" if len(tables) == 1 else ("rescaled" if len(groups) == 1 else "separate"),
-        "groups": described, "notes": notes, "below_one": int(long["below_one"].sum()),
+        "groups": described, "notes": notes, "left_out": left_out, "below_one": int(long["below_one"].sum()),
         "category": tables[0].attrs.get("category"),
         "quoted": sorted({q for t in tables for q in t.attrs.get("quoted", [])}),
     }
