@@ -508,6 +508,7 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
                 del dims[i]
                 unknown.append(i)
         dims[day[0]] = "date"
+        unknown = [i for i in unknown if i != day[0]]
     pre = list(preamble if preamble is not None else sheet.preamble)
     notes: list[str] = []
     missing = [m for m in ("impressions", "clicks", "cost") if m not in mets.values()]
@@ -719,7 +720,8 @@ def read_table(sheet: Sheet, file: str, platform: str, kind: str, preamble: list
     export = Export(path=file, kind=kind, table="ad_spend", frame=out, totals=totals, period=stated,
                     notes=notes, columns=columns, dimensions=dimensions, meta=meta)
     if stated is None and out["date"].notna().any():
-        export.period = (out["date"].min(), out.get("date_end", out["date"]).max())
+        # a row without an end (one day) ends on its own day: Meta's Day breakdown leaves date_end empty
+        export.period = (out["date"].min(), out.get("date_end", out["date"]).fillna(out["date"]).max())
         notes.append("period taken from the first and last day in the data (the file does not state it)")
     _overlapping_impressions(export)
     rec = export.reconciliation()
