@@ -11,14 +11,22 @@ platform's own.
 
 Modules: :mod:`.terms` (wasted spend, n-grams, negative-keyword candidates, terms to
 promote), :mod:`.structure` (match-type mix, Quality Score, impression share),
-:mod:`.findings` (ranked findings with their money at stake, fr/en), :mod:`.plots`.
+:mod:`.findings` (ranked findings with their money at stake, fr/en; the download each
+section needs, with its menu path), :mod:`.negatives` (terms the account already
+excludes: negative keywords with their match types), :mod:`.coverage` (what the rows
+listed are of the account's totals, so every share names its base), :mod:`.plots`.
 """
-from trafficlib.paid_search.findings import Finding, findings, findings_table, headline, missing_sections
+from trafficlib.paid_search.coverage import (coverage_sentences, coverage_text, loud_notes, search_terms_base,
+                                             share_of_base, wider_total)
+from trafficlib.paid_search.findings import (DOWNLOADS, Finding, findings, findings_table, has_section, headline,
+                                             missing_sections, section_note)
+from trafficlib.paid_search.negatives import excluded_mask, exclusions, term_exclusions
 from trafficlib.paid_search.plots import plot_impression_share, plot_ngrams, plot_quality_score
 from trafficlib.paid_search.structure import (impression_share_lost, match_type_mix, normalize_match_type,
                                               quality_score_distribution, quality_score_summary)
-from trafficlib.paid_search.views import (LABELS, TERM_FORMATS, exports_table, headline_cards, labels, lost_view,
-                                          mix_view, money, ngram_view, pct, qs_view, term_view)
+from trafficlib.paid_search.views import (LABELS, TERM_FORMATS, exports_table, headline_cards, headline_note, labels,
+                                          lost_view, mix_view, money, negatives_note, ngram_view, pct, qs_view, skipped_table, term_view,
+                                          waste_view)
 from trafficlib.paid_search.terms import (account_cpa, ngrams, negative_candidates, promote_candidates, term_table,
                                           wasted_spend, with_ratios)
 
@@ -27,4 +35,6 @@ __all__ = ["term_table", "with_ratios", "account_cpa", "wasted_spend", "ngrams",
            "quality_score_summary", "impression_share_lost", "Finding", "findings", "findings_table", "headline",
            "missing_sections", "plot_ngrams", "plot_quality_score", "plot_impression_share", "LABELS", "TERM_FORMATS",
            "labels", "money", "pct", "exports_table", "headline_cards", "term_view", "ngram_view", "mix_view",
-           "qs_view", "lost_view"]
+           "qs_view", "lost_view", "waste_view", "skipped_table", "headline_note", "negatives_note", "DOWNLOADS", "has_section",
+           "section_note", "exclusions", "excluded_mask", "term_exclusions", "wider_total", "search_terms_base",
+           "coverage_text", "coverage_sentences", "loud_notes", "share_of_base"]

@@ -115,10 +115,10 @@ def impression_share_lost(campaigns: pd.DataFrame) -> pd.DataFrame:
     for c in need:
         if c not in f:
             f[c] = np.nan
-    agg = f.groupby(keys).agg(**{c: (c, "sum") for c in SUMS},
-                              search_impression_share=("search_impression_share", "mean"),
-                              search_lost_is_budget=("search_lost_is_budget", "mean"),
-                              search_lost_is_rank=("search_lost_is_rank", "mean"))
+    # min_count: a column the report lacks (conversion value) stays unknown, never 0
+    grouped = f.groupby(keys)
+    agg = grouped[list(SUMS)].sum(min_count=1).join(
+        grouped[["search_impression_share", "search_lost_is_budget", "search_lost_is_rank"]].mean())
     if "censored" in f:
         agg["censored"] = f.groupby(keys)["censored"].agg(lambda s: ",".join(sorted({x for v in s.dropna()
                                                                                     for x in str(v).split(",")})))

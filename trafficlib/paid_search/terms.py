@@ -59,14 +59,18 @@ def _sums(frame: pd.DataFrame) -> pd.DataFrame:
 @filecache.by_content  # the en and fr reports compute it once
 def term_table(search_terms: pd.DataFrame) -> pd.DataFrame:
     """One row per search term: summed impressions, clicks, cost, conversions,
-    conversion_value (NaN conversions count as 0 once a term has clicks), the ratios,
+    conversion_value (NaN conversions count as 0 once a term has clicks; conversion_value
+    stays NaN when the report has no value column), the ratios,
     and ``rows`` (how many report lines it gathers). Sorted by cost, highest first."""
     f = _sums(_require(search_terms, "search_term", "the term analysis"))
     f["term"] = normalize_text(f["search_term"])
     f = f[f["term"].notna() & (f["term"] != "")]
     f["conversions"] = f["conversions"].fillna(0.0)
-    f["conversion_value"] = f["conversion_value"].fillna(0.0)
-    g = f.groupby("term", sort=False).agg(**{c: (c, "sum") for c in SUMS}, rows=("term", "size"))
+    if f["conversion_value"].notna().any():  # a report without a Conv. value column: value unknown, not 0
+        f["conversion_value"] = f["conversion_value"].fillna(0.0)
+    grouped = f.groupby("term", sort=False)
+    g = grouped[list(SUMS)].sum(min_count=1)  # a column the report lacks stays NaN
+    g["rows"] = grouped.size()
     return with_ratios(g.reset_index()).sort_values(["cost", "term"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -76,22 +80,39 @@ def account_cpa(search_terms: pd.DataFrame) -> float:
     return float(ratio(t["cost"].sum(), t["conversions"].sum()))
 
 
-def wasted_spend(search_terms: pd.DataFrame, min_clicks: int = 10) -> tuple[pd.DataFrame, dict]:
+def wasted_spend(search_terms: pd.DataFrame, min_clicks: int = 10,
+                 negatives: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Spend on terms that never converted.
 
     Rule: a term wastes its cost when, over the report's period, it got at least
     ``min_clicks`` clicks and not one conversion (fewer clicks are no evidence either
-    way). Returns (those terms, by cost; a summary dict: ``wasted_cost``, ``terms``,
-    ``share_of_cost`` of all search-term cost, ``non_converting_cost`` whatever the
-    clicks, ``min_clicks``).
+    way). Returns (those terms, by cost, with ``excluded`` = "yes" / "partly" / "" when
+    the account already excludes them where they ran, ``excluded_by`` and
+    ``excluded_cost``: :func:`~trafficlib.paid_search.negatives.term_exclusions` with the
+    ``negatives`` given and the report's Added/Excluded column; a summary dict:
+    ``wasted_cost``, ``terms``, ``share_of_cost`` of the cost of the search terms listed
+    (``total_cost``: the report's rows, not the account: see
+    :func:`~trafficlib.paid_search.coverage.search_terms_base`), ``non_converting_cost``
+    whatever the clicks, ``min_clicks``, ``excluded_cost`` and ``excluded_terms`` (wasted
+    cost already excluded, and the terms excluded wherever they ran)).
     """
+    from trafficlib.paid_search.negatives import term_exclusions
+
     t = term_table(search_terms)
     zero = t[t["conversions"] <= 0]
     waste = zero[zero["clicks"] >= min_clicks].reset_index(drop=True)
+    ex = term_exclusions(search_terms, negatives)
+    waste = waste.merge(ex, on="term", how="left")
+    waste["excluded"] = waste["excluded"].fillna("")
+    waste["excluded_by"] = waste["excluded_by"].fillna("")
+    waste["excluded_cost"] = pd.to_numeric(waste["excluded_cost"], errors="coerce").fillna(0.0)
     total = float(t["cost"].sum())
     return waste, {"wasted_cost": float(waste["cost"].sum()), "terms": int(len(waste)),
                    "share_of_cost": float(ratio(waste["cost"].sum(), total)),
-                   "non_converting_cost": float(zero["cost"].sum()), "total_cost": total, "min_clicks": int(min_clicks)}
+                   "non_converting_cost": float(zero["cost"].sum()), "total_cost": total, "min_clicks": int(min_clicks),
+                   "excluded_cost": float(waste["excluded_cost"].sum()),
+                   "excluded_terms": int((waste["excluded"] == "yes").sum()),
+                   "partly_excluded_terms": int((waste["excluded"] == "partly").sum())}
 
 
 @filecache.by_content  # the en and fr reports compute it once
@@ -123,7 +144,8 @@ def ngrams(search_terms: pd.DataFrame, n: tuple[int, ...] = (1, 2, 3)) -> pd.Dat
 
 @filecache.by_content  # the en and fr reports compute it once
 def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | None = None, min_clicks: int = 20,
-                        min_cost: float | None = None) -> tuple[pd.DataFrame, dict]:
+                        min_cost: float | None = None,
+                        negatives: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """N-grams to add as negative keywords.
 
     Rule: an n-gram (1-3 words) is a candidate when the terms containing it got at least
@@ -133,16 +155,34 @@ def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | Non
     account's keywords are never proposed. When several candidates block the same
     terms, the one with the highest cost is kept (the longest on a tie: the most
     specific), and candidates whose terms are all blocked by a kept one are dropped.
-    Money at stake: the cost of its terms over the period. Returns (candidates, rule
-    dict with the thresholds used).
+    Money at stake: the cost of its terms over the period. Search-term rows the account
+    already excludes where they ran (the ``negatives`` given, with Google's negative
+    match types, and the report's Added/Excluded column:
+    :func:`~trafficlib.paid_search.negatives.exclusions`) are left out first: their spend
+    is already stopped, so it neither makes nor weighs a candidate. Returns (candidates,
+    rule dict with the thresholds used, ``already_excluded_cost`` and
+    ``already_excluded_terms``).
     """
-    g = ngrams(search_terms)
+    from trafficlib.paid_search.negatives import excluded_mask
+
     cpa = account_cpa(search_terms)
     threshold = float(min_cost) if min_cost is not None else (cpa if np.isfinite(cpa) else 0.0)
     kw_texts: set[str] = set()
     for src in (search_terms, keywords):
         if src is not None and "keyword" in src:
             kw_texts |= set(normalize_text(src["keyword"]).dropna())
+    done = excluded_mask(search_terms, negatives)
+    excluded_cost, excluded_terms = 0.0, 0
+    if done.any():
+        gone = search_terms[done.to_numpy()]
+        excluded_cost = float(pd.to_numeric(gone["cost"], errors="coerce").sum()) if "cost" in gone else 0.0
+        excluded_terms = int(normalize_text(gone["search_term"]).nunique())
+        search_terms = search_terms[~done.to_numpy()]
+    rule = {"min_clicks": int(min_clicks), "min_cost": threshold, "account_cpa": cpa, "money_at_stake": 0.0,
+            "terms_blocked": 0, "already_excluded_cost": excluded_cost, "already_excluded_terms": excluded_terms}
+    if search_terms["search_term"].notna().sum() == 0:  # every term already excluded
+        return with_ratios(pd.DataFrame(columns=["ngram", "n", "terms", *SUMS, "_terms"])), rule
+    g = ngrams(search_terms)
     protected = lambda gram: any(f" {gram} " in f" {k} " for k in kw_texts)  # noqa: E731
     c = g[(g["conversions"] <= 0) & (g["clicks"] >= min_clicks) & (g["cost"] >= threshold)]
     c = c[~c["ngram"].map(protected).astype(bool).to_numpy()] if len(c) else c
@@ -158,8 +198,8 @@ def negative_candidates(search_terms: pd.DataFrame, keywords: pd.DataFrame | Non
     blocked = set().union(*covered) if covered else set()
     tt = term_table(search_terms)
     at_stake = float(tt.loc[tt["term"].isin(blocked), "cost"].sum())
-    return out, {"min_clicks": int(min_clicks), "min_cost": threshold, "account_cpa": cpa,
-                 "money_at_stake": at_stake, "terms_blocked": len(blocked)}
+    rule.update(money_at_stake=at_stake, terms_blocked=len(blocked))
+    return out, rule
 
 
 @filecache.by_content  # the en and fr reports compute it once

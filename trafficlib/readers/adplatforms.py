@@ -337,7 +337,42 @@ def load_postmortem_inputs(data_path: str | Path, ads_dir: str | Path | None = N
     return out
 
 
-_PAID_SEARCH_KINDS = {"search_terms": "search_terms", "keywords": "keywords", "campaigns": "campaigns"}
+_PAID_SEARCH_KINDS = ("search_terms", "keywords", "campaigns")
+_SEARCH_FAMILIES = ("google_ads/", "microsoft_ads/")
+# columns that split a campaign's row (a bid-adjustment, device, audience or location view
+# of campaigns): such a report is not the campaign report, its impression shares are per part
+_CAMPAIGN_SPLITS = ("interaction_type", "device", "network", "age", "gender", "income", "location", "country",
+                    "region", "city", "placement", "device_platform", "ad_type", "keyword", "search_term")
+_BID_ADJ = _adreport._k("Bid adj.", "Bid adjustment", "Bid adj", "Ajust. des enchères", "Ajustement des enchères",
+                        "Ajust. enchères", "Ajustement d'enchères", "Audience segment", "Segment d'audience",
+                        "Audience", "Audience name", "Nom de l'audience")
+_IMPRESSION_SHARE = ("search_impression_share", "search_lost_is_budget", "search_lost_is_rank")
+
+
+def _filled(frame: pd.DataFrame, columns) -> list[str]:
+    return [c for c in columns if c in frame and frame[c].notna().any()]
+
+
+def _campaign_report(exp: Export, probe: Probe) -> tuple[int | None, str]:
+    """How fit an export of kind ``*/campaigns`` is to be THE campaign report: (0, "")
+    one campaign per row with impression share, (1, why) one campaign per row without,
+    (None, why) a view that splits campaigns (bid adjustments by interaction type,
+    devices, audiences, locations: a ``Bid adj.`` or audience column, or a split
+    column filled), never the campaign report."""
+    split = _filled(exp.frame, _CAMPAIGN_SPLITS)
+    try:
+        header = _adreport.best_sheet(probe).header
+    except TrafficDataError:
+        header = list(exp.columns)
+    bid = [h for h in header if _adreport.key(h) in _BID_ADJ]
+    if split or bid:
+        title = exp.meta.get("title") if isinstance(exp.meta.get("title"), str) else "this report"
+        by = ", ".join(c.replace("_", " ") for c in split) or ", ".join(bid)
+        return None, (f"'{title}' splits campaigns by {by}: not the campaign report (impression share comes "
+                      "from Campaigns > Campaigns)")
+    if _filled(exp.frame, _IMPRESSION_SHARE):
+        return 0, ""
+    return 1, "no impression share columns"
 
 
 @filecache.by_files("data_path")
@@ -345,42 +380,75 @@ def load_paid_search_inputs(data_path: str | Path) -> dict:
     """What the paid-search audit reads: every Google Ads / Microsoft Advertising download
     in ``data_path`` (a folder, or one file), by report.
 
-    Returns ``search_terms``, ``keywords``, ``campaigns`` (canonical ``ad_spend`` rows at
-    the report's grain, several files of one kind stacked; None when absent),
-    ``exports`` (the :class:`~trafficlib.readers.registry.Export` of each file read,
-    for their periods, totals and notes), ``skipped`` (other files and why) and
-    ``currency``. Raises :class:`TrafficDataError` when the folder holds none of the three.
+    Each file is read with :func:`trafficlib.sources.load` (``on_mismatch="note"``: a file
+    whose rows do not add up to its own total is read with a loud "DOES NOT RECONCILE"
+    note, which the report shows). Returns:
+
+    - ``search_terms``, ``keywords``: canonical ``ad_spend`` rows at the report's grain
+      (several files of one kind stacked; None when absent);
+    - ``campaigns``: THE campaign report, chosen by what each file holds: one campaign per
+      row with impression share beats one without; a view that splits campaigns (a
+      bid-adjustment report by interaction type, devices, audiences, locations) is never
+      taken for it; the others are listed in ``skipped`` with why (None when none fits);
+    - ``negatives``: the account's negative keywords (Google Ads Negative keyword report:
+      ``keyword``, ``match_type``, ``criterion``, ``campaign``, ``ad_group``, ``level``;
+      several files stacked; None when absent);
+    - ``exports``: the :class:`~trafficlib.readers.registry.Export` of each file used (for
+      periods, totals, what the rows cover of the account, notes);
+    - ``skipped``: (file, why) of the other files; ``currency``.
+
+    Raises :class:`TrafficDataError` when the folder holds no search terms, keyword or
+    campaign report.
     """
+    from trafficlib.readers.google_ads_negatives import KIND as NEGATIVES
+
     p = Path(data_path)
     if not p.exists():
         raise TrafficDataError("folder not found", file=str(p))
     files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in
                                            (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
     got: dict[str, list] = {k: [] for k in _PAID_SEARCH_KINDS}
-    exports, skipped = [], []
+    negatives, campaign_views, skipped = [], [], []
     for f in files:
-        probe = Probe(f)
         try:
-            platform, why = _platform_of(probe)
-            if platform is None or why or platform == "Meta Ads":
-                skipped.append((str(f), why or "not a search-ads report"))
-                continue
-            exp = _READERS[platform](probe)
+            exp = sources.load(f, on_mismatch="note")
         except TrafficDataError as exc:
             if p.is_file():
                 raise
             skipped.append((str(f), str(exc)))
             continue
-        report = exp.kind.split("/", 1)[1]
-        if report in got:
-            got[report].append(exp.frame)
-            exports.append(exp)
+        if exp.kind == NEGATIVES:
+            negatives.append(exp)
+            continue
+        report = exp.kind.split("/", 1)[-1]
+        if not exp.kind.startswith(_SEARCH_FAMILIES):
+            skipped.append((str(f), f"a {exp.kind} export, not a Google Ads or Microsoft Advertising report"))
+        elif report == "campaigns":
+            rank, why = _campaign_report(exp, Probe(f))
+            if rank is None:
+                skipped.append((str(f), why))
+            else:
+                campaign_views.append((rank, exp, why))
+        elif report in got:
+            got[report].append(exp)
         else:
             skipped.append((str(f), f"a {exp.kind} report (the audit reads search terms, keywords and campaigns)"))
-    if not any(got.values()):
+    if campaign_views:
+        # the fittest, then the latest period, then the most rows: stacking two campaign reports would count twice
+        campaign_views.sort(key=lambda t: (t[0], -(t[1].period[1].value if t[1].period else 0), -t[1].rows,
+                                           Path(t[1].path).name))
+        got["campaigns"] = [campaign_views[0][1]]
+        best = Path(campaign_views[0][1].path).name
+        for rank, exp, why in campaign_views[1:]:
+            skipped.append((exp.path, f"another campaign report is used ({best})" + (f"; this one has {why}" if why
+                                                                                       else "")))
+    exports = [e for k in _PAID_SEARCH_KINDS for e in got[k]]
+    if not exports:
         raise TrafficDataError("no search terms, keyword or campaign report from Google Ads or Microsoft Advertising",
                                file=str(p), hint="; ".join(f"{Path(a).name}: {b}" for a, b in skipped[:5]) or None)
-    out = {k: (pd.concat(v, ignore_index=True) if v else None) for k, v in got.items()}
+    out = {k: (pd.concat([e.frame for e in v], ignore_index=True) if v else None) for k, v in got.items()}
     currencies = {e.meta.get("currency") for e in exports if e.meta.get("currency")}
-    out.update(exports=exports, skipped=skipped, currency=next(iter(currencies)) if len(currencies) == 1 else None)
+    out.update(exports=exports, skipped=skipped, currency=next(iter(currencies)) if len(currencies) == 1 else None,
+               negatives=pd.concat([e.frame for e in negatives], ignore_index=True) if negatives else None,
+               negative_exports=negatives)
     return out
