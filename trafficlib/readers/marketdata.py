@@ -830,7 +830,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     counts = {s: steps.count(s) for s in steps}
     step = max(counts, key=lambda s: (counts[s], sum(t["term"].nunique() for t, x in zip(tables, steps) if x == s)))
     ly = {"day": "daily", "week": "weekly", "month": "monthly", None: "irregular"}
-    named = lambda t: sorted({f"{a} ({b})" if pd.notna(b) else str(a) for a, b in zip(t["term"], t["geo"])})
+    named = lambda t: sorted({f"{a} ({b})" if pd.notna(b) else str(a)
+                              for a, b in zip(t["term"], t["geo"] if "geo" in t else [pd.NA] * len(t))})
     left_out = [{"file": Path(t.attrs.get("file", "?")).name, "terms": named(t), "step": x}
                 for t, x in zip(tables, steps) if x != step]
     notes = [f"{x['file']} ({', '.join(x['terms'])}): a {ly.get(x['step'], x['step'])} series, not combined with the "
@@ -839,6 +840,9 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for i, t in enumerate(tables):
         f = t.copy()
+        if "geo" not in f:
+            f["geo"] = pd.NA
+        f["below_one"] = f["below_one"].astype(bool) if "below_one" in f else False
         f["file"] = Path(t.attrs.get("file", f"file {i + 1}")).name
         f["_src"] = i
         f["_key"] = list(zip(f["term"], f["geo"].fillna("").astype(str), [t.attrs.get("category") or ""] * len(f)))
