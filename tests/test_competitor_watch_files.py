@@ -323,3 +323,11 @@ def test_alert_periods_follow_the_step():
     daily = pd.DataFrame({"date": days, "term": "d", "interest": dvals, "geo": "France", "below_one": False})
     title = cp.alerts("", trends=daily, lang="fr").iloc[0]["title"]
     assert "sur les 28 jours au" in title
+
+
+def test_two_cycles_only_is_said_to_be_read_with_care():
+    two = cp.brand_interest(monthly("x", ([20, 21, 20, 19, 20, 21, 20, 20, 19, 21, 20, 30] * 2)))
+    assert two.attrs["method"]["x"] == "stl"
+    assert "fewer than three cycles (36 months)" in cp.describe_method(two, "en")
+    four = cp.brand_interest(monthly("x", ([20, 21, 20, 19, 20, 21, 20, 20, 19, 21, 20, 30] * 4)))
+    assert "three cycles" not in cp.describe_method(four, "en")

@@ -250,6 +250,13 @@ def describe_method(decomposed: pd.DataFrame, lang: str = "en") -> str:
                                    + ("" if not short else f" ({', '.join(stl)})") + ".",
                              f"Tendance et saisonnalité viennent d'une décomposition STL sur un cycle de {period} {fr_u}"
                              + ("" if not short else f" ({', '.join(stl)})") + "."))
+        points = decomposed[decomposed["term"].isin(stl)].groupby("term").size().min()
+        if points < 3 * period:  # two cycles: a new peak has one earlier season to be told apart from
+            out.append(i18n.text(
+                lang, f"With fewer than three cycles ({3 * period} {en_u}), a new peak can be taken for a season: "
+                      "read the seasonally adjusted change with care.",
+                f"Avec moins de trois cycles ({3 * period} {fr_u}), un nouveau pic peut être pris pour une saison : "
+                "lisez la variation corrigée des saisons avec prudence."))
     if short:
         out.append(i18n.text(
             lang, f"No seasonal adjustment{'' if not stl else ' for ' + ', '.join(short)}: it needs two full cycles "
