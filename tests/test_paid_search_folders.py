@@ -293,6 +293,36 @@ def test_report_in_french_shows_the_loud_note_and_the_missing_sections(tmp_path)
     assert "Mots clés de recherche > Mots clés à exclure du Réseau de Recherche" in text  # no negatives yet
 
 
+def test_report_without_search_terms_says_what_to_download(tmp_path):
+    from trafficlib.report import render
+
+    d = folder(tmp_path, "campaign_report.csv", "search_keyword_report.csv")
+    html = render(ROOT / "notebooks" / "paid_search.ipynb", {"data_path": str(d), "site_name": "Client"},
+                  tmp_path / "out", lang="en").read_text(encoding="utf-8")
+    text = _text(html)
+    assert ("Wasted spend, n-grams, negative keywords and terms to promote needs a search terms report (Google Ads: "
+            "Campaigns > Insights and reports > Search terms, then Download)") in text
+    assert "Impression share lost to budget and to rank needs" not in text  # the campaign report has it
+    assert "The Quality Score distribution needs" not in text and "The match-type mix needs" not in text
+    assert "The cards sum the rows of campaign_report.csv: US$193,728.59 of the account's US$194,034.30" in text
+    assert "value unknown (the report has no conversion value)" in text  # never a value of 0
+
+
+def test_postmortem_names_the_undated_reports_it_left_out(tmp_path, demo_dir):
+    from trafficlib.report import render
+
+    ads = tmp_path / "ads"
+    ads.mkdir()
+    for name in ("google_ads_fr.csv", "meta_ads_en.csv", "microsoft_ads.csv"):
+        shutil.copy(demo_dir / name, ads / name)
+    shutil.copy(specimen("campaign_report.csv"), ads / "campaign_report.csv")  # 'All time', no Day column
+    html = render(ROOT / "notebooks" / "campaign_postmortem.ipynb",
+                  {"data_path": str(demo_dir.resolve()), "ads_dir": str(ads), "campaign": "prospection_printemps",
+                   "start_date": "2026-04-06", "end_date": "2026-05-03"},
+                  tmp_path / "out", lang="fr").read_text(encoding="utf-8")
+    assert "Écartés faute de dates (ni colonne Jour ni période datée) : campaign_report.csv." in _text(html)
+
+
 # ------------------------------------------------------------------ auto
 
 
