@@ -257,6 +257,16 @@ def test_cost_per_lead_qualified_won_and_value_per_euro(small):
     assert by_camp.loc["Meta | Archi", "cost_per_won"] == 200
 
 
+def test_spend_repeated_in_two_files_is_counted_once(tmp_path):
+    shutil.copy(DATA / "small_spend.csv", tmp_path / "ad_spend.csv")
+    # the same spend again, one cost changed: not a byte copy, still the same campaigns and days
+    (tmp_path / "ad_spend_v2.csv").write_text((DATA / "small_spend.csv").read_text().replace("300.00", "310.00"))
+    got = ld.load_spend(tmp_path)
+    assert got["spend"]["cost"].sum() == pytest.approx(700)
+    assert any("repeats campaigns and days" in n for n in got["notes"])
+    assert ld.load_spend("") is None
+
+
 def test_lead_quality_by_landing_page(small):
     p, _ = small
     q = ld.by_landing_page(p, min_leads=1).set_index("page")

@@ -56,14 +56,20 @@ def prepare(leads: pd.DataFrame, as_of=None, maturity_days: int = 0) -> pd.DataF
 def by_week(prepared: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
     """Leads created per week (Monday) and ``by`` group: columns ``week``, ``by``,
     ``leads``, ``qualified``, ``won`` (counts of leads; qualified and won as of the
-    report's day, by creation week). Weeks without a lead are listed with 0."""
+    report's day, by creation week). Weeks without a lead are listed with 0;
+    ``attrs["period"]`` holds the first and last day covered."""
     if prepared.empty:
         return pd.DataFrame(columns=["week", by, "leads", "qualified", "won"])
     g = prepared.groupby(["week", by], observed=True).agg(leads=("lead_id", "size"), qualified=("qualified", "sum"),
                                                           won=("won", "sum"))
     weeks = pd.date_range(prepared["week"].min(), prepared["week"].max(), freq="7D")
     full = pd.MultiIndex.from_product([weeks, sorted(prepared[by].unique())], names=["week", by])
-    return g.reindex(full, fill_value=0).reset_index().astype({"leads": int, "qualified": int, "won": int})
+    out = g.reindex(full, fill_value=0).reset_index().astype({"leads": int, "qualified": int, "won": int})
+    as_of = prepared.attrs.get("as_of")
+    # the days the table covers: its first and last weeks may be partial (see plot_weekly)
+    out.attrs["period"] = (prepared["created"].min().normalize(),
+                           (as_of - pd.Timedelta(days=1)) if as_of is not None else prepared["created"].max().normalize())
+    return out
 
 
 def wilson(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

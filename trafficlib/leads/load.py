@@ -159,9 +159,11 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
 
     Returns None when ``spend_path`` is empty, else ``spend`` (rows with ``date``,
     ``date_end``, ``platform``, ``campaign``, ``cost`` in the account currency, ``clicks``,
-    ``impressions``), ``exports``, ``skipped`` and ``currency``. Of several report grains
-    from one platform only the coarsest is kept (a campaign report already holds its
-    keywords' spend), so no euro is counted twice. Raises :class:`TrafficDataError` when
+    ``impressions``), ``exports``, ``skipped``, ``notes`` and ``currency``. Of several
+    report grains from one platform only the coarsest is kept (a campaign report already
+    holds its keywords' spend), and a file repeating campaigns and days of another (the
+    kit's ad_spend table beside the downloads it came from) is left out, so no euro is
+    counted twice. Raises :class:`TrafficDataError` when
     the path holds no spend."""
     if not spend_path:
         return None
@@ -197,6 +199,18 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
                 kept.append(e)
             else:
                 skipped.append((e.path, f"a finer {plat} report than the one used; its spend is already counted"))
+    notes = []
+    seen: dict = {}
+    for e in list(kept):  # the same campaign and day in two files (the kit's table and a download): once
+        f = e.frame
+        pairs = set(zip(campaign_key(f["campaign"]).fillna(""), pd.to_datetime(f["date"]).astype("string").fillna("")))
+        other = next((name for name, ps in seen.items() if ps & pairs), None)
+        if other is not None:
+            kept.remove(e)
+            skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))
+            notes.append(f"{Path(e.path).name}: left out, it repeats campaigns and days of {other}")
+            continue
+        seen[Path(e.path).name] = pairs
     cols = ["date", "date_end", "platform", "campaign", "cost", "clicks", "impressions"]
     frames = []
     for e in kept:
@@ -208,7 +222,7 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
     spend = pd.concat(frames, ignore_index=True)
     spend["date_end"] = spend["date_end"].fillna(spend["date"])
     currencies = {e.meta.get("currency") for e in kept if e.meta.get("currency")}
-    return {"spend": spend, "exports": kept, "skipped": skipped,
+    return {"spend": spend, "exports": kept, "skipped": skipped, "notes": notes,
             "currency": next(iter(currencies)) if len(currencies) == 1 else None}
 
 

@@ -11,14 +11,24 @@ __all__ = ["plot_weekly", "plot_funnel", "plot_time_to_close", "plot_cost_per_wo
 
 def plot_weekly(weekly: pd.DataFrame, by: str = "channel", lang: str = "en", top: int = 6):
     """Leads created per week, one line per ``by`` group (the ``top`` largest; the rest
-    summed as "Other")."""
+    summed as "Other"). Weeks the data cover only in part (``attrs["period"]`` of
+    :func:`~trafficlib.leads.funnel.by_week`) are left out, said in a note: a fake drop
+    otherwise."""
+    note = ""
+    if weekly.attrs.get("period"):
+        start, end = weekly.attrs["period"]
+        weeks = pd.Series(1, index=pd.DatetimeIndex(weekly["week"].unique()))
+        kept, note = plots.complete_periods(weeks, "W-MON", start, end, lang)
+        weekly = weekly[weekly["week"].isin(kept.index)]
     order = weekly.groupby(by)["leads"].sum().sort_values(ascending=False).index
     keep = list(order[:top])
     other = i18n.text(lang, "Other", "Autres")
     w = weekly.assign(**{by: weekly[by].where(weekly[by].isin(keep), other)})
     w = w.groupby(["week", by], as_index=False)["leads"].sum()
-    return plots.line(w, "week", "leads", hue=by, lang=lang,
-                      title=i18n.text(lang, "Leads per week, by channel", "Leads par semaine, par canal"))
+    fig = plots.line(w, "week", "leads", hue=by, lang=lang,
+                     title=i18n.text(lang, "Leads per week, by channel", "Leads par semaine, par canal"))
+    plots.add_note(fig, note)
+    return fig
 
 
 def plot_funnel(conv: pd.DataFrame, lang: str = "en"):
@@ -45,7 +55,8 @@ def plot_funnel(conv: pd.DataFrame, lang: str = "en"):
 
 def plot_time_to_close(curve: pd.DataFrame, lang: str = "en", max_days: float | None = None):
     """Share of leads still open after d days (Kaplan–Meier), one step line per group,
-    the overall curve's 95 % band shaded."""
+    the overall curve's 95 % band shaded; the x axis stops at ``max_days`` (default: a
+    little after the day only 2 % remain open)."""
     fig, ax = plots.new_figure()
     groups = list(dict.fromkeys(curve["group"]))
     palette = plots.channel_palette([g for g in groups if g != "Total"])
@@ -56,6 +67,9 @@ def plot_time_to_close(curve: pd.DataFrame, lang: str = "en", max_days: float | 
         ax.step(part["days"], part["open_share"], where="post", color=colour, linewidth=1.6, label=label)
         if g == "Total" or len(groups) == 1:
             ax.fill_between(part["days"], part["low"], part["high"], step="post", color=colour, alpha=0.15)
+    if max_days is None and len(curve):  # the long flat tail of the last open leads says little
+        low = curve.loc[curve["open_share"] <= 0.02, "days"]
+        max_days = float(low.min()) * 1.2 if len(low) else None
     if max_days:
         ax.set_xlim(0, max_days)
     ax.set_ylim(0, 1.02)

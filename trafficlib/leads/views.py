@@ -31,7 +31,7 @@ LABELS = {
                                                                                           "Intervalle 95 %"),
     "p75_days": ("Days for 3 in 4 to close", "Jours pour en clore 3 sur 4"),
     "file": ("File", "Fichier"), "kind": ("Export", "Export"), "rows": ("Rows", "Lignes"),
-    "dates": ("Created", "Créés"), "week": ("Week", "Semaine"),
+    "dates": ("Days", "Jours"), "week": ("Week", "Semaine"),
 }
 FORMATS = {"leads": "int", "qualified": "int", "won": "int", "closed": "int", "censored": "int", "rows": "int",
            "value": "money0", "value_per_lead": "money0", "cost": "money0", "cost_per_lead": "money0",
@@ -60,10 +60,13 @@ def _total_label(frame: pd.DataFrame, col: str, lang: str) -> pd.DataFrame:
 
 
 def exports_table(exports, lang: str = "en") -> pd.DataFrame:
-    """One row per CRM export read: file, kind, rows and the creation dates it spans."""
+    """One row per export read (CRM exports, then spend): file, kind, rows and the days
+    it spans (leads' creation dates; the spend's days)."""
     rows = []
     for e in exports:
-        d = e.meta.get("dates")
+        d = e.meta.get("dates") or e.period
+        if d is None and "date" in e.frame and e.frame["date"].notna().any():
+            d = (e.frame["date"].min(), e.frame.get("date_end", e.frame["date"]).fillna(e.frame["date"]).max())
         span = f"{i18n.fmt_date(d[0], lang)} – {i18n.fmt_date(d[1], lang)}" if d else i18n.MISSING
         rows.append({"file": Path(e.path).name, "kind": e.kind.split("/", 1)[1].replace("_", " "), "rows": e.rows,
                      "dates": span})
@@ -170,10 +173,15 @@ def count_text(n: int, lang: str = "en") -> str:
     return i18n.fmt_int(n, lang)
 
 
-def read_notes(got: dict) -> list[str]:
-    """What :func:`~trafficlib.leads.load.load_leads` joined, dropped or assumed, and the
-    files it skipped, one sentence each (as the kit writes them, in English)."""
-    return list(got["notes"]) + [f"{Path(f).name}: {why}" for f, why in got["skipped"]]
+def read_notes(got: dict, spend: dict | None = None) -> list[str]:
+    """What :func:`~trafficlib.leads.load.load_leads` (and
+    :func:`~trafficlib.leads.load.load_spend`) joined, dropped or assumed, and the files
+    skipped, one sentence each (as the kit writes them, in English); a file skipped by one
+    and read by the other is not listed."""
+    used = {str(e.path) for e in got["exports"]} | {str(e.path) for e in (spend or {}).get("exports", [])}
+    skipped = got["skipped"] + (spend or {}).get("skipped", [])
+    return (list(got["notes"]) + list((spend or {}).get("notes", []))
+            + [f"{Path(f).name}: {why}" for f, why in skipped if str(f) not in used])
 
 
 def period_text(costs: pd.DataFrame, lang: str = "en") -> tuple[str, str]:
