@@ -331,3 +331,17 @@ def test_two_cycles_only_is_said_to_be_read_with_care():
     assert "fewer than three cycles (36 months)" in cp.describe_method(two, "en")
     four = cp.brand_interest(monthly("x", ([20, 21, 20, 19, 20, 21, 20, 20, 19, 21, 20, 30] * 4)))
     assert "three cycles" not in cp.describe_method(four, "en")
+
+
+def test_a_shared_term_too_low_to_carry_a_factor_leaves_the_scales_apart(tmp_path):
+    # 'rare' is in both files but averages 1-3: a ratio of rounded small numbers (2/1 = x2,
+    # 3/2 = x1.5) is no scale factor
+    trends_csv(tmp_path / "multiTimeline.csv", "Mois,alpha: (Belgique),rare: (Belgique)",
+               ["2025-01,100,1", "2025-02,80,2", "2025-03,60,1"])
+    trends_csv(tmp_path / "multiTimeline (1).csv", "Mois,rare: (Belgique),gamma: (Belgique)",
+               ["2025-01,2,100", "2025-02,3,50", "2025-03,2,20"])
+    t = md.load_market(tmp_path).trends
+    assert t.attrs["scale"] == "separate" and t.attrs["weak_links"] == ["rare"]
+    assert "too low a level" in cp.describe_scale(t, "en") and "trop bas" in cp.describe_scale(t, "fr")
+    # the same series once per scale, named by its file
+    assert {"rare [multiTimeline.csv]", "rare [multiTimeline (1).csv]"} <= set(t["term"])

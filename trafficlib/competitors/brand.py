@@ -198,6 +198,18 @@ def describe_scale(trends: pd.DataFrame, lang: str = "en") -> str:
             f"même échelle ({f}), puis 100 est le point le plus haut de tous les termes. Les niveaux se comparent, à "
             "l'arrondi de chaque fichier près (nombres entiers).")
     parts = [" + ".join(g["terms"]) for g in groups]
+    weak = trends.attrs.get("weak_links") or []
+    if weak:
+        w = ", ".join(weak)
+        return i18n.text(
+            lang,
+            f"These Google Trends series come from {len(groups)} separate downloads ({'; '.join(parts)}). They share "
+            f"{w}, but at too low a level (under 5 on average) to carry a scale factor: each download keeps its own "
+            "0-100 scale. Compare their changes and trends, not their levels.",
+            f"Ces séries Google Trends viennent de {len(groups)} téléchargements séparés ({' ; '.join(parts)}). Ils ont "
+            f"en commun {w}, mais à un niveau trop bas (moins de 5 en moyenne) pour porter un facteur d'échelle : "
+            "chaque téléchargement garde sa propre échelle 0-100. Comparez leurs variations et tendances, pas leurs "
+            "niveaux.")
     return i18n.text(
         lang,
         f"These Google Trends series come from {len(groups)} separate downloads ({'; '.join(parts)}) that share no "

@@ -798,7 +798,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     - **Rescaled through a shared term.** When two files hold the same series (same
       term, region and category), the ratio of that series' sums between the files
       (over the dates both state as numbers; ``<1`` cells left out; several shared
-      series pooled) is the factor that puts the second file on the first one's scale:
+      series pooled; a shared series averaging below 5 in either file is not used:
+      whole-number rounding makes its ratio unreliable) is the factor that puts the second file on the first one's scale:
       ``factor(B) = Σ shared(A) / Σ shared(B)``. Files are chained this way from the
       file with the most terms (then the first downloaded: ``x.csv`` before ``x (1).csv``),
       the shared series is kept once
@@ -821,7 +822,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     (``"one request"``, ``"rescaled"`` when every file was brought onto one scale,
     ``"separate"`` otherwise), ``groups`` (per scale: ``terms``, ``files``, ``factors``
     {file name: factor applied before the 0-100 renormalisation}, ``file_terms`` {file
-    name: its terms}, ``through`` (the shared terms used)), ``notes``, ``below_one``, ``category``, ``quoted``.
+    name: its terms}, ``through`` (the shared terms used)), ``weak_links`` (shared terms too low to
+    rescale through), ``notes``, ``below_one``, ``category``, ``quoted``.
     """
     tables = [t for t in tables if t is not None and len(t)]
     if not tables:
@@ -852,7 +854,7 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     order = sorted(range(len(parts)), key=lambda i: (-parts[i]["term"].nunique(), _download_order(parts[i]["file"].iloc[0]), i))
     factor: dict[int, float] = {}
     depth: dict[int, int] = {}
-    groups = []
+    groups, weak = [], set()
     for ref in order:
         if ref in factor:
             continue
@@ -863,7 +865,8 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
             for b in order:
                 if b in factor:
                     continue
-                ratio, shared = _shared_ratio(parts[a], parts[b])
+                ratio, shared, low = _shared_ratio(parts[a], parts[b])
+                weak |= low
                 if ratio is not None:
                     factor[b], depth[b] = factor[a] * ratio, depth[a] + 1
                     members.append(b)
@@ -894,7 +897,7 @@ def combine_trends(tables: list[pd.DataFrame]) -> pd.DataFrame:
     long.attrs = {
         "table": "trends", "step": step, "files": [t.attrs.get("file") for t in tables],
         "scale": "one request" if len(tables) == 1 else ("rescaled" if len(groups) == 1 else "separate"),
-        "groups": described, "notes": notes, "left_out": left_out, "below_one": int(long["below_one"].sum()),
+        "groups": described, "notes": notes, "left_out": left_out, "weak_links": sorted(weak), "below_one": int(long["below_one"].sum()),
         "category": tables[0].attrs.get("category"),
         "quoted": sorted({q for t in tables for q in t.attrs.get("quoted", [])}),
     }
@@ -908,20 +911,30 @@ def _download_order(name: str) -> tuple:
     return (m.group(1), int(m.group(2) or 0), m.group(3) or "") if m else (name, 0, "")
 
 
-def _shared_ratio(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float | None, set]:
+#: A shared series must average at least this (0-100 scale) in both files to carry a
+#: factor: below, Trends' whole-number rounding makes the ratio unreliable (1 vs 2 is x2).
+SHARED_MIN_LEVEL = 5.0
+
+
+def _shared_ratio(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float | None, set, set]:
     """Factor putting ``b`` on ``a``'s scale through the series both hold (pooled ratio
-    of their sums over the dates both state as numbers), and those series' terms; (None,
-    set()) when they share none (or only zeros and ``<1`` cells)."""
+    of their sums over the dates both state as numbers), the terms used, and the shared
+    terms too low to use (mean below :data:`SHARED_MIN_LEVEL` in either file). The factor
+    is None when no shared series is usable."""
     shared = set(a["_key"]) & set(b["_key"])
     if not shared:
-        return None, set()
+        return None, set(), set()
     num = lambda f: f[f["_key"].isin(shared) & ~f["below_one"] & f["interest"].notna()].set_index(["_key", "date"])["interest"]
     x, y = num(a), num(b)
     both = x.index.intersection(y.index)
-    sa, sb = float(x.loc[both].sum()), float(y.loc[both].sum())
-    if sa <= 0 or sb <= 0:
-        return None, set()
-    return sa / sb, {k[0] for k in shared}
+    x, y = x.loc[both], y.loc[both]
+    level = pd.concat([x.groupby(level=0).mean(), y.groupby(level=0).mean()], axis=1).min(axis=1)
+    usable = set(level[level >= SHARED_MIN_LEVEL].index)
+    weak = {k[0] for k in shared - usable}
+    if not usable:
+        return None, set(), weak
+    keep = [k in usable for k in x.index.get_level_values(0)]
+    return float(x[keep].sum()) / float(y[keep].sum()), {k[0] for k in usable}, weak
 
 
 def _name_series(long: pd.DataFrame) -> None:
