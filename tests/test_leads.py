@@ -2,6 +2,7 @@
 censoring, the Google Ads offline-conversion file, the demo's planted funnel, the notebook."""
 from __future__ import annotations
 
+import csv
 import math
 import re
 import shutil
@@ -128,6 +129,35 @@ def test_pipedrive_deals_english_and_french(name):
     if name.endswith("_en.csv"):
         assert any("1 deleted deal" in n for n in e.notes)
         assert e.meta["currency"] == "EUR"
+
+
+def test_hubspot_contacts_as_an_excel_download(tmp_path):
+    import openpyxl
+
+    rows = list(csv.reader((DATA / "hubspot_contacts_en.csv").read_text().splitlines()))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Contacts"
+    for r in rows:  # Excel keeps the dates as dates
+        ws.append([pd.Timestamp(c).to_pydatetime() if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", c) else c
+                   for c in r])
+    wb.save(tmp_path / "hubspot-crm-exports-all-contacts.xlsx")
+    e = sources.load(tmp_path / "hubspot-crm-exports-all-contacts.xlsx")
+    assert e.kind == "crm/hubspot_contacts" and e.rows == 5
+    r = _by_id(e.frame)
+    assert r["101"].won_at == pd.Timestamp("2026-04-10 16:30") and r["103"].stage == "qualified"
+
+
+def test_a_folder_of_deals_alone_and_closed_deals_without_their_leads(tmp_path):
+    shutil.copy(DATA / "pipedrive_deals_en.csv", tmp_path / "deals.csv")
+    shutil.copy(DATA / "hubspot_deals_en.csv", tmp_path / "hubspot_deals.csv")
+    got = ld.load_leads(tmp_path)  # no leads file: the deals are the leads (an opportunity is a qualified lead)
+    assert len(got["leads"]) == 6 and got["leads"]["qualified_at"].notna().all()
+    only = tmp_path / "closed"
+    only.mkdir()
+    (only / "closed_deals.csv").write_text("mql_id,won_date,declared_monthly_revenue\nabc,2026-03-02 10:00:00,100\n")
+    with pytest.raises(TrafficDataError, match="no leads file"):
+        ld.load_leads(only)
 
 
 def test_plain_lead_file():

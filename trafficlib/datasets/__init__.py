@@ -12,7 +12,8 @@ function returning its planted truths:
 - :mod:`.ga4_ui` — GA4 interface exports of the sessions (the layouts users download);
 - :mod:`.touchpoints` — marketing touchpoints with known channel effects (attribution);
 - :mod:`.ads` — ad-platform exports (Google Ads, Meta, Microsoft Ads; fr/en headers);
-- :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends.
+- :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends;
+- :mod:`.leads` — the trade desk's CRM leads, closed deals and lead-campaign spend.
 """
 from __future__ import annotations
 

@@ -103,7 +103,10 @@ def load_leads(data_path: str | Path) -> dict:
             skipped.append((str(f), f"not a CRM export ({e.kind})"))
             continue
         exports.append(e)
-    own = [e for e in exports if not (e.meta.get("deals") and e.meta.get("link"))]
+    lead_files = [e for e in exports if not e.meta.get("deals")]
+    # deals join the leads they name when there are leads to join; else they are the leads
+    own = [e for e in exports if not (e.meta.get("deals") and e.meta.get("link"))] if lead_files else \
+        [e for e in exports if e.frame["created"].notna().any()]
     if not own:
         why = "; ".join(f"{Path(a).name}: {b}" for a, b in skipped[:4])
         raise TrafficDataError("no leads file (a CRM export of leads, contacts or deals)", file=str(path),

@@ -170,6 +170,7 @@ def day_text(prepared: pd.DataFrame, lang: str = "en") -> str:
 
 
 def count_text(n: int, lang: str = "en") -> str:
+    """A count as the report writes it: ``4 000`` (fr), ``4,000`` (en)."""
     return i18n.fmt_int(n, lang)
 
 

@@ -459,6 +459,10 @@ def read_crm(probe: Probe | str, layout: Layout | None = None) -> Export:
         notes.append(f"no id column ({' / '.join(layout.fields['lead_id'][:2])}): each lead is named by its file "
                      "line, so this file cannot be joined to another")
     raw = _layout_rules(raw, layout, notes, found)
+    if layout is _HUBSPOT_CONTACTS and "campaign" in headers and "utm" not in schema.normalize_header(
+            headers["campaign"]):
+        notes.append(f"campaign read from '{headers['campaign']}' (no UTM campaign column exported; for paid search "
+                     "HubSpot may write the keyword there)")
     gone = raw["stage"].eq("deleted").to_numpy()
     if gone.any():  # deleted deals are not in the pipeline any more
         raw = raw[~gone].reset_index(drop=True)
@@ -543,9 +547,6 @@ def _layout_rules(raw: pd.DataFrame, layout: Layout, notes: list[str], found: di
             raw = raw.drop(columns=qs)
         if "won_at" in raw:
             raw["won_at"] = raw["won_at"].where(raw["stage"].eq("won") | raw["won_at"].fillna("").ne(""), "")
-    if "campaign" in raw and layout is _HUBSPOT_CONTACTS and "UTM" not in str(found):
-        notes.append("campaign read from 'Original Source Drill-Down 2' where no UTM campaign column is exported "
-                     "(for paid search HubSpot may write the keyword there)")
     raw = raw.drop(columns=[c for c in ("status", "converted", "won", "closed") if c in raw])
     return raw
 
