@@ -103,7 +103,7 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
                   f"against {_p(overall_qw, lang)} overall",
                   f"Les leads qualifiés de {r['channel']} sont gagnés dans {_p(r['qualified_to_won'], lang)} des cas, "
                   f"contre {_p(overall_qw, lang)} en moyenne"),
-                t(f"{int(r['won'])} won of {int(r['qualified'])} qualified (95 % interval "
+                t(f"{int(r['won'])} won of {int(r['qualified'])} qualified (95% interval "
                   f"{_p(r['qualified_to_won_low'], lang)}–{_p(r['qualified_to_won_high'], lang)}); at the overall rate, "
                   f"{missing:.0f} more deals, about {_m(missing * avg_value, lang, currency)}.",
                   f"{int(r['won'])} gagnés sur {int(r['qualified'])} qualifiés (intervalle à 95 % "

@@ -46,7 +46,7 @@ def plot_funnel(conv: pd.DataFrame, lang: str = "en"):
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_title(i18n.text(lang, "Funnel by channel (95 % intervals)", "Entonnoir par canal (intervalles à 95 %)"))
+    ax.set_title(i18n.text(lang, "Funnel by channel (95% intervals)", "Entonnoir par canal (intervalles à 95 %)"))
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="y", visible=False)
     plots.pct_axis(ax, lang, axis="x")

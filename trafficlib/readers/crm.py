@@ -453,7 +453,9 @@ def read_crm(probe: Probe | str, layout: Layout | None = None) -> Export:
                                        file=file, rows=[line], hint="rows missing or a footer line read as data")
             total_rows.insert(0, {"label": text, "level": "", "scope": "rows", "records": float(n), "value": np.nan})
     if footer:
-        notes.append(f"report footer ({len(footer)} line(s): record count, confidentiality, copyright) not read as data")
+        counted = [_record_count(t) for t, _ in footer if _RECORDS.match(t)]
+        notes.append(f"report footer ({len(footer)} line(s): record count, confidentiality, copyright) not read as data"
+                     + (f"; its record count ({counted[0]:,}) equals the rows read" if counted else ""))
     if "lead_id" not in raw:
         raw["lead_id"] = [f"{Path(file).stem}:{ln}" for ln in split.lines]
         notes.append(f"no id column ({' / '.join(layout.fields['lead_id'][:2])}): each lead is named by its file "
