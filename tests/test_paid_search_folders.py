@@ -221,6 +221,31 @@ def test_the_campaign_report_is_chosen_by_what_it_holds(tmp_path):
     assert not ps.has_section("impression_share", campaigns=inp["campaigns"])
 
 
+# Bid-adjustment views of campaigns in the layouts Google writes them (device, ad schedule).
+DEVICE_REPORT = ('Device report\n"March 3, 2025 - May 31, 2025"\n'
+                 "Device,Level,Campaign,Ad group,Bid adj.,Ad group bid adj.,Currency code,Avg. CPM,Impr.,Interactions,"
+                 "Interaction rate,Avg. cost,Cost,Conv. rate,Conversions,Cost / conv.\n"
+                 'Computers,Campaign,Lampes-Search, --, --,None,EUR,120.00,"1,000",50,5.00%,2.40,120.00,4.00%,2.00,60.00\n'
+                 'Mobile phones,Campaign,Lampes-Search, --,-20%,None,EUR,80.00,"2,000",80,4.00%,2.00,160.00,2.50%,2.00,'
+                 "80.00\n")
+SCHEDULE_REPORT = """Ad schedule report
+"March 3, 2025 - May 31, 2025"
+Day & time,Campaign,Bid adj.,Currency code,Impr.,Interactions,Cost,Conversions,Interaction rate
+"Mondays, 8:00 AM - 6:00 PM",Lampes-Search,+0%,EUR,"1,500",90,174.30,4,6.00%
+"Saturdays, all day",Lampes-Search,--,EUR,800,40,81.60,1,5.00%
+"""
+
+
+def test_device_and_schedule_views_are_not_the_campaign_report(tmp_path):
+    d = folder(tmp_path, "search_terms_report.csv",
+               extra={"device_report.csv": DEVICE_REPORT, "ad_schedule_report.csv": SCHEDULE_REPORT})
+    inp = adplatforms.load_paid_search_inputs(d)
+    assert inp["campaigns"] is None
+    why = dict((Path(f).name, r) for f, r in inp["skipped"])
+    assert "'Ad schedule report' is a bid-adjustment or audience view (column 'Bid adj.')" in why["ad_schedule_report.csv"]
+    assert "device_report.csv" in why
+
+
 def test_a_bid_adjustment_report_alone_is_not_a_campaign_report(tmp_path):
     d = folder(tmp_path, "advanced_bid_adjustment_report.csv", "search_terms_report.csv")
     inp = adplatforms.load_paid_search_inputs(d)

@@ -28,9 +28,6 @@ from trafficlib.paid_search.terms import normalize_text
 
 __all__ = ["exclusions", "term_exclusions", "excluded_mask"]
 
-_Scope = tuple  # (campaign or None, ad_group or None)
-
-
 def _norm(text) -> str:
     return " ".join(str(text).casefold().split())
 
@@ -44,6 +41,7 @@ def _index(negatives: pd.DataFrame) -> tuple[dict, dict, dict]:
     f = negatives
     if "criterion" in f:
         f = f[f["criterion"].astype("string").fillna("keyword") != "list"]
+    f = f.drop_duplicates(subset=[c for c in ("keyword", "match_type", "campaign", "ad_group") if c in f])
     for row in f.itertuples(index=False):
         text = _norm(getattr(row, "keyword"))
         if not text:
@@ -64,7 +62,9 @@ def _index(negatives: pd.DataFrame) -> tuple[dict, dict, dict]:
     return exact, phrase, broad
 
 
-def _applies(scope: _Scope, campaign, ad_group) -> bool:
+def _applies(scope: tuple, campaign, ad_group) -> bool:
+    """Whether a negative set at ``scope`` (campaign or None, ad group or None) applies to a
+    term that ran in ``campaign`` / ``ad_group``."""
     camp, group = scope
     if camp is None and group is None:
         return True
@@ -93,15 +93,14 @@ def exclusions(search_terms: pd.DataFrame, negatives: pd.DataFrame | None = None
     group = (search_terms["ad_group"].astype("string").str.strip() if "ad_group" in search_terms
              else pd.Series(pd.NA, index=search_terms.index))
     cache: dict[tuple, str] = {}
-    for i, t, c, g in zip(search_terms.index, text, camp, group):
-        c = None if pd.isna(c) else c
-        g = None if pd.isna(g) else g
-        key = (t, c, g)
+    found = []
+    for t, c, g in zip(text.tolist(), camp.tolist(), group.tolist()):
+        key = (t, None if pd.isna(c) else c, None if pd.isna(g) else g)
         if key not in cache:
-            cache[key] = _match(t, c, g, exact, phrase, broad)
-        if cache[key]:
-            out[i] = cache[key]
-    return out
+            cache[key] = _match(*key, exact, phrase, broad)
+        found.append(cache[key])
+    found = pd.Series(found, index=search_terms.index, dtype="object")
+    return found.where(found != "", out)
 
 
 def _match(term: str, campaign, ad_group, exact, phrase, broad) -> str:
@@ -145,8 +144,10 @@ def term_exclusions(search_terms: pd.DataFrame, negatives: pd.DataFrame | None =
                       "by": by.to_numpy()})
     f = f[f["term"].notna() & (f["term"] != "")]
     f["hit"] = f["by"] != ""
-    g = f.groupby("term", sort=False).agg(rows=("hit", "size"), hits=("hit", "sum"),
-                                          excluded_cost=("cost", lambda s: float(s[f.loc[s.index, "hit"]].sum())),
-                                          excluded_by=("by", lambda s: ", ".join(sorted({x for x in s if x}))))
+    f["excluded_cost"] = f["cost"].where(f["hit"], 0.0).fillna(0.0)
+    grouped = f.groupby("term", sort=False)
+    g = grouped.agg(rows=("hit", "size"), hits=("hit", "sum"), excluded_cost=("excluded_cost", "sum"))
+    hit = f[f["hit"]]
+    g["excluded_by"] = hit.groupby("term")["by"].agg(lambda s: ", ".join(sorted(set(s)))).reindex(g.index).fillna("")
     g["excluded"] = ["yes" if h == r else "partly" if h else "" for h, r in zip(g["hits"], g["rows"])]
     return g.reset_index()[cols]

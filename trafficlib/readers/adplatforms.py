@@ -367,9 +367,10 @@ def _campaign_report(exp: Export, probe: Probe) -> tuple[int | None, str]:
     bid = [h for h in header if _adreport.key(h) in _BID_ADJ]
     if split or bid:
         title = exp.meta.get("title") if isinstance(exp.meta.get("title"), str) else "this report"
-        by = ", ".join(c.replace("_", " ") for c in split) or ", ".join(bid)
-        return None, (f"'{title}' splits campaigns by {by}: not the campaign report (impression share comes "
-                      "from Campaigns > Campaigns)")
+        what = (f"splits campaigns by {', '.join(c.replace('_', ' ') for c in split)}" if split
+                else f"is a bid-adjustment or audience view (column {', '.join(repr(h) for h in bid)})")
+        return None, (f"'{title}' {what}: not the campaign report (impression share comes from "
+                      "Campaigns > Campaigns)")
     if _filled(exp.frame, _IMPRESSION_SHARE):
         return 0, ""
     return 1, "no impression share columns"
