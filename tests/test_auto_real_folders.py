@@ -70,3 +70,12 @@ def test_site_from_urls_takes_the_host_most_urls_point_to():
     split = pd.DataFrame({"page": ["https://a.fr/", "https://b.fr/", "https://c.fr/"]})
     assert site_from_urls(split) is None  # no host holds half of the URLs
     assert site_from_urls(pd.DataFrame({"page": ["sc-domain:shop.fr"]})) == "shop.fr"
+
+
+@needs_specimens
+def test_one_term_over_two_regions_is_two_series_not_a_duplicate(tmp_path):
+    names = ["multiTimeline.csv", "multiTimeline (1).csv", "multiTimeline (2).csv"]
+    folder = _folder(tmp_path, {n: f"trends/mixed_locale_weekly/{n}" for n in names})
+    items = scan(folder, tmp_path / "snap")
+    dedupe(items)
+    assert [i.status for i in items] == ["taken"] * 3, [(i.label, i.reason) for i in items]

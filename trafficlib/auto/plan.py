@@ -199,16 +199,19 @@ _SUBJECT_COLUMNS = ("term", "keyword", "domain", "competitor", "account", "campa
 
 
 def _subject(export) -> tuple:
-    """(metric columns, distinct values of the first subject column present): two files
-    of one kind and dimensions are the same report only when these are equal too."""
+    """(columns, distinct values of the first subject column present, distinct regions):
+    two files of one kind and dimensions are the same report only when these are equal
+    too."""
     frame = export.frame
     cols = tuple(sorted(str(c) for c in frame.columns)) if isinstance(frame, pd.DataFrame) else ()
     if not isinstance(frame, pd.DataFrame) or export.table in ("web_cube", "events", "sessions", "search_console"):
         return cols, ()
+    # where: a Trends term over the USA and the same term over Japan are two series
+    where = tuple(sorted(frame["geo"].dropna().astype(str).unique())) if "geo" in frame.columns else ()
     for c in _SUBJECT_COLUMNS:
         if c in frame.columns:
-            return cols, tuple(sorted(frame[c].dropna().astype(str).unique()))
-    return cols, ()
+            return cols, tuple(sorted(frame[c].dropna().astype(str).unique())), where
+    return cols, (), where
 
 
 def dedupe(items: list[Item]) -> None:
