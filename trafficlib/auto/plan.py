@@ -117,6 +117,16 @@ REPORTS: tuple[ReportSpec, ...] = (
         {"site_name": "{site_name}", "currency": "{currency?}"},
         {"ads": "Google Ads or Microsoft Ads reports (search terms, keywords, campaigns)"}),
     ReportSpec(
+        "paid-media", "notebooks/paid_media.ipynb",
+        (Input("data_path", ("meta/*", "linkedin/*", "tiktok/*", "google_ads/videos"), "social"),
+         # optional: their Display / Video / Demand Gen / Performance Max rows are read beside (search rows are not)
+         Input("data_path", ("google_ads/*", "microsoft_ads/*"),
+               exclude=("*/auction_insights", "google_ads/negative_keywords", "google_ads/videos")),
+         Input("data_path", ("ga4/report",))),   # optional: paid media's share of the site's sessions
+        {"site_name": "{site_name}", "currency": "{currency?}"},
+        {"social": "a Meta Ads Manager, LinkedIn Campaign Manager or TikTok Ads Manager export, or a Google Ads "
+                   "video report"}),
+    ReportSpec(
         "leads", "notebooks/leads.ipynb",
         (Input("data_path", ("canonical/leads", "crm/*"), "leads"),
          Input("spend_path", ADS, None, exclude=("*/auction_insights",))),

@@ -13,7 +13,8 @@ function returning its planted truths:
 - :mod:`.touchpoints` — marketing touchpoints with known channel effects (attribution);
 - :mod:`.ads` — ad-platform exports (Google Ads, Meta, Microsoft Ads; fr/en headers);
 - :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends;
-- :mod:`.leads` — the trade desk's CRM leads, closed deals and lead-campaign spend.
+- :mod:`.leads` — the trade desk's CRM leads, closed deals and lead-campaign spend;
+- :mod:`.paid_media` — display & social exports (Meta, Google display/video, LinkedIn, TikTok).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from trafficlib.datasets.calendar import SITE
 __all__ = ["make_demo", "SITE", "PARTS"]
 
 # Order matters: later parts may read what earlier parts wrote (ads reads ad_spend).
-PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads")
+PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads", "paid_media")
 
 
 def make_demo(out_dir: str | Path = "data/demo", seed: int = 0, scale: float = 1.0,
