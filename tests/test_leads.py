@@ -215,6 +215,15 @@ def test_marketplace_mqls_and_closed_deals_as_specimens_say(shared_dir, tmp_path
     conv = ld.conversion(p, by=None)
     assert conv["leads"].iloc[0] == 50 and conv["won"].iloc[0] == 12
     assert conv["value"].iloc[0] == pytest.approx(210000.0)
+    # no lost dates: fewer than half the leads close, the median is not reached; the won deals say how long
+    _, timing = ld.time_to_close(p)
+    assert np.isnan(timing["median_days"].iloc[0]) and timing["won_median_days"].iloc[0] > 0
+    cards = {c["label"] for c in ld.headline_cards(conv, timing, None, "en", "EUR", p)}
+    assert "Median days to win (deals won)" in cards
+    # every lead is qualified: no page is "below" a 100 % share by a rounding hair
+    by_channel = ld.conversion(p)
+    found = ld.findings(by_channel, ld.by_landing_page(p, min_leads=1), prepared=p)
+    assert all(f.money >= 1 for f in found if f.key in ("weak_page", "weak_channel"))
 
 
 # ------------------------------------------------------------------ every figure on a hand-computed file

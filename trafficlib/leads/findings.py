@@ -49,7 +49,8 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
       = the deals it would have won at the overall rate x the average won value;
     - ``weak_page``: a landing page whose share of qualified leads is, with its whole
       interval, below the overall share; money = the qualified leads missing x the overall
-      qualified -> won rate x the average won value;
+      qualified -> won rate x the average won value (when every lead is qualified, a file
+      of marketing-qualified leads: its share of won leads against the overall one);
     - ``stale``: open qualified leads older than ``stale_days`` (the days by which three
       quarters of leads close): money = their count x the qualified -> won rate x the
       average won value;
@@ -94,9 +95,11 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
                   "par lead."),
                 excess, c))
     if np.isfinite(overall_qw) and np.isfinite(avg_value):
-        weak = rows[(rows["qualified_to_won_high"] < overall_qw) & (rows["qualified"] >= 10)]
+        weak = rows[(rows["qualified_to_won_high"] < overall_qw - 1e-9) & (rows["qualified"] >= 10)]
         for _, r in weak.iterrows():
             missing = (overall_qw - r["qualified_to_won"]) * r["qualified"]
+            if missing < 1:
+                continue
             out.append(Finding(
                 "weak_channel", "medium",
                 t(f"Qualified leads from {r['channel']} are won {_p(r['qualified_to_won'], lang)} of the time, "
@@ -116,9 +119,11 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
                 float(missing * avg_value), r.to_frame().T))
     if pages is not None and len(pages) and np.isfinite(overall_lq) and np.isfinite(overall_qw) \
             and np.isfinite(avg_value):
-        weak = pages[(pages["qualified_high"] < overall_lq) & (pages["page"] != "(other pages)")]
+        weak = pages[(pages["qualified_high"] < overall_lq - 1e-9) & (pages["page"] != "(other pages)")]
         for _, r in weak.iterrows():
             missing_q = (overall_lq - r["qualified_rate"]) * r["leads"]
+            if missing_q < 1:  # an interval a hair below a rate of 100 %: nothing is missing
+                continue
             money = missing_q * overall_qw * avg_value
             out.append(Finding(
                 "weak_page", "medium",
@@ -135,6 +140,28 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
                   "Regarder ce que le formulaire de cette page demande et promet ; orienter son trafic vers une page "
                   "conçue pour les demandes de devis."),
                 float(money), r.to_frame().T))
+    if pages is not None and len(pages) and np.isfinite(overall_lq) and overall_lq >= 1 - 1e-9 \
+            and np.isfinite(avg_value) and len(tot):
+        overall_lw = float(tot["lead_to_won"].iloc[0])
+        weak = pages[(pages["won_high"] < overall_lw - 1e-9) & (pages["page"] != "(other pages)")]
+        for _, r in weak.iterrows():
+            missing = (overall_lw - r["won_rate"]) * r["leads"]
+            if missing < 1:
+                continue
+            out.append(Finding(
+                "weak_page", "medium",
+                t(f"Only {_p(r['won_rate'], lang)} of the leads from {r['page']} are won (overall {_p(overall_lw, lang)})",
+                  f"Seuls {_p(r['won_rate'], lang)} des leads venus de {r['page']} sont gagnés (moyenne "
+                  f"{_p(overall_lw, lang)})"),
+                t(f"{int(r['leads'])} leads, {int(r['won'])} won; at the overall rate, {missing:.0f} more deals, "
+                  f"about {_m(missing * avg_value, lang, currency)}.",
+                  f"{int(r['leads'])} leads, {int(r['won'])} gagnés ; au taux moyen, {missing:.0f} affaires de plus, "
+                  f"environ {_m(missing * avg_value, lang, currency)}."),
+                t("Look at what this page promises and who it draws; point its traffic to the pages whose leads are "
+                  "won.",
+                  "Regarder ce que cette page promet et qui elle attire ; orienter son trafic vers les pages dont les "
+                  "leads sont gagnés."),
+                float(missing * avg_value), r.to_frame().T))
     if prepared is not None and stale_days and np.isfinite(stale_days) and np.isfinite(overall_qw) \
             and np.isfinite(avg_value):
         open_q = prepared[prepared["qualified"] & ~prepared["won"] & ~prepared["lost"]

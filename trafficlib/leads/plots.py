@@ -40,7 +40,7 @@ def plot_funnel(conv: pd.DataFrame, lang: str = "en"):
     for off, rate, colour, label in ((-0.18, "lead_to_qualified", plots.ACCENT, ("Lead → qualified", "Lead → qualifié")),
                                      (0.18, "qualified_to_won", plots.GOOD, ("Qualified → won", "Qualifié → gagné"))):
         v = c[rate].to_numpy(float)
-        err = np.vstack([v - c[f"{rate}_low"].to_numpy(float), c[f"{rate}_high"].to_numpy(float) - v])
+        err = np.clip(np.vstack([v - c[f"{rate}_low"].to_numpy(float), c[f"{rate}_high"].to_numpy(float) - v]), 0, None)
         ax.barh(y + off, v, height=0.34, color=colour, xerr=np.nan_to_num(err), ecolor="#333333", capsize=2,
                 label=i18n.text(lang, *label))
     ax.set_yticks(y, names)

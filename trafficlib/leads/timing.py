@@ -63,6 +63,17 @@ def _quantile_day(sf: SurvfuncRight, share_open: float) -> float:
     return float(t[np.argmax(hit)]) if hit.any() else np.nan
 
 
+def _closed_by(sf: SurvfuncRight, days: float) -> float:
+    """Share of leads closed within ``days`` (1 - the curve there); NaN when no lead was
+    followed that long."""
+    t = np.asarray(sf.surv_times, dtype=float)
+    s = np.asarray(sf.surv_prob, dtype=float)
+    if not len(t) or sf.time.max() < days:
+        return np.nan
+    i = np.searchsorted(t, days, side="right") - 1
+    return float(1 - (s[i] if i >= 0 else 1.0))
+
+
 def median_ci(sf: SurvfuncRight, alpha: float = 0.05) -> tuple[float, float, float]:
     """(median, low, high) in days of a fitted curve; NaN where the curve does not fall
     to one half (fewer than half the leads closed) or a bound is not reached."""
@@ -90,8 +101,13 @@ def time_to_close(prepared: pd.DataFrame, by: str | None = None, event: str = "c
       1 - ``alpha``), ``at_risk`` (leads still open and observed that long); starting at
       day 0 with 1.0;
     - summary: ``group``, ``leads``, ``closed``, ``censored`` (still open), ``median_days``
-      with ``median_low`` / ``median_high`` (NaN when fewer than half have closed), and
-      ``p75_days`` (days by which three quarters have closed, NaN when not reached).
+      with ``median_low`` / ``median_high`` (NaN when fewer than half have closed),
+      ``p75_days`` (days by which three quarters have closed, NaN when not reached),
+      ``closed_30d`` / ``closed_90d`` (share closed within 30 / 90 days, Kaplan–Meier,
+      fractions) and ``won_median_days`` (median days from creation to a win among the
+      leads won so far: a plain median, not corrected for the deals still to be won);
+      ``attrs["dropped"]``: leads left out (outcome without its date, or dated before
+      the lead's creation).
     """
     d = durations(prepared, event)
     groups = [("Total", d)] if by is None else [
@@ -107,13 +123,17 @@ def time_to_close(prepared: pd.DataFrame, by: str | None = None, event: str = "c
                                     "high": np.r_[1.0, hi], "at_risk": np.r_[len(part), sf.n_risk]}))
         med, mlo, mhi = median_ci(sf, alpha)
         p75 = _quantile_day(sf, 0.25)
+        won = prepared.loc[part.index]
+        won_days = ((won["won_at"] - won["created"]).dt.total_seconds() / 86400)[won["won"].to_numpy(bool)]
         rows.append({"group": name, "leads": len(part), "closed": int(part["closed"].sum()),
                      "censored": int((part["closed"] == 0).sum()), "median_days": med, "median_low": mlo,
-                     "median_high": mhi, "p75_days": p75})
+                     "median_high": mhi, "p75_days": p75, "closed_30d": _closed_by(sf, 30),
+                     "closed_90d": _closed_by(sf, 90),
+                     "won_median_days": float(won_days[won_days >= 0].median()) if (won_days >= 0).any() else np.nan})
     curve = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(
         columns=["group", "days", "open_share", "low", "high", "at_risk"])
     summary = pd.DataFrame(rows, columns=["group", "leads", "closed", "censored", "median_days", "median_low",
-                                          "median_high", "p75_days"])
+                                          "median_high", "p75_days", "closed_30d", "closed_90d", "won_median_days"])
     summary.attrs["dropped"] = d.attrs.get("dropped", 0)
     return curve, summary
 

@@ -30,6 +30,9 @@ LABELS = {
     "median_days": ("Median days to close", "Jours médians avant clôture"), "median_ci": ("95% interval",
                                                                                           "Intervalle 95 %"),
     "p75_days": ("Days for 3 in 4 to close", "Jours pour en clore 3 sur 4"),
+    "closed_30d": ("Closed within 30 days", "Clos en 30 jours"), "closed_90d": ("Closed within 90 days",
+                                                                                 "Clos en 90 jours"),
+    "won_median_days": ("Median days of the deals won", "Jours médians des affaires gagnées"),
     "file": ("File", "Fichier"), "kind": ("Export", "Export"), "rows": ("Rows", "Lignes"),
     "dates": ("Days", "Jours"), "week": ("Week", "Semaine"),
 }
@@ -37,7 +40,8 @@ FORMATS = {"leads": "int", "qualified": "int", "won": "int", "closed": "int", "c
            "value": "money0", "value_per_lead": "money0", "cost": "money0", "cost_per_lead": "money0",
            "cost_per_qualified": "money0", "cost_per_won": "money0", "value_per_cost": "num2",
            "lead_to_qualified": "pct", "qualified_to_won": "pct", "lead_to_won": "pct", "qualified_rate": "pct",
-           "won_rate": "pct", "median_days": "num", "p75_days": "num"}
+           "won_rate": "pct", "median_days": "num", "p75_days": "num", "closed_30d": "pct0",
+           "closed_90d": "pct0", "won_median_days": "num"}
 
 
 def labels(lang: str = "en") -> dict[str, str]:
@@ -77,8 +81,8 @@ def headline_cards(conv: pd.DataFrame, timing: pd.DataFrame | None, costs: pd.Da
                    currency: str = "EUR", prepared: pd.DataFrame | None = None) -> list[dict]:
     """KPI cards for :func:`trafficlib.display.kpis`: leads, won deals and won value (of
     ``prepared``, every lead, when given; else of ``conv``), the lead -> qualified and
-    lead -> won rates of ``conv``, the median days to close, and with spend the cost per
-    lead and per won deal."""
+    lead -> won rates of ``conv``, the median days to close (of the deals won, when fewer
+    than half the leads have closed), and with spend the cost per lead and per won deal."""
     t = lambda en, fr: i18n.text(lang, en, fr)  # noqa: E731
     tot = conv[conv.iloc[:, 0] == "Total"]
     if tot.empty:
@@ -97,8 +101,12 @@ def headline_cards(conv: pd.DataFrame, timing: pd.DataFrame | None, costs: pd.Da
         {"label": t("Lead → won", "Lead → gagné"), "value": i18n.fmt_pct(r["lead_to_won"], lang)},
     ]
     if timing is not None and len(timing):
-        cards.append({"label": t("Median days to close", "Jours médians avant clôture"),
-                      "value": i18n.fmt_number(timing["median_days"].iloc[0], lang, 0)})
+        if pd.notna(timing["median_days"].iloc[0]):
+            cards.append({"label": t("Median days to close", "Jours médians avant clôture"),
+                          "value": i18n.fmt_number(timing["median_days"].iloc[0], lang, 0)})
+        else:  # fewer than half the leads closed: the deals won so far say how long a win takes
+            cards.append({"label": t("Median days to win (deals won)", "Jours médians pour gagner (affaires gagnées)"),
+                          "value": i18n.fmt_number(timing["won_median_days"].iloc[0], lang, 0)})
     if costs is not None and len(costs):
         c = costs[costs.iloc[:, 0] == "Total"].iloc[0]
         cards += [{"label": t("Cost per lead", "Coût par lead"), "value": i18n.fmt_money(c["cost_per_lead"], lang,
@@ -128,7 +136,8 @@ def timing_view(summary, lang: str = "en") -> pd.DataFrame:
     s = _total_label(summary, "group", lang)
     out = s[["group", "leads", "closed", "censored", "median_days"]].copy()
     out["median_ci"] = _ci(s["median_low"], s["median_high"], lang, kind="num")
-    out["p75_days"] = s["p75_days"]
+    for c in ("p75_days", "closed_30d", "closed_90d", "won_median_days"):
+        out[c] = s[c]
     return out
 
 
