@@ -325,8 +325,8 @@ def test_report_without_search_terms_says_what_to_download(tmp_path):
     html = render(ROOT / "notebooks" / "paid_search.ipynb", {"data_path": str(d), "site_name": "Client"},
                   tmp_path / "out", lang="en").read_text(encoding="utf-8")
     text = _text(html)
-    assert ("Wasted spend, n-grams, negative keywords and terms to promote needs a search terms report (Google Ads: "
-            "Campaigns > Insights and reports > Search terms, then Download)") in text
+    assert ("The search-term analysis (wasted spend, n-grams, negative keywords, terms to promote) needs a search "
+            "terms report (Google Ads: Campaigns > Insights and reports > Search terms, then Download)") in text
     assert "Impression share lost to budget and to rank needs" not in text  # the campaign report has it
     assert "The Quality Score distribution needs" not in text and "The match-type mix needs" not in text
     assert "The cards sum the rows of campaign_report.csv: US$193,728.59 of the account's US$194,034.30" in text

@@ -267,8 +267,9 @@ DOWNLOADS = {
         "de recherche > Mots clés à exclure du Réseau de Recherche, puis Télécharger)"),
 }
 _SECTIONS = {
-    "search_terms": ("Wasted spend, n-grams, negative keywords and terms to promote",
-                     "Dépenses perdues, n-grammes, mots clés à exclure et termes à promouvoir"),
+    "search_terms": ("The search-term analysis (wasted spend, n-grams, negative keywords, terms to promote)",
+                     "L'analyse des termes de recherche (dépenses perdues, n-grammes, mots clés à exclure, termes à "
+                     "promouvoir)"),
     "match_types": ("The match-type mix", "La répartition par type de correspondance"),
     "quality_score": ("The Quality Score distribution", "La répartition des niveaux de qualité"),
     "impression_share": ("Impression share lost to budget and to rank",
