@@ -7,17 +7,17 @@ file of closed deals joined by lead id) and, optionally, ad spend (the kit's
 Wilson 95 % intervals; days are calendar days from a lead's creation; money is in the
 CRM's (or ad account's) currency.
 
-Modules: :mod:`.load` (folders of exports, deals joined to leads, spend),
-:mod:`.funnel` (leads by week, lead -> qualified -> won), :mod:`.timing` (time to close,
+Inputs come from :mod:`trafficlib.readers.crm_inputs` (folders of exports, deals joined
+to leads, spend; re-exported here). Modules: :mod:`.funnel` (leads by week, lead -> qualified -> won), :mod:`.timing` (time to close,
 Kaplan–Meier with open leads censored), :mod:`.quality` (by landing page), :mod:`.cost`
 (cost per lead, per qualified lead, per won deal, value per unit spent),
 :mod:`.offline` (won deals as a Google Ads offline-conversion import),
 :mod:`.findings`, :mod:`.views`, :mod:`.plots`.
 """
+from trafficlib.readers.crm_inputs import campaign_key, join_deals, load_leads, load_spend  # the inputs
 from trafficlib.leads.cost import cost_table, spend_period
 from trafficlib.leads.findings import Finding, findings, findings_table
-from trafficlib.leads.funnel import NOT_SET, by_week, conversion, prepare, wilson
-from trafficlib.leads.load import as_of_date, campaign_key, join_deals, load_leads, load_spend
+from trafficlib.leads.funnel import NOT_SET, as_of_date, by_week, conversion, prepare, wilson
 from trafficlib.leads.offline import offline_conversions, offline_csv, write_offline_conversions
 from trafficlib.leads.plots import plot_cost_per_won, plot_funnel, plot_time_to_close, plot_weekly
 from trafficlib.leads.quality import by_landing_page, page_of

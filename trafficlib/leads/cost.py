@@ -1,7 +1,7 @@
 """What a lead costs: ad spend set against the leads it brought, by campaign and channel.
 
-Spend rows (:func:`trafficlib.leads.load.load_spend`) and leads meet on the campaign
-name, compared loosely (:func:`~trafficlib.leads.load.campaign_key`: the ad platform's
+Spend rows (:func:`trafficlib.readers.crm_inputs.load_spend`) and leads meet on the campaign
+name, compared loosely (:func:`~trafficlib.readers.crm_inputs.campaign_key`: the ad platform's
 "FR - Search - Devis" is the UTM value "fr_search_devis"). Only leads created within the
 spend's period count. A campaign's channel is the channel of most of its leads, or the
 platform's (Google Ads and Microsoft Ads: Paid Search; Meta: Paid Social) when it brought
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trafficlib.leads.load import campaign_key
+from trafficlib.readers.crm_inputs import campaign_key
 
 __all__ = ["spend_period", "cost_table", "PLATFORM_CHANNEL", "COST_COLUMNS"]
 

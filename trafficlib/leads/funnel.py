@@ -12,12 +12,19 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-__all__ = ["NOT_SET", "prepare", "by_week", "conversion", "wilson", "RATES"]
+__all__ = ["NOT_SET", "as_of_date", "prepare", "by_week", "conversion", "wilson", "RATES"]
 
 NOT_SET = "(not set)"
 # rate -> (numerator, denominator)
 RATES = {"lead_to_qualified": ("qualified", "leads"), "qualified_to_won": ("won", "qualified"),
          "lead_to_won": ("won", "leads")}
+
+
+def as_of_date(leads: pd.DataFrame) -> pd.Timestamp:
+    """The day the CRM export describes: the latest date it holds (created, qualified,
+    won or lost), at midnight ending that day. Open leads are censored there."""
+    dates = pd.concat([leads[c] for c in ("created", "qualified_at", "won_at", "lost_at") if c in leads])
+    return (dates.max().normalize() + pd.Timedelta(days=1)) if dates.notna().any() else pd.Timestamp.now().normalize()
 
 
 def prepare(leads: pd.DataFrame, as_of=None, maturity_days: int = 0) -> pd.DataFrame:
@@ -32,8 +39,6 @@ def prepare(leads: pd.DataFrame, as_of=None, maturity_days: int = 0) -> pd.DataF
     ``maturity_days`` keeps only the leads created at least that many days before
     ``as_of``: recent leads have not had the time to be won, and would pull every rate
     down. ``attrs["as_of"]`` holds the day used."""
-    from trafficlib.leads.load import as_of_date
-
     as_of = as_of_date(leads) if as_of is None or (isinstance(as_of, str) and not as_of) else pd.Timestamp(as_of)
     df = leads[leads["created"].notna() & (leads["created"] < as_of)].copy()
     if maturity_days:

@@ -184,8 +184,8 @@ def count_text(n: int, lang: str = "en") -> str:
 
 
 def read_notes(got: dict, spend: dict | None = None) -> list[str]:
-    """What :func:`~trafficlib.leads.load.load_leads` (and
-    :func:`~trafficlib.leads.load.load_spend`) joined, dropped or assumed, and the files
+    """What :func:`~trafficlib.readers.crm_inputs.load_leads` (and
+    :func:`~trafficlib.readers.crm_inputs.load_spend`) joined, dropped or assumed, and the files
     skipped, one sentence each (as the kit writes them, in English); a file skipped by one
     and read by the other is not listed."""
     used = {str(e.path) for e in got["exports"]} | {str(e.path) for e in (spend or {}).get("exports", [])}

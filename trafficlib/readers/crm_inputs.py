@@ -1,4 +1,6 @@
-"""Reading a folder of CRM exports into one table of leads, and the ad spend beside it."""
+"""The lead report's inputs: a folder of CRM exports as one table of leads (deals joined to
+the leads they name), and the ad spend beside it (the kit's ``ad_spend`` table or
+ad-platform downloads, each euro once). Used by :mod:`trafficlib.leads`."""
 from __future__ import annotations
 
 import re
@@ -10,7 +12,7 @@ import pandas as pd
 from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["load_leads", "join_deals", "load_spend", "as_of_date"]
+__all__ = ["load_leads", "join_deals", "load_spend", "campaign_key"]
 
 _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -141,13 +143,6 @@ def load_leads(data_path: str | Path) -> dict:
     currencies = {e.meta.get("currency") for e in exports if e.meta.get("currency")}
     return {"leads": leads, "exports": exports, "skipped": skipped, "notes": notes,
             "currency": next(iter(currencies)) if len(currencies) == 1 else None}
-
-
-def as_of_date(leads: pd.DataFrame) -> pd.Timestamp:
-    """The day the CRM export describes: the latest date it holds (created, qualified,
-    won or lost), at midnight ending that day. Open leads are censored there."""
-    dates = pd.concat([leads[c] for c in ("created", "qualified_at", "won_at", "lost_at") if c in leads])
-    return (dates.max().normalize() + pd.Timedelta(days=1)) if dates.notna().any() else pd.Timestamp.now().normalize()
 
 
 # report grains of one platform, coarsest first: the spend of a campaign report already
