@@ -30,8 +30,7 @@ ITEMS = yaml.safe_load((SPEC / "specimens.yml").read_text(encoding="utf-8"))["sp
 MUST_READ = ("ga4_ui/", "ga360_ua/", "daily_series/", "search_console/", "google_ads/", "trends/fr_monthly/",
              "trends/it_monthly/", "trends/mixed_locale_weekly/", "meta/", "rank_tracker/", "touchpoints/")
 # Files no report reads: a clear refusal is allowed (and reading them is fine too).
-MAY_REFUSE = ("google_ads/per_store_report.csv", "google_ads/negative_keyword_report.csv",
-              "search_console/en/Filters.csv", "search_console/fr/Filtres.csv", "trends/searched_with", "leads_crm/")
+MAY_REFUSE = ("google_ads/per_store_report.csv", "search_console/en/Filters.csv", "search_console/fr/Filtres.csv", "trends/searched_with", "leads_crm/")
 ROW_FAMILIES = ("ga4_ui/", "search_console/", "google_ads/", "meta/")
 METRICS = {
     "impressions": ["impressions"], "clicks": ["clicks"], "cost": ["cost"], "spent": ["cost"],

@@ -19,7 +19,7 @@ from trafficlib.readers.registry import UNRECONCILED, coverage
 
 __all__ = ["wider_total", "search_terms_base", "coverage_text", "coverage_sentences", "loud_notes", "share_of_base"]
 
-_UNNAMED = "shown + "  # how registry.coverage labels shown + an unnamed bucket ("Other search terms")
+_UNNAMED = "shown + "  # the label prefix registry.coverage gives shown + an unnamed bucket
 _SHOWN = {"search_terms": ("search terms shown", "termes de recherche affichés"),
           "keywords": ("keywords listed", "mots clés listés"),
           "campaigns": ("campaigns listed", "campagnes listées")}
@@ -44,9 +44,9 @@ def wider_total(export, metric: str = "cost") -> dict | None:
     cov = cov[cov["metric"] == metric]
     if cov.empty:
         return None
-    labels = cov["label"].astype(str)
-    bucket = cov[labels.str.startswith(_UNNAMED)]
-    wide = cov[~labels.str.startswith(_UNNAMED)]
+    unnamed_rows = cov["covers"].astype(str) == "unnamed"  # "Other search terms": terms Google does not name
+    bucket = cov[unnamed_rows]
+    wide = cov[~unnamed_rows]
     unnamed, unnamed_label = np.nan, ""
     if len(bucket):
         b = bucket.iloc[0]

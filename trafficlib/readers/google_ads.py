@@ -240,5 +240,3 @@ def read_auction_insights_export(probe: Probe | str, period=None) -> Export:
 register(Reader("google_ads/report", "ad_spend", recognise, read_google_ads, priority=20,
                 describe="Google Ads download (campaign, ad group, keyword, search terms, ad, landing page, "
                          "demographics, locations, devices, auction insights), CSV, UTF-16 CSV or xlsx, en/fr"))
-
-from trafficlib.readers import google_ads_negatives  # noqa: E402,F401 - registers the Negative keyword report

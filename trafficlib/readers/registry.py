@@ -160,9 +160,11 @@ def reconcile(export: Export, rel_tol: float = 5e-4, abs_tol: float = 0.01) -> p
 
 def coverage(export: Export) -> pd.DataFrame:
     """What the rows cover of the wider totals the file states (``scope == "more"``):
-    one row per (total, additive metric) with ``label``, ``level``, ``metric``,
-    ``shown`` (sum of the data rows), ``total`` (the file's figure) and ``share``
-    (shown / total). For sentences such as "search terms shown: 45,131.04 of the
+    one row per (total, additive metric) with ``label``, ``level``, ``covers`` (what the
+    reader says the total covers: ``account``, ``campaign type``, ``unnamed``...; ``""``
+    when it does not say), ``metric``, ``shown`` (sum of the data rows), ``total`` (the
+    file's figure; for an ``unnamed`` bucket, shown + the bucket) and ``share`` (shown /
+    total). For sentences such as "search terms shown: 45,131.04 of the
     account's 97,152.46". Empty when there is none.
 
     Where the reader says what each total covers (a ``covers`` column: ``account``,
@@ -171,7 +173,7 @@ def coverage(export: Export) -> pd.DataFrame:
     ``unnamed`` bucket (Google's "Other search terms") as shown of shown + unnamed.
     A "wider" figure smaller than the rows' sum is left out (it is not wider)."""
     t = export.totals
-    cols = ["label", "level", "metric", "shown", "total", "share"]
+    cols = ["label", "level", "covers", "metric", "shown", "total", "share"]
     if t is None or not len(t) or "scope" not in t.columns or export.frame.empty:
         return pd.DataFrame(columns=cols)
     more = t[t["scope"].astype("string") == "more"]
@@ -200,7 +202,9 @@ def coverage(export: Export) -> pd.DataFrame:
                 if total <= 0 or shown > total * (1 + 5e-4) + 0.01:
                     continue
                 label = row.get("label", "")
+                covers = row.get("covers", "") if "covers" in row.index else ""
                 out.append({"label": f"shown + {label}" if add_shown else label, "level": row.get("level", ""),
+                            "covers": "" if pd.isna(covers) else str(covers),
                             "metric": m, "shown": shown, "total": total, "share": shown / total})
     return pd.DataFrame(out, columns=cols)
 
