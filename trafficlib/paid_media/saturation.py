@@ -7,10 +7,12 @@ works but a day's frequency stays low. Rows are put into frequency bins
 (:data:`EDGES`); per bin: impressions, reach, clicks, cost, results, CTR, cost per result
 (money per result) and results per thousand impressions with its 95 % Wilson interval.
 
-The *threshold* is the lower edge of the first bin from which, pooled, the rows at and
-above it cost at least ``rise`` times more per result than the rows below it, with
+The *threshold* is the lower edge of the first bin that, alone and pooled with every bin
+above it, costs at least ``rise`` times more per result than the rows below it, with
 results per impression really lower (Wilson intervals that do not overlap) and at least
-``min_results`` results on each side. Money at stake: what the results bought above the
+``min_results`` results on each side. (Pooled alone, the bins above could be carried by
+the highest ones and put the threshold too low.) Each ad set is read against its own
+rows, never against another audience's. Money at stake: what the results bought above the
 threshold cost beyond the price below it (cost above - results above x cost per result
 below).
 """
@@ -81,7 +83,10 @@ def _threshold(bins: pd.DataFrame, rise: float, min_results: int) -> dict | None
         cpr_b, cpr_a = below["cost"].sum() / rb, above["cost"].sum() / ra
         lo_b, _ = wilson([rb], [below["impressions"].sum()])
         _, hi_a = wilson([ra], [above["impressions"].sum()])
-        if cpr_a >= rise * cpr_b and hi_a[0] < lo_b[0]:
+        first = bins.iloc[i]  # the bin itself must climb too: a pool above can be carried by its highest bins
+        _, hi_f = wilson([first["results"]], [first["impressions"]])
+        cpr_f = first["cost"] / first["results"] if first["results"] else np.inf
+        if cpr_a >= rise * cpr_b and hi_a[0] < lo_b[0] and cpr_f >= rise * cpr_b and hi_f[0] < lo_b[0]:
             return {"threshold": float(bins["low"].iloc[i]), "cpr_below": float(cpr_b), "cpr_above": float(cpr_a),
                     "cost_above": float(above["cost"].sum()), "money_at_stake": float(above["cost"].sum() - ra * cpr_b)}
     return None
