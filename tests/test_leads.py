@@ -271,6 +271,14 @@ def test_funnel_rates_and_wilson_intervals(small):
     assert t["lead_to_won"] == pytest.approx(0.4)
 
 
+def test_rates_of_mature_leads_and_the_fallback_when_too_few_are(small):
+    leads = sources.load(DATA / "small_leads.csv").frame
+    young = ld.prepare_mature(leads, AS_OF, maturity_days=90)  # none is 90 days old: every lead
+    assert len(young) == 10 and young.attrs["maturity_days"] == 0
+    old = ld.prepare_mature(leads, AS_OF, maturity_days=55, min_leads=1)  # created before 7 March
+    assert sorted(old["lead_id"]) == ["S1", "S2", "S3", "S4", "S5"] and old.attrs["maturity_days"] == 55
+
+
 def test_won_after_the_report_day_is_not_yet_won(small):
     leads = sources.load(DATA / "small_leads.csv").frame
     p = ld.prepare(leads, "2026-03-31")  # S7 is won on 31 March, S9 on 2 April: after that day
@@ -412,6 +420,8 @@ def test_demo_time_to_close_and_cost_per_lead(demo):
     # the planted budget finding: a cheap Paid Social lead is the costliest won deal
     found = ld.findings(ld.conversion(ld.prepare(got["leads"], maturity_days=90)), costs=c.reset_index())
     assert found[0].key == "budget" and "Paid Social" in found[0].title
+    # a handful of won deals is noise, not a budget finding
+    assert not [f for f in ld.findings(ld.conversion(p), costs=c.reset_index(), min_won=200) if f.key == "budget"]
     q = ld.by_landing_page(p).set_index("page")
     assert q.loc["/contact", "qualified_high"] < q.loc["/pro/devis", "qualified_low"]
 

@@ -17,7 +17,7 @@ Kaplan–Meier with open leads censored), :mod:`.quality` (by landing page), :mo
 from trafficlib.readers.crm_inputs import campaign_key, join_deals, load_leads, load_spend  # the inputs
 from trafficlib.leads.cost import cost_table, spend_period
 from trafficlib.leads.findings import Finding, findings, findings_table
-from trafficlib.leads.funnel import NOT_SET, as_of_date, by_week, conversion, prepare, wilson
+from trafficlib.leads.funnel import NOT_SET, as_of_date, by_week, conversion, prepare, prepare_mature, wilson
 from trafficlib.leads.offline import offline_conversions, offline_csv, write_offline_conversions
 from trafficlib.leads.plots import plot_cost_per_won, plot_funnel, plot_time_to_close, plot_weekly
 from trafficlib.leads.quality import by_landing_page, page_of
@@ -26,7 +26,7 @@ from trafficlib.leads.views import (FORMATS, LABELS, conversion_view, cost_view,
                                     headline_cards, labels, page_view, period_text, read_notes, timing_view,
                                     month_table)
 
-__all__ = ["load_leads", "load_spend", "join_deals", "as_of_date", "campaign_key", "prepare", "by_week",
+__all__ = ["load_leads", "load_spend", "join_deals", "as_of_date", "campaign_key", "prepare", "prepare_mature", "by_week",
            "conversion", "wilson", "NOT_SET", "durations", "time_to_close", "by_landing_page", "page_of",
            "cost_table", "spend_period", "offline_conversions", "offline_csv", "write_offline_conversions",
            "Finding", "findings", "findings_table", "plot_weekly", "plot_funnel", "plot_time_to_close",

@@ -37,13 +37,14 @@ def _p(x, lang):
 
 def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.DataFrame | None = None,
              prepared: pd.DataFrame | None = None, stale_days: float | None = None, offline: pd.DataFrame | None = None,
-             lang: str = "en", currency: str = "EUR") -> list[Finding]:
+             lang: str = "en", currency: str = "EUR", min_won: int = 5) -> list[Finding]:
     """Findings from the report's tables, sorted by severity then money at stake:
 
     - ``budget``: the paid channel with the highest cost per won deal against the one with
-      the lowest (:func:`trafficlib.leads.cost.cost_table`); money = what its won deals
-      cost beyond the best channel's cost per won deal; high when that is 20 % of its
-      spend or more;
+      the lowest (:func:`trafficlib.leads.cost.cost_table`), both with at least
+      ``min_won`` won deals and 1.5 times apart (fewer deals are noise); money = what its
+      won deals cost beyond the best channel's cost per won deal; high when that is 20 %
+      of its spend or more;
     - ``weak_channel``: a channel whose qualified -> won rate is below the overall rate
       with its whole Wilson interval (:func:`~trafficlib.leads.funnel.conversion`); money
       = the deals it would have won at the overall rate x the average won value;
@@ -66,10 +67,10 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
     won_n = float(tot["won"].iloc[0]) if len(tot) else 0
     avg_value = float(tot["value"].iloc[0]) / won_n if len(tot) and won_n and pd.notna(tot["value"].iloc[0]) else np.nan
     if costs is not None and len(costs):
-        c = costs[(costs["channel"] != "Total") & costs["cost_per_won"].notna()]
-        if len(c) >= 2:
-            best = c.loc[c["cost_per_won"].idxmin()]
-            worst = c.loc[c["cost_per_won"].idxmax()]
+        c = costs[(costs["channel"] != "Total") & costs["cost_per_won"].notna() & (costs["won"] >= min_won)]
+        best = c.loc[c["cost_per_won"].idxmin()] if len(c) >= 2 else None
+        worst = c.loc[c["cost_per_won"].idxmax()] if len(c) >= 2 else None
+        if best is not None and worst["cost_per_won"] >= 1.5 * best["cost_per_won"]:
             excess = float(worst["cost"] - worst["won"] * best["cost_per_won"])
             share = excess / float(worst["cost"]) if worst["cost"] else 0
             out.append(Finding(

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-__all__ = ["NOT_SET", "as_of_date", "prepare", "by_week", "conversion", "wilson", "RATES"]
+__all__ = ["NOT_SET", "as_of_date", "prepare", "prepare_mature", "by_week", "conversion", "wilson", "RATES"]
 
 NOT_SET = "(not set)"
 # rate -> (numerator, denominator)
@@ -56,6 +56,20 @@ def prepare(leads: pd.DataFrame, as_of=None, maturity_days: int = 0) -> pd.DataF
     df["age_days"] = (as_of - df["created"]).dt.total_seconds() / 86400
     df.attrs["as_of"] = as_of
     return df
+
+
+def prepare_mature(leads: pd.DataFrame, as_of=None, maturity_days: int = 90, min_leads: int = 30) -> pd.DataFrame:
+    """:func:`prepare` keeping the leads created at least ``maturity_days`` before
+    ``as_of``, the cohort whose rates no longer move; when fewer than ``min_leads`` leads
+    are that old (a CRM export of the last weeks), every lead, with
+    ``attrs["maturity_days"]`` = 0 so the report can say the youngest may still be won.
+    ``attrs["maturity_days"]`` holds the days used."""
+    out = prepare(leads, as_of, maturity_days)
+    used = maturity_days
+    if len(out) < min_leads and maturity_days:
+        out, used = prepare(leads, as_of), 0
+    out.attrs["maturity_days"] = int(used)
+    return out
 
 
 def by_week(prepared: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
