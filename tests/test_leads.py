@@ -388,6 +388,15 @@ def demo(tmp_path_factory):
     return out / truth["folder"], truth
 
 
+def test_demo_leads_same_seed_same_bytes(demo, tmp_path):
+    folder, truth = demo
+    again = demo_leads.generate(tmp_path, seed=0)
+    assert again == truth
+    for name in ("crm_leads.csv", "affaires_cloturees.csv", "ad_spend.csv"):
+        assert (tmp_path / "leads" / name).read_bytes() == (folder / name).read_bytes(), name
+    assert "| Paid Social |" in demo_leads.describe(truth)
+
+
 def test_demo_funnel_rates_are_recovered_within_their_intervals(demo):
     folder, truth = demo
     got = ld.load_leads(folder)
