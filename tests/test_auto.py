@@ -115,6 +115,8 @@ def test_manifest_has_the_reports_the_files_allow_with_sensible_parameters(plann
     expected = {"traffic-overview-en", "traffic-audit-en", "campaign-postmortem-en"}
     if (ROOT / "notebooks" / "paid_search.ipynb").exists():
         expected.add("paid-search-en")
+    if (ROOT / "notebooks" / "paid_media.ipynb").exists():
+        expected.add("paid-media-en")      # the Meta export (ads by day)
     assert set(jobs) == expected
     ov = jobs["traffic-overview-en"]["parameters"]
     # the undated exports all state October: the report is October, against September
