@@ -51,17 +51,18 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
 
 from trafficlib.errors import TrafficDataError
 from trafficlib.readers._numbers import durations, numbers, yyyymmdd_or_dates
-from trafficlib.readers._sheet import Sheet, split_totals, total_label
+from trafficlib.readers._sheet import Sheet, decimal_mark, split_totals, total_label
 from trafficlib.readers.registry import Export, Probe, Reader, register
 from trafficlib.schema import normalize_header
 
-__all__ = ["read_report", "DIMENSIONS", "METRICS", "CUBE_ADDITIVE", "CUBE_USERS"]
+__all__ = ["read_report", "DIMENSIONS", "METRICS", "UI_NAMES", "CUBE_ADDITIVE", "CUBE_USERS"]
 
 CUBE_ADDITIVE = ("sessions", "engaged_sessions", "converting_sessions", "conversions", "revenue", "pageviews",
                  "engagement_time", "session_duration", "event_count", "transactions")
@@ -70,8 +71,25 @@ CUBE_USERS = ("users", "total_users", "new_users")
 _CHECKED = ("sessions", "engaged_sessions", "conversions", "revenue", "pageviews", "event_count", "transactions")
 
 
+# a word character of a script that has no ASCII folding (CJK, kana, hangul, Cyrillic...)
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+
+
+def _snake(header: str) -> str:
+    """The comparison key of a header: lower-case ASCII snake case for Latin scripts
+    (``'Sesiones con interacción'`` -> ``'sesiones_con_interaccion'``, camelCase split,
+    units in brackets dropped); for other scripts the letters themselves without spaces
+    or brackets (``'アクティブ ユーザー'`` -> ``'アクティブユーザー'``: GA4's Japanese interface
+    spaces its words inconsistently, and full-width brackets count as brackets)."""
+    text = unicodedata.normalize("NFKC", str(header)).replace("\ufeff", "")
+    if _NON_LATIN.search(text):
+        text = re.sub(r"\s*[\(\[].*?[\)\]]\s*", " ", text).lower()
+        return re.sub(r"[\W_]+", "", text)
+    return normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", text))
+
+
 def _keys(*names: str) -> list[str]:
-    return [normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n)) for n in names]
+    return [_snake(n) for n in names]
 
 
 # canonical dimension -> headers (English UI, French UI, Data API; UA's names)
@@ -164,20 +182,226 @@ METRICS: dict[str, tuple[list[str], str]] = {
 _UA_ONLY = {"unique_pageviews", "avg_time_on_page", "entrances", "exit_rate", "page_value", "new_sessions_rate",
             "goal_conversion_rate", "goal_value"}
 
+# GA4's interface in other languages: canonical column -> headers as GA4 writes them. Seen in
+# real downloads or in parsers and fixtures written against real downloads (public
+# repositories; the sources are listed in tests/test_ga4_languages.py); _UI_INFERRED holds
+# the translations no real file confirmed yet (GA4's glossary wording), kept apart so that
+# a wrong guess can only fail to match, never be taken for a confirmed name.
+_UI_CONFIRMED: dict[str, dict[str, list[str]]] = {
+    "de": {
+        "channel": ["Sitzung – primäre Channelgruppe (Standard-Channelgruppe)", "Sitzung – primäre Channelgruppe",
+                    "Sitzung – Standardchannelgruppe"],
+        "first_user_channel": ["Erste Nutzerinteraktion – Standardchannelgruppe"],
+        "source_medium": ["Sitzung – Quelle/Medium"],
+        "landing_page": ["Landingpage", "Landingpage + Abfragestring", "Zielseite"],
+        "page": ["Seitenpfad und Bildschirmklasse", "Seitenpfad"],
+        "page_title": ["Seitentitel und Bildschirmklasse"],
+        "device": ["Gerätekategorie"], "country": ["Land"], "city": ["Stadt"], "os": ["Betriebssystem"],
+        "new_vs_returning": ["Neu/wiederkehrend"], "event_name": ["Ereignisname"], "date": ["Datum"],
+        "sessions": ["Sitzungen"], "engaged_sessions": ["Sitzungen mit Interaktionen"],
+        "engagement_rate": ["Engagement-Rate"], "bounce_rate": ["Absprungrate"],
+        "avg_engagement_per_session": ["Durchschnittliche Interaktionsdauer pro Sitzung",
+                                       "Ø Interaktionsdauer pro Sitzung"],
+        "avg_engagement_per_user": ["Durchschnittliche Interaktionsdauer pro aktivem Nutzer",
+                                    "Ø Interaktionsdauer pro Nutzer"],
+        "user_engagement": ["Interaktionsdauer"],
+        "users": ["Aktive Nutzer"], "total_users": ["Nutzer insgesamt"], "new_users": ["Neue Nutzer"],
+        "event_count": ["Ereignisanzahl"], "conversions": ["Schlüsselereignisse"],
+        "converting_rate": ["Sitzung-Schlüsselereignisrate"], "revenue": ["Gesamtumsatz"],
+        "pageviews": ["Aufrufe"], "views_per_user": ["Aufrufe pro Nutzer"],
+    },
+    "es": {
+        "channel": ["Grupo de canales principal de la sesión (Grupo de canales predeterminado)",
+                    "Grupo de canales predeterminado de la sesión"],
+        "first_user_channel": ["Primer grupo de canales principal del usuario (Grupo de canales predeterminado)"],
+        "source_medium": ["Fuente / medio de la sesión"], "source": ["Fuente de la sesión"],
+        "campaign": ["Campaña de la sesión"],
+        "landing_page": ["Página de destino", "Página de destino y cadena de consulta"],
+        "page": ["Ruta de página y clase de pantalla", "Ruta de la página"],
+        "page_title": ["Título de página y clase de pantalla", "Título de la página"],
+        "device": ["Categoría de dispositivo", "Categoría del dispositivo"], "country": ["País"],
+        "city": ["Ciudad"], "os": ["Sistema operativo"], "browser": ["Navegador"], "language": ["Idioma"],
+        "event_name": ["Nombre del evento"], "date": ["Fecha"], "nth_day": ["Día N"],
+        "new_vs_returning": ["Nuevo / recurrente"],
+        "sessions": ["Sesiones"], "engaged_sessions": ["Sesiones con interacción"],
+        "engagement_rate": ["Porcentaje de interacciones", "Tasa de interacción"],
+        "avg_engagement_per_user": ["Tiempo de interacción medio por usuario activo"],
+        "users": ["Usuarios activos"], "total_users": ["Total de usuarios", "Usuarios totales"],
+        "new_users": ["Usuarios nuevos"], "event_count": ["Número de eventos", "Recuento de eventos"],
+        "conversions": ["Eventos clave"], "revenue": ["Ingresos totales"], "pageviews": ["Vistas"],
+        "transactions": ["Compras de ecommerce"],
+    },
+    "it": {
+        "channel": ["Gruppo di canali principale della sessione"],
+        "source_medium": ["Sorgente / mezzo sessione"],
+        "landing_page": ["Pagina di destinazione + stringa di query", "Pagina di destinazione"],
+        "page_title": ["Titolo pagina"], "country": ["Paese", "ID Paese"], "event_name": ["Nome evento"],
+        "nth_day": ["N° giorno"], "date": ["Data"],
+        "sessions": ["Sessioni"], "engaged_sessions": ["Sessioni con coinvolgimento", "Sessioni con engagement"],
+        "engagement_rate": ["Tasso di coinvolgimento", "Tasso di engagement"],
+        "users": ["Utenti attivi"], "new_users": ["Nuovi utenti"], "event_count": ["Conteggio eventi"],
+        "conversions": ["Eventi chiave"], "revenue": ["Entrate totali"],
+    },
+    "pt": {
+        "channel": ["Grupo principal de canais da sessão (Grupo de canais padrão)",
+                    "Grupo de canais padrão da sessão"],
+        "first_user_channel": ["Grupo principal de canais do primeiro usuário"],
+        "source_medium": ["Origem / mídia da sessão"], "source": ["Origem da sessão"],
+        "medium": ["Meio da sessão"], "campaign": ["Campanha da sessão"], "page": ["Caminho da página"],
+        "country": ["País"], "event_name": ["Nome do evento"], "nth_day": ["Nº dia"],
+        "sessions": ["Sessões"], "engaged_sessions": ["Sessões engajadas"],
+        "engagement_rate": ["Taxa de engajamento"], "bounce_rate": ["Taxa de rejeição"],
+        "users": ["Usuários ativos"], "total_users": ["Total de usuários", "Usuários totais"],
+        "new_users": ["Novos usuários"], "event_count": ["Contagem de eventos"],
+        "conversions": ["Eventos principais"], "revenue": ["Receita total"], "pageviews": ["Visualizações"],
+        "transactions": ["Transações"],
+    },
+    "pl": {
+        "page_title": ["Tytuł strony i klasa ekranu"], "event_name": ["Nazwa wydarzenia"],
+        "country": ["Identyfikator kraju"], "nth_day": ["N-ty dzień"],
+        "users": ["Aktywni użytkownicy"], "event_count": ["Liczba zdarzeń"], "pageviews": ["Wyświetlenia"],
+        "bounce_rate": ["Współczynnik odrzuceń"],
+        "avg_engagement_per_session": ["Średni czas zaangażowania na sesję"],
+        "avg_engagement_per_user": ["Średni czas zaangażowania na aktywnego użytkownika"],
+    },
+    "ja": {
+        "channel": ["セッションのメインのチャネル グループ（デフォルト チャネル グループ）",
+                    "セッションのデフォルト チャネル グループ"],
+        "landing_page": ["ランディング ページ"],
+        "sessions": ["セッション"], "engaged_sessions": ["エンゲージのあったセッション数"],
+        "engagement_rate": ["エンゲージメント率"],
+        "avg_engagement_per_session": ["セッションあたりの平均エンゲージメント時間"],
+        "avg_engagement_per_user": ["アクティブ ユーザーあたりの平均エンゲージメント時間"],
+        "users": ["アクティブ ユーザー"], "new_users": ["新規ユーザー数"], "total_users": ["総ユーザー数"],
+        "event_count": ["イベント数"], "conversions": ["キーイベント"],
+        "converting_rate": ["セッション キーイベント率"], "revenue": ["合計収益"],
+    },
+}
+_UI_INFERRED: dict[str, dict[str, list[str]]] = {
+    "de": {
+        "source": ["Sitzung – Quelle"], "medium": ["Sitzung – Medium"], "campaign": ["Sitzung – Kampagne"],
+        "browser": ["Browser"], "language": ["Sprache"], "nth_day": ["N-ter Tag"],
+        "views_per_session": ["Aufrufe pro Sitzung"], "transactions": ["E-Commerce-Käufe", "Transaktionen"],
+        "revenue": ["Umsatz aus Käufen"],
+    },
+    "es": {
+        "medium": ["Medio de la sesión"], "region": ["Región"],
+        "avg_engagement_per_session": ["Tiempo de interacción medio por sesión"],
+        "converting_rate": ["Tasa de eventos clave de la sesión"], "bounce_rate": ["Porcentaje de rebote"],
+        "views_per_session": ["Vistas por sesión"], "revenue": ["Ingresos por compras"],
+    },
+    "it": {
+        "first_user_channel": ["Gruppo di canali principale del primo utente"],
+        "source": ["Sorgente sessione"], "medium": ["Mezzo sessione"], "campaign": ["Campagna sessione"],
+        "page": ["Percorso pagina e classe schermata"], "page_title": ["Titolo pagina e classe schermata"],
+        "device": ["Categoria dispositivo"], "city": ["Città"], "region": ["Regione"], "language": ["Lingua"],
+        "os": ["Sistema operativo"],
+        "total_users": ["Utenti totali"], "pageviews": ["Visualizzazioni"], "bounce_rate": ["Frequenza di rimbalzo"],
+        "avg_engagement_per_session": ["Tempo di coinvolgimento medio per sessione"],
+        "transactions": ["Acquisti e-commerce"],
+    },
+    "pt": {
+        "landing_page": ["Página de destino"], "page": ["Caminho da página e classe da tela"],
+        "page_title": ["Título da página e classe da tela"], "device": ["Categoria do dispositivo"],
+        "city": ["Cidade"], "region": ["Região"], "date": ["Data"], "language": ["Idioma"],
+        "avg_engagement_per_session": ["Tempo médio de engajamento por sessão"],
+        "avg_engagement_per_user": ["Tempo médio de engajamento por usuário ativo"],
+    },
+    "nl": {
+        "channel": ["Primaire kanaalgroep voor sessie", "Standaard kanaalgroep voor sessie"],
+        "first_user_channel": ["Primaire kanaalgroep voor eerste gebruiker"],
+        "source_medium": ["Bron/medium van sessie"], "landing_page": ["Landingspagina"],
+        "page": ["Paginapad en schermklasse"], "page_title": ["Paginatitel en schermklasse"],
+        "device": ["Apparaatcategorie"], "country": ["Land"], "city": ["Stad"],
+        "event_name": ["Naam van gebeurtenis"], "date": ["Datum"], "nth_day": ["N-de dag"],
+        "sessions": ["Sessies"], "engaged_sessions": ["Sessies met betrokkenheid", "Betrokken sessies"],
+        "engagement_rate": ["Betrokkenheidspercentage"], "users": ["Actieve gebruikers"],
+        "new_users": ["Nieuwe gebruikers"], "total_users": ["Totaal aantal gebruikers"],
+        "event_count": ["Aantal gebeurtenissen"], "conversions": ["Belangrijke gebeurtenissen"],
+        "revenue": ["Totale opbrengst"], "pageviews": ["Weergaven"],
+    },
+    "pl": {
+        "channel": ["Domyślna grupa kanałów sesji", "Główna grupa kanałów sesji"],
+        "source_medium": ["Źródło/medium sesji"], "landing_page": ["Strona docelowa"],
+        "page": ["Ścieżka strony i klasa ekranu"], "device": ["Kategoria urządzenia"], "country": ["Kraj"],
+        "city": ["Miasto"], "date": ["Data"],
+        "sessions": ["Sesje"], "engaged_sessions": ["Sesje z zaangażowaniem"],
+        "engagement_rate": ["Współczynnik zaangażowania"], "new_users": ["Nowi użytkownicy"],
+        "total_users": ["Łączna liczba użytkowników"], "conversions": ["Kluczowe zdarzenia"],
+        "revenue": ["Łączne przychody"],
+    },
+    "ja": {
+        "first_user_channel": ["最初のユーザーのメインのチャネル グループ（デフォルト チャネル グループ）"],
+        "source_medium": ["セッションの参照元 / メディア"], "page": ["ページ パスとスクリーン クラス"],
+        "page_title": ["ページ タイトルとスクリーン クラス"], "device": ["デバイス カテゴリ"], "country": ["国"],
+        "city": ["市区町村"], "event_name": ["イベント名"], "date": ["日付"], "nth_day": ["N 日目"],
+        "pageviews": ["表示回数"], "bounce_rate": ["直帰率"],
+    },
+}
+# every language's headers, confirmed and inferred: language -> canonical -> headers
+UI_NAMES: dict[str, dict[str, list[str]]] = {
+    lang: {canon: _UI_CONFIRMED.get(lang, {}).get(canon, []) + _UI_INFERRED.get(lang, {}).get(canon, [])
+           for canon in {**_UI_CONFIRMED.get(lang, {}), **_UI_INFERRED.get(lang, {})}}
+    for lang in {**_UI_CONFIRMED, **_UI_INFERRED}}
+for _names in UI_NAMES.values():
+    for _canon, _headers in _names.items():
+        _target = DIMENSIONS[_canon] if _canon in DIMENSIONS else METRICS[_canon][0]
+        _target.extend(k for k in _keys(*_headers) if k not in _target)
+
+
 _DIM_LOOKUP = {k: canon for canon, keys in DIMENSIONS.items() for k in keys}
 _MET_LOOKUP = {k: canon for canon, (keys, _) in METRICS.items() for k in keys}
-_GA4_PREAMBLE = re.compile(r"^(start date|end date|date de d[ée]but|date de fin|property|propri[ée]t[ée]|account|compte)\b",
-                           re.IGNORECASE)
-_UA_PREAMBLE = re.compile(r"^(all web site data|toutes les données du site web)\b", re.IGNORECASE)
-_DATE_IN_LINE = re.compile(r"((?:19|20)\d{6})")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents (``'Data de início'`` -> ``'data de inicio'``); other
+    scripts as they are (full-width forms made plain): for matching preamble lines."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+# The preamble's labels in GA4's interface languages. Confirmed from real downloads or from
+# parsers of them: en, fr; it "Data di inizio"/"Data di fine"/"Proprietà"/"Account"; pt
+# "Data de início"; pl "Data rozpoczęcia"; ja 開始日/終了日/プロパティ/アカウント. The others are
+# GA4's glossary wording, not yet seen in a file: a line "<any label>: YYYYMMDD" is read by
+# its position when its label is not known (see _preamble_facts).
+_START_LABELS = ("Start date", "Date de début", "Startdatum", "Fecha de inicio", "Data di inizio", "Data de início",
+                 "Data rozpoczęcia", "Begindatum", "開始日")
+_END_LABELS = ("End date", "Date de fin", "Enddatum", "Einddatum", "Fecha de finalización", "Fecha de fin",
+               "Fecha de término", "Data di fine", "Data de término", "Data final", "Data de fim",
+               "Data zakończenia", "終了日")
+_PROPERTY_LABELS = ("Property", "Propriété", "Propiedad", "Proprietà", "Propriedade", "Eigendom", "Usługa",
+                    "Właściwość", "プロパティ")
+_ACCOUNT_LABELS = ("Account", "Compte", "Konto", "Cuenta", "Conta", "アカウント")
+_COMPARISON_WORDS = ("comparison", "comparaison", "vergleich", "comparacion", "confronto", "comparacao",
+                     "vergelijking", "porownanie", "比較", "比较")
+
+
+def _alternation(labels) -> str:
+    return "|".join(re.escape(_fold(x)) for x in sorted(labels, key=len, reverse=True))
+
+
+# a GA4 preamble line that names a date, the property or the account, in any of those languages
+_GA4_PREAMBLE = re.compile(r"^(?:%s)\b[^:：]{0,40}[:：]" % _alternation(
+    _START_LABELS + _END_LABELS + _PROPERTY_LABELS + _ACCOUNT_LABELS))
+_PROPERTY_LINE = re.compile(r"^(?:%s)\s*[:：]" % _alternation(_PROPERTY_LABELS))
+_ACCOUNT_LINE = re.compile(r"^(?:%s)\s*[:：]" % _alternation(_ACCOUNT_LABELS))
+# any "<label>: 20250101" line (GA4's dated preamble lines, whatever the language)
+_DATED_LINE = re.compile(r"^\s*(?P<label>[^\d:：]{1,80}?)\s*[:：]\s*(?P<date>(?:19|20)\d{6})\s*$")
+_DASHES = re.compile(r"^\s*-{10,}\s*$")
+_UA_PREAMBLE = re.compile(r"^(all web site data|toutes les donnees du site web)\b")
 _RANGE_LINE = re.compile(r"^\s*((?:19|20)\d{6})\s*-\s*((?:19|20)\d{6})\s*$")
-# the titles GA4 gives its overview export (English, French, German, Spanish, Italian)
-_HOME_TITLES = re.compile(r"^(home|reports snapshot|accueil|instantané des rapports|startseite|"
-                          r"übersicht der berichte|inicio|resumen de informes|panoramica dei report)\b", re.IGNORECASE)
-
-
-def _snake(header: str) -> str:
-    return normalize_header(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", header))
+# the titles GA4 gives its Home / Reports snapshot export (en, fr confirmed; the others GA4's wording)
+_HOME_TITLES = re.compile(r"^(?:%s)(?:\s*$|\s*[:：(\-–])" % _alternation((
+    "Home", "Reports snapshot", "Accueil", "Instantané des rapports", "Startseite", "Übersicht der Berichte",
+    "Berichts-Snapshot", "Inicio", "Resumen de informes", "Instantánea de informes", "Panoramica dei report",
+    "Istantanea dei report", "Página inicial", "Início", "Resumo dos relatórios", "Visão geral dos relatórios",
+    "Instantâneo dos relatórios", "Startpagina", "Overzicht van rapporten", "Momentopname van rapporten",
+    "Strona główna", "Przegląd raportów", "Podsumowanie raportów", "ホーム", "レポートのスナップショット")))
+# the key of a custom channel group's header in each language ("Session Acme Channels group")
+_CHANNEL_GROUP_MARKERS = tuple(_snake(x) for x in (
+    "channel group", "groupe de canaux", "channelgruppe", "grupo de canales", "gruppo di canali", "grupo de canais",
+    "canais da sessão", "kanaalgroep", "grupa kanałów", "チャネル グループ"))
 
 
 def _map_header(header: list[str], ua: bool = False) -> tuple[dict[int, str], dict[int, str], list[int]]:
@@ -193,7 +417,7 @@ def _map_header(header: list[str], ua: bool = False) -> tuple[dict[int, str], di
             mets[i] = "ua_bounce_rate" if ua and canon == "bounce_rate" else canon
         elif key in _DIM_LOOKUP and _DIM_LOOKUP[key] not in dims.values():
             dims[i] = _DIM_LOOKUP[key]
-        elif "channel_group" in key or "groupe_de_canaux" in key:
+        elif any(m in key for m in _CHANNEL_GROUP_MARKERS):
             if "channel" not in dims.values():
                 dims[i] = "channel"  # a custom channel group
             else:
@@ -211,33 +435,98 @@ def _score(sheet: Sheet) -> int:
 def _is_ua(probe: Probe, sheet: Sheet) -> bool:
     """A Universal Analytics download: a UA-only metric or UA's "All Web Site Data" line."""
     _, mets, _ = _map_header(sheet.header)
-    pre = any(_UA_PREAMBLE.match(ln) for s in probe.sheets for ln in s.preamble)
+    pre = any(_UA_PREAMBLE.match(_fold(ln)) for s in probe.sheets for ln in s.preamble)
     return bool(set(mets.values()) & _UA_ONLY) or pre
 
 
+def _date_role(label: str) -> str | None:
+    """``"start"``, ``"end"``, ``"compare_start"`` or ``"compare_end"`` for a known date
+    label of a GA4 preamble in any language, else None."""
+    low = _fold(label)
+    starts = any(_fold(x) in low for x in _START_LABELS)
+    ends = any(_fold(x) in low for x in _END_LABELS)
+    if starts == ends:
+        return None
+    compare = any(w in low for w in _COMPARISON_WORDS)
+    return ("compare_" if compare else "") + ("start" if starts else "end")
+
+
+_DATE_SLOTS = ("start", "end", "compare_start", "compare_end")
+
+
 def _preamble_facts(lines: list[str]) -> dict:
+    """The period (``start``, ``end``; ``compare_start``, ``compare_end`` for a
+    comparison range), ``property``, ``account`` and ``title`` a preamble states, and
+    ``notes`` on how the period was read. Dated lines ``<label>: YYYYMMDD`` whose label
+    is not one the kit knows (an interface language it has not seen) are read by their
+    place in the preamble (GA4 writes start, end, then a comparison's start and end),
+    and a note says so; a start after its end is not used (noted)."""
     facts: dict = {}
-    for ln in lines:
-        low = ln.lower()
-        m = _DATE_IN_LINE.search(ln)
+    dated: list[tuple[str | None, pd.Timestamp, str]] = []
+    for raw in lines:
+        ln = unicodedata.normalize("NFKC", raw).strip()
+        low = _fold(ln)
         rng = _RANGE_LINE.match(ln)
+        m = _DATED_LINE.match(ln)
         if rng:  # Explorations and UA: "20250301-20250331"
             facts.setdefault("start", pd.Timestamp(rng.group(1)))
             facts.setdefault("end", pd.Timestamp(rng.group(2)))
-        elif m and ("start date" in low or "date de début" in low or "date de debut" in low):
-            facts.setdefault("start" if "comparison" not in low and "comparaison" not in low else "compare_start",
-                             pd.Timestamp(m.group(1)))
-        elif m and ("end date" in low or "date de fin" in low):
-            facts.setdefault("end" if "comparison" not in low and "comparaison" not in low else "compare_end",
-                             pd.Timestamp(m.group(1)))
-        elif re.match(r"^(property|propri[ée]t[ée])\s*:", ln, re.IGNORECASE):
-            facts["property"] = ln.split(":", 1)[1].strip()
-        elif re.match(r"^(account|compte)\s*:", ln, re.IGNORECASE):
-            facts["account"] = ln.split(":", 1)[1].strip()
+        elif m:
+            dated.append((_date_role(m.group("label")), pd.Timestamp(m.group("date")), m.group("label").strip()))
+        elif _PROPERTY_LINE.match(low):
+            facts["property"] = re.split(r"[:：]", ln, maxsplit=1)[1].strip()
+        elif _ACCOUNT_LINE.match(low):
+            facts["account"] = re.split(r"[:：]", ln, maxsplit=1)[1].strip()
+    notes = []
+    taken = {role for role, _, _ in dated if role}
+    guessed = []
+    for k, (role, day, label) in enumerate(dated):
+        if role is None and k < len(_DATE_SLOTS) and _DATE_SLOTS[k] not in taken:
+            role = _DATE_SLOTS[k]
+            taken.add(role)
+            guessed.append(f"'{label}' as the {role.replace('_', ' ')}")
+        if role:
+            facts.setdefault(role, day)
+    if guessed:
+        notes.append("period read from the preamble's dated lines by their place (" + ", ".join(guessed)
+                     + "): the kit does not know their labels")
+    for a, b in (("start", "end"), ("compare_start", "compare_end")):
+        if a in facts and b in facts and facts[a] > facts[b]:
+            notes.append(f"the preamble's {a.replace('_', ' ')} {facts[a].date()} is after its "
+                         f"{b.replace('_', ' ')} {facts[b].date()}: that range is not used")
+            del facts[a], facts[b]
     titles = [ln for ln in lines if ln and not set(ln) <= set("-= ") and ":" not in ln[:3] and not _RANGE_LINE.match(ln)]
     if titles:
         facts["title"] = titles[0]
+    if notes:
+        facts["notes"] = notes
     return facts
+
+
+def _ga4_shaped(probe: Probe) -> bool:
+    """GA4's preamble by its shape alone, whatever the language: a dashed line and two
+    or more ``<label>: YYYYMMDD`` lines."""
+    for s in probe.sheets:
+        pre = [unicodedata.normalize("NFKC", ln) for ln in s.preamble]
+        if any(_DASHES.match(ln) for ln in pre) and sum(bool(_DATED_LINE.match(ln)) for ln in pre) >= 2:
+            return True
+    return False
+
+
+# GA4's own metric and page names, in every language ("Active users", "Key events", "Event
+# count", "Views", "Page path and screen class", "Aktive Nutzer", "Eventos clave"...)
+_GA4_WORDS = {"active_users", "key_events", "event_count", "views", "page_path_and_screen_class",
+              "page_title_and_screen_class", "page_path_query_string_and_screen_class"} | {
+    k for names in UI_NAMES.values()
+    for canon in ("users", "conversions", "event_count", "pageviews", "page", "page_title")
+    for k in _keys(*names.get(canon, []))}
+_GA4_SCOPE_WORDS = tuple(_snake(w) for w in (
+    "session", "first user", "sitzung", "erste nutzer", "sesión", "primer grupo", "sessione", "primo utente",
+    "sessão", "primeiro usuário", "sessie", "eerste gebruiker", "sesji", "セッション", "最初のユーザー"))
+# an ad platform's cost, click and impression headers
+_AD_WORDS = {"cost", "cout", "impressions", "impr", "clicks", "clics", "spend"} | set(_keys(
+    "Kosten", "Klicks", "Impressionen", "Coste", "Costo", "Custo", "Clic", "Cliques", "Klikken", "Vertoningen",
+    "Impresiones", "Impressioni", "Impressões", "Koszt", "Kliknięcia", "費用", "クリック数"))
 
 
 def recognise(probe: Probe):
@@ -251,11 +540,14 @@ def recognise(probe: Probe):
                "client_id", "user_id", "timestamp"}:
         return False
     dims, mets, _ = _map_header(best.header)
-    ga4_preamble = any(_GA4_PREAMBLE.match(ln) or _RANGE_LINE.match(ln) for s in probe.sheets for ln in s.preamble)
+    ga4_preamble = (any(_GA4_PREAMBLE.match(_fold(ln)) or _RANGE_LINE.match(ln) for s in probe.sheets
+                        for ln in s.preamble) or _ga4_shaped(probe))
     ga4_metrics = set(mets.values()) & {"sessions", "engaged_sessions", "engagement_rate", "users", "total_users",
                                         "pageviews", "conversions", "event_count", "new_users"}
     if not ga4_metrics:
-        return False
+        # GA4's preamble in a language whose headers the kit does not know: read_report
+        # refuses it by name, with the headers it could not read
+        return _ga4_shaped(probe) and not mets
     if ga4_preamble:
         return True
     # Without GA4's preamble (Sheets, Data API, a saved copy): GA4 names or GA4-only metrics.
@@ -263,12 +555,12 @@ def recognise(probe: Probe):
                                      "avg_engagement_per_session", "user_engagement", "views_per_user",
                                      "avg_engagement_per_user"}
     # GA4's own header names: "Active users", "Key events", "Event count", "Views", "Page path and screen class"
-    ga4_words = keys & {"active_users", "key_events", "event_count", "views", "page_path_and_screen_class",
-                        "page_title_and_screen_class", "page_path_query_string_and_screen_class"}
-    ga4_names = any(k in _DIM_LOOKUP and ("session" in k or k.startswith("first_user")) for k in keys)
+    ga4_words = keys & _GA4_WORDS
+    # a session- or first-user-scoped dimension ("Session source / medium", "Sitzung – Quelle/Medium")
+    ga4_names = any(k in _DIM_LOOKUP and any(w in k for w in _GA4_SCOPE_WORDS) for k in keys)
     if ga4_only or ga4_names:
         return True
-    if keys & {"cost", "cout", "impressions", "impr", "clicks", "clics", "spend"}:
+    if keys & _AD_WORDS:
         return False  # an ad platform's table
     if ga4_words and dims:
         return True
@@ -299,7 +591,7 @@ def _home_sections(probe: Probe) -> list[Sheet]:
     tables = [(s, k) for s, k in tables if k]
     if len(tables) < 2:
         return []
-    titled = any(_HOME_TITLES.match(ln) for s in probe.sheets for ln in s.preamble)
+    titled = any(_HOME_TITLES.match(_fold(ln)) for s in probe.sheets for ln in s.preamble)
     cards = len({tuple(s.header) for s, _ in tables}) >= 3 and max(k for _, k in tables) <= 2
     return [s for s, _ in tables] if titled or cards else []
 
@@ -362,6 +654,43 @@ def _lead_label_to_trailing(sheet: Sheet, dims: list[int]) -> Sheet:
     return dataclasses.replace(sheet, rows=rows)
 
 
+def _unknown_trailing_labels(sheet: Sheet, dims: list[int]) -> tuple[Sheet, dict[int, str]]:
+    """The table with the Explorations' trailing total label cut off where the label is
+    text the kit does not know as a total (an interface language it has not seen:
+    ``,,,,902,0.59,16,Suma całkowita``), and those labels by file line. The row is then a
+    total only by the rule for unlabelled rows (dimensions empty, at the top or bottom,
+    at least as large as every row): see :func:`_restore_labels`."""
+    width = sheet.width
+    labels: dict[int, str] = {}
+    rows = []
+    for cells, line in zip(sheet.rows, sheet.lines):
+        extra = [c.strip() for c in cells[width:] if c.strip()]
+        if (dims and len(extra) == 1 and any(ch.isalpha() for ch in extra[0]) and total_label(extra[0]) is None
+                and numbers(pd.Series(extra, dtype="string"))[1].all()
+                and all(d >= len(cells) or not cells[d].strip() for d in dims)):
+            labels[line] = extra[0]
+            cells = cells[:width]
+        rows.append(cells)
+    return (dataclasses.replace(sheet, rows=rows) if labels else sheet), labels
+
+
+def _restore_labels(split, labels: dict[int, str], sheet: Sheet, notes: list[str], file: str) -> None:
+    """Give the total rows found by :func:`_unknown_trailing_labels` their label as
+    written (in place, noted); a row so labelled that is not a total is refused, as any
+    row wider than the header that is not a total."""
+    for t in split.totals:
+        if t.line in labels:
+            t.label = labels.pop(t.line)
+            notes.append(f"line {t.line}: '{t.label}' in the field beyond the header is not a total label the kit "
+                         f"knows; the row is read as the total because its dimensions are empty at the {t.how} of "
+                         "the table and it is at least as large as every row")
+    if labels:
+        line = min(labels)
+        raise TrafficDataError(f"{sheet.width + 1} fields where the header has {sheet.width}", file=file,
+                               rows=sorted(labels), hint=f"line {line} ends with '{labels[line]}', which is not a "
+                                                         "total label and does not stand on a total row")
+
+
 def read_report(probe: Probe | str) -> Export:
     """Read a GA4 or UA interface export into a ``web_cube`` :class:`Export` (see
     module doc): kind ``"ga4/report"`` or ``"ua/report"``.
@@ -386,17 +715,28 @@ def read_report(probe: Probe | str) -> Export:
         for k, v in _preamble_facts(_title_lines(probe)).items():  # UA's xlsx: a "Summary" sheet of titles
             facts.setdefault(k, v)
     dims, mets, unknown = _map_header(sheet.header, ua=ua)
+    if not mets:
+        raise TrafficDataError(
+            "a GA4 export (its preamble has GA4's shape) whose column headers the kit does not know: "
+            + ", ".join(h for h in sheet.header if h), file=file,
+            hint="the kit reads GA4's interface in English, French, German, Spanish, Italian, Portuguese, Dutch, "
+                 "Polish and Japanese; download the report with GA4 in English (Admin > Account settings > "
+                 "language, or your Google account's language) or report these headers")
     for i in _text_columns(sheet, unknown):  # a custom dimension: kept under its own name
         if sheet.header[i]:
             dims[i] = _snake(sheet.header[i])
             unknown.remove(i)
     dims = dict(sorted(dims.items()))
     counts = [i for i, c in mets.items() if METRICS[c][1] == "count"]
-    split = split_totals(_lead_label_to_trailing(sheet, list(dims)), list(dims), counts, file=file)
+    notes: list[str] = list(facts.pop("notes", []))
+    table, unknown_labels = _unknown_trailing_labels(_lead_label_to_trailing(sheet, list(dims)), list(dims))
+    split = split_totals(table, list(dims), counts, file=file)
+    _restore_labels(split, unknown_labels, sheet, notes, file)
     data, lines = split.rows, split.lines
-    notes: list[str] = []
     raw = pd.DataFrame(data, columns=range(sheet.width)) if data else pd.DataFrame(columns=range(sheet.width))
-    decimal = "," if sheet.separator == ";" or any("é" in h or "è" in h for h in sheet.header) else None
+    # the decimal mark the file's unambiguous numbers vote for; else the French layout's comma
+    decimal = decimal_mark(sheet, [i for i, c in mets.items() if METRICS[c][1] != "count"]) or (
+        "," if sheet.separator == ";" or any("é" in h or "è" in h for h in sheet.header) else None)
 
     def metric_frame(rows: pd.DataFrame, where: list[int]) -> pd.DataFrame:
         out = pd.DataFrame(index=rows.index)
