@@ -70,7 +70,7 @@ def postmortem(ad_spend: pd.DataFrame, sessions: pd.DataFrame | None, campaign: 
                start, end, budget: float | None = None, target_cpa: float | None = None,
                target_roas: float | None = None, kpi: str = "sessions", control: str = "others",
                treated: dict | None = None, pre_days: int | None = None, rate_method: str = "wilson",
-               seed: int = 0) -> PostMortem:
+               seed: int = 0, prior_level_sd: float | str = "auto") -> PostMortem:
     """Run the whole post-mortem of ``campaign`` over its flight ``start``..``end``.
 
     ``control="others"`` estimates the causal lift of the campaign on the ``treated``
@@ -78,7 +78,10 @@ def postmortem(ad_spend: pd.DataFrame, sessions: pd.DataFrame | None, campaign: 
     ``control="none"`` has no control series: the lift is a weekday-matched before/after
     comparison (weaker evidence) and the structural model runs without regressors.
     The lift is computed for ``kpi`` and, for incremental CPA / ROAS, for conversions and
-    revenue. ``sessions=None`` skips site outcomes and lift.
+    revenue. ``sessions=None`` skips site outcomes and lift. ``prior_level_sd``: the
+    level prior of :func:`trafficlib.causal.causal_impact` (``"auto"``, the data-driven
+    default, or R CausalImpact's ``0.01``); the lift text names it and, under "auto",
+    shows R's answer beside ours when R's interval would be materially narrower.
     """
     names = [campaign] if isinstance(campaign, str) else list(campaign)
     start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
@@ -102,7 +105,8 @@ def postmortem(ad_spend: pd.DataFrame, sessions: pd.DataFrame | None, campaign: 
             daily = daily.loc[:end]
             pre, post = default_periods(daily, start, end, pre_days)
             ctl = ["control"] if control != "none" else []
-            by_kpi[k] = causal_impact(daily, pre, post, y="treated", controls=ctl, seed=seed)
+            by_kpi[k] = causal_impact(daily, pre, post, y="treated", controls=ctl, seed=seed,
+                                      prior_level_sd=prior_level_sd, compare_prior=k == kpi)
             if k == kpi:
                 ba = before_after(daily, (max(pre[0], start - pd.Timedelta(days=56)), pre[1]), post, y="treated")
         lift = by_kpi[kpi]
