@@ -5,21 +5,30 @@ A GA4 report is a *cube*: a few dimensions (date, channel, landing page, country
 and metrics aggregated over them, not sessions. :func:`read_report` reads one into the
 ``web_cube`` table:
 
-- the ``#`` comment preamble: property, account, ``Start date: 20240101`` /
-  ``Date de début : 20240101`` and the end date, or the Explorations' and UA's one-line
-  range ``20250301-20250331`` (the export's period);
-- the header line, in the English or French interface (see ``DIMENSIONS`` and
-  ``METRICS``), or Data API names (``sessionDefaultChannelGroup``); a column of text
-  whose header the kit does not know (a custom channel group, a custom dimension) is
-  kept as a dimension under its own name;
+- the ``#`` comment preamble: property, account, ``Start date: 20240101`` and the end
+  date in any interface language GA4 ships (``Date de début``, ``Data di inizio``,
+  ``開始日``...), a comparison range apart, or the Explorations' and UA's one-line range
+  ``20250301-20250331`` (the export's period). Dated lines ``<label>: YYYYMMDD`` whose
+  label the kit does not know are read by their place (start, end, comparison start,
+  comparison end), with a note;
+- the header line, in GA4's English, French, German, Spanish, Italian, Portuguese,
+  Dutch, Polish or Japanese interface (see ``DIMENSIONS``, ``METRICS`` and ``UI_NAMES``:
+  names seen in real downloads apart from the inferred ones), or Data API names
+  (``sessionDefaultChannelGroup``); a column of text whose header the kit does not know
+  (a custom channel group, a custom dimension) is kept as a dimension under its own
+  name. A file with GA4's preamble and no header the kit knows is refused, naming them;
 - total rows by the one rule of :func:`trafficlib.readers._sheet.split_totals`:
-  "Grand total" / "Total" / "Totaux" / "Total général" in a dimension cell, in the
-  Explorations' field beyond the header (``,,,,190426,0.5589,...,Grand total``) or in
-  an extra leading field (``Grand total,,,300,...``), or an unlabelled row of empty
-  dimensions at the top (GA4 standard reports) or the bottom (UA downloads) that is at
-  least as large as every row. A row of empty dimensions in the middle of the table (a
-  landing page ``""`` with its 13 sessions) is data. Totals go to :attr:`Export.totals`;
-- numbers with thousands separators in either locale, rates as ``0.65`` or ``65 %``,
+  "Grand total" / "Total" / "Totaux" / "Gesamtsumme" / "Totale complessivo"... in a
+  dimension cell, in the Explorations' field beyond the header
+  (``,,,,190426,0.5589,...,Grand total``) or in an extra leading field (``Grand
+  total,,,300,...``), or an unlabelled row of empty dimensions at the top (GA4 standard
+  reports) or the bottom (UA downloads) that is at least as large as every row; a
+  trailing label the kit does not know as a total (``総計``) is kept as written when its
+  row is a total by that last rule (noted), else the row is refused. A row of empty
+  dimensions in the middle of the table (a landing page ``""`` with its 13 sessions) is
+  data. Totals go to :attr:`Export.totals`;
+- numbers with thousands separators in either locale (the decimal mark voted by the
+  file's unambiguous numbers), rates as ``0.65`` or ``65 %``,
   durations as seconds, ``1m 23s`` or ``00:01:23``, dates as ``YYYYMMDD`` (or "Nth
   day" counted from the start date);
 - several tables in one file (a chart's table above the report's): the table with the
@@ -288,7 +297,8 @@ _UI_INFERRED: dict[str, dict[str, list[str]]] = {
         "medium": ["Medio de la sesión"], "region": ["Región"],
         "avg_engagement_per_session": ["Tiempo de interacción medio por sesión"],
         "converting_rate": ["Tasa de eventos clave de la sesión"], "bounce_rate": ["Porcentaje de rebote"],
-        "views_per_session": ["Vistas por sesión"], "revenue": ["Ingresos por compras"],
+        "views_per_session": ["Vistas por sesión"], "views_per_user": ["Vistas por usuario activo"],
+        "revenue": ["Ingresos por compras"],
     },
     "it": {
         "first_user_channel": ["Gruppo di canali principale del primo utente"],
@@ -298,7 +308,7 @@ _UI_INFERRED: dict[str, dict[str, list[str]]] = {
         "os": ["Sistema operativo"],
         "total_users": ["Utenti totali"], "pageviews": ["Visualizzazioni"], "bounce_rate": ["Frequenza di rimbalzo"],
         "avg_engagement_per_session": ["Tempo di coinvolgimento medio per sessione"],
-        "transactions": ["Acquisti e-commerce"],
+        "transactions": ["Acquisti e-commerce"], "views_per_user": ["Visualizzazioni per utente attivo"],
     },
     "pt": {
         "landing_page": ["Página de destino"], "page": ["Caminho da página e classe da tela"],
@@ -306,6 +316,7 @@ _UI_INFERRED: dict[str, dict[str, list[str]]] = {
         "city": ["Cidade"], "region": ["Região"], "date": ["Data"], "language": ["Idioma"],
         "avg_engagement_per_session": ["Tempo médio de engajamento por sessão"],
         "avg_engagement_per_user": ["Tempo médio de engajamento por usuário ativo"],
+        "views_per_user": ["Visualizações por usuário ativo"],
     },
     "nl": {
         "channel": ["Primaire kanaalgroep voor sessie", "Standaard kanaalgroep voor sessie"],
@@ -319,6 +330,7 @@ _UI_INFERRED: dict[str, dict[str, list[str]]] = {
         "new_users": ["Nieuwe gebruikers"], "total_users": ["Totaal aantal gebruikers"],
         "event_count": ["Aantal gebeurtenissen"], "conversions": ["Belangrijke gebeurtenissen"],
         "revenue": ["Totale opbrengst"], "pageviews": ["Weergaven"],
+        "views_per_user": ["Weergaven per actieve gebruiker"],
     },
     "pl": {
         "channel": ["Domyślna grupa kanałów sesji", "Główna grupa kanałów sesji"],
@@ -328,14 +340,14 @@ _UI_INFERRED: dict[str, dict[str, list[str]]] = {
         "sessions": ["Sesje"], "engaged_sessions": ["Sesje z zaangażowaniem"],
         "engagement_rate": ["Współczynnik zaangażowania"], "new_users": ["Nowi użytkownicy"],
         "total_users": ["Łączna liczba użytkowników"], "conversions": ["Kluczowe zdarzenia"],
-        "revenue": ["Łączne przychody"],
+        "revenue": ["Łączne przychody"], "views_per_user": ["Wyświetlenia na aktywnego użytkownika"],
     },
     "ja": {
         "first_user_channel": ["最初のユーザーのメインのチャネル グループ（デフォルト チャネル グループ）"],
         "source_medium": ["セッションの参照元 / メディア"], "page": ["ページ パスとスクリーン クラス"],
         "page_title": ["ページ タイトルとスクリーン クラス"], "device": ["デバイス カテゴリ"], "country": ["国"],
         "city": ["市区町村"], "event_name": ["イベント名"], "date": ["日付"], "nth_day": ["N 日目"],
-        "pageviews": ["表示回数"], "bounce_rate": ["直帰率"],
+        "pageviews": ["表示回数"], "bounce_rate": ["直帰率"], "views_per_user": ["アクティブ ユーザーあたりのビュー"],
     },
 }
 # every language's headers, confirmed and inferred: language -> canonical -> headers
