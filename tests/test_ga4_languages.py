@@ -246,3 +246,30 @@ def test_home_export_is_refused_by_name_in_other_languages(tmp_path, title, day,
                  f"Country,{sessions}\nFrance,300\nBelgium,80\n", encoding="utf-8")
     with pytest.raises(TrafficDataError, match="Home / Reports snapshot"):
         sources.load(f)
+
+
+def test_italian_home_export_without_its_title_is_refused_by_its_cards(tmp_path):
+    # the Italian overview download: one small table per card, no report among them
+    f = tmp_path / "panoramica.csv"
+    f.write_text("# ----------------------------------------\n# Account: Demo\n# Proprietà: demo.example\n"
+                 "# ----------------------------------------\n#\n# Tutti gli utenti\n"
+                 "# Data di inizio: 20261001\n# Data di fine: 20261007\n\n"
+                 "N° giorno,Utenti attivi\n0000,120\n0001,131\n\n"
+                 "N° giorno,Nuovi utenti\n0000,80\n0001,91\n\n"
+                 "Gruppo di canali principale della sessione,Sessioni\nOrganic Search,401\nDirect,255\n\n"
+                 "ID Paese,Utenti attivi\nIT,300\nCH,40\n\n"
+                 "Nome evento,Conteggio eventi\npage_view,900\nsession_start,656\n", encoding="utf-8")
+    with pytest.raises(TrafficDataError, match="Home / Reports snapshot.*5 small tables"):
+        sources.load(f)
+
+
+def test_portuguese_overview_with_a_preamble_per_card_is_refused_too(tmp_path):
+    card = ("# ----------------------------------------\n# Data de início: 20260801\n# Data de término: 20260831\n"
+            "# ----------------------------------------\n\n{header}\n{rows}\n\n")
+    f = tmp_path / "resumo.csv"
+    f.write_text(card.format(header="Nº dia,Usuários ativos", rows="0000,50\n0001,61")
+                 + card.format(header="Grupo principal de canais da sessão,Sessões", rows="Direct,90\nOrganic Search,40")
+                 + card.format(header="Nome do evento,Contagem de eventos", rows="page_view,300\nscroll,120"),
+                 encoding="utf-8")
+    with pytest.raises(TrafficDataError, match="Home / Reports snapshot"):
+        sources.load(f)
