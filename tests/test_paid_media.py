@@ -440,3 +440,68 @@ def test_notebook_renders_on_the_demo(demo_folder, tmp_path, lang):
         assert "Ventilation &gt; Par diffusion &gt; Région" in text and "Lassitude créative" in text
     else:
         assert "Breakdown &gt; By delivery &gt; Region" in text and "view-through" in text
+
+
+TIKTOK_USD = ("By Day,Campaign name,Ad group name,Ad name,Cost (USD),Impressions,Clicks (destination),Reach,Conversions\n"
+              + "".join(f"2025-03-{d:02d},Spring,All,clip_{a},{100 + d:.2f},{10000 + 100 * d},{80 + d},{7000 + d},{2 + d % 3}\n"
+                        for a in "ab" for d in range(1, 29)))
+
+
+def test_two_currencies_are_never_added(tmp_path):
+    d = tmp_path / "mixed"
+    write(d / "meta_age.csv", META_AGE)
+    write(d / "tiktok.csv", TIKTOK_USD)
+    inputs = pm.load_paid_media_inputs(d)
+    assert inputs["currency"] is None and inputs["currencies"] == {"Meta Ads": "INR", "TikTok Ads": "USD"}
+    plat = pm.platform_view(pm.by_platform(inputs["views"]), "en", None).set_index("platform")
+    # 2 ads x 28 days x (100 + day) dollars = 2 x (2800 + 406)
+    assert plat.loc["Meta Ads", "cost"] == "₹150,000" and plat.loc["TikTok Ads", "cost"] == "US$6,412"
+    assert "cost" not in pm.formats(plat)                         # written out, not formatted again
+    cards = {c["label"] for c in pm.headline_cards(pm.by_platform(inputs["views"]), "en", None)}
+    assert "Spend" not in cards and "Impressions" in cards
+    assert any("different currencies" in n for n in pm.input_notes(inputs, "en"))
+    # the TikTok ads' fatigue is in dollars, whatever the report's default currency
+    found = pm.findings(inputs["views"], None, "en", None)
+    assert all("€" not in f.title + f.detail for f in found)
+
+
+def test_notebook_renders_two_currencies(tmp_path):
+    from trafficlib.report import render
+
+    d = tmp_path / "mixed"
+    write(d / "meta_age.csv", META_AGE)
+    write(d / "tiktok.csv", TIKTOK_USD)
+    html = render(ROOT / "notebooks" / "paid_media.ipynb", {"data_path": str(d), "lang": "en"},
+                  output_dir=tmp_path, name="mixed").read_text(encoding="utf-8")
+    text = re.sub(r"data:image/svg\+xml;base64,[^\"]+", "", html)
+    assert "Traceback" not in text and "₹150,000" in text and "€" not in text
+
+
+def test_microsoft_audience_rows_kept(tmp_path):
+    f = write(tmp_path / "ms.csv", '"Report Name: Campaign performance"\n"Report Time: 9/3/2026"\n'
+              '"Time Zone: (GMT+01:00) Brussels, Copenhagen, Madrid, Paris"\n"Report Period: 2026-08-01 - 2026-08-31"\n'
+              '"Report Aggregation: Summary"\n\n'
+              '"Campaign name","Campaign type","Currency code","Impressions","Clicks","Spend","Conversions"\n'
+              '"Audience - deco","Audience","EUR","120000","600","312.40","9"\n'
+              '"Search - brand","Search & content","EUR","8000","900","540.10","30"\n'
+              '"Total","","EUR","128000","1500","852.50","39"\n'
+              '"©2026 Microsoft Corporation. All rights reserved. "\n')
+    inputs = pm.load_paid_media_inputs(f)
+    (v,) = inputs["views"]
+    assert v.platform == "Microsoft Ads" and v.frame["campaign"].tolist() == ["Audience - deco"]
+    assert v.frame["cost"].sum() == pytest.approx(312.40) and v.left_out["cost"] == pytest.approx(540.10)
+
+
+def test_breakdown_exports_that_hold_another_spend_are_said(tmp_path):
+    d = tmp_path / "two"
+    write(d / "meta_age.csv", META_AGE)
+    write(d / "meta_placement.csv",
+          "Reporting starts,Reporting ends,Campaign name,Platform,Placement,Results,Reach,Impressions,"
+          "Amount spent (INR),Link clicks\n"
+          "2025-03-01,2025-03-31,,,,60,30000,48000,90000.00,600\n"
+          "2025-03-01,2025-03-31,Prospecting,facebook,Feed,20,9000,13500,30000.00,200\n"
+          "2025-03-01,2025-03-31,Prospecting,instagram,Instagram Stories,40,22000,34500,60000.00,400\n")
+    inputs = pm.load_paid_media_inputs(d)
+    (line,) = pm.view_agreement(inputs["views"])
+    assert "meta_placement.csv holds 90,000.00" in line and "150,000.00" in line
+    assert pm.base_view(inputs["views"], "Meta Ads").name == "meta_age.csv"    # the fewest breakdowns (then name)

@@ -28,7 +28,7 @@ from trafficlib.paid_media.pacing import pacing, spend_by_month
 from trafficlib.paid_media.plots import plot_breakdown, plot_fatigue, plot_saturation
 from trafficlib.paid_media.saturation import EDGES, frequency_bins, frequency_rows, saturation, saturation_view
 from trafficlib.paid_media.summary import SUMS, by_level, by_platform, totals, view_agreement, with_ratios
-from trafficlib.paid_media.views import (FORMATS, LABELS, coverage_notes, exports_table, fatigue_table, ga4_table,
+from trafficlib.paid_media.views import (FORMATS, LABELS, coverage_notes, formats, exports_table, fatigue_table, ga4_table,
                                          headline_cards, input_notes, labels, level_view, loud_notes, money, money_as_text,
                                          pacing_table, platform_view, saturation_table, skipped_table)
 from trafficlib.paid_media.views import breakdown_view as breakdown_table
@@ -38,7 +38,7 @@ __all__ = ["load_paid_media_inputs", "View", "base_view", "read_plan", "BREAKDOW
            "breakdown_view", "available_breakdowns", "costly_segments", "fatigue_view", "ad_age_curve",
            "creative_fatigue", "EDGES", "saturation_view", "frequency_rows", "frequency_bins", "saturation",
            "pacing", "spend_by_month", "paid_platform", "ga4_share", "ga4_ready", "Finding", "findings",
-           "findings_table", "DOWNLOADS", "section_note", "month_name", "LABELS", "FORMATS", "labels", "money",
+           "findings_table", "DOWNLOADS", "section_note", "month_name", "LABELS", "FORMATS", "formats", "labels", "money",
            "money_as_text", "input_notes", "exports_table", "skipped_table", "headline_cards", "loud_notes", "coverage_notes",
            "platform_view", "level_view", "breakdown_table", "fatigue_table", "saturation_table", "pacing_table",
            "ga4_table", "plot_fatigue", "plot_saturation", "plot_breakdown"]

@@ -144,6 +144,7 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
 
     fv = fa.fatigue_view(views)
     if fv is not None:
+        cur = fv.currency or currency  # money in the export's own currency
         fat = fa.creative_fatigue(fv)
         tired = fat[fat["fatigued"]] if len(fat) else fat
         for r in tired.itertuples():
@@ -152,20 +153,20 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                     t(f" Daily frequency {i18n.fmt_number(r.freq_fresh, lang, 1)} then {i18n.fmt_number(r.freq_now, lang, 1)}.",
                       f" Répétition quotidienne {i18n.fmt_number(r.freq_fresh, lang, 1)} puis {i18n.fmt_number(r.freq_now, lang, 1)}."))
             cpr = ("" if not (np.isfinite(r.cpr_fresh) and np.isfinite(r.cpr_now)) else
-                   t(f" Cost per result {_m(r.cpr_fresh, lang, currency)} then {_m(r.cpr_now, lang, currency)}.",
-                     f" Coût par résultat {_m(r.cpr_fresh, lang, currency)} puis {_m(r.cpr_now, lang, currency)}."))
+                   t(f" Cost per result {_m(r.cpr_fresh, lang, cur)} then {_m(r.cpr_now, lang, cur)}.",
+                     f" Coût par résultat {_m(r.cpr_fresh, lang, cur)} puis {_m(r.cpr_now, lang, cur)}."))
             out.append(Finding(
                 "fatigue", sev(r.money_at_stake, 0.02, 0.005),
                 t(f"Creative fatigue: {_q(r.ad, lang)} lost {i18n.fmt_pct(-r.ctr_change, lang, 0)} of its CTR",
                   f"Lassitude créative : {_q(r.ad, lang)} a perdu {i18n.fmt_pct(-r.ctr_change, lang, 0)} de son CTR"),
                 t(f"CTR {i18n.fmt_pct(r.ctr_fresh, lang, 2)} in its first week, {i18n.fmt_pct(r.ctr_now, lang, 2)} in "
                   f"the last one ({age} days in the export; the intervals do not overlap).{freq}{cpr} Tired since "
-                  f"{i18n.fmt_date(r.tired_since, lang, long=True)}: {_m(r.money_at_stake, lang, currency)} of the "
-                  f"{_m(r.cost_tired, lang, currency)} spent since bought clicks the fresh ad would have had.",
+                  f"{i18n.fmt_date(r.tired_since, lang, long=True)}: {_m(r.money_at_stake, lang, cur)} of the "
+                  f"{_m(r.cost_tired, lang, cur)} spent since bought clicks the fresh ad would have had.",
                   f"CTR {i18n.fmt_pct(r.ctr_fresh, lang, 2)} la première semaine, {i18n.fmt_pct(r.ctr_now, lang, 2)} la "
                   f"dernière ({age} jours dans l'export ; les intervalles ne se recouvrent pas).{freq}{cpr} Lassée "
-                  f"depuis le {i18n.fmt_date(r.tired_since, lang, long=True)} : {_m(r.money_at_stake, lang, currency)} "
-                  f"des {_m(r.cost_tired, lang, currency)} dépensés depuis ont payé des clics que la publicité neuve "
+                  f"depuis le {i18n.fmt_date(r.tired_since, lang, long=True)} : {_m(r.money_at_stake, lang, cur)} "
+                  f"des {_m(r.cost_tired, lang, cur)} dépensés depuis ont payé des clics que la publicité neuve "
                   "aurait obtenus."),
                 t("Replace the creative (new visual and hook) or rotate a fresh variant into the ad set.",
                   "Remplacer le visuel (nouvelle image, nouvelle accroche) ou faire tourner une variante neuve dans "
@@ -173,19 +174,20 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                 float(r.money_at_stake), fat[fat["ad_key"] == r.ad_key]))
     sv = sa.saturation_view(views)
     if sv is not None:
+        cur = sv.currency or currency
         bins, v = sa.saturation(sv)
         if np.isfinite(v["threshold"]):
             groups = ", ".join(_q(g, lang) for g in v["groups"]["group"].head(3))
             out.append(Finding(
                 "saturation", sev(v["money_at_stake"]),
                 t(f"Audience saturation: above a frequency of {i18n.fmt_number(v['threshold'], lang, 1)}, a result "
-                  f"costs {_m(v['cpr_above'], lang, currency)} instead of {_m(v['cpr_below'], lang, currency)}",
+                  f"costs {_m(v['cpr_above'], lang, cur)} instead of {_m(v['cpr_below'], lang, cur)}",
                   f"Saturation de l'audience : au-delà d'une répétition de {i18n.fmt_number(v['threshold'], lang, 1)}, "
-                  f"un résultat coûte {_m(v['cpr_above'], lang, currency)} au lieu de {_m(v['cpr_below'], lang, currency)}"),
-                t(f"{_m(v['cost_above'], lang, currency)} was spent on rows at that frequency or more, mostly {groups}; "
-                  f"the same results at the price below it would have cost {_m(v['money_at_stake'], lang, currency)} less.",
-                  f"{_m(v['cost_above'], lang, currency)} ont été dépensés à cette répétition ou plus, surtout {groups} ; "
-                  f"les mêmes résultats au prix d'en dessous auraient coûté {_m(v['money_at_stake'], lang, currency)} de moins."),
+                  f"un résultat coûte {_m(v['cpr_above'], lang, cur)} au lieu de {_m(v['cpr_below'], lang, cur)}"),
+                t(f"{_m(v['cost_above'], lang, cur)} was spent on rows at that frequency or more, mostly {groups}; "
+                  f"the same results at the price below it would have cost {_m(v['money_at_stake'], lang, cur)} less.",
+                  f"{_m(v['cost_above'], lang, cur)} ont été dépensés à cette répétition ou plus, surtout {groups} ; "
+                  f"les mêmes résultats au prix d'en dessous auraient coûté {_m(v['money_at_stake'], lang, cur)} de moins."),
                 t("Cap the frequency below the threshold, widen the audience (larger lookalike, broader interests) or "
                   "move budget to ad sets below it.",
                   "Plafonner la répétition sous ce seuil, élargir l'audience (similaire plus large, centres d'intérêt "
@@ -195,6 +197,7 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
         if view is None:
             continue
         what = t(*_WHAT[name]).lower()
+        cur = view.currency or currency
         frame = bd.breakdown(views, name)
         bad = bd.costly_segments(frame)
         if len(bad):
@@ -202,14 +205,14 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
             cpr = frame["cost"].sum() / frame["results"].sum()
             out.append(Finding(
                 f"segment_{name}", "medium" if sev(r["excess_cost"]) != "low" else "low",
-                t(f"{_q(r['segment'], lang)} ({what}) costs {_m(r['cost_per_result'], lang, currency)} per result",
-                  f"{_q(r['segment'], lang)} ({what}) coûte {_m(r['cost_per_result'], lang, currency)} par résultat"),
-                t(f"Against {_m(cpr, lang, currency)} across the {what} breakdown ({view.name}); its conversion rate is "
-                  f"really lower than the others' (the intervals do not overlap). {_m(r['excess_cost'], lang, currency)} "
+                t(f"{_q(r['segment'], lang)} ({what}) costs {_m(r['cost_per_result'], lang, cur)} per result",
+                  f"{_q(r['segment'], lang)} ({what}) coûte {_m(r['cost_per_result'], lang, cur)} par résultat"),
+                t(f"Against {_m(cpr, lang, cur)} across the {what} breakdown ({view.name}); its conversion rate is "
+                  f"really lower than the others' (the intervals do not overlap). {_m(r['excess_cost'], lang, cur)} "
                   "more than its results would cost at the average.",
-                  f"Contre {_m(cpr, lang, currency)} sur l'ensemble de la ventilation ({view.name}) ; son taux de "
+                  f"Contre {_m(cpr, lang, cur)} sur l'ensemble de la ventilation ({view.name}) ; son taux de "
                   f"conversion est réellement plus bas que celui des autres (les intervalles ne se recouvrent pas). "
-                  f"{_m(r['excess_cost'], lang, currency)} de plus que ce que ses résultats coûteraient en moyenne."),
+                  f"{_m(r['excess_cost'], lang, cur)} de plus que ce que ses résultats coûteraient en moyenne."),
                 t("Exclude it or lower its bid / budget share; check the creative fits it first.",
                   "L'exclure ou réduire sa part de budget ; vérifier d'abord que le visuel lui convient."),
                 float(r["excess_cost"]), bad))
@@ -217,22 +220,23 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
         pace = pc.pacing(views, plan)
         off = pace[pace["status"].isin(["over", "under"])].drop_duplicates("campaign")  # its largest gap
         for r in off.head(3).itertuples():
+            cur = r.currency if isinstance(r.currency, str) else currency
             share = r.money_at_stake / r.budget if r.budget else np.nan
             month = month_name(r.month, lang)
             over = r.status == "over"
             out.append(Finding(
                 "pacing", "high" if share >= 0.2 else "medium",
-                (t(f"{_q(r.campaign, lang)} spent {_m(r.projected, lang, currency)} of its "
-                   f"{_m(r.budget, lang, currency)} budget for {month}",
-                   f"{_q(r.campaign, lang)} a dépensé {_m(r.projected, lang, currency)} sur un budget de "
-                   f"{_m(r.budget, lang, currency)} pour {month}") if r.days_with_data == r.days else
-                 t(f"{_q(r.campaign, lang)} is on course to spend {_m(r.projected, lang, currency)} of its "
-                   f"{_m(r.budget, lang, currency)} budget for {month}",
-                   f"{_q(r.campaign, lang)} est en voie de dépenser {_m(r.projected, lang, currency)} sur un budget de "
-                   f"{_m(r.budget, lang, currency)} pour {month}")),
-                t(f"{_m(r.spent, lang, currency)} spent in {r.days_with_data} of {r.days} days "
+                (t(f"{_q(r.campaign, lang)} spent {_m(r.projected, lang, cur)} of its "
+                   f"{_m(r.budget, lang, cur)} budget for {month}",
+                   f"{_q(r.campaign, lang)} a dépensé {_m(r.projected, lang, cur)} sur un budget de "
+                   f"{_m(r.budget, lang, cur)} pour {month}") if r.days_with_data == r.days else
+                 t(f"{_q(r.campaign, lang)} is on course to spend {_m(r.projected, lang, cur)} of its "
+                   f"{_m(r.budget, lang, cur)} budget for {month}",
+                   f"{_q(r.campaign, lang)} est en voie de dépenser {_m(r.projected, lang, cur)} sur un budget de "
+                   f"{_m(r.budget, lang, cur)} pour {month}")),
+                t(f"{_m(r.spent, lang, cur)} spent in {r.days_with_data} of {r.days} days "
                   f"({'over' if over else 'under'} plan by {i18n.fmt_pct(abs(r.pace - 1), lang, 0)}).",
-                  f"{_m(r.spent, lang, currency)} dépensés en {r.days_with_data} jours sur {r.days} "
+                  f"{_m(r.spent, lang, cur)} dépensés en {r.days_with_data} jours sur {r.days} "
                   f"({'au-dessus' if over else 'en dessous'} du plan de {i18n.fmt_pct(abs(r.pace - 1), lang, 0)})."),
                 t("Lower its daily budget to the plan's pace." if over else
                   "Check its delivery (bid, audience size, approvals) or move the unspent budget.",

@@ -38,10 +38,11 @@ def spend_by_month(views: list[View]) -> tuple[pd.DataFrame, pd.Timestamp | None
         rep["month"] = rep["day"].dt.to_period("M").dt.to_timestamp()
         g = rep.groupby([rep["campaign"].astype("string"), "month"])["cost"].sum().reset_index()
         g.insert(0, "platform", platform)
+        g["currency"] = v.currency
         parts.append(g)
         last = end.max() if last is None else max(last, end.max())
     if not parts:
-        return pd.DataFrame(columns=["platform", "campaign", "month", "cost"]), None
+        return pd.DataFrame(columns=["platform", "campaign", "month", "cost", "currency"]), None
     return pd.concat(parts, ignore_index=True), last
 
 
@@ -49,13 +50,14 @@ def pacing(views: list[View], plan: pd.DataFrame, tolerance: float = 0.10) -> pd
     """One row per planned (campaign, month) and per campaign-month spent without a
     plan: ``campaign``, ``month``, ``budget``, ``spent``, ``days``, ``days_with_data``,
     ``projected``, ``pace``, ``status`` ("over", "under", "on plan", "not started",
-    "no budget"), ``money_at_stake`` (money: |projected - budget| when over or under);
+    "no budget"), ``money_at_stake`` (money: |projected - budget| when over or under),
+    ``currency`` (the campaign's export's; the plan's budget is taken to be in it);
     largest money at stake first. Months after the data's last day are "not started"."""
     spent, last = spend_by_month(views)
     p = plan.copy()
     p["_key"] = p["campaign"].str.strip().str.lower()
     s = spent.groupby([spent["campaign"].str.strip().str.lower().rename("_key"), "month"]).agg(
-        spent=("cost", "sum"), spent_name=("campaign", "first")).reset_index()
+        spent=("cost", "sum"), spent_name=("campaign", "first"), currency=("currency", "first")).reset_index()
     out = p.merge(s, on=["_key", "month"], how="outer")
     out["campaign"] = out["campaign"].fillna(out["spent_name"])
     out["spent"] = out["spent"].fillna(0.0)
@@ -75,7 +77,7 @@ def pacing(views: list[View], plan: pd.DataFrame, tolerance: float = 0.10) -> pd
     gap = (out["projected"] - out["budget"]).abs()
     out["money_at_stake"] = np.where(np.isin(status, ["over", "under"]), gap, 0.0)
     cols = ["campaign", "month", "budget", "spent", "days", "days_with_data", "projected", "pace", "status",
-            "money_at_stake"]
+            "money_at_stake", "currency"]
     order = out["status"].map({"over": 0, "under": 0, "on plan": 1, "not started": 2, "no budget": 3})
     out = out.assign(_o=order).sort_values(["_o", "money_at_stake", "campaign", "month"],
                                            ascending=[True, False, True, True])

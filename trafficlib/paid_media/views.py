@@ -11,7 +11,7 @@ import pandas as pd
 from trafficlib import i18n
 from trafficlib.readers.registry import UNRECONCILED, coverage
 
-__all__ = ["LABELS", "FORMATS", "labels", "money", "exports_table", "skipped_table", "headline_cards", "loud_notes",
+__all__ = ["LABELS", "FORMATS", "formats", "labels", "money", "exports_table", "skipped_table", "headline_cards", "loud_notes",
            "level_view", "platform_view", "breakdown_view", "fatigue_table", "saturation_table", "pacing_table",
            "ga4_table", "coverage_notes", "money_as_text", "input_notes"]
 
@@ -54,6 +54,13 @@ _STATUS = {"over": ("over", "au-dessus"), "under": ("under", "en dessous"), "on 
            "not started": ("not started", "pas commencé"), "no budget": ("no budget", "sans budget")}
 _VS = {"higher": ("higher", "plus haut"), "lower": ("lower", "plus bas"), "same": ("not different", "pas différent"),
        "": ("–", "–")}
+
+
+def formats(frame: pd.DataFrame) -> dict[str, str]:
+    """The display formats of :data:`FORMATS` for ``frame``'s columns, leaving out money
+    columns already written out in their own currencies (:func:`money_as_text`)."""
+    return {c: k for c, k in FORMATS.items()
+            if c in frame and not (k == "money" and not pd.api.types.is_numeric_dtype(frame[c]))}
 
 
 def labels(lang: str = "en") -> dict[str, str]:
@@ -237,25 +244,28 @@ def breakdown_view(frame: pd.DataFrame, lang: str = "en", currency: str | None =
                        "results", "cvr", "cvr_ci", "cvr_vs_rest", "cost_per_result"])
 
 
-def fatigue_table(frame: pd.DataFrame, lang: str = "en", currency: str | None = None) -> pd.DataFrame:
-    out = frame.copy()
+def fatigue_table(frame: pd.DataFrame, lang: str = "en", currency: str | None = None,
+                  own: str | None = None) -> pd.DataFrame:
+    """``currency``: the report's one currency (None when mixed); ``own``: the export's."""
+    out = money_as_text(frame.assign(currency=own), lang, currency)
     out["fatigued"] = [i18n.text(lang, "yes", "oui") if f else i18n.text(lang, "no", "non") for f in frame["fatigued"]]
     return _cols(out, ["ad", "days", "ctr_fresh", "ctr_now", "ctr_change", "cpr_fresh", "cpr_now", "freq_now",
                        "fatigued", "money_at_stake"])
 
 
-def saturation_table(bins: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    out = bins.copy()
+def saturation_table(bins: pd.DataFrame, lang: str = "en", currency: str | None = None,
+                     own: str | None = None) -> pd.DataFrame:
+    out = money_as_text(bins.assign(currency=own), lang, currency)
     out["bin"] = [f"{i18n.fmt_number(a, lang, 1)} – {i18n.fmt_number(b, lang, 1)}" if np.isfinite(b)
                   else f"≥ {i18n.fmt_number(a, lang, 1)}" for a, b in zip(bins["low"], bins["high"])]
     return _cols(out, ["bin", "rows", "impressions", "cost", "ctr", "results", "results_per_mille",
                        "cost_per_result"])
 
 
-def pacing_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def pacing_table(frame: pd.DataFrame, lang: str = "en", currency: str | None = None) -> pd.DataFrame:
     from trafficlib.paid_media.findings import month_name
 
-    out = frame.copy()
+    out = money_as_text(frame, lang, currency)
     out["month"] = [month_name(m, lang) for m in frame["month"]]
     out["status"] = [i18n.text(lang, *_STATUS.get(s, (s, s))) for s in frame["status"]]
     return _cols(out, ["campaign", "month", "budget", "spent", "days", "projected", "pace", "status",
