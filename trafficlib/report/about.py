@@ -58,6 +58,20 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "max_path_length": ("Longest path kept", "Parcours le plus long gardé"),
     "thresholds": ("Alert thresholds", "Seuils d'alerte"),
     "ctr_curve": ("Click-through curve by position", "Courbe de taux de clic par position"),
+    "country": ("Country whose holidays are named", "Pays dont les jours fériés sont nommés"),
+    "spend_path": ("Ad spend", "Dépenses publicitaires"),
+    "as_of": ("Data as of", "Données au"),
+    "maturity_days": ("Lead age for funnel rates (days)", "Âge des leads pour les taux (jours)"),
+    "min_page_leads": ("Fewest leads to show a landing page", "Minimum de leads pour montrer une page"),
+    "conversion_name": ("Google Ads conversion action", "Action de conversion Google Ads"),
+    "timezone": ("Time zone", "Fuseau horaire"),
+    "offline_file": ("Offline-conversion import file", "Fichier d'import des conversions hors ligne"),
+    "search_console_path": ("Search Console export", "Export Search Console"),
+    "query_page_file": ("Query × page table", "Table requête × page"),
+    "brand_regex": ("Brand queries", "Requêtes de marque"),
+    "min_impressions": ("Fewest impressions to judge a CTR", "Minimum d'impressions pour juger un CTR"),
+    "striking_positions": ("Striking-distance positions", "Positions « à portée »"),
+    "prior_level_sd": ("Prior on the level's drift", "A priori sur la dérive du niveau"),
 }
 
 _LANG_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
