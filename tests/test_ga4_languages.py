@@ -183,6 +183,13 @@ def test_a_comparison_range_is_kept_apart_from_the_period():
     assert (facts["compare_start"], facts["compare_end"]) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-30"))
 
 
+def test_a_second_range_under_the_same_labels_is_the_comparison():
+    facts = g._preamble_facts(["Fecha de inicio: 20261001", "Fecha de finalización: 20261031",
+                               "Fecha de inicio: 20250901", "Fecha de finalización: 20250930"])
+    assert (facts["start"], facts["end"]) == (pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"))
+    assert (facts["compare_start"], facts["compare_end"]) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-30"))
+
+
 def test_a_start_after_the_end_is_not_a_period():
     facts = g._preamble_facts(["開始日: 20261031", "終了日: 20261001"])
     assert "start" not in facts and "end" not in facts

@@ -484,7 +484,10 @@ def _preamble_facts(lines: list[str]) -> dict:
             facts.setdefault("start", pd.Timestamp(rng.group(1)))
             facts.setdefault("end", pd.Timestamp(rng.group(2)))
         elif m:
-            dated.append((_date_role(m.group("label")), pd.Timestamp(m.group("date")), m.group("label").strip()))
+            role = _date_role(m.group("label"))
+            if role in ("start", "end") and any(r == role for r, _, _ in dated):
+                role = "compare_" + role  # the same label twice: the second range is the comparison
+            dated.append((role, pd.Timestamp(m.group("date")), m.group("label").strip()))
         elif _PROPERTY_LINE.match(low):
             facts["property"] = re.split(r"[:：]", ln, maxsplit=1)[1].strip()
         elif _ACCOUNT_LINE.match(low):
