@@ -212,3 +212,19 @@ def test_an_unknown_duration_column_is_no_dimension(tmp_path):
     e = sources.load(f)
     assert e.kind == "ua/report" and e.rows == 2 and e.totals.iloc[0]["pageviews"] == 400
     assert e.dimensions == ("page",) and any("Avg. Visit Time" in n for n in e.notes)
+
+
+def test_a_comparison_download_is_never_summed_across_its_two_periods(tmp_path):
+    """GA4 writes the rows once per date range when a report is downloaded with a
+    comparison: only the first (current) range is read, and a note says so."""
+    from trafficlib import sources
+
+    f = tmp_path / "compare.csv"
+    f.write_text("# Start date: 20250301\n# End date: 20250331\n\n"
+                 "Session default channel group,Date range,Sessions,Key events\n"
+                 "Direct,Mar 1 - Mar 31 2025,100,5\nDirect,Feb 1 - Feb 28 2025,80,4\n"
+                 "Organic Search,Mar 1 - Mar 31 2025,300,9\nOrganic Search,Feb 1 - Feb 28 2025,250,7\n",
+                 encoding="utf-8")
+    e = sources.load(f)
+    assert e.frame["sessions"].sum() == 400 and e.rows == 2
+    assert any("comparison download" in n and "Feb 1 - Feb 28 2025" in n for n in e.notes)

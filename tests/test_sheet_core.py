@@ -27,7 +27,7 @@ def _sheet(tmp_path, text, name="t.csv", encoding="utf-8"):
 @pytest.mark.parametrize("cell,level", [
     ("Total", ""), ("Totals", ""), ("Grand total", ""), ("Total général", ""), ("Totaux", ""), ("Gesamt", ""),
     ("Gesamtergebnis", ""), ("Totale", ""), ("Totales", ""), ("Total geral", ""), ("Totaal", ""), ("合计", ""),
-    ("總計", ""), ("合計", ""), ("Итого", ""), ("Total: Search terms", "Search terms"),
+    ("總計", ""), ("合計", ""), ("総計", ""), ("Suma całkowita", ""), ("Łącznie", ""), ("Итого", ""), ("Total: Search terms", "Search terms"),
     ("Total : compte", "compte"), ("Total - Account", "Account"), ("TOTAL: Account", "Account"),
     ("Total：帳戶", "帳戶"),
 ])

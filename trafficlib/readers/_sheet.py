@@ -359,7 +359,8 @@ _TOTAL_WORDS = (
     "grand total", "grand totals", "total general", "total général", "total geral", "totale complessivo",
     "totale generale", "suma total", "total global", "gesamtsumme", "gesamtergebnis", "eindtotaal", "totaal",
     "totals", "totaux", "totales", "totale", "total", "gesamt", "summe", "suma", "razem", "summa", "yhteensä",
-    "итого", "всего", "合計", "合计", "總計", "总计", "總和", "总和", "총계", "합계", "toplam", "المجموع",
+    "итого", "всего", "合計", "合计", "總計", "总计", "總和", "总和", "総計", "총계", "합계", "toplam", "المجموع",
+    "suma całkowita", "łącznie", "celkem", "totalt", "i alt",
 )
 TOTAL_LABEL = re.compile(
     r"^\s*(?P<word>" + "|".join(re.escape(w) for w in sorted(_TOTAL_WORDS, key=len, reverse=True)) + r")"

@@ -706,6 +706,34 @@ def _restore_labels(split, labels: dict[int, str], sheet: Sheet, notes: list[str
                                                          "total label and does not stand on a total row")
 
 
+# A "Date range" column: GA4 writes one when a report is downloaded with a date comparison
+# (the same rows once per range). Summing over it would add the two periods together.
+_DATE_RANGE_HEADERS = {"date_range", "plage_de_dates", "periode_de_dates", "zeitraum", "datumsbereich",
+                       "intervalo_de_fechas", "rango_de_fechas", "intervallo_di_date", "periodo_di_date",
+                       "intervalo_de_datas", "periodo_de_datas", "datumbereik", "zakres_dat"}
+
+
+def _keep_first_date_range(split, sheet: Sheet, notes: list[str]) -> None:
+    """With a date-range column holding several ranges, keep the rows (and totals) of the
+    first range the file lists (GA4 lists the current period first) and say so, so that a
+    comparison download is never summed across its two periods (in place)."""
+    at = next((i for i, h in enumerate(sheet.header) if _snake(h) in _DATE_RANGE_HEADERS), None)
+    if at is None:
+        return
+    ranges = list(dict.fromkeys(r[at] for r in split.rows if r[at]))
+    if len(ranges) < 2:
+        return
+    keep = ranges[0]
+    kept = [(r, ln) for r, ln in zip(split.rows, split.lines) if r[at] in (keep, "")]
+    dropped = len(split.rows) - len(kept)
+    split.rows[:] = [r for r, _ in kept]
+    split.lines[:] = [ln for _, ln in kept]
+    split.totals[:] = [t for t in split.totals if t.cells[at] in (keep, "")]
+    notes.append(f"a comparison download: the rows of '{keep}' are read, the {dropped} rows of "
+                 f"{', '.join(repr(r) for r in ranges[1:])} are left out (the two periods never add up together); "
+                 "download each period without comparison to read both")
+
+
 def read_report(probe: Probe | str) -> Export:
     """Read a GA4 or UA interface export into a ``web_cube`` :class:`Export` (see
     module doc): kind ``"ga4/report"`` or ``"ua/report"``.
@@ -747,6 +775,7 @@ def read_report(probe: Probe | str) -> Export:
     table, unknown_labels = _unknown_trailing_labels(_lead_label_to_trailing(sheet, list(dims)), list(dims))
     split = split_totals(table, list(dims), counts, file=file)
     _restore_labels(split, unknown_labels, sheet, notes, file)
+    _keep_first_date_range(split, sheet, notes)
     data, lines = split.rows, split.lines
     raw = pd.DataFrame(data, columns=range(sheet.width)) if data else pd.DataFrame(columns=range(sheet.width))
     # the decimal mark the file's unambiguous numbers vote for; else the French layout's comma
