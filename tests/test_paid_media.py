@@ -505,3 +505,11 @@ def test_breakdown_exports_that_hold_another_spend_are_said(tmp_path):
     (line,) = pm.view_agreement(inputs["views"])
     assert "meta_placement.csv holds 90,000.00" in line and "150,000.00" in line
     assert pm.base_view(inputs["views"], "Meta Ads").name == "meta_age.csv"    # the fewest breakdowns (then name)
+
+
+def test_platform_figures_are_the_summary_rows_when_rows_differ(tmp_path):
+    f = write(tmp_path / "meta_bad.csv", META_AGE.replace(",150000.00,80000,", ",151000.00,80000,", 1))
+    views = pm.load_paid_media_inputs(f)["views"]
+    p = pm.by_platform(views).iloc[0]
+    assert p["cost"] == 151000.00 and p["source"] == "total row"                     # as Ads Manager shows it
+    assert pm.by_level(views, "campaign")["cost"].sum() == 150000.00                 # the rows, flagged above

@@ -47,7 +47,7 @@ SEED_OFFSET = 3030
 # ad set -> (campaign, audience size, CPM in EUR, conversion per click, value per result)
 AD_SETS = {
     "interets_deco": ("prospection_automne", 300_000, 7.5, 0.028, 92.0),
-    "lookalike_acheteurs_1pct": ("prospection_automne", 30_000, 9.0, 0.035, 96.0),
+    "lookalike_acheteurs_1pct": ("prospection_automne", 30_000, 9.0, 0.050, 96.0),
     "visiteurs_30j": ("retargeting_catalogue", 25_000, 11.0, 0.075, 88.0),
 }
 # ad -> (ad set, first day, daily budget EUR (first, last), CTR when fresh, fatigue half-life days or None)
@@ -119,7 +119,7 @@ def _ads_by_day(r: np.random.Generator) -> pd.DataFrame:
     wk = f.groupby(["ad_set", "week"])["impressions"].transform("sum")
     f["week_freq"] = wk / _reach(wk, f["audience"])
     sat = f["ad_set"] == SATURATION["ad_set"]
-    per_click = np.where(sat, f["cvr"] * np.minimum(1.0, (SATURATION["threshold"] / f["week_freq"]) ** 1.6), f["cvr"])
+    per_click = np.where(sat, f["cvr"] * np.minimum(1.0, (SATURATION["threshold"] / f["week_freq"]) ** 2.5), f["cvr"])
     f["results"] = r.binomial(f["clicks"].to_numpy(), np.clip(per_click, 0, 1))
     f["value"] = np.round(f["results"] * f["vpr"] * r.uniform(0.8, 1.2, len(f)), 2)
     # a day's reach: most of a day's impressions reach distinct people

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from trafficlib import i18n
-from trafficlib.paid_media import breakdowns as bd
-from trafficlib.paid_media import fatigue as fa
-from trafficlib.paid_media import pacing as pc
-from trafficlib.paid_media import saturation as sa
+from trafficlib.paid_media.breakdowns import available_breakdowns, breakdown, costly_segments
+from trafficlib.paid_media.fatigue import creative_fatigue, fatigue_view
+from trafficlib.paid_media.pacing import pacing
+from trafficlib.paid_media.saturation import saturation, saturation_view
 from trafficlib.paid_media.inputs import BREAKDOWNS
 
 __all__ = ["Finding", "findings", "findings_table", "DOWNLOADS", "section_note", "SEVERITY_ORDER", "month_name"]
@@ -142,10 +142,10 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
         share = money / total if np.isfinite(total) and total > 0 else np.nan
         return "high" if share >= high else "medium" if share >= medium else "low"
 
-    fv = fa.fatigue_view(views)
+    fv = fatigue_view(views)
     if fv is not None:
         cur = fv.currency or currency  # money in the export's own currency
-        fat = fa.creative_fatigue(fv)
+        fat = creative_fatigue(fv)
         tired = fat[fat["fatigued"]] if len(fat) else fat
         for r in tired.itertuples():
             age = (pd.Timestamp(fv.frame["date"].max()) - r.first_day).days + 1
@@ -172,10 +172,10 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                   "Remplacer le visuel (nouvelle image, nouvelle accroche) ou faire tourner une variante neuve dans "
                   "l'ensemble de publicités."),
                 float(r.money_at_stake), fat[fat["ad_key"] == r.ad_key]))
-    sv = sa.saturation_view(views)
+    sv = saturation_view(views)
     if sv is not None:
         cur = sv.currency or currency
-        bins, v = sa.saturation(sv)
+        bins, v = saturation(sv)
         if np.isfinite(v["threshold"]):
             groups = ", ".join(_q(g, lang) for g in v["groups"]["group"].head(3))
             out.append(Finding(
@@ -193,13 +193,13 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                   "Plafonner la répétition sous ce seuil, élargir l'audience (similaire plus large, centres d'intérêt "
                   "plus larges) ou déplacer le budget vers les ensembles en dessous."),
                 float(v["money_at_stake"]), v["groups"]))
-    for name, view in bd.available_breakdowns(views).items():
+    for name, view in available_breakdowns(views).items():
         if view is None:
             continue
         what = t(*_WHAT[name]).lower()
         cur = view.currency or currency
-        frame = bd.breakdown(views, name)
-        bad = bd.costly_segments(frame)
+        frame = breakdown(views, name)
+        bad = costly_segments(frame)
         if len(bad):
             r = bad.iloc[0]
             cpr = frame["cost"].sum() / frame["results"].sum()
@@ -217,7 +217,7 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                   "L'exclure ou réduire sa part de budget ; vérifier d'abord que le visuel lui convient."),
                 float(r["excess_cost"]), bad))
     if plan is not None and len(plan):
-        pace = pc.pacing(views, plan)
+        pace = pacing(views, plan)
         off = pace[pace["status"].isin(["over", "under"])].drop_duplicates("campaign")  # its largest gap
         for r in off.head(3).itertuples():
             cur = r.currency if isinstance(r.currency, str) else currency

@@ -41,13 +41,19 @@ def saturation_view(views: list[View]) -> View | None:
 
 
 def frequency_rows(view: View) -> pd.DataFrame:
-    """The view's rows with reach > 0: ``group`` (campaign / ad set), ``date``,
+    """The view's rows with reach > 0 (rows shorter than the export's usual row, a
+    partial week at either end, left out): ``group`` (campaign / ad set), ``date``,
     ``date_end``, ``impressions``, ``reach``, ``clicks``, ``cost``, ``results``,
     ``frequency`` (impressions / reach)."""
     f = view.frame
     keys = [k for k in ("campaign", "ad_group") if k in f and f[k].notna().any()]
     out = f.assign(results=f["conversions"] if "conversions" in f else np.nan)
     out = out[out["reach"].fillna(0) > 0].copy()
+    if "date_end" in out and out["date"].notna().all():
+        # a partial week at the range's edges has a lower frequency for being short: rows
+        # shorter than the export's usual row are left out
+        span = (pd.to_datetime(out["date_end"]).fillna(out["date"]) - out["date"]).dt.days + 1
+        out = out[span >= span.median()].copy()
     out["group"] = out[keys].astype("string").fillna("(none)").agg(" / ".join, axis=1)
     out["frequency"] = out["impressions"] / out["reach"]
     cols = ["group", "date", "date_end", "impressions", "reach", "clicks", "cost", "results", "frequency"]

@@ -50,16 +50,27 @@ def with_ratios(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def totals(view: View) -> dict:
-    """One view's figures: its rows' sums, and ``reach`` from the file's own total for
-    its rows (Meta's summary row: people reached in the whole account over the range) or
-    from its single row; NaN otherwise."""
+    """One view's figures. Where the file states the total of its rows (Meta's summary
+    row, LinkedIn's or TikTok's ``Total``), each figure it states is taken from it, as
+    the platform shows it (when the rows do not add up to it, the report flags the file);
+    other figures are the rows' sums. ``reach`` is the total row's (people reached in the
+    whole account over the range) or the single row's; NaN otherwise. ``source``:
+    "total row" or "rows"."""
     s = _sums(view.frame)
+    s["source"] = "rows"
     reach = np.nan
     t = view.export.totals
-    if t is not None and len(t) and "reach" in t and "scope" in t and not view.left_out:
+    if t is not None and len(t) and "scope" in t and not view.left_out:
         own = t[t["scope"] == "rows"]
-        if len(own) and pd.notna(own["reach"].iloc[0]):
-            reach = float(own["reach"].iloc[0])
+        if len(own):
+            row = own.iloc[0]
+            for c in SUMS:
+                src = "conversions" if c == "results" else c
+                if src in row.index and pd.notna(row[src]):
+                    s[c] = float(row[src])
+                    s["source"] = "total row"
+            if "reach" in row.index and pd.notna(row["reach"]):
+                reach = float(row["reach"])
     if np.isnan(reach) and len(view.frame) == 1 and "reach" in view.frame:
         reach = float(view.frame["reach"].iloc[0])
     s["reach"] = reach
@@ -68,8 +79,9 @@ def totals(view: View) -> dict:
 
 def by_platform(views: list[View]) -> pd.DataFrame:
     """One row per platform from its :func:`~trafficlib.paid_media.inputs.base_view`:
-    ``platform``, ``currency``, ``file`` (the view summed), the sums, ``reach`` and the
-    ratios of :func:`with_ratios`; costliest first."""
+    ``platform``, ``currency``, ``file`` (the view read), ``source`` (its total row or
+    its rows' sums, see :func:`totals`), the figures, ``reach`` and the ratios of
+    :func:`with_ratios`; costliest first."""
     rows = []
     for platform in dict.fromkeys(v.platform for v in views):
         v = base_view(views, platform)
