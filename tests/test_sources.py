@@ -193,3 +193,26 @@ def test_multi_megabyte_field_is_one_clear_line_for_every_entry_point(tmp_path):
     for call in (lambda: sources.load(f), lambda: sources.read(f, "ad_spend"), lambda: sources.read_raw(f)):
         with pytest.raises(TrafficDataError, match=r"big\.csv.*malformed CSV"):
             call()
+
+
+@pytest.mark.parametrize("text,enc", [
+    ("クエリ,クリック数,表示回数\n緑茶 通販,12,340\n抹茶,5,120\n", "cp932"),
+    ("查询,点击次数,展示次数\n绿茶,12,340\n抹茶粉,5,120\n", "gb18030"),
+    ("검색어,클릭수,노출수\n녹차,12,340\n말차,5,120\n", "cp949"),
+])
+def test_east_asian_excel_saves_are_decoded(text, enc):
+    """A Japanese, Chinese or Korean export re-saved by Excel in its ANSI code page."""
+    from trafficlib.sources import decode
+
+    got, used = decode(text.encode(enc))
+    assert got == text and used == enc
+
+
+@pytest.mark.parametrize("text", ["Requêtes;Clics;Coût\nthé glacé;12;3,50\nété;5;1,20\n",
+                                  "Suchanfrage;Klicks\nGrüner Tee;12\nMüsli;5\nÄpfel;3\n",
+                                  "Consulta;Clics\nté verde;12\nañejo;5\nacción;3\n"])
+def test_western_ansi_files_stay_cp1252(text):
+    from trafficlib.sources import decode
+
+    got, used = decode(text.encode("cp1252"))
+    assert got == text and used == "cp1252"

@@ -39,20 +39,63 @@ def decode(data: bytes, file: str = "<bytes>") -> tuple[str, str]:
     """Decode file bytes; returns (text, encoding name).
 
     UTF-8 (a BOM is dropped) is tried first because it is strict: latin-1 text almost
-    never decodes as valid UTF-8. Otherwise cp1252 (Excel's "ANSI" on French Windows, a
-    superset of latin-1's printable range), and latin-1 as the last resort (it decodes
-    any byte).
+    never decodes as valid UTF-8. Then, for text whose non-ASCII bytes come in runs (two
+    or more in a row for most of them, as double-byte CJK encodings write every
+    character, where French or German accents stand alone between ASCII letters), the
+    East Asian code pages Excel saves in (cp932 for Japanese, gb18030 for Chinese,
+    cp949 for Korean, big5), as charset-normalizer ranks them, when it decodes strictly
+    to mostly CJK characters.
+    Otherwise cp1252 (Excel's "ANSI" on French Windows, a superset of latin-1's
+    printable range), and latin-1 as the last resort (it decodes any byte).
     """
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    for enc in ("utf-8", "cp1252", "latin-1"):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    cjk = _east_asian(data)
+    if cjk is not None:
+        return cjk
+    for enc in ("cp1252", "latin-1"):
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
     raise TrafficDataError("cannot decode the file's text", file=file)  # pragma: no cover
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def _east_asian(data: bytes, sample: int = 1 << 16) -> tuple[str, str] | None:
+    """(text, encoding) when ``data`` reads as a double-byte East Asian code page (see
+    :func:`decode`), else None."""
+    head = data[:sample]
+    high = [i for i, b in enumerate(head) if b >= 0x80]
+    if len(high) < 4:
+        return None
+    paired = sum(1 for i in high if (i + 1 < len(head) and head[i + 1] >= 0x80) or (i > 0 and head[i - 1] >= 0x80))
+    if paired < 0.6 * len(high):
+        return None  # accents standing alone: a Western code page
+    # which of them: charset-normalizer (a well-kept detector) tells Japanese, Chinese and
+    # Korean apart where each would decode the others' bytes without error
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head, cp_isolation=["cp932", "gb18030", "cp949", "big5"]).best()
+    if best is None:
+        return None
+    enc = best.encoding
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    wide = [c for c in text[:sample] if ord(c) >= 0x80]
+    if wide and sum(1 for c in wide if _CJK.match(c)) >= 0.8 * len(wide):
+        return text, enc
+    return None
 
 
 def sniff_separator(text: str) -> str:
