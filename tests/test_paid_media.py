@@ -513,3 +513,10 @@ def test_platform_figures_are_the_summary_rows_when_rows_differ(tmp_path):
     p = pm.by_platform(views).iloc[0]
     assert p["cost"] == 151000.00 and p["source"] == "total row"                     # as Ads Manager shows it
     assert pm.by_level(views, "campaign")["cost"].sum() == 150000.00                 # the rows, flagged above
+
+
+def test_meta_ratio_headers_are_recomputed_not_unused(tmp_path):
+    e = sources.load(write(tmp_path / "meta_age.csv", META_AGE))
+    recomputed = next(n for n in e.notes if "recomputed" in n)
+    assert "Cost per results" in recomputed and "CPM (cost per 1,000 impressions) (INR)" in recomputed
+    assert not any("Cost per results" in n for n in e.notes if n.startswith("columns not used"))

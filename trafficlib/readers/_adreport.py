@@ -163,7 +163,9 @@ _RATIOS = _k("CTR", "Avg. CPC", "CPC moy.", "CPC moyen", "Avg. CPM", "CPM moy.",
              "Valeur/conv.", "CPC (all)", "CPC (tous)", "CTR (all)", "CTR (tous)", "CPC (cost per link click)",
              "CTR (link click-through rate)", "CPC (coût par clic sur un lien)", "CTR (taux de clics sur le lien)",
              "Cost per conv.", "Conv. rate (all)", "Avg. position", "Position moy.", "Cost / all conv.",
-             "Coût/toutes les conv.", "Avg. CPV", "View rate", "Return on ad spend", "Avg. CPC (all)")
+             "Coût/toutes les conv.", "Avg. CPV", "View rate", "Return on ad spend", "Avg. CPC (all)",
+             # Meta's own ratio headers ("Cost per results" in some exports; CPM with its long name)
+             "Cost per results", "CPM (cost per 1,000 impressions)", "CPM (coût pour 1 000 impressions)")
 
 _DIM_LOOKUP = {k: c for c, ks in DIMENSIONS.items() for k in ks}
 _MET_LOOKUP = {k: c for c, (ks, _) in METRICS.items() for k in ks}
