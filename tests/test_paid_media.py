@@ -520,3 +520,15 @@ def test_meta_ratio_headers_are_recomputed_not_unused(tmp_path):
     recomputed = next(n for n in e.notes if "recomputed" in n)
     assert "Cost per results" in recomputed and "CPM (cost per 1,000 impressions) (INR)" in recomputed
     assert not any("Cost per results" in n for n in e.notes if n.startswith("columns not used"))
+
+
+def test_linkedin_export_utf16_tab_separated(tmp_path):
+    # Campaign Manager may write its CSV as UTF-16 with tabs (as Excel-friendly downloads do)
+    lines = ["Campaign Performance Report (in UTC)", "Report Start: 10/1/2026, Report End: 10/31/2026", "",
+             "\t".join(["Start Date (in UTC)", "Campaign Name", "Total Spent", "Impressions", "Clicks", "Currency"]),
+             "\t".join(["10/1/2026", "Architectes", "1,250.00", "40000", "120", "EUR"])]
+    f = tmp_path / "li16.csv"
+    f.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    e = sources.load(f)
+    assert e.kind == "linkedin/campaign_manager" and e.frame["cost"].tolist() == [1250.0]
+    assert e.frame["date_end"].iloc[0] == pd.Timestamp("2026-10-31") and e.meta["currency"] == "EUR"
