@@ -70,6 +70,34 @@ class Finding:
     evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def _engine(data):
+    """The engine source (:class:`trafficlib.query.engines.EngineSource`) behind ``data``
+    when the tracking-health checks run in the engine as aggregate queries; None for
+    session rows (pandas) and cubes."""
+    src = data.source if isinstance(data, AuditData) else data
+    return src if hasattr(src, "audit_table") else None
+
+
+def _n_sessions(data) -> int:
+    """Sessions in the whole data (session rows or an engine source)."""
+    if isinstance(data, pd.DataFrame):
+        return len(data)
+    return int(query.as_source(data).sums(()).iloc[0]["sessions"] or 0)
+
+
+def _typed(ev: pd.DataFrame, ints=(), floats=(), strings=()) -> pd.DataFrame:
+    """Evidence columns in one type whatever computed them (pandas or an engine):
+    counts as int64, money and rates as float, labels as str (missing as None)."""
+    ev = ev.reset_index(drop=True)
+    for c in ints:
+        ev[c] = pd.to_numeric(ev[c]).astype("int64")
+    for c in floats:
+        ev[c] = pd.to_numeric(ev[c]).astype("float64")
+    for c in strings:
+        ev[c] = ev[c].astype(object).where(ev[c].notna(), None).map(lambda v: v if v is None else str(v))
+    return ev
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -80,9 +108,10 @@ def load(data_path: str | Path, timeout_minutes: float = 30, split_at_midnight: 
     the timeout and split rules given; defaults are GA4's), a GA4 BigQuery export (GA4's
     own sessions), a sessions table or Universal Analytics extract, or GA4 interface
     exports (a cube: the checks that need sessions or events are listed as not run).
-    ``engine`` (``"duckdb"`` default, ``"spark://local[2]"``...: see
-    :func:`trafficlib.query.open_source`) computes the figures where the data lives;
-    the checks that need session rows are then listed as not run.
+    ``engine`` (``"duckdb"`` default, ``"duckdb:///work.db"``, ``"spark://local[2]"``...:
+    see :func:`trafficlib.query.open_source`) computes the figures where the data lives;
+    the tracking-health checks then run there too, as aggregate queries
+    (:mod:`trafficlib.query.engines.definition`), and give the same evidence tables.
     """
     src = query.open_source(data_path, prefer="events", timeout_minutes=timeout_minutes,
                             split_at_midnight=split_at_midnight, split_on_campaign=split_on_campaign,
@@ -120,20 +149,21 @@ ROW_CHECKS = {
 
 def not_checked(data: "AuditData", lang: str = "en") -> list[str]:
     """Plain lines naming the checks the data cannot support and what would enable them."""
-    if data.sessions is not None:
+    eng = _engine(data)
+    if data.sessions is not None or eng is not None:
         out = []
-        if data.events is None:
+        if eng is not None and eng.events_relation is None and eng.origin == "ga4":
+            out.append(i18n.text(lang, "Duplicated transactions: not checked on BigQuery yet (run the audit on an "
+                                       "export file with engine='duckdb' to see them).",
+                                 "Transactions en double : pas encore vérifiées sur BigQuery (lancer l'audit sur un "
+                                 "fichier d'export avec engine='duckdb' pour les voir)."))
+        elif (data.events is None) if eng is None else (eng.events_relation is None):
             out.append(i18n.text(lang, "Duplicated transactions: needs event-level data (events or a GA4 BigQuery "
                                        "export).",
                                  "Transactions en double : il faut des données par événement (événements ou export "
                                  "BigQuery de GA4)."))
         return out
     names = [v[0] if lang != "fr" else v[1] for v in ROW_CHECKS.values()]
-    if data.origin != "cube":  # an engine source: only aggregates come back from the engine
-        return [i18n.text(lang, f"Not checked in the engine: {', '.join(names)}. These checks read session rows; "
-                                "run the audit with engine='duckdb' on an extract to see them.",
-                          f"Non vérifié dans le moteur : {', '.join(names)}. Ces contrôles lisent les sessions une "
-                          "à une ; lancer l'audit avec engine='duckdb' sur un extrait pour les voir.")]
     return [i18n.text(lang, f"Not checked from aggregated reports: {', '.join(names)}. They need session or event "
                             "rows: a GA4 BigQuery export, an event log or a sessions table.",
                       f"Non vérifié à partir de rapports agrégés : {', '.join(names)}. Il faut des sessions ou des "
@@ -252,24 +282,32 @@ def missing_days(sessions, lang: str = "en", threshold: float = 0.3, country: st
         missing, ev)
 
 
-def self_referrals(sessions: pd.DataFrame, site_domain: str, lang: str = "en") -> Finding | None:
+def self_referrals(sessions, site_domain: str, lang: str = "en") -> Finding | None:
     """Sessions whose referral source is the site itself or a payment gateway: they
-    break the visitor's journey in two and steal the conversion from the real source."""
-    src = sessions["source"].fillna("").str.strip().str.lower()
-    med = sessions["medium"].fillna("").str.strip().str.lower()
+    break the visitor's journey in two and steal the conversion from the real source.
+    ``sessions``: session rows, or an engine source (the same table from one aggregate
+    query, :func:`trafficlib.query.engines.definition.referrals_sql`)."""
     dom = site_domain.lower().removeprefix("www.")
-    own = src.str.contains(re.escape(dom), regex=True) & (med == "referral")
-    pay = src.str.contains("|".join(map(re.escape, PAYMENT_GATEWAYS)), regex=True) & (med == "referral")
-    if not (own.any() or pay.any()):
+    eng = _engine(sessions)
+    if eng is not None:
+        ev = eng.audit_table("referrals", domain=dom, gateways=PAYMENT_GATEWAYS)
+    else:
+        src = sessions["source"].fillna("").str.strip().str.lower()
+        med = sessions["medium"].fillna("").str.strip().str.lower()
+        own = src.str.contains(re.escape(dom), regex=True) & (med == "referral")
+        pay = src.str.contains("|".join(map(re.escape, PAYMENT_GATEWAYS)), regex=True) & (med == "referral")
+        ev = (sessions[own | pay].assign(kind=np.where(own[own | pay], "self-referral", "payment gateway"))
+              .groupby(["kind", "source"], observed=True)
+              .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
+              .reset_index().sort_values(["sessions", "kind", "source"], ascending=[False, True, True]))
+    if ev.empty:
         return None
-    hit = sessions[own | pay]
-    ev = (hit.assign(kind=np.where(own[own | pay], "self-referral", "payment gateway"))
-          .groupby(["kind", "source"], observed=True)
-          .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
-          .reset_index().sort_values("sessions", ascending=False))
-    n_own, n_pay = int(own.sum()), int(pay.sum())
+    ev = _typed(ev, ints=("sessions", "conversions"), floats=("revenue",), strings=("kind", "source"))
+    n_own = int(ev.loc[ev["kind"] == "self-referral", "sessions"].sum())
+    n_pay = int(ev.loc[ev["kind"] == "payment gateway", "sessions"].sum())
+    hit = ev  # the conversions they carry
     return Finding(
-        "self_referrals", "high" if (n_own + n_pay) > 0.005 * len(sessions) else "medium",
+        "self_referrals", "high" if (n_own + n_pay) > 0.005 * _n_sessions(sessions) else "medium",
         i18n.text(lang, f"Self-referrals and payment-gateway referrals: {i18n.fmt_int(n_own + n_pay, lang)} sessions",
                   f"Auto-référents et passerelles de paiement : {i18n.fmt_int(n_own + n_pay, lang)} sessions"),
         i18n.text(lang, f"{i18n.fmt_int(n_own, lang)} sessions come from {dom} itself and {i18n.fmt_int(n_pay, lang)} "
@@ -286,15 +324,24 @@ def self_referrals(sessions: pd.DataFrame, site_domain: str, lang: str = "en") -
         float(n_own + n_pay), ev)
 
 
-def unassigned_share(sessions: pd.DataFrame, lang: str = "en", threshold: float = 0.01) -> Finding | None:
-    """Share of sessions GA4 cannot place in a channel (Unassigned, ``(not set)``)."""
-    un = (sessions["channel"] == "Unassigned") | sessions["source"].isin(["(not set)"])
-    share = float(un.mean()) if len(sessions) else 0.0
+def unassigned_share(sessions, lang: str = "en", threshold: float = 0.01) -> Finding | None:
+    """Share of sessions GA4 cannot place in a channel (Unassigned, ``(not set)``).
+    ``sessions``: session rows or an engine source (one aggregate query)."""
+    eng = _engine(sessions)
+    if eng is not None:
+        groups = eng.audit_table("unassigned")
+        n_un, total = int(pd.to_numeric(groups["sessions"]).sum()), _n_sessions(eng)
+    else:
+        un = (sessions["channel"] == "Unassigned") | sessions["source"].isin(["(not set)"])
+        n_un, total = int(un.sum()), len(sessions)
+        groups = (sessions[un].assign(source_medium=sessions["source"].fillna("(none)") + " / "
+                                      + sessions["medium"].fillna("(none)"))
+                  .groupby("source_medium", observed=True).size().rename("sessions").reset_index()
+                  .sort_values(["sessions", "source_medium"], ascending=[False, True]))
+    share = n_un / total if total else 0.0
     if share <= threshold:
         return None
-    ev = (sessions[un].assign(source_medium=sessions["source"].fillna("(none)") + " / " + sessions["medium"].fillna("(none)"))
-          .groupby("source_medium", observed=True).size().rename("sessions").reset_index()
-          .sort_values("sessions", ascending=False).head(15))
+    ev = _typed(groups.head(15), ints=("sessions",), strings=("source_medium",))
     return Finding(
         "unassigned", "medium" if share < 0.05 else "high",
         i18n.text(lang, f"{i18n.fmt_pct(share, lang)} of sessions are Unassigned or (not set)",
@@ -306,31 +353,47 @@ def unassigned_share(sessions: pd.DataFrame, lang: str = "en", threshold: float 
                   "Taguer chaque lien avec utm_source et utm_medium en respectant les supports reconnus par GA4 "
                   "(cpc, email, social, referral...) ; rechercher les sessions qui démarrent avant la balise de "
                   "configuration."),
-        float(un.sum()), ev)
+        float(n_un), ev)
 
 
 def _norm(values: pd.Series) -> pd.Series:
     return values.fillna("").str.lower().str.replace(r"[\s_\-]+", " ", regex=True).str.strip()
 
 
-def utm_variants(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
+def utm_variants(sessions, lang: str = "en") -> Finding | None:
     """UTM values that differ only by case, spaces, dashes or underscores
-    (``Facebook`` / ``facebook`` / ``facebook ``): one source split into several rows."""
+    (``Facebook`` / ``facebook`` / ``facebook ``): one source split into several rows.
+    ``sessions``: session rows or an engine source (its value counts come from one
+    aggregate query; the spellings are compared here, the same way)."""
+    eng = _engine(sessions)
+    if eng is not None:
+        counts = eng.audit_table("utm_values")
+    else:
+        parts = []
+        for col in ("source", "medium", "campaign"):
+            v = sessions[col].dropna()
+            if not v.empty:
+                vc = v.astype(str).value_counts()
+                parts.append(pd.DataFrame({"field": col, "value": vc.index.astype(str), "sessions": vc.to_numpy()}))
+        counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["field", "value", "sessions"])
     rows = []
     for col in ("source", "medium", "campaign"):
-        v = sessions[col].dropna()
-        if v.empty:
+        c = counts[counts["field"] == col]
+        if c.empty:
             continue
-        counts = v.value_counts()
-        key = _norm(pd.Series(counts.index, index=counts.index))
-        for k, grp in counts.groupby(key.to_numpy()):
+        # most sessions first, ties by value: the same order whatever computed the counts
+        c = c.assign(sessions=pd.to_numeric(c["sessions"]).astype("int64"), value=c["value"].astype(str)) \
+             .sort_values(["sessions", "value"], ascending=[False, True])
+        key = _norm(c["value"])
+        for k, grp in c.groupby(key.to_numpy(), sort=True):
             if len(grp) > 1:
                 rows.append({"field": col, "normalized": k,
-                             "variants": " | ".join(f"'{x}'" for x in grp.index), "sessions": int(grp.sum()),
-                             "minority_sessions": int(grp.sum() - grp.max())})
+                             "variants": " | ".join(f"'{x}'" for x in grp["value"]), "sessions": int(grp["sessions"].sum()),
+                             "minority_sessions": int(grp["sessions"].sum() - grp["sessions"].max())})
     if not rows:
         return None
-    ev = pd.DataFrame(rows).sort_values("sessions", ascending=False)
+    ev = pd.DataFrame(rows).sort_values(["sessions", "field", "normalized"], ascending=[False, True, True],
+                                        kind="stable").reset_index(drop=True)
     n = int(ev["minority_sessions"].sum())
     return Finding(
         "utm_variants", "medium",
@@ -345,23 +408,30 @@ def utm_variants(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
         float(n), ev)
 
 
-def untagged_paid(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
+def untagged_paid(sessions, lang: str = "en") -> Finding | None:
     """Sessions that landed with an ad click id (gclid, fbclid, msclkid...) but are not
-    attributed to a paid medium: paid clicks counted as direct or organic."""
-    if "click_id" not in sessions:
+    attributed to a paid medium: paid clicks counted as direct or organic. ``sessions``:
+    session rows or an engine source (one aggregate query)."""
+    eng = _engine(sessions)
+    if eng is not None:
+        ev = eng.audit_table("untagged_paid", paid_regex=PAID)
+    else:
+        if "click_id" not in sessions:
+            return None
+        has_click = sessions["click_id"].notna()
+        paid = sessions["medium"].fillna("").str.strip().str.lower().str.fullmatch(PAID)
+        bad = has_click & ~paid
+        ev = (sessions[bad].assign(source_medium=sessions["source"].fillna("(none)") + " / "
+                                   + sessions["medium"].fillna("(none)"))
+              .groupby(["click_id", "source_medium"], observed=True)
+              .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
+              .reset_index().sort_values(["sessions", "click_id", "source_medium"], ascending=[False, True, True]))
+    if ev.empty:
         return None
-    has_click = sessions["click_id"].notna()
-    paid = sessions["medium"].fillna("").str.strip().str.lower().str.fullmatch(PAID)
-    bad = has_click & ~paid
-    if not bad.any():
-        return None
-    ev = (sessions[bad].assign(source_medium=sessions["source"].fillna("(none)") + " / " + sessions["medium"].fillna("(none)"))
-          .groupby(["click_id", "source_medium"], observed=True)
-          .agg(sessions=("session_id", "size"), conversions=("conversions", "sum"), revenue=("revenue", "sum"))
-          .reset_index().sort_values("sessions", ascending=False))
-    n = int(bad.sum())
+    ev = _typed(ev, ints=("sessions", "conversions"), floats=("revenue",), strings=("click_id", "source_medium"))
+    n = int(ev["sessions"].sum())
     return Finding(
-        "untagged_paid", "high" if n > 0.005 * len(sessions) else "medium",
+        "untagged_paid", "high" if n > 0.005 * _n_sessions(sessions) else "medium",
         i18n.text(lang, f"Paid clicks counted as free traffic: {i18n.fmt_int(n, lang)} sessions",
                   f"Clics payants comptés comme trafic gratuit : {i18n.fmt_int(n, lang)} sessions"),
         i18n.text(lang, f"They landed with an ad click id but were attributed to {ev.iloc[0]['source_medium']} "
@@ -377,26 +447,33 @@ def untagged_paid(sessions: pd.DataFrame, lang: str = "en") -> Finding | None:
 
 
 def duplicate_transactions(data: AuditData, lang: str = "en") -> Finding | None:
-    """Transaction ids recorded more than once (DuckDB on the events file): revenue and
-    conversions counted twice, usually a reloaded confirmation page."""
-    if data.events is None:
-        return None
-    from trafficlib.sessions import connect, events_relation
+    """Transaction ids recorded more than once: revenue and conversions counted twice,
+    usually a reloaded confirmation page. One query
+    (:func:`trafficlib.query.engines.definition.duplicate_transactions_sql`) on the
+    events: DuckDB on the events file, or the engine's events."""
+    eng = _engine(data)
+    if eng is not None:
+        ev = eng.audit_table("duplicate_transactions")
+        if ev is None:
+            return None
+    else:
+        if data.events is None:
+            return None
+        from trafficlib.query.engines import definition as D
+        from trafficlib.sessions import connect, events_relation
 
-    con = connect()
-    try:
-        view = events_relation(con, data.events)
-        ev = con.sql(f"""
-            SELECT transaction_id, count(*) AS purchases, sum(revenue) AS revenue_recorded,
-                   max(revenue) AS revenue_true, min(timestamp) AS first_seen, max(timestamp) AS last_seen
-            FROM {view}
-            WHERE event_name = 'purchase' AND transaction_id IS NOT NULL AND transaction_id <> ''
-            GROUP BY transaction_id HAVING count(*) > 1
-            ORDER BY revenue_recorded DESC""").df()
-    finally:
-        con.close()
+        con = connect()
+        try:
+            view = events_relation(con, data.events)
+            ev = con.sql(D.duplicate_transactions_sql(
+                f"(SELECT transaction_id, event_name, revenue, epoch_us(timestamp) AS ts_us FROM {view})")).df()
+        finally:
+            con.close()
+        for col, name in (("first_us", "first_seen"), ("last_us", "last_seen")):
+            ev[name] = pd.to_datetime(pd.to_numeric(ev.pop(col)), unit="us")
     if ev.empty:
         return None
+    ev = _typed(ev, ints=("purchases",), floats=("revenue_recorded", "revenue_true"), strings=("transaction_id",))
     extra = float((ev["revenue_recorded"] - ev["revenue_true"]).sum())
     return Finding(
         "duplicate_transactions", "high",
@@ -413,54 +490,72 @@ def duplicate_transactions(data: AuditData, lang: str = "en") -> Finding | None:
         extra, ev)
 
 
-def long_sessions(sessions: pd.DataFrame, lang: str = "en", max_hours: float = 4.0) -> Finding | None:
+def long_sessions(sessions, lang: str = "en", max_hours: float = 4.0) -> Finding | None:
     """Sessions lasting more than ``max_hours``: tabs left open with a heartbeat, or
-    tags re-firing; they inflate average durations."""
-    long = sessions[sessions["duration_s"] > max_hours * 3600]
-    if long.empty:
-        return None
-    ev = long[["session_id", "start", "source", "landing_page", "pageviews", "duration_s"]].sort_values(
-        "duration_s", ascending=False).head(20)
+    tags re-firing; they inflate average durations. ``sessions``: session rows or an
+    engine source (one query returning the 20 longest and the count)."""
+    eng = _engine(sessions)
+    cols = ["session_id", "start", "source", "landing_page", "pageviews", "duration_s"]
+    if eng is not None:
+        t = eng.audit_table("long_sessions", min_seconds=max_hours * 3600, limit=20)
+        if t.empty:
+            return None
+        n_long, longest = int(t["n_long"].iloc[0]), float(t["max_duration_s"].iloc[0])
+        ev = t[cols]
+    else:
+        long = sessions[sessions["duration_s"] > max_hours * 3600]
+        if long.empty:
+            return None
+        n_long, longest = len(long), float(long["duration_s"].max())
+        ev = long[cols].sort_values(["duration_s", "start", "session_id"], ascending=[False, True, True]).head(20)
+    ev = _typed(ev, ints=("pageviews",), floats=("duration_s",), strings=("session_id", "source", "landing_page"))
+    ev["start"] = pd.to_datetime(ev["start"]).astype("datetime64[us]")
     return Finding(
         "long_sessions", "low",
-        i18n.text(lang, f"{len(long)} session(s) last more than {max_hours:g} hours",
-                  f"{len(long)} session(s) durent plus de {max_hours:g} heures"),
-        i18n.text(lang, f"Longest: {i18n.fmt_number(long['duration_s'].max() / 3600, lang, 1)} h with hits every few "
+        i18n.text(lang, f"{n_long} session(s) last more than {max_hours:g} hours",
+                  f"{n_long} session(s) durent plus de {max_hours:g} heures"),
+        i18n.text(lang, f"Longest: {i18n.fmt_number(longest / 3600, lang, 1)} h with hits every few "
                         "minutes; they inflate average durations.",
-                  f"La plus longue : {i18n.fmt_number(long['duration_s'].max() / 3600, lang, 1)} h avec des hits toutes "
+                  f"La plus longue : {i18n.fmt_number(longest / 3600, lang, 1)} h avec des hits toutes "
                   "les quelques minutes ; elles gonflent les durées moyennes."),
         i18n.text(lang, "Look for auto-refreshing pages or timers firing events; prefer engagement time to "
                         "session duration.",
                   "Rechercher les pages qui se rechargent seules ou les minuteurs qui envoient des événements ; "
                   "préférer la durée d'engagement à la durée de session."),
-        float(len(long)), ev)
+        float(n_long), ev)
 
 
-def bot_traffic(sessions: pd.DataFrame, lang: str = "en", min_sessions: int = 50, factor: float = 5.0,
+def bot_traffic(sessions, lang: str = "en", min_sessions: int = 50, factor: float = 5.0,
                 max_engagement: float = 0.05) -> Finding | None:
     """Bursts that look like bots: on some days a segment (country × device × source)
     brings ``factor`` × its usual daily sessions (and at least ``min_sessions``) with
-    almost no engagement (rate below ``max_engagement``)."""
-    s = sessions.assign(date=sessions["start"].dt.normalize(), _eng=metrics._engaged(sessions).astype(int))
+    almost no engagement (rate below ``max_engagement``). ``sessions``: session rows or
+    an engine source (one aggregate query)."""
     keys = ["country", "device", "source"]
-    s[keys] = s[keys].fillna("(not set)")
-    g = s.groupby(["date", *keys], observed=True).agg(sessions=("session_id", "size"), engaged=("_eng", "sum"),
-                                                      duration=("duration_s", "mean"))
-    g = g.reset_index()
-    # usual volume of the segment: median over all days of the span (absent days = 0)
-    n_days = max(int((s["date"].max() - s["date"].min()).days) + 1, 1)
-    totals = g.groupby(keys, observed=True)["sessions"].transform("sum")
-    usual = totals / n_days
-    g["engagement_rate"] = g["engaged"] / g["sessions"]
-    hit = g[(g["sessions"] >= min_sessions) & (g["sessions"] >= factor * usual.clip(lower=1) / 1.0)
-            & (g["engagement_rate"] < max_engagement)]
-    # a burst makes the segment's own average jump; compare with the average without burst days
-    if hit.empty:
+    eng = _engine(sessions)
+    if eng is not None:
+        ev = eng.audit_table("bot_bursts", min_sessions=min_sessions, factor=factor, max_engagement=max_engagement)
+    else:
+        s = sessions.assign(date=sessions["start"].dt.normalize(), _eng=metrics._engaged(sessions).astype(int))
+        s[keys] = s[keys].fillna("(not set)")
+        g = s.groupby(["date", *keys], observed=True).agg(sessions=("session_id", "size"), engaged=("_eng", "sum"),
+                                                          duration=("duration_s", "mean"))
+        g = g.reset_index()
+        # usual volume of the segment: its mean over all days of the span (absent days = 0)
+        n_days = max(int((s["date"].max() - s["date"].min()).days) + 1, 1)
+        usual = g.groupby(keys, observed=True)["sessions"].transform("sum") / n_days
+        g["engagement_rate"] = g["engaged"] / g["sessions"]
+        hit = g[(g["sessions"] >= min_sessions) & (g["sessions"] >= factor * usual.clip(lower=1))
+                & (g["engagement_rate"] < max_engagement)]
+        ev = hit[["date", *keys, "sessions", "engagement_rate", "duration"]].rename(
+            columns={"duration": "avg_duration_s"})
+    if ev.empty:
         return None
-    n = int(hit["sessions"].sum())
-    ev = hit[["date", *keys, "sessions", "engagement_rate", "duration"]].rename(columns={"duration": "avg_duration_s"})
+    ev = _typed(ev, ints=("sessions",), floats=("engagement_rate", "avg_duration_s"), strings=keys)
+    ev["date"] = pd.to_datetime(ev["date"]).astype("datetime64[us]")
+    n = int(ev["sessions"].sum())
     return Finding(
-        "bots", "high" if n > 0.005 * len(sessions) else "medium",
+        "bots", "high" if n > 0.005 * _n_sessions(sessions) else "medium",
         i18n.text(lang, f"Bot-like traffic: {i18n.fmt_int(n, lang)} sessions on {ev['date'].nunique()} day(s)",
                   f"Trafic de robots probable : {i18n.fmt_int(n, lang)} sessions sur {ev['date'].nunique()} jour(s)"),
         i18n.text(lang, f"Bursts from {ev.iloc[0]['country']} / {ev.iloc[0]['device']} / {ev.iloc[0]['source']} "
@@ -569,6 +664,13 @@ def findings(data: AuditData, period: Period, comparison: Period | None, site_do
             missing_days(s, lang, country=country), self_referrals(s, site_domain, lang), unassigned_share(s, lang),
             utm_variants(s, lang), untagged_paid(s, lang), duplicate_transactions(data, lang),
             long_sessions(s, lang), bot_traffic(s, lang),
+        ]
+    elif _engine(src) is not None:  # the same checks as aggregate queries in the engine
+        checks = [
+            missing_days(src, lang, country=country) if src.supports(["date"]) else None,
+            self_referrals(src, site_domain, lang), unassigned_share(src, lang), utm_variants(src, lang),
+            untagged_paid(src, lang), duplicate_transactions(data, lang), long_sessions(src, lang),
+            bot_traffic(src, lang),
         ]
     else:  # a cube: what the daily series allows
         checks = [missing_days(src, lang, country=country)] if src.supports(["date"]) else []

@@ -130,7 +130,8 @@ class DuckDBBackend(Backend):
             SELECT user_id, {sk} AS session_key, epoch_us(timestamp) AS ts_us, event_name, page, source, medium,
                    campaign, device, country, CAST(engagement_time_msec AS DOUBLE) AS eng,
                    CAST(revenue AS DOUBLE) AS revenue, last_click_source AS lc_source,
-                   last_click_medium AS lc_medium, last_click_campaign AS lc_campaign
+                   last_click_medium AS lc_medium, last_click_campaign AS lc_campaign,
+                   CAST(transaction_id AS VARCHAR) AS transaction_id
             FROM {view}""")
 
     def register_sessions(self, path: str) -> tuple[str, set[str]]:
@@ -266,7 +267,7 @@ class SparkBackend(Backend):
                    {s('medium')} AS medium, {s('campaign')} AS campaign, {s('device')} AS device,
                    {s('country')} AS country, {num('engagement_time_msec')} AS eng, {num('revenue')} AS revenue,
                    {lc('last_click_source')} AS lc_source, {lc('last_click_medium')} AS lc_medium,
-                   {lc('last_click_campaign')} AS lc_campaign
+                   {lc('last_click_campaign')} AS lc_campaign, {s('transaction_id')} AS transaction_id
             FROM {raw}""")
 
     def register_sessions(self, path: str) -> tuple[str, set[str]]:

@@ -16,13 +16,19 @@ Input: a relation ``trafficlib_events`` made by the engine's reader (see
     eng (engagement_time_msec, DOUBLE), revenue (DOUBLE), lc_source, lc_medium,
     lc_campaign (GA4's session_traffic_source_last_click, else NULL)
 
-(empty strings already NULL). Output of :func:`sessions_sql`: one row per session with
+(empty strings already NULL; the audit's duplicate-transaction check also reads
+``transaction_id``). Output of :func:`sessions_sql`: one row per session with
 the columns :data:`SESSION_COLUMNS`, with the same rules as
 :func:`trafficlib.sessions.sessionize` (boundaries, ties, picks, engaged, new users,
 GA4 last-non-direct credit within ``lookback_days``) except ``channel``, which
 :func:`channel_mapping_sql` adds by joining a small table of (source, medium, campaign)
 → channel computed by :func:`trafficlib.channels.channel_group` on the distinct
 combinations the engine returns.
+
+The audit's tracking-health checks (``*_sql`` functions of the last section) are
+aggregate queries over that session table (or, for duplicated transactions, over the
+events): only their small evidence tables leave the engine, and they are those of the
+pandas checks of :mod:`trafficlib.audit` on session rows, row for row.
 """
 from __future__ import annotations
 
@@ -33,12 +39,14 @@ import sqlglot
 from sqlglot import exp
 
 __all__ = ["SESSION_COLUMNS", "sessions_sql", "with_channels_sql", "combos_sql", "sums_sql", "span_sql",
-           "compile_sql", "DIMENSIONS", "NULL_KEY", "literal"]
+           "compile_sql", "DIMENSIONS", "NULL_KEY", "literal", "duplicate_transactions_sql", "referrals_sql",
+           "unassigned_sql", "utm_values_sql", "untagged_paid_sql", "long_sessions_sql", "bot_bursts_sql"]
 
 DIALECTS = {"duckdb": "duckdb", "spark": "spark", "bigquery": "bigquery"}
 
 SESSION_COLUMNS = ["user_id", "start_us", "source", "medium", "campaign", "landing_page", "device", "country",
-                   "new_user", "pageviews", "duration_s", "eng_time", "engaged", "conversions", "revenue"]
+                   "new_user", "pageviews", "duration_s", "eng_time", "engaged", "conversions", "revenue",
+                   "session_id", "click_id"]
 
 # Dimensions a session table answers, as SQL over its columns.
 DIMENSIONS = {
@@ -117,6 +125,10 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
           FROM n),"""
     kh = ("CASE WHEN ht THEN coalesce(lower(source), '') || '|' || coalesce(lower(medium), '') || '|' "
           "|| coalesce(lower(campaign), '') END")
+    # sessionize's ids: user-number, or (GA4 ids) the given id, prefixed by the user
+    # when the ids are only unique per user
+    session_id = ("CASE WHEN f.skey_dup > 1 THEN f.user_id || '-' || f.skey ELSE f.skey END" if use_session_id
+                  else "f.user_id || '-' || CAST(f.sess_no AS VARCHAR)")
     keys = _in_list(key_events)
     revs = _in_list(revenue_events)
     lc_any = "(lc_source IS NOT NULL OR lc_medium IS NOT NULL)"
@@ -162,10 +174,12 @@ WITH
             max(CASE WHEN prio = 0 THEN 1 ELSE 0 END) AS first_visit,
             sum(CASE WHEN event_name IN ({keys}) THEN 1 ELSE 0 END) AS conversions,
             sum(CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END) AS revenue,
-            count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s
+            count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s,
+            coalesce(min(session_key), '') AS skey
           FROM b GROUP BY user_id, sidx),
     t AS (SELECT *,
             row_number() OVER (PARTITION BY user_id ORDER BY start_us NULLS FIRST, sidx NULLS FIRST) AS sess_no,
+            count(*) OVER (PARTITION BY skey) AS skey_n,
             max(first_visit) OVER () AS any_first_visit,
             CASE WHEN own = 1 THEN lc_source ELSE t_source END AS source,
             CASE WHEN own = 1 THEN lc_medium ELSE t_medium END AS medium,
@@ -175,7 +189,8 @@ WITH
     d AS (SELECT *,
             (ns IS NULL AND nm IS NULL) OR (ns = '(direct)' AND (nm IS NULL OR nm IN ('(none)', '(not set)')))
                 AS is_direct
-          FROM (SELECT *, NULLIF(lower(trim(source)), '') AS ns, NULLIF(lower(trim(medium)), '') AS nm FROM t) AS y),
+          FROM (SELECT *, NULLIF(lower(trim(source)), '') AS ns, NULLIF(lower(trim(medium)), '') AS nm,
+                       max(skey_n) OVER () AS skey_dup FROM t) AS y),
     c AS (SELECT *,
             last_value(CASE WHEN NOT is_direct THEN sess_no END IGNORE NULLS) OVER (PARTITION BY user_id
                 ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_no,
@@ -199,7 +214,10 @@ SELECT f.user_id, f.start_us,
     f.pageviews, f.duration_s, f.eng_s AS eng_time,
     (CASE WHEN f.n_eng > 0 THEN f.eng_s ELSE f.duration_s END) > {float(engaged_seconds)}
         OR f.conversions > 0 OR f.pageviews >= 2 AS engaged,
-    f.conversions, f.revenue
+    f.conversions, f.revenue,
+    {session_id} AS session_id,
+    CASE WHEN regexp_matches(f.landing_url, '[?#]')
+         THEN NULLIF(regexp_extract(f.landing_url, {literal(_CLICK_ID_RE)}, 1), '') END AS click_id
 FROM f LEFT JOIN f AS o ON f.credited AND o.user_id = f.user_id AND o.sess_no = f.donor_no
 """
     if attribution != "last_non_direct":
@@ -276,6 +294,119 @@ def sums_sql(sessions: str, by: Sequence[str], start_us: int | None = None, end_
 
 def span_sql(sessions: str) -> str:
     return f"SELECT min(start_us) AS first_us, max(start_us) AS last_us, count(*) AS n FROM {sessions}"
+
+
+# --------------------------------------------------------------------------- audit checks
+# Each returns a small table; trafficlib.audit turns it into the same evidence table as
+# its pandas check on session rows (same rules, same order: ties broken by the keys).
+
+def _lower_trim(col: str) -> str:
+    return f"lower(trim(coalesce({col}, '')))"
+
+
+def _contains(col: str, text: str) -> str:
+    """``col`` contains ``text`` literally (LIKE with its wildcards escaped)."""
+    esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{col} LIKE {literal('%' + esc + '%')} ESCAPE '\\'"
+
+
+def duplicate_transactions_sql(events: str = "trafficlib_events") -> str:
+    """Purchase transaction ids recorded more than once: ``transaction_id``,
+    ``purchases``, ``revenue_recorded`` (sum), ``revenue_true`` (max), ``first_us`` /
+    ``last_us`` (µs since 1970, UTC), by revenue recorded (descending), then id."""
+    return f"""SELECT transaction_id, count(*) AS purchases, sum(revenue) AS revenue_recorded,
+    max(revenue) AS revenue_true, min(ts_us) AS first_us, max(ts_us) AS last_us
+FROM {events}
+WHERE event_name = 'purchase' AND transaction_id IS NOT NULL AND transaction_id <> ''
+GROUP BY transaction_id HAVING count(*) > 1
+ORDER BY revenue_recorded DESC NULLS LAST, transaction_id"""
+
+
+def referrals_sql(sessions: str, domain: str, gateways: Sequence[str]) -> str:
+    """Referral sessions whose source (trimmed, lower case) contains the site's
+    ``domain`` (``kind`` "self-referral") or a payment gateway ("payment gateway"), per
+    ``kind`` and ``source`` as written: ``sessions``, ``conversions``, ``revenue``; most
+    sessions first, then kind and source."""
+    src = _lower_trim("source")
+    own = f"({_contains(src, domain.lower())})"
+    pay = "(" + " OR ".join(_contains(src, g.lower()) for g in gateways) + ")"
+    return f"""SELECT kind, source, count(*) AS sessions, coalesce(sum(conversions), 0) AS conversions,
+    coalesce(sum(revenue), 0) AS revenue
+FROM (SELECT source, conversions, revenue, CASE WHEN {own} THEN 'self-referral' ELSE 'payment gateway' END AS kind
+      FROM {sessions} WHERE {_lower_trim('medium')} = 'referral' AND ({own} OR {pay})) AS r
+GROUP BY kind, source
+ORDER BY sessions DESC, kind, source"""
+
+
+def _source_medium(prefix: str = "") -> str:
+    return f"coalesce({prefix}source, '(none)') || ' / ' || coalesce({prefix}medium, '(none)')"
+
+
+def unassigned_sql(sessions: str) -> str:
+    """Sessions GA4 cannot place in a channel (channel Unassigned or source ``(not
+    set)``) per ``source_medium`` (missing parts as ``(none)``): ``sessions``, most
+    first, then source_medium."""
+    return f"""SELECT {_source_medium()} AS source_medium, count(*) AS sessions
+FROM {sessions} WHERE coalesce(channel = 'Unassigned', false) OR coalesce(source = '(not set)', false)
+GROUP BY {_source_medium()}
+ORDER BY sessions DESC, source_medium"""
+
+
+def utm_values_sql(sessions: str) -> str:
+    """Every UTM value as written (``field`` source / medium / campaign, ``value``) with
+    its ``sessions``: a small table (distinct values), on which the audit looks for
+    spelling variants exactly as on session rows."""
+    parts = " UNION ALL ".join(f"SELECT '{c}' AS field, {c} AS value FROM {sessions} WHERE {c} IS NOT NULL"
+                               for c in ("source", "medium", "campaign"))
+    return f"""SELECT field, value, count(*) AS sessions FROM ({parts}) AS v
+GROUP BY field, value
+ORDER BY field, sessions DESC, value"""
+
+
+def untagged_paid_sql(sessions: str, paid_regex: str) -> str:
+    """Sessions that landed with an ad click id but whose medium (trimmed, lower case)
+    is not paid (``paid_regex``, a full match), per ``click_id`` and ``source_medium``:
+    ``sessions``, ``conversions``, ``revenue``; most sessions first, then the keys."""
+    paid = f"regexp_matches({_lower_trim('medium')}, {literal('^(?:' + paid_regex + ')$')})"
+    return f"""SELECT click_id, {_source_medium()} AS source_medium, count(*) AS sessions,
+    coalesce(sum(conversions), 0) AS conversions, coalesce(sum(revenue), 0) AS revenue
+FROM {sessions} WHERE click_id IS NOT NULL AND NOT {paid}
+GROUP BY click_id, {_source_medium()}
+ORDER BY sessions DESC, click_id, source_medium"""
+
+
+def long_sessions_sql(sessions: str, min_seconds: float, limit: int | None = 20) -> str:
+    """Sessions lasting more than ``min_seconds``: ``session_id``, ``start_us``,
+    ``source``, ``landing_page``, ``pageviews``, ``duration_s`` plus ``n_long`` and
+    ``max_duration_s`` over all of them; the ``limit`` longest (then earliest, then id)."""
+    lim = f"\nLIMIT {int(limit)}" if limit else ""
+    return f"""SELECT session_id, start_us, source, landing_page, pageviews, duration_s,
+    count(*) OVER () AS n_long, max(duration_s) OVER () AS max_duration_s
+FROM {sessions} WHERE duration_s > {float(min_seconds)}
+ORDER BY duration_s DESC, start_us, session_id{lim}"""
+
+
+def bot_bursts_sql(sessions: str, min_sessions: int, factor: float, max_engagement: float) -> str:
+    """Day × country × device × source segments (missing values as ``(not set)``) with
+    at least ``min_sessions`` sessions, at least ``factor`` × the segment's usual daily
+    sessions (its total over the days of the whole span, at least 1) and an engagement
+    rate below ``max_engagement``: ``date_us`` (the day, µs), the keys, ``sessions``,
+    ``engagement_rate``, ``avg_duration_s``; by day then keys."""
+    keys = ", ".join(f"coalesce({k}, '(not set)') AS {k}" for k in ("country", "device", "source"))
+    return f"""WITH s AS (SELECT (start_us // {_US_PER_DAY}) * {_US_PER_DAY} AS date_us, {keys},
+                  CASE WHEN engaged THEN 1 ELSE 0 END AS eng, duration_s FROM {sessions}),
+    span AS (SELECT (max(date_us) - min(date_us)) // {_US_PER_DAY} + 1 AS n_days FROM s),
+    g AS (SELECT date_us, country, device, source, count(*) AS sessions, sum(eng) AS engaged,
+                 avg(duration_s) AS avg_duration_s
+          FROM s GROUP BY date_us, country, device, source),
+    u AS (SELECT g.*, CAST(sum(sessions) OVER (PARTITION BY country, device, source) AS DOUBLE) / span.n_days AS usual
+          FROM g CROSS JOIN span)
+SELECT date_us, country, device, source, sessions, CAST(engaged AS DOUBLE) / sessions AS engagement_rate,
+    avg_duration_s
+FROM u
+WHERE sessions >= {int(min_sessions)} AND sessions >= {float(factor)} * CASE WHEN usual < 1 THEN 1 ELSE usual END
+    AND CAST(engaged AS DOUBLE) / sessions < {float(max_engagement)}
+ORDER BY date_us, country, device, source"""
 
 
 @lru_cache(maxsize=256)

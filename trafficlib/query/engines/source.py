@@ -38,6 +38,9 @@ class EngineSource(Source):
     dims: set = field(default_factory=set)
     engine: str = "duckdb"
     sql_log: list = field(default_factory=list)
+    #: the engine's relation of events (``trafficlib_events``) when the source was built
+    #: from events: the audit's duplicate-transaction check reads it; None otherwise.
+    events_relation: str | None = None
 
     def dimensions(self) -> set[str]:
         return set(self.dims)
@@ -82,6 +85,30 @@ class EngineSource(Source):
             t = t.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
         return t
 
+    # ------------------------------------------------------------------ audit checks
+    def audit_table(self, check: str, **params) -> pd.DataFrame | None:
+        """The small table of one of the audit's tracking-health checks, computed in the
+        engine (:mod:`.definition`, ``<check>_sql``): ``duplicate_transactions`` (None
+        without events), ``referrals`` (``domain``, ``gateways``), ``unassigned``,
+        ``utm_values``, ``untagged_paid`` (``paid_regex``), ``long_sessions``
+        (``min_seconds``, ``limit``), ``bot_bursts`` (``min_sessions``, ``factor``,
+        ``max_engagement``). Columns as the SQL names them; microsecond columns
+        (``*_us``) come back as timestamps (UTC, naive) under their name without
+        ``_us`` (``date_us`` -> ``date``, ``first_us`` -> ``first_seen``...)."""
+        if check == "duplicate_transactions":
+            if not self.events_relation:
+                return None
+            sql = D.duplicate_transactions_sql(self.events_relation)
+        else:
+            sql = getattr(D, f"{check}_sql")(self.table, **params)
+        t = self._run(sql)
+        renames = {"date_us": "date", "first_us": "first_seen", "last_us": "last_seen", "start_us": "start"}
+        for col, name in renames.items():
+            if col in t:
+                us = pd.to_numeric(t[col], errors="coerce")
+                t[col] = pd.to_datetime(us, unit="us")
+        return t.rename(columns={c: n for c, n in renames.items() if c in t})
+
     def close(self) -> None:
         if self.backend is not None:
             self.backend.close()
@@ -103,7 +130,8 @@ def _sessions_file_sql(view: str, names) -> tuple[str, set[str]]:
            f"{col('landing_page')} AS landing_page, {col('device')} AS device, {col('country')} AS country, "
            f"{col('new_user', 'BOOLEAN')} AS new_user, {col('pageviews', 'BIGINT')} AS pageviews, "
            f"{col('duration_s', 'DOUBLE')} AS duration_s, {eng} AS eng_time, {engaged} AS engaged, "
-           f"{col('conversions', 'BIGINT')} AS conversions, {col('revenue', 'DOUBLE')} AS revenue "
+           f"{col('conversions', 'BIGINT')} AS conversions, {col('revenue', 'DOUBLE')} AS revenue, "
+           f"CAST({col('session_id')} AS VARCHAR) AS session_id, {col('click_id')} AS click_id "
            f"FROM {view}")
     dims = {c for c in ("channel", "source", "medium", "campaign", "landing_page", "device", "country") if c in have}
     return sql, dims | {"date", "source_medium"}
@@ -126,9 +154,11 @@ def build_sessions(backend: Backend, data, kind: str, *, channel_rules=None, **o
     if use_sid:
         opts["use_session_id"] = True
     backend.register_events(data, kind, use_sid)
-    return sessions_from_sql(backend, D.compile_sql(D.sessions_sql(**opts), backend.dialect),
-                             origin="ga4" if use_sid else "events", description=str(data),
-                             channel_rules=channel_rules)
+    src = sessions_from_sql(backend, D.compile_sql(D.sessions_sql(**opts), backend.dialect),
+                            origin="ga4" if use_sid else "events", description=str(data),
+                            channel_rules=channel_rules)
+    src.events_relation = "trafficlib_events"
+    return src
 
 
 def sessions_from_sql(backend: Backend, sql: str, origin: str, description: str,
