@@ -532,3 +532,14 @@ def test_linkedin_export_utf16_tab_separated(tmp_path):
     e = sources.load(f)
     assert e.kind == "linkedin/campaign_manager" and e.frame["cost"].tolist() == [1250.0]
     assert e.frame["date_end"].iloc[0] == pd.Timestamp("2026-10-31") and e.meta["currency"] == "EUR"
+
+
+def test_notebook_on_the_meta_specimen_uses_the_currency_parameter(shared_dir, tmp_path):
+    from trafficlib.report import render
+
+    html = render(ROOT / "notebooks" / "paid_media.ipynb",
+                  {"data_path": str(shared_dir / "specimens" / "meta" / "ads_conversion_table.csv"), "lang": "fr",
+                   "currency": "USD"}, output_dir=tmp_path, name="specimen").read_text(encoding="utf-8")
+    text = re.sub(r"data:image/svg\+xml;base64,[^\"]+", "", html).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Traceback" not in text and "2 643,88 $US" in text           # the specimen's spend, in the currency given
+    assert "Par période &gt; Jour" in text                  # fatigue: the download that would feed it
