@@ -1,7 +1,8 @@
-"""Command line: ``trafficlib report | batch | demo | auto`` (see ``trafficlib --help``).
+"""Command line: ``trafficlib report | batch | demo | auto | watch`` (see ``trafficlib --help``).
 
 Exit codes: 0 success; 1 one or more reports failed (the index says which and why);
-2 bad usage or bad input (manifest, data file, unknown parameter).
+2 bad usage or bad input (manifest, data file, unknown parameter). ``watch`` adds 3:
+alerts raised (see :mod:`trafficlib.watch.cli`).
 """
 from __future__ import annotations
 
@@ -139,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--dry-run", action="store_true", help="write the inputs and the manifest, render nothing")
     a.add_argument("--site", help="your site's domain, when the exports do not state it (e.g. example.com)")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    from trafficlib.watch.cli import add_parser as add_watch  # exit codes: 0, 3 alerts, 1 error, 2 usage
+
+    add_watch(sub)
     return p
 
 
@@ -162,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "inspect":
             return _inspect(args.files, args.formats)
+        if args.command == "watch":
+            from trafficlib.watch.cli import main as watch_main
+
+            return watch_main(args)
         if args.command == "report":
             from trafficlib.report import ReportError, render
 

@@ -1,0 +1,306 @@
+"""trafficlib watch: history in one transaction, lock, alerts on the demo's planted
+events, the digest by e-mail (a local SMTP server started here), bad files refused."""
+from __future__ import annotations
+
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trafficlib import cli
+from trafficlib.datasets import watch as demo
+from trafficlib.watch import digest, run
+from trafficlib.watch.history import open_history
+from trafficlib.watch.lock import LockBusy, history_lock
+from trafficlib.watch.rules import Alert
+from trafficlib.watch.runner import WatchResult
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory) -> Path:
+    """The demo's 90 daily download folders."""
+    return Path(demo.generate(tmp_path_factory.mktemp("watchdemo") / "demo")["folder"])
+
+
+def feed(inbox: Path, days: Path, until: str, prefixes=("ga4",), since: str | None = None) -> None:
+    """Copy the day files whose name starts with one of ``prefixes``, for the days up to
+    ``until`` (from ``since``), into the downloads folder ``inbox``."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    for d in sorted(days.iterdir()):
+        if d.name > until or (since and d.name < since):
+            continue
+        for f in d.iterdir():
+            if f.name.startswith(prefixes):
+                shutil.copy(f, inbox / f.name)
+
+
+def counts(history: Path) -> dict:
+    h = open_history(history)
+    try:
+        return h.counts()
+    finally:
+        h.close()
+
+
+# -- history -----------------------------------------------------------------------------
+def test_rerun_on_the_same_files_adds_no_row_and_no_alert(days, tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-10")          # up to the tracking gap: the first run alerts on it
+    first = run(inbox, hist)
+    assert first.snapshots == 53 and [a.rule for a in first.alerts][:1] == ["tracking_gap"]
+    before = counts(hist)
+    shutil.copy(inbox / "ga4_acquisition_2026-09-10.csv", inbox / "copy of yesterday.csv")  # same bytes, new name
+    again = run(inbox, hist)
+    assert again.snapshots == 0 and again.alerts == [] and again.seen == 54
+    after = counts(hist)
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+    assert after["rows_web_cube"] == before["rows_web_cube"] == sum(
+        len(pd.read_csv(f, comment="#")) for f in inbox.glob("ga4_*.csv"))
+
+
+def test_an_exception_mid_write_leaves_the_history_as_it_was(days, tmp_path, monkeypatch):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-08-20")
+    run(inbox, hist)
+    before = counts(hist)
+    feed(inbox, days, "2026-08-25", prefixes=("ga4", "google_ads"), since="2026-08-21")
+    from trafficlib.watch import history
+
+    real, calls = history.History.add_snapshot, []
+
+    def failing(self, *a, **kw):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full (injected)")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(history.History, "add_snapshot", failing)
+    with pytest.raises(RuntimeError, match="injected"):
+        run(inbox, hist)
+    assert counts(hist) == before                     # neither the two snapshots written nor the run
+    monkeypatch.setattr(history.History, "add_snapshot", real)
+    res = run(inbox, hist)                            # the next run does the whole work
+    assert res.snapshots == 10 and counts(hist)["snapshots"] == before["snapshots"] + 10
+
+
+def test_a_process_killed_mid_write_leaves_the_history_intact(days, tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-08-10")
+    run(inbox, hist)
+    before = counts(hist)
+    feed(inbox, days, "2026-08-14", since="2026-08-11")
+    script = textwrap.dedent(f"""
+        import os
+        from trafficlib.watch import history, run
+        real, n = history.History.add_snapshot, []
+        def dying(self, *a, **kw):
+            n.append(1)
+            out = real(self, *a, **kw)
+            if len(n) == 2:
+                os.kill(os.getpid(), 9)   # killed between two inserts, no cleanup
+            return out
+        history.History.add_snapshot = dying
+        run({str(inbox)!r}, {str(hist)!r})
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    assert counts(hist) == before
+    assert run(inbox, hist).snapshots == 4            # the lock was released with the dead process
+
+
+def test_two_runs_at_once_never_both_write(days, tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-08-05")
+    with history_lock(hist):                          # another run holds the history
+        with pytest.raises(LockBusy, match="another watch run"):
+            run(inbox, hist, wait=0.3)
+        code = cli.main(["watch", str(inbox), "--history", str(hist), "--wait", "0.3"])
+        assert code == 1
+    # two real processes started together: one waits for the other, each file stored once
+    procs = [subprocess.Popen([sys.executable, "-m", "trafficlib.cli", "watch", str(inbox), "--history", str(hist),
+                               "--wait", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    c = counts(hist)
+    assert c["snapshots"] == 17 and c["runs"] == 2 and c["files"] == 17
+    assert sorted(int(o[1].split(" new export")[0].split()[-1]) for o in outs) == [0, 17]
+
+
+def test_bad_or_cut_off_files_are_refused_and_leave_the_history_untouched(days, tmp_path, capsys):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-08-05")
+    assert cli.main(["watch", str(inbox), "--history", str(hist)]) == 0
+    before = counts(hist)
+    capsys.readouterr()
+    good = (days / "2026-08-06" / "ga4_acquisition_2026-08-06.csv").read_bytes()
+    (inbox / "ga4_acquisition_2026-08-06.csv").write_bytes(good[: good.rindex(b",")])  # cut mid-row
+    (inbox / "notes.csv").write_text("hello,world\nthis is,not an export\n", encoding="utf-8")
+    code = cli.main(["watch", str(inbox), "--history", str(hist)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "ga4_acquisition_2026-08-06.csv: looks cut off" in err and "download still running" in err
+    assert "notes.csv: not an export the kit knows" in err
+    after = counts(hist)
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+    # once the download is whole it is read
+    (inbox / "ga4_acquisition_2026-08-06.csv").write_bytes(good)
+    (inbox / "notes.csv").unlink()
+    assert cli.main(["watch", str(inbox), "--history", str(hist)]) == 0
+    assert counts(hist)["snapshots"] == before["snapshots"] + 1
+
+
+def test_dry_run_alerts_without_writing_and_show_prints_the_history(days, tmp_path, capsys):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-09")
+    assert cli.main(["watch", str(inbox), "--history", str(hist)]) == 0
+    before = counts(hist)
+    feed(inbox, days, "2026-09-10", since="2026-09-10")
+    assert cli.main(["watch", str(inbox), "--history", str(hist), "--dry-run", "--lang", "fr"]) == 3
+    out = capsys.readouterr().out
+    assert "ALERTE Trou de mesure : les sessions très en dessous de l'habituel" in out and "10 sept. 2026" in out
+    assert counts(hist) == before
+    assert cli.main(["watch", "--history", str(hist), "--show"]) == 0
+    shown = capsys.readouterr().out
+    assert "ga4/report" in shown and f"{before['snapshots']} snapshots" in shown
+    assert cli.main(["watch", "--history", str(hist)]) == 2   # no folder, no --show
+
+
+# -- the planted events ---------------------------------------------------------------------
+@pytest.mark.parametrize("event, prefixes, rule, subject", [
+    ("tracking_gap", ("ga4",), "tracking_gap", ""),
+    ("competitor_surge", ("multiTimeline",), "trends_surge", "luminaires direct"),
+    ("position_drop", ("searchdata",), "position_drop", "suspension scandinave"),
+    ("spend_spike", ("google_ads",), "spend_spike", "fr_search_generique"),
+])
+def test_planted_events_are_found_on_their_day(days, tmp_path, event, prefixes, rule, subject):
+    day = pd.Timestamp(demo.EVENTS[event]["day"])
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    since = (day - pd.Timedelta(days=40)).date().isoformat()
+    feed(inbox, days, (day - pd.Timedelta(days=1)).date().isoformat(), prefixes, since=since)
+    quiet = run(inbox, hist)
+    assert quiet.alerts == [], [a.key for a in quiet.alerts]
+    feed(inbox, days, day.date().isoformat(), prefixes, since=day.date().isoformat())
+    res = run(inbox, hist)
+    assert (rule, subject, day) in {a.key for a in res.alerts}, [a.key for a in res.alerts]
+
+
+def test_a_holiday_is_named_not_alerted(days, tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-08-14", ("ga4", "searchdata"))
+    run(inbox, hist)
+    feed(inbox, days, "2026-08-15", ("ga4", "searchdata"), since="2026-08-15")
+    res = run(inbox, hist, lang="fr")
+    assert res.country == "FR" and res.alerts == []
+    assert res.notes and {a.holiday for a in res.notes} == {"Assomption"}   # channels at -40 %: named
+
+
+# -- the digest -----------------------------------------------------------------------------
+class _SMTP(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) to receive one message: no TLS, no auth."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write((line + "\r\n").encode())
+
+    def handle(self) -> None:
+        self.reply("220 test ESMTP")
+        while True:
+            line = self.rfile.readline().decode("ascii", "replace").strip()
+            verb = line[:4].upper()
+            if not line or verb == "QUIT":
+                self.reply("221 bye")
+                return
+            if verb == "EHLO":
+                self.wfile.write(b"250-test\r\n250 8BITMIME\r\n")
+            elif verb == "DATA":
+                self.reply("354 go on")
+                data = b""
+                while not data.endswith(b"\r\n.\r\n"):
+                    data += self.rfile.readline()
+                self.server.received.append(data[:-5].replace(b"\r\n..", b"\r\n."))
+                self.reply("250 queued")
+            else:
+                self.reply("250 ok")
+
+
+@pytest.fixture
+def smtp_server():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTP)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["1 alert", "Tracking gap: sessions far below usual", "First check:", "Tag Assistant"]),
+    ("fr", ["1 alerte", "Trou de mesure : les sessions très en dessous de l’habituel".replace("’", "'"),
+            "À vérifier d’abord", "mise en production"]),
+])
+def test_the_digest_reaches_a_local_smtp_server(days, tmp_path, smtp_server, monkeypatch, lang, words):
+    for name in ("TRAFFICLIB_SMTP_USER", "TRAFFICLIB_SMTP_PASSWORD", "TRAFFICLIB_SMTP_STARTTLS", "TRAFFICLIB_SMTP_SSL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRAFFICLIB_MAIL_FROM", "veille@maison-lumiere.fr")
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-09", since="2026-08-01")
+    assert cli.main(["watch", str(inbox), "--history", str(hist)]) == 0
+    assert smtp_server.received == []                 # nothing to say, nothing sent
+    feed(inbox, days, "2026-09-10", since="2026-09-10")
+    host, port = smtp_server.server_address
+    code = cli.main(["watch", str(inbox), "--history", str(hist), "--lang", lang, "--mail-to", "tm@example.com",
+                     "--smtp", f"{host}:{port}"])
+    assert code == 3 and len(smtp_server.received) == 1
+    msg = message_from_bytes(smtp_server.received[0], policy=policy.default)
+    assert msg["To"] == "tm@example.com" and msg["From"] == "veille@maison-lumiere.fr"
+    html = msg.get_body(("html",)).get_content()
+    plain = msg.get_body(("plain",)).get_content()
+    assert words[0] in msg["Subject"]
+    for w in words[1:]:
+        assert w.replace("'", "&#x27;") in html or w in html, w
+    assert words[1] in plain
+    page = (hist.with_name("watch.html")).read_text(encoding="utf-8")
+    assert "<svg" in page and "<polyline" in page and f'lang="{lang}"' in page
+
+
+def test_the_digest_escapes_what_the_data_says():
+    evil = "<script>alert('x')</script> & co"
+    a = Alert("channel_drop", "traffic", evil, "sessions", pd.Timestamp("2026-09-10"), 10, 100, 60, 140)
+    res = WatchResult(alerts=[a], refused=[("<img src=x>.csv", "not <b>read</b>")], snapshots=1,
+                      days=[pd.Timestamp("2026-09-10")])
+    for lang in ("en", "fr"):
+        html = digest.email_html(res, lang, folder="<f>")
+        assert "<script>" not in html and "<img" not in html and "<b>read" not in html
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in html
+    alerts = pd.DataFrame([{"id": 1, "run_id": 1, "day": a.day, "rule": a.rule, "area": a.area, "subject": evil,
+                            "metric": "sessions", "value": 10.0, "expected": 100.0, "low": 60.0, "high": 140.0,
+                            "unit": "count", "detail": "", "state": "new"}])
+    page = digest.page_html(alerts, pd.DataFrame(), pd.DataFrame(), "fr")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_mail_refuses_a_password_in_clear_and_reads_it_only_from_the_environment(smtp_server, monkeypatch):
+    from trafficlib.watch import mail
+
+    monkeypatch.setenv("TRAFFICLIB_SMTP_USER", "me")
+    monkeypatch.setenv("TRAFFICLIB_SMTP_PASSWORD", "secret")
+    monkeypatch.delenv("TRAFFICLIB_SMTP_STARTTLS", raising=False)
+    monkeypatch.delenv("TRAFFICLIB_SMTP_SSL", raising=False)
+    host, port = smtp_server.server_address
+    msg = mail.build_message("s", "<p>h</p>", "t", ["a@example.com"], sender="b@example.com")
+    with pytest.raises(mail.MailError, match="does not offer STARTTLS"):
+        mail.send(msg, f"{host}:{port}")
+    assert smtp_server.received == []
+    w = cli.build_parser().parse_args(["watch", "x", "--history", "h"])
+    assert not any("password" in k for k in vars(w))

@@ -1,0 +1,196 @@
+"""The digest e-mail and the ``watch.html`` page, French or English.
+
+Every value that comes from the data (channel, query, campaign, file names, reasons)
+is HTML-escaped (:func:`trafficlib.display.escape`): they are written by strangers.
+The page is written atomically (a temporary file in the same folder, then
+``os.replace``): a browser or a web server never sees half a page.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from trafficlib import i18n
+from trafficlib.display import escape
+from trafficlib.watch import texts
+from trafficlib.watch.rules import Alert
+
+__all__ = ["subject", "email_html", "email_text", "page_html", "write_page"]
+
+_CSS = ("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;max-width:760px;"
+        "margin:1.5em auto;padding:0 1em;line-height:1.45}h1{font-size:1.35em}h2{font-size:1.1em;margin-top:1.6em;"
+        "border-bottom:1px solid #d9e2ec}.alert{border-left:4px solid #c0392b;padding:.4em .8em;margin:.6em 0;"
+        "background:#fdf3f2}.note{border-left:4px solid #7b8794;padding:.3em .8em;margin:.5em 0;background:#f5f7fa}"
+        ".check{color:#52606d;font-size:.92em}table{border-collapse:collapse;font-size:.9em}td,th{padding:.2em .6em;"
+        "border-bottom:1px solid #e4e7eb;text-align:left}td.n{text-align:right}small{color:#7b8794}")
+
+
+def subject(res, lang: str) -> str:
+    """The e-mail subject line (plain text)."""
+    n = len(res.alerts)
+    if n:
+        return i18n.text(lang, f"[trafficlib watch] {n} alert{'s' if n > 1 else ''}",
+                         f"[trafficlib watch] {n} alerte{'s' if n > 1 else ''}")
+    return i18n.text(lang, "[trafficlib watch] nothing unusual", "[trafficlib watch] rien d'inhabituel")
+
+
+def _alert_block(a: Alert, lang: str, css: str = "alert") -> str:
+    hol = f" <strong>{escape(a.holiday)}</strong>" if a.holiday else ""
+    return (f'<div class="{css}"><strong>{escape(texts.title(a, lang))}</strong>{hol}<br>'
+            f"{escape(texts.figure(a, lang))}"
+            + (f' <small>{escape(a.detail)}</small>' if a.detail else "")
+            + f'<br><span class="check">{escape(i18n.text(lang, "First check: ", "À vérifier d’abord : "))}'
+              f"{escape(texts.first_check(a, lang))}</span></div>")
+
+
+def _body(res, lang: str, folder: str) -> str:
+    parts = [f"<h1>{escape(subject(res, lang).replace('[trafficlib watch] ', ''))}</h1>",
+             f"<p><small>{escape(i18n.text(lang, 'Folder', 'Dossier'))}: {escape(folder)} · "
+             f"{escape(i18n.text(lang, 'new exports read', 'nouveaux exports lus'))}: {res.snapshots} · "
+             f"{escape(i18n.text(lang, 'days judged', 'jours examinés'))}: "
+             f"{escape(', '.join(i18n.fmt_date(d, lang) for d in res.days[-7:]) or i18n.MISSING)}</small></p>"]
+    for area, names in texts.AREAS.items():
+        items = [a for a in res.alerts if a.area == area]
+        if items:
+            parts.append(f"<h2>{escape(texts._pick(names, lang))}</h2>")
+            parts += [_alert_block(a, lang) for a in items]
+    if res.notes:
+        parts.append(f"<h2>{escape(i18n.text(lang, 'Holidays (named, not alerted)', 'Jours fériés (nommés, sans alerte)'))}</h2>")
+        parts += [_alert_block(a, lang, "note") for a in res.notes]
+    if getattr(res, "ongoing", None):
+        parts.append(f"<h2>{escape(i18n.text(lang, 'Still going on (alerted in the last 7 days)', 'Toujours en cours (alerte des 7 derniers jours)'))}</h2>")
+        parts.append("<ul>" + "".join(f"<li>{escape(texts.title(a, lang))}: {escape(texts.figure(a, lang))}</li>"
+                                      for a in res.ongoing) + "</ul>")
+    if res.refused:
+        parts.append(f"<h2>{escape(i18n.text(lang, 'Files not read', 'Fichiers non lus'))}</h2><ul>"
+                     + "".join(f"<li><code>{escape(l)}</code>: {escape(r)}</li>" for l, r in res.refused) + "</ul>")
+    return "".join(parts)
+
+
+def email_html(res, lang: str = "en", folder: str = "") -> str:
+    """The digest as a complete HTML document (inline style: mail clients drop links)."""
+    i18n.check_lang(lang)
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(subject(res, lang))}'
+            f"</title><style>{_CSS}</style></head><body>{_body(res, lang, folder)}</body></html>")
+
+
+def email_text(res, lang: str = "en") -> str:
+    """The plain-text part of the digest (for mail clients that show no HTML)."""
+    lines = [subject(res, lang), ""]
+    lines += ["- " + texts.line(a, lang) for a in res.alerts]
+    lines += ["- " + texts.line(a, lang) for a in res.notes]
+    lines += [f"- {l}: {r}" for l, r in res.refused]
+    return "\n".join(lines) + "\n"
+
+
+# -- the history page ---------------------------------------------------------------------
+def _spark(s: pd.Series, marks: set, width: int = 260, height: int = 48) -> str:
+    """A small inline SVG line of the series, alert days as red dots."""
+    s = s.dropna()
+    if len(s) < 2:
+        return ""
+    lo, hi = float(s.min()), float(s.max())
+    span = (hi - lo) or 1.0
+    x0, x1 = s.index.min(), s.index.max()
+    days = max((x1 - x0).days, 1)
+    pt = lambda d, v: (2 + (d - x0).days / days * (width - 4), height - 3 - (v - lo) / span * (height - 6))  # noqa: E731
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (pt(d, v) for d, v in s.items()))
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#c0392b"/>'
+                   for x, y in (pt(d, s.loc[d]) for d in marks if d in s.index))
+    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
+            f'<polyline fill="none" stroke="#3e7cb1" stroke-width="1.4" points="{path}"/>{dots}</svg>')
+
+
+_FIGURE_NAMES = {"traffic:sessions:": ("Sessions", "Sessions"), "traffic:conversions:": ("Key events", "Événements clés"),
+                 "seo:clicks:": ("Search Console clicks", "Clics Search Console"), "paid:cost:": ("Ad cost", "Coût publicitaire"),
+                 "paid:cpa:": ("Cost per conversion", "Coût par conversion")}
+
+
+def _figure_label(name: str, lang: str) -> str:
+    if name in _FIGURE_NAMES:
+        return texts._pick(_FIGURE_NAMES[name], lang)
+    area, metric, subject = name.split(":", 2)
+    m = texts._pick(texts._METRICS.get(metric, (metric, metric)), lang)
+    return f"{m} · {subject}"
+
+
+def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, lang: str = "en") -> str:
+    """The ``watch.html`` page from the history's tables: alerts over time (per week
+    and area), which alerts repeat, every alert, and the history of each watched
+    figure with its alert days marked."""
+    i18n.check_lang(lang)
+    t = lambda en, fr: escape(i18n.text(lang, en, fr))  # noqa: E731
+    parts = [f"<h1>{t('The watch: history', 'La veille : historique')}</h1>"]
+    if not runs.empty:
+        last = runs.iloc[-1]
+        parts.append(f"<p><small>{t('Runs', 'Exécutions')}: {len(runs)} · {t('last', 'dernière')}: "
+                     f"{escape(str(last['started_at'])[:16])} UTC</small></p>")
+    if alerts.empty:
+        parts.append(f"<p>{t('No alert so far.', 'Aucune alerte jusqu’ici.')}</p>")
+    else:
+        a = alerts.assign(day=pd.to_datetime(alerts["day"]))
+        going = a[a["state"] == "ongoing"].groupby(["rule", "subject"])["id"].count()
+        a = a[a["state"] != "ongoing"].copy()
+        a["week"] = a["day"].dt.to_period("W-SUN").dt.start_time
+        weekly = a.pivot_table(index="week", columns="area", values="id", aggfunc="count", fill_value=0)
+        parts.append(f"<h2>{t('Alerts over time (per week)', 'Alertes dans le temps (par semaine)')}</h2><table><tr>"
+                     f"<th>{t('Week of', 'Semaine du')}</th>"
+                     + "".join(f"<th>{escape(texts._pick(texts.AREAS.get(c, (c, c)), lang))}</th>" for c in weekly.columns)
+                     + "</tr>" + "".join(f"<tr><td>{escape(i18n.fmt_date(w, lang))}</td>"
+                                         + "".join(f'<td class="n">{int(v)}</td>' for v in row) + "</tr>"
+                                         for w, row in zip(weekly.index, weekly.to_numpy())) + "</table>")
+        rep = a.groupby(["rule", "subject"]).agg(n=("id", "count"), first=("day", "min"), last=("day", "max"))
+        rep = rep[(rep["n"] > 1) | rep.index.isin(going.index)].sort_values("n", ascending=False)
+        parts.append(f"<h2>{t('Alerts that repeat or last (days after the alert the change went on)', 'Alertes qui reviennent ou durent (jours où le changement a continué après l’alerte)')}</h2>")
+        if rep.empty:
+            parts.append(f"<p>{t('None: every alert so far was raised once.', 'Aucune : chaque alerte n’a été levée qu’une fois.')}</p>")
+        else:
+            parts.append("<table>" + "".join(
+                f"<tr><td>{escape(texts.title(_row_alert(rule, subj), lang))}</td><td class='n'>{int(r['n'])}×</td>"
+                f"<td class='n'>{escape(i18n.text(lang, 'days after', 'jours après'))}: {int(going.get((rule, subj), 0))}</td>"
+                f"<td>{escape(i18n.fmt_date(r['first'], lang))} – {escape(i18n.fmt_date(r['last'], lang))}</td></tr>"
+                for (rule, subj), r in rep.iterrows()) + "</table>")
+        parts.append(f"<h2>{t('Every alert', 'Toutes les alertes')}</h2>")
+        for _, r in a.sort_values(["day", "id"], ascending=[False, True]).head(200).iterrows():
+            al = Alert(r["rule"], r["area"], r["subject"] or "", r["metric"], r["day"], r["value"], r["expected"],
+                       r["low"], r["high"], r["unit"], r["detail"] or "")
+            parts.append(f'<div class="alert"><strong>{escape(texts.title(al, lang))}</strong><br>'
+                         f"{escape(texts.figure(al, lang))}</div>")
+    if not figures.empty:
+        f = figures.assign(day=pd.to_datetime(figures["day"]))
+        marks: dict = {}
+        if not alerts.empty:
+            for _, r in alerts[alerts["state"] != "ongoing"].iterrows():
+                key = f"{r['area']}:{r['metric']}:{r['subject'] or ''}"
+                marks.setdefault(key, set()).add(pd.Timestamp(r["day"]))
+        parts.append(f"<h2>{t('Watched figures', 'Chiffres surveillés')}</h2><table>")
+        for name, g in f.groupby("figure", sort=True):
+            s = g.set_index("day")["value"].sort_index()
+            parts.append(f"<tr><td>{escape(_figure_label(name, lang))}</td><td>{_spark(s, marks.get(name, set()))}</td>"
+                         f"<td class='n'>{escape(i18n.fmt_number(s.iloc[-1], lang, 1 if s.iloc[-1] < 20 else 0))}</td></tr>")
+        parts.append("</table>")
+    title = escape(i18n.text(lang, "trafficlib watch", "trafficlib veille"))
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _row_alert(rule: str, subj) -> Alert:
+    return Alert(rule, "", subj or "", "", pd.Timestamp.now(), 0.0, 0.0, 0.0, 0.0)
+
+
+def write_page(path: Path, html_text: str) -> Path:
+    """Write ``html_text`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".watch-", suffix=".html.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html_text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
