@@ -543,3 +543,21 @@ def test_notebook_on_the_meta_specimen_uses_the_currency_parameter(shared_dir, t
     text = re.sub(r"data:image/svg\+xml;base64,[^\"]+", "", html).replace("\u202f", " ").replace("\u00a0", " ")
     assert "Traceback" not in text and "2 643,88 $US" in text           # the specimen's spend, in the currency given
     assert "Par période &gt; Jour" in text                  # fatigue: the download that would feed it
+
+
+def test_tiktok_total_row_is_the_files_total(tmp_path):
+    # layout seen in public importer tests of TikTok downloads: 'Date' column, a 'Total' row at the bottom
+    f = write(tmp_path / "tt_total.csv",
+              "Campaign name,Date,Cost,Impressions,Clicks (destination),CTR (destination),CPC (destination),Conversions\n"
+              "Repair_TT,2026-09-01,12.50,1000,40,4.00%,0.31,2\nRepair_TT,2026-09-02,7.50,600,20,3.33%,0.38,1\n"
+              "Total,,20.00,1600,60,,,3\n")
+    e = sources.load(f)
+    assert e.kind == "tiktok/ads_manager" and len(e.frame) == 2 and e.reconciled is True
+    assert e.totals["cost"].iloc[0] == 20.00 and e.totals["scope"].iloc[0] == "rows"
+    p = pm.by_platform(pm.load_paid_media_inputs(f)["views"]).iloc[0]
+    assert (p["cost"], p["clicks"], p["results"]) == (20.00, 60, 3) and p["cpc"] == pytest.approx(20 / 60)
+
+
+def test_wilson_has_no_interval_for_view_through_rates():
+    lo, hi = pm.wilson([5, 12], [10, 10])                  # 12 results from 10 clicks: view-through counted
+    assert (lo[0], hi[0]) == pytest.approx(wilson_by_hand(5, 10)) and np.isnan(lo[1]) and np.isnan(hi[1])
