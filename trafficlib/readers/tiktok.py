@@ -10,7 +10,9 @@ views``, ``Currency`` (headers seen in public code reading these downloads: mapp
 ``clicks (destination)``, ``ctr (destination)``, ``cost per conversion``; an upload
 template listing ``By Day, Campaign name, Campaign type, Ad group name, Ad name, Account
 name, Spend, Impressions, Clicks (destination), Reach, Frequency, 6-second video views,
-Conversions``; a detector keyed on ``Cost (USD)`` / ``CPM (USD)``).
+Conversions``; a detector keyed on ``Cost (USD)`` / ``CPM (USD)``; importer tests of a
+download ``Campaign name,Date,Cost,Impressions,Clicks (destination),CTR (destination),
+CPC (destination),Conversions`` ending with a ``Total`` row).
 
 Read into the ``ad_spend`` grain: clicks are the destination clicks (to the advertiser's
 page) when the file has them, else ``Clicks (all)``; the currency is the header's
