@@ -188,12 +188,23 @@ def test_each_check_on_sessions_equals_its_pandas_check(tmp_path):
 def test_bigquery_sql_of_the_checks_run_on_duckdb_equals_the_duckdb_path(tmp_path):
     """The checks' BigQuery SQL (parsed as BigQuery, transpiled back onto DuckDB) on the
     session table built from a GA4-schema export: the tables of the embedded path."""
+    import copy
+
     from test_engines import _export
+    from test_ga4 import write_jsonl
 
     from trafficlib.query.engines.bigquery import DuckDBAsBigQuery, open_bigquery
     from trafficlib.readers.ga4 import GA4_JSON_COLUMNS
 
-    rows, path = _export(tmp_path, True)
+    (tmp_path / "plain").mkdir()
+    rows, _ = _export(tmp_path / "plain", True)  # with GA4's last-click source on some events
+    purchases = [r for r in rows if r["event_name"] == "purchase"]
+    for r in purchases[:2]:  # two confirmation pages reloaded a minute later
+        again = copy.deepcopy(r)
+        again["event_timestamp"] = int(r["event_timestamp"]) + 60_000_000
+        rows.append(again)
+    (tmp_path / "dup").mkdir()
+    path = write_jsonl(rows, tmp_path / "dup" / "events_20250301.json")
     reference = audit.load(path)
     con = duckdb.connect()
     cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in GA4_JSON_COLUMNS.items()) + "}"
@@ -218,6 +229,11 @@ def test_bigquery_sql_of_the_checks_run_on_duckdb_equals_the_duckdb_path(tmp_pat
     assert {"untagged_paid", "long_sessions", "bot_traffic"} <= set(shown), shown
     assert len(backend.statements) > n_sent
     assert all(sqlglot.parse_one(s, read="bigquery") for s in backend.statements)
-    assert audit.duplicate_transactions(bq) is None  # not on BigQuery yet, and said so
-    assert "not checked on BigQuery yet" in audit.not_checked(bq)[0]
+    a, b = audit.duplicate_transactions(reference), audit.duplicate_transactions(bq)
+    assert len(b.evidence) == 2 and (b.evidence["purchases"] == 2).all()
+    assert (a.title, a.detail) == (b.title, b.detail)
+    pd.testing.assert_frame_equal(a.evidence, b.evidence, check_dtype=False)
+    assert any(s.startswith("WITH trafficlib_events AS (SELECT NULLIF(COALESCE(ecommerce.transaction_id")
+               for s in backend.statements)
+    assert audit.not_checked(bq) == []
     src.close()

@@ -152,12 +152,8 @@ def not_checked(data: "AuditData", lang: str = "en") -> list[str]:
     eng = _engine(data)
     if data.sessions is not None or eng is not None:
         out = []
-        if eng is not None and eng.events_relation is None and eng.origin == "ga4":
-            out.append(i18n.text(lang, "Duplicated transactions: not checked on BigQuery yet (run the audit on an "
-                                       "export file with engine='duckdb' to see them).",
-                                 "Transactions en double : pas encore vérifiées sur BigQuery (lancer l'audit sur un "
-                                 "fichier d'export avec engine='duckdb' pour les voir)."))
-        elif (data.events is None) if eng is None else (eng.events_relation is None):
+        has_events = (data.events is not None) if eng is None else bool(eng.events_relation or eng.transactions_query)
+        if not has_events:
             out.append(i18n.text(lang, "Duplicated transactions: needs event-level data (events or a GA4 BigQuery "
                                        "export).",
                                  "Transactions en double : il faut des données par événement (événements ou export "

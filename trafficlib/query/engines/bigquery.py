@@ -27,7 +27,7 @@ from sqlglot import exp
 
 from trafficlib.query.engines import definition as D
 
-__all__ = ["events_sql", "sessions_query", "sums_query", "estimate_bytes", "measure_bytes_per_event",
+__all__ = ["events_sql", "sessions_query", "sums_query", "duplicate_transactions_query", "estimate_bytes", "measure_bytes_per_event",
            "to_duckdb", "SCANNED_FIELDS", "BYTES_PER_EVENT", "format_bytes"]
 
 
@@ -114,6 +114,27 @@ def sessions_query(table: str, start: str | None = None, end: str | None = None,
     with_.expressions.insert(0, cte)
     with_.set("expressions", with_.expressions)
     return body.sql(dialect="bigquery")
+
+
+def duplicate_transactions_query(table: str, start: str | None = None, end: str | None = None) -> str:
+    """BigQuery SQL of the audit's duplicated transactions
+    (:func:`.definition.duplicate_transactions_sql`) over the purchase events of the
+    export ``table``, daily tables ``start``..``end``: transaction id and revenue as the
+    GA4 reader takes them (``ecommerce``, else the ``transaction_id`` / ``value``
+    parameters). It reads ``event_name``, ``event_timestamp``, ``event_params`` and
+    ``ecommerce.transaction_id`` / ``purchase_revenue``: a second, smaller scan than the
+    session query's."""
+    cond = ["event_name = 'purchase'"]
+    if start:
+        cond.append(f"_TABLE_SUFFIX >= '{start}'")
+    if end:
+        cond.append(f"_TABLE_SUFFIX <= '{end}'")
+    flat = f"""SELECT NULLIF(COALESCE(ecommerce.transaction_id, {_param('transaction_id')}), '') AS transaction_id,
+        CAST(event_name AS STRING) AS event_name, CAST(event_timestamp AS INT64) AS ts_us,
+        COALESCE(ecommerce.purchase_revenue, {_param('value', 'num')}) AS revenue
+    FROM `{table}` WHERE {' AND '.join(cond)}"""
+    body = D.compile_sql(D.duplicate_transactions_sql("trafficlib_events"), "bigquery")
+    return f"WITH trafficlib_events AS ({flat})\n{body}"
 
 
 def sums_query(sessions_table: str, by, start_us=None, end_us=None) -> str:
@@ -280,7 +301,9 @@ def open_bigquery(spec, pattern: str = "events_*", date_range=None, backend=None
           f"({est['per_event']:.0f} B/event, estimate)")
     if getattr(backend, "dry_run_first", False):
         print(f"BigQuery dry run: {format_bytes(backend.bytes_processed(sql))} will be billed")
-    return sessions_from_sql(backend, sql, origin="ga4", description=table)
+    src = sessions_from_sql(backend, sql, origin="ga4", description=table)
+    src.transactions_query = duplicate_transactions_query(table, start, end)
+    return src
 
 
 class DuckDBAsBigQuery:

@@ -41,6 +41,9 @@ class EngineSource(Source):
     #: the engine's relation of events (``trafficlib_events``) when the source was built
     #: from events: the audit's duplicate-transaction check reads it; None otherwise.
     events_relation: str | None = None
+    #: or the whole duplicate-transaction query in the engine's dialect (BigQuery: a
+    #: query over the export's purchase events)
+    transactions_query: str | None = None
 
     def dimensions(self) -> set[str]:
         return set(self.dims)
@@ -95,13 +98,15 @@ class EngineSource(Source):
         ``max_engagement``). Columns as the SQL names them; microsecond columns
         (``*_us``) come back as timestamps (UTC, naive) under their name without
         ``_us`` (``date_us`` -> ``date``, ``first_us`` -> ``first_seen``...)."""
-        if check == "duplicate_transactions":
+        if check == "duplicate_transactions" and self.transactions_query:
+            self.sql_log.append(self.transactions_query)
+            t = self.backend.run(self.transactions_query)
+        elif check == "duplicate_transactions":
             if not self.events_relation:
                 return None
-            sql = D.duplicate_transactions_sql(self.events_relation)
+            t = self._run(D.duplicate_transactions_sql(self.events_relation))
         else:
-            sql = getattr(D, f"{check}_sql")(self.table, **params)
-        t = self._run(sql)
+            t = self._run(getattr(D, f"{check}_sql")(self.table, **params))
         renames = {"date_us": "date", "first_us": "first_seen", "last_us": "last_seen", "start_us": "start"}
         for col, name in renames.items():
             if col in t:
