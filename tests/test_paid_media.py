@@ -561,3 +561,43 @@ def test_tiktok_total_row_is_the_files_total(tmp_path):
 def test_wilson_has_no_interval_for_view_through_rates():
     lo, hi = pm.wilson([5, 12], [10, 10])                  # 12 results from 10 clicks: view-through counted
     assert (lo[0], hi[0]) == pytest.approx(wilson_by_hand(5, 10)) and np.isnan(lo[1]) and np.isnan(hi[1])
+
+
+def _meta_breakdown(column: str, segments: list[tuple[str, int, int, float, int, int]]) -> str:
+    """A Meta campaign x <column> export in INR, summary row first (segments: value,
+    impressions, clicks, spend, results, reach)."""
+    head = (f"Reporting starts,Reporting ends,Campaign name,{column},Results,Result indicator,Reach,Frequency,"
+            "Amount spent (INR),Impressions,Link clicks\n")
+    tot = [sum(s[i] for s in segments) for i in range(1, 5)]
+    lines = [f"2025-03-01,2025-03-31,,,{tot[3]},,52000,,{tot[2]:.2f},{tot[0]},{tot[1]}\n"]
+    for value, i, c, cost, r, reach in segments:
+        lines.append(f"2025-03-01,2025-03-31,Prospecting,{value},{r},actions:offsite_conversion.fb_pixel_purchase,"
+                     f"{reach},{i / reach:.2f},{cost:.2f},{i},{c}\n")
+    return head + "".join(lines)
+
+
+def test_a_folder_of_meta_breakdowns_reports_the_summary_rows_spend(tmp_path):
+    d = tmp_path / "meta_inr"
+    write(d / "age.csv", _meta_breakdown("Age", [("18-24", 40000, 300, 60000.0, 20, 25000),
+                                                 ("25-34", 60000, 700, 90000.0, 70, 32000)]))
+    write(d / "region.csv", _meta_breakdown("Region", [("Maharashtra", 70000, 650, 105000.0, 60, 40000),
+                                                       ("Karnataka", 30000, 350, 45000.0, 30, 17000)]))
+    write(d / "device.csv", _meta_breakdown("Impression device", [("iphone", 45000, 500, 70000.0, 50, 26000),
+                                                                  ("android_smartphone", 55000, 500, 80000.0, 40,
+                                                                   30000)]))
+    write(d / "reach.csv", "Reporting starts,Reporting ends,Campaign name,Results,Reach,Frequency,"
+          "Amount spent (INR),Impressions,Link clicks\n2025-03-01,2025-03-31,,90,52000,1.92,150000.00,100000,1000\n"
+          "2025-03-01,2025-03-31,Prospecting,90,52000,1.92,150000.00,100000,1000\n")
+    inputs = pm.load_paid_media_inputs(d)
+    assert inputs["currency"] == "INR" and len(inputs["views"]) == 4
+    assert set(pm.exports_table(inputs["views"])["totals"]) == {"equal"} and pm.view_agreement(inputs["views"]) == []
+    p = pm.by_platform(inputs["views"]).iloc[0]
+    assert p["file"] == "reach.csv" and p["cost"] == 150000.00 and p["source"] == "total row"
+    assert p["reach"] == 52000 and p["frequency"] == pytest.approx(100000 / 52000)
+    found = pm.available_breakdowns(inputs["views"])
+    assert {k for k, v in found.items() if v is not None} == {"age", "region", "device"}
+    region = pm.breakdown(inputs["views"], "region").set_index("segment")
+    assert region.loc["Karnataka", "ctr"] == pytest.approx(350 / 30000)
+    assert region.loc["Karnataka", "cost_per_result"] == pytest.approx(45000 / 30)
+    note = pm.section_note("placement", "fr", ["Meta Ads"])
+    assert "Ventilation > Par diffusion > Plateforme et placement" in note
