@@ -65,7 +65,9 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        days_dir = args.days_dir or Path(demo.generate(tmp / "demo")["folder"])
+        if args.days_dir is None:
+            demo.generate(tmp / "demo")
+        days_dir = args.days_dir or demo.folder_for(tmp / "demo") / "days"
         alerts, notes, times = replay(days_dir, tmp / "work")
     n_days = len(times)
     rows, false = score(alerts, demo.EVENTS, n_days)

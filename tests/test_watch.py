@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def days(tmp_path_factory) -> Path:
     """The demo's 90 daily download folders."""
-    return Path(demo.generate(tmp_path_factory.mktemp("watchdemo") / "demo")["folder"])
+    out = tmp_path_factory.mktemp("watchdemo") / "demo"
+    demo.generate(out)
+    return demo.folder_for(out) / "days"
 
 
 def feed(inbox: Path, days: Path, until: str, prefixes=("ga4",), since: str | None = None) -> None:
@@ -304,3 +306,112 @@ def test_mail_refuses_a_password_in_clear_and_reads_it_only_from_the_environment
     assert smtp_server.received == []
     w = cli.build_parser().parse_args(["watch", "x", "--history", "h"])
     assert not any("password" in k for k in vars(w))
+
+
+# -- the other rules, on files in the tools' layouts ------------------------------------------
+def _search_terms(path: Path, day: pd.Timestamp, rows: list[tuple]) -> None:
+    """A Google Ads Search terms report (English interface) for one day."""
+    when = f"{day:%B} {day.day}, {day.year}"
+    lines = ["Search terms report", f"{when} - {when}",
+             "Search term,Match type,Campaign,Ad group,Currency code,Impr.,Clicks,Cost,Conversions"]
+    lines += [f"{t},Broad match,fr_search_generique,lampes,EUR,{c * 12},{c},{cost:.2f},{conv:.2f}"
+              for t, c, cost, conv in rows]
+    tc, tcost, tconv = sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows)
+    lines.append(f"Total: Search terms,,,,EUR,{tc * 12},{tc},{tcost:.2f},{tconv:.2f}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_new_search_terms_spending_without_converting(tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    steady = [("lampe design", 40, 32.0, 2.0), ("suspension rotin", 30, 25.0, 2.0), ("applique", 20, 16.0, 1.0)]
+    days = pd.date_range("2026-09-01", periods=21)
+    for d in days[:-1]:
+        _search_terms(inbox / f"search_terms_{d.date()}.csv", d, steady)
+    assert run(inbox, hist).alerts == []               # a first download: nothing is "new" yet
+    _search_terms(inbox / f"search_terms_{days[-1].date()}.csv", days[-1],
+                  steady + [("lampe gratuite", 50, 41.0, 0.0), ("lampe led", 3, 2.5, 0.0)])
+    res = run(inbox, hist)
+    assert [(a.rule, a.subject) for a in res.alerts] == [("wasted_terms", "lampe gratuite")]
+    assert res.alerts[0].value == 41.0 and res.alerts[0].high == pytest.approx(20.0)   # cost vs threshold
+
+
+def test_cpa_jump_when_conversions_vanish_at_usual_spend(days, tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-20", ("google_ads",), since="2026-08-10")
+    run(inbox, hist)
+    d = pd.Timestamp("2026-09-21")
+    src = (days / "2026-09-21" / "google_ads_campaigns_2026-09-21.csv").read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in src:   # every campaign's conversions (the 7th field) set to 0, totals kept consistent
+        f = next(iter(__import__("csv").reader([line])))
+        if len(f) == 8 and f[0] not in ("Day",):
+            f[6], f[7] = "0.00", "0.00"
+        out.append(",".join(f'"{x}"' if "," in x else x for x in f))
+    (inbox / "google_ads_campaigns_2026-09-21.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    res = run(inbox, hist)
+    assert ("cpa_jump", "", d) in {a.key for a in res.alerts}
+    a = next(a for a in res.alerts if a.rule == "cpa_jump")
+    assert a.detail == "no conversion" and a.unit == "money"
+
+
+def test_auction_entrant_rank_changes_and_similarweb_move(tmp_path):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    months = pd.date_range("2026-05-01", periods=5, freq="MS")
+    for i, m in enumerate(months):
+        end = m + pd.offsets.MonthEnd(0)
+        rows = [("You", 0.45), ("luminaires-direct.fr", 0.38), ("deco-rivale.fr", 0.15)]
+        if i == 4:
+            rows.append(("lumi-discount.com", 0.22))   # a new entrant in the last month
+        body = "\n".join(f"{d},{s:.2%},--,--,60.00%,30.00%,--" for d, s in rows)
+        (inbox / f"auction_{m:%Y%m}.csv").write_text(
+            f"Auction insights report\n{m:%B} 1, {m.year} - {end:%B} {end.day}, {end.year}\n"
+            "Display URL domain,Impression share,Overlap rate,Position above rate,Top of page rate,"
+            f"Abs. Top of page rate,Outranking share\n{body}\n", encoding="utf-8")
+    visits = [100000, 104000, 98000, 101000, 160000]      # deco-rivale.fr: +58 % in the last month
+    (inbox / "similarweb.csv").write_text("Month,Domain,Visits\n" + "\n".join(
+        f"{m:%Y-%m},deco-rivale.fr,{v}" for m, v in zip(months, visits)) + "\n", encoding="utf-8")
+    weeks = pd.date_range("2026-08-03", periods=5, freq="7D")
+    kws = [f"lampe {i}" for i in range(6)]
+    lines = ["Date,Keyword,Domain,Position,Search Volume"]
+    for j, w in enumerate(weeks):
+        for i, k in enumerate(kws):
+            ours = 4 + i % 3 + (8 if (j == 4 and i < 4) else 0)  # 4 keywords fall 8 places in the last week
+            lines += [f"{w.date()},{k},maison-lumiere.fr,{ours},1000", f"{w.date()},{k},deco-rivale.fr,{12 + i},1000"]
+    (inbox / "rank_tracking.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run(inbox, hist)
+    keys = {(a.rule, a.subject) for a in res.alerts}
+    assert ("auction_entrant", "lumi-discount.com") in keys
+    assert ("similarweb_move", "deco-rivale.fr") in keys
+    assert ("rank_change", "maison-lumiere.fr") in keys
+    assert not any(a.subject in ("(you)", "luminaires-direct.fr") for a in res.alerts)
+    rank = next(a for a in res.alerts if a.rule == "rank_change")
+    assert rank.value == 4 and "lampe 0: 4 → 12" in rank.detail
+
+
+def _edit_ga4(src: Path, dst: Path, edit) -> None:
+    """Copy a GA4 acquisition export, ``edit(channel, sessions, key_events)`` -> (sessions, key_events) on each row."""
+    out = []
+    for line in src.read_text(encoding="utf-8").splitlines():
+        f = line.split(",")
+        if len(f) == 5 and f[0].isdigit():
+            s, k = edit(f[1], int(f[2]), int(f[3]))
+            f[2], f[3] = str(s), str(k)
+        out.append(",".join(f))
+    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit, rule", [
+    (lambda ch, s, k: (s, k // 4), "conversion_rate"),                                   # checkout broken
+    (lambda ch, s, k: (s // 2 if ch == "Organic Search" else s, k), "organic_vs_console"),  # tag lost on landing pages
+])
+def test_conversion_rate_break_and_organic_sessions_parting_from_clicks(days, tmp_path, edit, rule):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-20", ("ga4", "searchdata"), since="2026-08-18")
+    run(inbox, hist)
+    feed(inbox, days, "2026-09-21", ("searchdata",), since="2026-09-21")
+    _edit_ga4(days / "2026-09-21" / "ga4_acquisition_2026-09-21.csv", inbox / "ga4_acquisition_2026-09-21.csv", edit)
+    res = run(inbox, hist)
+    assert rule in {a.rule for a in res.alerts}, [a.key for a in res.alerts]
+    assert "tracking_gap" not in {a.rule for a in res.alerts}

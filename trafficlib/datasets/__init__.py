@@ -14,7 +14,9 @@ function returning its planted truths:
 - :mod:`.ads` — ad-platform exports (Google Ads, Meta, Microsoft Ads; fr/en headers);
 - :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends;
 - :mod:`.leads` — the trade desk's CRM leads, closed deals and lead-campaign spend;
-- :mod:`.paid_media` — display & social exports (Meta, Google display/video, LinkedIn, TikTok).
+- :mod:`.paid_media` — display & social exports (Meta, Google display/video, LinkedIn, TikTok);
+- :mod:`.watch` — 90 days of daily downloads for ``trafficlib watch``, written beside
+  ``out_dir`` (``<out_dir>-watch/days``) so that ``trafficlib auto`` on the demo does not read them.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from trafficlib.datasets.calendar import SITE
 __all__ = ["make_demo", "SITE", "PARTS"]
 
 # Order matters: later parts may read what earlier parts wrote (ads reads ad_spend).
-PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads", "paid_media")
+PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads", "paid_media", "watch")
 
 
 def make_demo(out_dir: str | Path = "data/demo", seed: int = 0, scale: float = 1.0,

@@ -151,8 +151,8 @@ def _trends(raw: pd.DataFrame, day, path: Path) -> None:
 
 
 def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
-    """Write the 90 daily download folders into ``folder_for(out_dir)/days``; returns
-    the planted truth (events, holiday, folder)."""
+    """Write the 90 daily download folders into ``folder_for(out_dir) / "days"``;
+    returns the planted truth (events, holiday, the folder as a pattern)."""
     root = folder_for(out_dir) / "days"
     r = rng(seed, "watch")
     trends = _trends_all(r)
@@ -188,7 +188,8 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
             camps[name] = (clicks_n * r.uniform(12, 18), clicks_n, round(c, 2), n_conv, n_conv * r.uniform(90, 130))
         _ads(day, camps, d / f"google_ads_campaigns_{day.date()}.csv")
         _trends(trends, day, d / f"multiTimeline_{day.date()}.csv")
-    return {"folder": str(root), "start": str(START.date()), "days": DAYS,
+    # the folder as a pattern: truth.json stays the same wherever the demo is written
+    return {"folder": "<demo folder>-watch/days", "start": str(START.date()), "days": DAYS,
             "events": {k: dict(v) for k, v in EVENTS.items()},
             "holiday": {"day": str(HOLIDAY.date()), "what": "Assomption: traffic −40 %, to be named, not alerted"}}
 
@@ -196,7 +197,7 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
 def describe(truth: dict) -> str:
     """The Markdown section of the demo README."""
     ev = "\n".join(f"- {k.replace('_', ' ')} on {v['day']} ({v['area']}): {v['what']}" for k, v in truth["events"].items())
-    return ("## Daily downloads for the watch (`" + truth["folder"] + "`)\n\n"
+    return ("## Daily downloads for the watch (`" + truth["folder"] + "`, e.g. `data/demo-watch/days`)\n\n"
             f"{truth['days']} days from {truth['start']}, one folder per day (GA4 acquisition, Search Console bulk "
             "table, Google Ads campaigns, Google Trends). `python benchmarks/watch_days.py` runs "
             "`trafficlib watch` day after day over them. Planted:\n\n" + ev +

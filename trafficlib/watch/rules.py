@@ -90,11 +90,12 @@ def _weekday_factors(base: pd.Series) -> np.ndarray:
 
 
 def departure(s: pd.Series, day: pd.Timestamp, skip: set = frozenset(), k: float = K,
-              additive: bool = False) -> Check | None:
+              additive: bool = False, floor: float = 0.5) -> Check | None:
     """``day`` of the daily series ``s`` against the ``WINDOW`` days before it (days in
     ``skip`` left out); None when the day is absent or the baseline has fewer than
     ``MIN_DAYS`` days. ``additive`` for figures whose changes are differences (a
-    position), else ratios (counts, money)."""
+    position), else ratios (counts, money); ``floor`` is the smallest spread of an
+    additive figure (0.5 place for a position)."""
     if day not in s.index:
         return None
     x = float(s.loc[day])
@@ -105,7 +106,7 @@ def departure(s: pd.Series, day: pd.Timestamp, skip: set = frozenset(), k: float
         return None
     if additive:
         e = float(base.median())
-        spread = max(1.4826 * float((base - e).abs().median()), 0.5)
+        spread = max(1.4826 * float((base - e).abs().median()), floor)
         return Check(x, e, e - k * spread, e + k * spread, (x - e) / spread)
     f = _weekday_factors(hist)
     fw = f[base.index.day_of_week]
@@ -162,7 +163,7 @@ class Context:
 
     def judge(self, s: pd.Series, *, rule: str, area: str, subject: str, metric: str, direction: str,
               min_rel: float, min_abs: float, unit: str = "count", additive: bool = False, remember: bool = False,
-              k: float = K) -> list[Alert]:
+              k: float = K, floor: float = 0.5) -> list[Alert]:
         """Judge the days to judge in ``s``; new alerts are added and returned."""
         if remember:
             self.figures.append((f"{area}:{metric}:{subject}", s))
@@ -171,7 +172,7 @@ class Context:
         for day in self.days:
             if day not in recent or (rule, subject, day) in self.already:
                 continue
-            ch = departure(s, day, skip=set(self.holidays), k=k, additive=additive)
+            ch = departure(s, day, skip=set(self.holidays), k=k, additive=additive, floor=floor)
             if ch is None or not _passes(ch, direction, min_rel, min_abs, k):
                 continue
             a = Alert(rule, area, subject, metric, day, ch.value, ch.expected, ch.low, ch.high, unit)
@@ -247,10 +248,13 @@ def _organic_vs_console(ctx: Context) -> None:
     both = both[both.iloc[:, 1] >= 50]
     ratio = both.iloc[:, 0] / both.iloc[:, 1]
     found = ctx.judge(ratio, rule="organic_vs_console", area="traffic", subject="", metric="sessions_per_click",
-                      direction="both", min_rel=0.3, min_abs=0.2, unit="ratio", additive=True)
+                      direction="both", min_rel=0.3, min_abs=0.2, unit="ratio", additive=True, floor=0.03)
     for a in found:
         if a.day in ctx.on("tracking_gap"):
             ctx.alerts.remove(a)
+        else:  # the more telling diagnosis: not a fall of searches, a loss of measure
+            for b in [b for b in ctx.alerts if b.key == ("channel_drop", "Organic Search", a.day)]:
+                ctx.alerts.remove(b)
 
 
 # -- SEO ----------------------------------------------------------------------------------
@@ -298,66 +302,85 @@ def _trends(ctx: Context) -> None:
 
 
 def _rankings(ctx: Context) -> None:
+    """Per domain and snapshot day: tracked keywords that moved 5 places or more into,
+    out of or within the top 10 since the previous snapshot; an alert when 3 or more did."""
     rk = ctx.rows.get("rankings", pd.DataFrame())
-    if rk.empty or not {"keyword", "position", "date"} <= set(rk.columns):
+    if rk.empty or not {"keyword", "position", "date", "domain"} <= set(rk.columns):
         return
     r = latest_rows(rk)
-    dom = "domain" if "domain" in r else None
-    keys = ["keyword"] + ([dom] if dom else [])
-    for key, t in r.groupby(keys):
-        s = t.groupby("date")["position"].min().sort_index()
-        if len(s) < 3 or s.tail(WINDOW).median() > 20:
+    wide = r.pivot_table(index=["domain", "keyword"], columns="date", values="position", aggfunc="min")
+    dates = list(wide.columns)
+    for i, day in enumerate(dates):
+        if i == 0 or day not in ctx.days:
             continue
-        name = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
-        ctx.judge(s, rule="rank_change", area="competitors", subject=name, metric="position", direction="both",
-                  min_rel=0.3, min_abs=3.0, unit="position", additive=True)
+        before, now = wide[dates[i - 1]].fillna(101), wide[day].fillna(101)
+        moved = ((before - now).abs() >= 5) & ((before <= 10) | (now <= 10))
+        history = [int(((wide[dates[j - 1]].fillna(101) - wide[dates[j]].fillna(101)).abs() >= 5).sum())
+                   for j in range(max(1, i - 4), i)]
+        for dom in wide.index.get_level_values(0).unique():
+            m = moved.loc[dom]
+            if m.sum() < 3:
+                continue
+            kws = m[m].index
+            moves = sorted(((before.loc[(dom, k)], now.loc[(dom, k)], k) for k in kws), key=lambda t: -abs(t[0] - t[1]))
+            detail = "; ".join(f"{k}: {'>100' if a > 100 else int(a)} → {'>100' if b > 100 else int(b)}"
+                               for a, b, k in moves[:5])
+            ctx.add(Alert("rank_change", "competitors", str(dom), "keywords_moved", day, float(m.sum()),
+                          float(np.mean(history)) if history else 0.0, float(min(history, default=0)),
+                          float(max(history, default=0)), detail=detail))
 
 
 def _auction(ctx: Context) -> None:
+    """A domain never seen in Auction Insights with 10 % impression share or more, or a
+    known one whose share moved 10 points from its mean of the last 4 periods."""
     ai = ctx.rows.get("auction_insights", pd.DataFrame())
-    if ai.empty or "impression_share" not in ai or "domain" not in ai or "date" not in ai:
+    col = "period" if "period" in ai else "date"
+    if ai.empty or "impression_share" not in ai or "domain" not in ai or col not in ai:
         return
-    r = latest_rows(ai)
-    r = r.assign(date=pd.to_datetime(r["date"]).dt.normalize())
+    r = latest_rows(ai, col)
     dates = sorted(r["date"].unique())
-    if len(dates) < 2:
-        return
-    for day in [d for d in ctx.days if d in dates]:
+    periods = {pd.Timestamp(d) for d in dates}
+    judged = [d for d in periods if d in ctx.days or any(d <= x < d + pd.Timedelta(days=31) for x in ctx.days)]
+    for day in sorted(judged):
         prev = [d for d in dates if d < day]
-        if not prev:
+        if not prev or day != max(periods):
             continue
-        now = r[r["date"] == day].set_index("domain")["impression_share"]
+        now = r[r["date"] == day].groupby("domain")["impression_share"].mean()
         before = r[r["date"].isin(prev[-4:])].groupby("domain")["impression_share"].mean()
         seen = set(r[r["date"] < day]["domain"])
         for dom, share in now.items():
-            if pd.isna(share):
+            if pd.isna(share) or str(dom).strip().lower() in ("you", "(you)", "vous", "(vous)", "your domain"):
                 continue
-            if dom not in seen and share >= 0.10 and ("auction_entrant", dom, day) not in ctx.already:
+            if dom not in seen and share >= 0.10 and ("auction_entrant", str(dom), day) not in ctx.already:
                 ctx.add(Alert("auction_entrant", "competitors", str(dom), "impression_share", day,
-                                        float(share), 0.0, 0.0, 0.0, unit="rate"))
-            elif dom in before and abs(share - before[dom]) >= 0.10 and ("auction_share", dom, day) not in ctx.already:
+                              float(share), 0.0, 0.0, 0.0, unit="rate"))
+            elif dom in before and abs(share - before[dom]) >= 0.10 and ("auction_share", str(dom), day) not in ctx.already:
                 ctx.add(Alert("auction_share", "competitors", str(dom), "impression_share", day,
-                                        float(share), float(before[dom]), float(before[dom]) - 0.05,
-                                        float(before[dom]) + 0.05, unit="rate"))
+                              float(share), float(before[dom]), float(before[dom]) - 0.05,
+                              float(before[dom]) + 0.05, unit="rate"))
 
 
 def _similarweb(ctx: Context) -> None:
+    """A competitor's latest period of visits 30 % (and 1,000 visits) away from the mean
+    of its three periods before."""
     sw = ctx.rows.get("competitors", pd.DataFrame())
-    if sw.empty or not {"domain", "visits", "date"} <= set(sw.columns):
+    col = "period" if "period" in sw else "date"
+    if sw.empty or not {"domain", "visits", col} <= set(sw.columns):
         return
-    r = latest_rows(sw)
+    r = latest_rows(sw, col)
     for dom, t in r.groupby("domain"):
         s = t.groupby("date")["visits"].sum().sort_index()
         if len(s) < 4:
             continue
         day = s.index[-1]
-        if day not in ctx.days or ("similarweb_move", str(dom), day) in ctx.already:
+        if not any(day <= x < day + pd.Timedelta(days=31) for x in ctx.days) or \
+                ("similarweb_move", str(dom), day) in ctx.already:
             continue
         base = s.iloc[-4:-1]
         e = float(base.mean())
         if e > 0 and abs(s.iloc[-1] / e - 1) >= 0.3 and abs(s.iloc[-1] - e) >= 1000:
             ctx.add(Alert("similarweb_move", "competitors", str(dom), "visits", day, float(s.iloc[-1]), e,
-                                    float(base.min()), float(base.max())))
+                          float(base.min()), float(base.max())))
 
 
 # -- paid ------------------------------------------------------------------------------------

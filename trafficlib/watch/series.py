@@ -11,12 +11,14 @@ import pandas as pd
 __all__ = ["latest_rows", "daily", "covered_days"]
 
 
-def latest_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``rows`` (from :meth:`History.rows`, with ``date``, ``source`` and
-    ``snapshot_id``) that come from the latest snapshot of their (source, day)."""
-    if rows.empty or "date" not in rows:
+def latest_rows(rows: pd.DataFrame, col: str = "date") -> pd.DataFrame:
+    """The rows of ``rows`` (from :meth:`History.rows`, with the date column ``col``,
+    ``source`` and ``snapshot_id``) that come from the latest snapshot of their
+    (source, day); ``col`` is renamed ``date``."""
+    if rows.empty or col not in rows:
         return rows
-    r = rows.assign(date=pd.to_datetime(rows["date"]).dt.normalize())
+    r = rows.drop(columns=["date"] if col != "date" and "date" in rows else []).rename(columns={col: "date"})
+    r = r.assign(date=pd.to_datetime(r["date"]).dt.normalize())
     last = r.groupby(["source", "date"])["snapshot_id"].transform("max")
     return r[r["snapshot_id"] == last]
 

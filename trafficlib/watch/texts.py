@@ -52,9 +52,10 @@ _RULES = {
                       "share in the next days.",
                       "Chercher la campagne du concurrent (TV, presse, promotion) et surveiller votre marque et vos "
                       "parts d'enchères les jours suivants.")),
-    "rank_change": (("Rank change on a tracked keyword: {s}", "Changement de rang sur un mot-clé suivi : {s}"),
-                     ("Search the keyword and compare the pages now ranking.",
-                      "Chercher le mot-clé et comparer les pages désormais classées.")),
+    "rank_change": (("Rank changes on tracked keywords: {s}", "Changements de rang sur les mots-clés suivis : {s}"),
+                    ("Search the keywords listed and compare the pages now ranking (a new page, a site migration?).",
+                     "Chercher les mots-clés listés et comparer les pages désormais classées (nouvelle page, "
+                     "migration de site ?).")),
     "auction_entrant": (("New advertiser in your auctions: {s}", "Nouvel annonceur dans vos enchères : {s}"),
                         ("Search your main keywords to see their ads; watch your CPC and impression share.",
                          "Chercher vos mots-clés principaux pour voir leurs annonces ; surveiller CPC et part "
@@ -84,7 +85,8 @@ _METRICS = {"sessions": ("sessions", "sessions"), "conversions": ("key events", 
             "cost": ("cost", "coût"), "cpa": ("cost per conversion", "coût par conversion"),
             "conversion_rate": ("conversion rate", "taux de conversion"),
             "sessions_per_click": ("organic sessions per click", "sessions organiques par clic"),
-            "impression_share": ("impression share", "part d'impressions"), "visits": ("visits", "visites")}
+            "impression_share": ("impression share", "part d'impressions"), "visits": ("visits", "visites"),
+            "keywords_moved": ("keywords moved 5 places or more", "mots-clés qui ont bougé de 5 places ou plus")}
 
 
 def _pick(pair, lang: str) -> str:
