@@ -601,3 +601,29 @@ def test_a_folder_of_meta_breakdowns_reports_the_summary_rows_spend(tmp_path):
     assert region.loc["Karnataka", "cost_per_result"] == pytest.approx(45000 / 30)
     note = pm.section_note("placement", "fr", ["Meta Ads"])
     assert "Ventilation > Par diffusion > Plateforme et placement" in note
+
+
+def _meta_days(month: int, cost: float, n: int = 3) -> str:
+    head = "Reporting starts,Reporting ends,Campaign name,Ad name,Day,Results,Reach,Amount spent (EUR),Impressions,Link clicks\n"
+    rows = [f"2026-{month:02d}-01,2026-{month:02d}-{n:02d},,,,{3 * n},{900 * n},{cost * n:.2f},{1000 * n},{10 * n}\n"]
+    rows += [f"2026-{month:02d}-01,2026-{month:02d}-{n:02d},C,A,2026-{month:02d}-{d:02d},3,1000,{cost:.2f},1000,10\n"
+             for d in range(1, n + 1)]
+    return head + "".join(rows)
+
+
+def test_monthly_downloads_are_stacked_not_one_chosen(tmp_path):
+    d = tmp_path / "months"
+    write(d / "march.csv", _meta_days(3, 10.0))
+    write(d / "april.csv", _meta_days(4, 20.0))
+    inputs = pm.load_paid_media_inputs(d)
+    (v,) = inputs["views"]
+    assert v.name == "march.csv + april.csv" and len(v.frame) == 6
+    p = pm.by_platform(inputs["views"]).iloc[0]
+    assert p["cost"] == pytest.approx(3 * 10.0 + 3 * 20.0) and p["impressions"] == 6000 and np.isnan(p["reach"])
+    assert pm.exports_table(inputs["views"])["file"].tolist() == ["march.csv", "april.csv"]
+    # the same month downloaded twice is not added up
+    write(d / "march_again.csv", _meta_days(3, 10.0))
+    again = pm.load_paid_media_inputs(d)
+    assert pm.by_platform(again["views"])["cost"].iloc[0] == pytest.approx(90.0)
+    (copy,) = again["skipped"]
+    assert copy[0].endswith("march_again.csv") and "copy" in copy[1]

@@ -57,10 +57,16 @@ class View:
     daily: bool
     currency: str | None
     left_out: dict = field(default_factory=dict)
+    parts: list = field(default_factory=list)   # the single-file views stacked into this one (periods apart)
 
     @property
     def name(self) -> str:
-        return Path(self.export.path).name
+        return " + ".join(p.name for p in self.parts) if self.parts else Path(self.export.path).name
+
+    @property
+    def files(self) -> list["View"]:
+        """The single-file views this view is made of (itself when it is one file)."""
+        return list(self.parts) or [self]
 
     def column_of(self, breakdown: str) -> str | None:
         """The column holding ``breakdown`` in this view, or None."""
@@ -96,6 +102,44 @@ def _view(exp) -> View | None | str:
     daily = bool(frame["date"].notna().all() and ("date_end" not in frame or
                                                   (frame["date_end"].isna() | (frame["date_end"] == frame["date"])).all()))
     return View(exp, platform, frame, tuple(cols), levels, daily, exp.meta.get("currency"), left)
+
+
+def _stack(views: list[View]) -> tuple[list[View], list[tuple[str, str]]]:
+    """(views, skipped). Downloads of one shape (platform, report, breakdowns, levels)
+    covering periods that do not overlap (a March and an April export) are stacked into
+    one view, so a platform's figures are every month's, not one file's; one holding the
+    same period and spend as another is a copy, skipped; other overlapping ones stay
+    apart (:func:`~trafficlib.paid_media.summary.view_agreement` says when they disagree)."""
+    groups: dict[tuple, list[View]] = {}
+    skipped = []
+    for v in views:
+        key = (v.platform, v.export.kind, v.breakdowns, v.levels, v.daily, v.currency)
+        same = next((o for o in groups.get(key, []) if o.export.period == v.export.period
+                     and np.isclose(o.frame["cost"].sum(), v.frame["cost"].sum(), rtol=1e-6, atol=0.005)), None)
+        if same is not None and v.export.period is not None:
+            skipped.append((v.export.path, f"the same period and spend as {same.name} (a copy): not counted twice"))
+            continue
+        groups.setdefault(key, []).append(v)
+    out = []
+    for group in groups.values():
+        dated = all(v.export.period is not None for v in group)
+        if len(group) == 1 or not dated:
+            out += group
+            continue
+        group.sort(key=lambda v: v.export.period[0])
+        apart = all(b.export.period[0] > a.export.period[1] for a, b in zip(group, group[1:]))
+        if not apart:
+            out += group
+            continue
+        left = {}
+        if any(v.left_out for v in group):
+            left = {"rows": sum(v.left_out.get("rows", 0) for v in group),
+                    "cost": sum(v.left_out.get("cost", 0.0) for v in group),
+                    "types": sorted({t for v in group for t in v.left_out.get("types", [])})}
+        first = group[0]
+        out.append(View(first.export, first.platform, pd.concat([v.frame for v in group], ignore_index=True),
+                        first.breakdowns, first.levels, first.daily, first.currency, left, parts=group))
+    return out, skipped
 
 
 def is_plan_file(path: Path) -> bool:
@@ -149,7 +193,8 @@ def load_paid_media_inputs(data_path: str | Path, plan_file: str | Path | None =
     """Everything the display & social report reads (see module doc).
 
     ``data_path``: a folder (or one file) of exports; a media plan CSV and a GA4 export
-    found in it are used as such. ``plan_file`` / ``ga4_path``: given explicitly (empty:
+    found in it are used as such; downloads of one shape over consecutive periods are
+    stacked (:func:`_stack`). ``plan_file`` / ``ga4_path``: given explicitly (empty:
     none, or the one in the folder). Returns ``views`` (:class:`View` list), ``exports``,
     ``skipped`` ((file, why) of files not used), ``currencies`` ({platform: code}),
     ``currency`` (the one currency of every view, else None: money is then never added
@@ -188,6 +233,8 @@ def load_paid_media_inputs(data_path: str | Path, plan_file: str | Path | None =
         if v.left_out:
             notes.append(f"{v.name}: {v.left_out['rows']} row(s) of {', '.join(v.left_out['types'])} campaigns "
                          f"left out ({v.left_out['cost']:,.2f} {v.currency or ''}): the paid-search report reads them")
+    views, copies = _stack(views)
+    skipped += copies
     if not views:
         raise TrafficDataError("no display, video or social ad export (Meta Ads Manager, Google Ads display / video / "
                                "Demand Gen / Performance Max rows, LinkedIn, TikTok)", file=str(p),
@@ -207,7 +254,7 @@ def load_paid_media_inputs(data_path: str | Path, plan_file: str | Path | None =
     if len(codes) > 1:
         notes.append("the platforms bill in different currencies (" + ", ".join(f"{k}: {c}" for k, c in
                      sorted(currencies.items())) + "): money is shown per platform, never added across them")
-    return {"views": views, "exports": [v.export for v in views], "skipped": skipped, "currencies": currencies,
+    return {"views": views, "exports": [f.export for v in views for f in v.files], "skipped": skipped, "currencies": currencies,
             "currency": next(iter(codes)) if len(codes) == 1 else None, "plan": plan, "ga4": ga4, "notes": notes}
 
 

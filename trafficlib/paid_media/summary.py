@@ -54,8 +54,15 @@ def totals(view: View) -> dict:
     row, LinkedIn's or TikTok's ``Total``), each figure it states is taken from it, as
     the platform shows it (when the rows do not add up to it, the report flags the file);
     other figures are the rows' sums. ``reach`` is the total row's (people reached in the
-    whole account over the range) or the single row's; NaN otherwise. ``source``:
-    "total row" or "rows"."""
+    whole account over the range) or the single row's; NaN otherwise (and for files of
+    consecutive periods stacked, whose figures are added). ``source``: "total row" or "rows"."""
+    if view.parts:  # files of consecutive periods: their figures add up, their reach does not
+        each = [totals(p) for p in view.parts]
+        s = {c: float(np.nansum([e[c] for e in each])) if any(np.isfinite(e[c]) for e in each) else np.nan
+             for c in SUMS}
+        s["source"] = "total row" if all(e["source"] == "total row" for e in each) else "rows"
+        s["reach"] = np.nan
+        return s
     s = _sums(view.frame)
     s["source"] = "rows"
     reach = np.nan

@@ -97,7 +97,7 @@ def exports_table(views, lang: str = "en") -> pd.DataFrame:
     whether its rows add up to the file's own total row (Meta's summary row, Google's
     ``Total: <campaign type>``): "equal", "DIFFERENT: cost, ..." or "no total row"."""
     rows = []
-    for v in views:
+    for v in (f for view in views for f in view.files):
         e = v.export
         rec = e.reconciliation() if not v.left_out else _type_reconciliation(v)
         if rec.empty:
@@ -134,7 +134,7 @@ def _type_reconciliation(view) -> pd.DataFrame:
 def loud_notes(views) -> list[tuple[str, str]]:
     """(file, note) for each export whose rows do not add up to its own total."""
     out = []
-    for v in views:
+    for v in (f for view in views for f in view.files):
         notes = [n for n in v.export.notes if n.startswith(UNRECONCILED) or "do not add up" in n]
         rec = _type_reconciliation(v) if v.left_out else pd.DataFrame(columns=["ok"])
         if len(rec) and not rec["ok"].all():
@@ -149,7 +149,7 @@ def coverage_notes(views, lang: str = "en") -> list[str]:
     """What the kept rows are of the account's own total, where the file states one
     wider than its rows (:func:`trafficlib.readers.registry.coverage`), spend only."""
     out = []
-    for v in views:
+    for v in (f for view in views for f in view.files):
         cov = coverage(v.export)
         cov = cov[cov["metric"] == "cost"] if len(cov) else cov
         if len(cov):
