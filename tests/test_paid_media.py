@@ -627,3 +627,11 @@ def test_monthly_downloads_are_stacked_not_one_chosen(tmp_path):
     assert pm.by_platform(again["views"])["cost"].iloc[0] == pytest.approx(90.0)
     (copy,) = again["skipped"]
     assert copy[0].endswith("march_again.csv") and "copy" in copy[1]
+
+
+def test_results_of_different_actions_are_said(tmp_path):
+    text = META_AGE.replace("Retargeting,25-34,active,7-day click or 1-day view,30,actions:offsite_conversion.fb_pixel_purchase",
+                            "Retargeting,25-34,active,7-day click or 1-day view,30,actions:link_click")
+    inputs = pm.load_paid_media_inputs(write(tmp_path / "mixed_results.csv", text))
+    (line,) = [n for n in pm.input_notes(inputs, "en") if "Results" in n]
+    assert "actions:link_click" in line and "mixed_results.csv" in line

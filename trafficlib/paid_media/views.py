@@ -165,7 +165,8 @@ def coverage_notes(views, lang: str = "en") -> list[str]:
 
 def input_notes(inputs: dict, lang: str = "en") -> list[str]:
     """Sentences on what the inputs left out or cannot add: Search / Shopping rows of a
-    Google Ads export (with their cost), platforms billing in different currencies."""
+    Google Ads export (with their cost), Meta results adding different actions,
+    platforms billing in different currencies."""
     out = []
     for v in inputs["views"]:
         if v.left_out:
@@ -175,6 +176,16 @@ def input_notes(inputs: dict, lang: str = "en") -> list[str]:
                       f"({money(lo['cost'], lang, v.currency)}): the paid-search report reads them.",
                 f"{v.name} : {lo['rows']} ligne(s) de campagnes {', '.join(lo['types'])} écartée(s) "
                 f"({money(lo['cost'], lang, v.currency)}) : le rapport sur le référencement payant les lit."))
+    for v in (f for view in inputs["views"] for f in view.files):
+        mixed = next((n for n in v.export.notes if "mixes result types" in n), None)
+        if mixed:
+            kinds = mixed[mixed.find("(") + 1:mixed.find(")")]
+            out.append(i18n.text(
+                lang, f"{v.name}: 'Results' adds different actions ({kinds}): its cost per result mixes them; "
+                      "download one result type per file (Ads Manager: Columns > Customize) for a price per action.",
+                f"{v.name} : « Résultats » additionne des actions différentes ({kinds}) : son coût par résultat les "
+                "mélange ; télécharger un type de résultat par fichier (Gestionnaire de publicités : Colonnes > "
+                "Personnaliser) pour un prix par action."))
     cur = inputs["currencies"]
     if len(set(cur.values())) > 1:
         listed = ", ".join(f"{k}: {c}" for k, c in sorted(cur.items()))
