@@ -635,3 +635,18 @@ def test_results_of_different_actions_are_said(tmp_path):
     inputs = pm.load_paid_media_inputs(write(tmp_path / "mixed_results.csv", text))
     (line,) = [n for n in pm.input_notes(inputs, "en") if "Results" in n]
     assert "actions:link_click" in line and "mixed_results.csv" in line
+
+
+def test_demo_generator_and_manifest_feed_the_notebooks_defaults():
+    import json
+
+    import yaml
+
+    from trafficlib.datasets import PARTS
+
+    assert "paid_media" in PARTS
+    job = next(j for j in yaml.safe_load((ROOT / "reports.yml").read_text(encoding="utf-8"))["jobs"]
+               if j["notebook"] == "notebooks/paid_media.ipynb")
+    assert job["parameters"]["data_path"] == f"data/demo/{demo.FOLDER}" and job["name"] == "paid-media-{lang}"
+    cell = json.loads((ROOT / "notebooks" / "paid_media.ipynb").read_text(encoding="utf-8"))["cells"][0]
+    assert f'data_path = "../data/demo/{demo.FOLDER}"' in "".join(cell["source"])
