@@ -72,6 +72,8 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "min_impressions": ("Fewest impressions to judge a CTR", "Minimum d'impressions pour juger un CTR"),
     "striking_positions": ("Striking-distance positions", "Positions « à portée »"),
     "prior_level_sd": ("Prior on the level's drift", "A priori sur la dérive du niveau"),
+    "plan_file": ("Media plan", "Plan média"),
+    "ga4_path": ("GA4 export", "Export GA4"),
 }
 
 _LANG_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
