@@ -1,7 +1,7 @@
 """The watch day after day over the demo's daily downloads: is each planted event found
 on its day (or the next), and how many false alerts a week?
 
-    python benchmarks/watch_days.py [--days-dir data/demo-watch/days]
+    python benchmarks/watch_days.py [--days-dir data/demo-watch/days | --seed N]
 
 Each day's folder is copied into a fresh downloads folder and ``trafficlib watch`` runs
 once (in process, one history). An alert counts for an event when it is in the event's
@@ -62,11 +62,12 @@ def score(alerts: list, events: dict, n_days: int) -> tuple[list, list]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--days-dir", type=Path, help="the daily folders (default: generated into a temporary folder)")
+    p.add_argument("--seed", type=int, default=0, help="demo seed when generating (default: 0)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.days_dir is None:
-            demo.generate(tmp / "demo")
+            demo.generate(tmp / "demo", seed=args.seed)
         days_dir = args.days_dir or demo.folder_for(tmp / "demo") / "days"
         alerts, notes, times = replay(days_dir, tmp / "work")
     n_days = len(times)

@@ -415,3 +415,31 @@ def test_conversion_rate_break_and_organic_sessions_parting_from_clicks(days, tm
     res = run(inbox, hist)
     assert rule in {a.rule for a in res.alerts}, [a.key for a in res.alerts]
     assert "tracking_gap" not in {a.rule for a in res.alerts}
+
+
+def test_two_breakdowns_of_the_same_sessions_are_never_added_and_a_landing_page_drop_is_found(days, tmp_path):
+    """GA4 by channel and GA4 by landing page hold the same sessions: the site's total
+    comes from one of them; the landing-page report gives the landing-page drops."""
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-21", since="2026-08-12")
+    pages = {"/": 0.5, "/lampes": 0.3, "/suspensions": 0.2}
+    for d in pd.date_range("2026-08-12", "2026-09-21"):
+        ch = pd.read_csv(days / f"{d.date()}" / f"ga4_acquisition_{d.date()}.csv", comment="#")
+        total = int(ch["Sessions"].sum())
+        share = dict(pages, **({"/lampes": 0.08} if d == pd.Timestamp("2026-09-21") else {}))
+        rows = "\n".join(f"{d:%Y%m%d},{p},{int(total * s)},0,0.00" for p, s in share.items())
+        (inbox / f"landing_{d.date()}.csv").write_text(
+            "# ----------------------------------------\n# Landing page: Landing page + query string\n"
+            f"# ----------------------------------------\n#\n# All Users\n# Start date: {d:%Y%m%d}\n"
+            f"# End date: {d:%Y%m%d}\nDate,Landing page + query string,Sessions,Key events,Total revenue\n{rows}\n",
+            encoding="utf-8")
+    res = run(inbox, hist)
+    assert [(a.rule, a.subject) for a in res.alerts] == [("landing_drop", "/lampes")]
+    h = open_history(hist)
+    try:
+        sessions = h.con.execute("SELECT value FROM figures WHERE figure = 'traffic:sessions:' AND day = '2026-09-20'"
+                                 ).fetchone()[0]
+    finally:
+        h.close()
+    ch = pd.read_csv(days / "2026-09-20" / "ga4_acquisition_2026-09-20.csv", comment="#")
+    assert sessions == ch["Sessions"].sum()          # not channel + landing page

@@ -20,6 +20,8 @@ from trafficlib.watch.rules import Alert
 
 __all__ = ["subject", "email_html", "email_text", "page_html", "write_page"]
 
+MAX_FIGURES = 40  # the page's plots: whole-site figures first, every figure that alerted always
+
 _CSS = ("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;max-width:760px;"
         "margin:1.5em auto;padding:0 1em;line-height:1.45}h1{font-size:1.35em}h2{font-size:1.1em;margin-top:1.6em;"
         "border-bottom:1px solid #d9e2ec}.alert{border-left:4px solid #c0392b;padding:.4em .8em;margin:.6em 0;"
@@ -48,9 +50,9 @@ def _alert_block(a: Alert, lang: str, css: str = "alert") -> str:
 
 def _body(res, lang: str, folder: str) -> str:
     parts = [f"<h1>{escape(subject(res, lang).replace('[trafficlib watch] ', ''))}</h1>",
-             f"<p><small>{escape(i18n.text(lang, 'Folder', 'Dossier'))}: {escape(folder)} · "
-             f"{escape(i18n.text(lang, 'new exports read', 'nouveaux exports lus'))}: {res.snapshots} · "
-             f"{escape(i18n.text(lang, 'days judged', 'jours examinés'))}: "
+             f"<p><small>{escape(i18n.text(lang, 'Folder: ', 'Dossier : '))}{escape(folder)} · "
+             f"{escape(i18n.text(lang, 'new exports read: ', 'nouveaux exports lus : '))}{res.snapshots} · "
+             f"{escape(i18n.text(lang, 'days judged: ', 'jours examinés : '))}"
              f"{escape(', '.join(i18n.fmt_date(d, lang) for d in res.days[-7:]) or i18n.MISSING)}</small></p>"]
     for area, names in texts.AREAS.items():
         items = [a for a in res.alerts if a.area == area]
@@ -62,11 +64,13 @@ def _body(res, lang: str, folder: str) -> str:
         parts += [_alert_block(a, lang, "note") for a in res.notes]
     if getattr(res, "ongoing", None):
         parts.append(f"<h2>{escape(i18n.text(lang, 'Still going on (alerted in the last 7 days)', 'Toujours en cours (alerte des 7 derniers jours)'))}</h2>")
-        parts.append("<ul>" + "".join(f"<li>{escape(texts.title(a, lang))}: {escape(texts.figure(a, lang))}</li>"
+        parts.append("<ul>" + "".join(f"<li>{escape(texts.title(a, lang))}{' : ' if lang == 'fr' else ': '}"
+                                      f"{escape(texts.figure(a, lang))}</li>"
                                       for a in res.ongoing) + "</ul>")
     if res.refused:
         parts.append(f"<h2>{escape(i18n.text(lang, 'Files not read', 'Fichiers non lus'))}</h2><ul>"
-                     + "".join(f"<li><code>{escape(l)}</code>: {escape(r)}</li>" for l, r in res.refused) + "</ul>")
+                     + "".join(f"<li><code>{escape(l)}</code> : {escape(r)}</li>" if lang == "fr" else
+                             f"<li><code>{escape(l)}</code>: {escape(r)}</li>" for l, r in res.refused) + "</ul>")
     return "".join(parts)
 
 
@@ -81,8 +85,9 @@ def email_text(res, lang: str = "en") -> str:
     """The plain-text part of the digest (for mail clients that show no HTML)."""
     lines = [subject(res, lang), ""]
     lines += ["- " + texts.line(a, lang) for a in res.alerts]
-    lines += ["- " + texts.line(a, lang) for a in res.notes]
-    lines += [f"- {l}: {r}" for l, r in res.refused]
+    holiday = i18n.text(lang, "Holiday, not alerted: ", "Jour férié, sans alerte : ")
+    lines += ["- " + holiday + texts.line(a, lang) for a in res.notes]
+    lines += [i18n.text(lang, "- file not read: ", "- fichier non lu : ") + f"{l}: {r}" for l, r in res.refused]
     return "\n".join(lines) + "\n"
 
 
@@ -126,7 +131,7 @@ def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, l
     parts = [f"<h1>{t('The watch: history', 'La veille : historique')}</h1>"]
     if not runs.empty:
         last = runs.iloc[-1]
-        parts.append(f"<p><small>{t('Runs', 'Exécutions')}: {len(runs)} · {t('last', 'dernière')}: "
+        parts.append(f"<p><small>{t('Runs: ', 'Exécutions : ')}{len(runs)} · {t('last: ', 'dernière : ')}"
                      f"{escape(str(last['started_at'])[:16])} UTC</small></p>")
     if alerts.empty:
         parts.append(f"<p>{t('No alert so far.', 'Aucune alerte jusqu’ici.')}</p>")
@@ -150,7 +155,7 @@ def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, l
         else:
             parts.append("<table>" + "".join(
                 f"<tr><td>{escape(texts.title(_row_alert(rule, subj), lang))}</td><td class='n'>{int(r['n'])}×</td>"
-                f"<td class='n'>{escape(i18n.text(lang, 'days after', 'jours après'))}: {int(going.get((rule, subj), 0))}</td>"
+                f"<td class='n'>{escape(i18n.text(lang, 'days after: ', 'jours après : '))}{int(going.get((rule, subj), 0))}</td>"
                 f"<td>{escape(i18n.fmt_date(r['first'], lang))} – {escape(i18n.fmt_date(r['last'], lang))}</td></tr>"
                 for (rule, subj), r in rep.iterrows()) + "</table>")
         parts.append(f"<h2>{t('Every alert', 'Toutes les alertes')}</h2>")
@@ -167,11 +172,19 @@ def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, l
                 key = f"{r['area']}:{r['metric']}:{r['subject'] or ''}"
                 marks.setdefault(key, set()).add(pd.Timestamp(r["day"]))
         parts.append(f"<h2>{t('Watched figures', 'Chiffres surveillés')}</h2><table>")
-        for name, g in f.groupby("figure", sort=True):
-            s = g.set_index("day")["value"].sort_index()
+        areas = list(texts.AREAS)
+        names = sorted(f["figure"].unique(), key=lambda n: (areas.index(n.split(":")[0]) if n.split(":")[0] in areas
+                                                            else 9, n.split(":", 2)[2] != "", n not in marks, n))
+        shown = names[:MAX_FIGURES] + [n for n in names[MAX_FIGURES:] if n in marks]
+        for name in shown:
+            s = f[f["figure"] == name].set_index("day")["value"].sort_index()
+            metric = name.split(":")[1]
+            dec = 1 if metric == "position" else (2 if metric == "sessions_per_click" else 0)
             parts.append(f"<tr><td>{escape(_figure_label(name, lang))}</td><td>{_spark(s, marks.get(name, set()))}</td>"
-                         f"<td class='n'>{escape(i18n.fmt_number(s.iloc[-1], lang, 1 if s.iloc[-1] < 20 else 0))}</td></tr>")
+                         f"<td class='n'>{escape(i18n.fmt_number(s.iloc[-1], lang, dec))}</td></tr>")
         parts.append("</table>")
+        if len(shown) < len(names):
+            parts.append(f"<p><small>{t(f'{len(names) - len(shown)} more figures without alerts not shown.', f'{len(names) - len(shown)} autres chiffres sans alerte non montrés.')}</small></p>")
     title = escape(i18n.text(lang, "trafficlib watch", "trafficlib veille"))
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")

@@ -149,7 +149,8 @@ class History:
     # -- reads ----------------------------------------------------------------------
     def rows(self, table: str, sources: tuple[str, ...] | None = None) -> pd.DataFrame:
         """Every stored row of ``table`` (of the given reader kinds), with the snapshot's
-        ``source``, ``period_start``, ``period_end``; empty frame when none."""
+        ``_kind``, ``_period_start``, ``_period_end`` (underscored: the rows may have a
+        ``source`` column of their own, GA4's session source); empty frame when none."""
         name = f"rows_{table}"
         if not self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                                 [name]).fetchone()[0]:
@@ -159,7 +160,7 @@ class History:
             where = f"WHERE s.source IN ({', '.join('?' * len(sources))})"
             params = list(sources)
         return self.con.execute(
-            f'SELECT r.*, s.source, s.period_start, s.period_end FROM "{name}" r '
+            f'SELECT r.*, s.source AS _kind, s.period_start AS _period_start, s.period_end AS _period_end FROM "{name}" r '
             f"JOIN snapshots s ON s.id = r.snapshot_id {where} ORDER BY r.snapshot_id", params).df()
 
     def covered(self, source: str, table: str) -> set:

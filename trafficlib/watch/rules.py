@@ -442,8 +442,8 @@ def _cpa(ctx: Context, cost: pd.Series, conv: pd.Series) -> None:
 def _wasted_terms(ctx: Context, terms: pd.DataFrame, camp: pd.DataFrame) -> None:
     """Search terms first seen in the last 14 days, never converting, that already cost
     one usual conversion (at least 20)."""
-    t = terms.assign(first=pd.to_datetime(terms["period_start"]), last=pd.to_datetime(terms["period_end"]))
-    t = t.drop_duplicates(["search_term", "campaign", "period_start", "period_end", "cost"])
+    t = terms.assign(first=pd.to_datetime(terms["_period_start"]), last=pd.to_datetime(terms["_period_end"]))
+    t = t.drop_duplicates(["search_term", "campaign", "_period_start", "_period_end", "cost"])
     end = t["last"].max()
     spend, conv = float(t["cost"].sum()), float(t["conversions"].fillna(0).sum()) if "conversions" in t else 0.0
     usual_cpa = spend / conv if conv else 0.0

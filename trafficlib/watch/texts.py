@@ -110,11 +110,12 @@ def first_check(a, lang: str) -> str:
     return _pick(_RULES[a.rule][1], lang)
 
 
-def value(x: float, unit: str, lang: str, currency: str = "EUR") -> str:
+def value(x: float, unit: str, lang: str, currency: str = "EUR", decimals: int | None = None) -> str:
+    """``x`` formatted for its unit (money without cents from 100 up, unless ``decimals``)."""
     if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
         return i18n.MISSING
     if unit == "money":
-        return i18n.fmt_money(x, lang, currency, 0 if abs(x) >= 100 else 2)
+        return i18n.fmt_money(x, lang, currency, decimals if decimals is not None else (0 if abs(x) >= 100 else 2))
     if unit == "rate":
         return i18n.fmt_pct(x, lang, 1)
     if unit in ("position", "ratio"):
@@ -125,9 +126,11 @@ def value(x: float, unit: str, lang: str, currency: str = "EUR") -> str:
 def figure(a, lang: str, currency: str = "EUR") -> str:
     """``"sessions 312 on 17/09/2026 (usual 3 100 – 4 200, −91,0 %)"``."""
     metric = _pick(_METRICS.get(a.metric, (a.metric, a.metric)), lang)
-    v = value(a.value, a.unit, lang, currency)
+    finite = [abs(x) for x in (a.value, a.expected) if x is not None and math.isfinite(x)]
+    dec = 0 if finite and max(finite) >= 100 else 2   # one precision for the figure and its range
+    v = value(a.value, a.unit, lang, currency, dec)
     if a.high > a.low:
-        rng = f"{value(a.low, a.unit, lang, currency)} – {value(a.high, a.unit, lang, currency)}"
+        rng = f"{value(a.low, a.unit, lang, currency, dec)} – {value(a.high, a.unit, lang, currency, dec)}"
         usual = i18n.text(lang, f"usual {rng}", f"habituel {rng}")
     else:
         usual = i18n.text(lang, "not seen before", "jamais vu avant")
@@ -144,4 +147,5 @@ def figure(a, lang: str, currency: str = "EUR") -> str:
 def line(a, lang: str) -> str:
     """One plain-text line: title, figure, first check."""
     note = f" [{a.holiday}]" if getattr(a, "holiday", "") else ""
-    return f"{title(a, lang)}{note}: {figure(a, lang)}. {first_check(a, lang)}"
+    colon = " : " if lang == "fr" else ": "
+    return f"{title(a, lang)}{note}{colon}{figure(a, lang)}. {first_check(a, lang)}"
