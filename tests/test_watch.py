@@ -443,3 +443,13 @@ def test_two_breakdowns_of_the_same_sessions_are_never_added_and_a_landing_page_
         h.close()
     ch = pd.read_csv(days / "2026-09-20" / "ga4_acquisition_2026-09-20.csv", comment="#")
     assert sessions == ch["Sessions"].sum()          # not channel + landing page
+
+
+def test_a_history_that_is_not_a_duckdb_file_is_a_clear_error(tmp_path, capsys):
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    hist.write_text("date,sessions\n2026-09-01,3\n", encoding="utf-8")
+    assert cli.main(["watch", str(inbox), "--history", str(hist)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the history" in err and str(hist) in err
+    assert hist.read_text(encoding="utf-8") == "date,sessions\n2026-09-01,3\n"

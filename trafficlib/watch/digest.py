@@ -43,7 +43,7 @@ def _alert_block(a: Alert, lang: str, css: str = "alert") -> str:
     hol = f" <strong>{escape(a.holiday)}</strong>" if a.holiday else ""
     return (f'<div class="{css}"><strong>{escape(texts.title(a, lang))}</strong>{hol}<br>'
             f"{escape(texts.figure(a, lang))}"
-            + (f' <small>{escape(a.detail)}</small>' if a.detail else "")
+            + (f' <small>{escape(texts.detail(a, lang))}</small>' if a.detail else "")
             + f'<br><span class="check">{escape(i18n.text(lang, "First check: ", "À vérifier d’abord : "))}'
               f"{escape(texts.first_check(a, lang))}</span></div>")
 
@@ -162,8 +162,9 @@ def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, l
         for _, r in a.sort_values(["day", "id"], ascending=[False, True]).head(200).iterrows():
             al = Alert(r["rule"], r["area"], r["subject"] or "", r["metric"], r["day"], r["value"], r["expected"],
                        r["low"], r["high"], r["unit"], r["detail"] or "")
+            extra = f" <small>{escape(texts.detail(al, lang))}</small>" if al.detail else ""
             parts.append(f'<div class="alert"><strong>{escape(texts.title(al, lang))}</strong><br>'
-                         f"{escape(texts.figure(al, lang))}</div>")
+                         f"{escape(texts.figure(al, lang))}{extra}</div>")
     if not figures.empty:
         f = figures.assign(day=pd.to_datetime(figures["day"]))
         marks: dict = {}

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from trafficlib.timeseries import compare_rate
-from trafficlib.watch.series import covered_days, daily, latest_rows
+from trafficlib.watch.series import breakdown_rows, covered_days, daily, latest_rows
 
 __all__ = ["Alert", "Check", "departure", "evaluate", "RULES"]
 
@@ -32,6 +32,8 @@ WINDOW = 28          # baseline days
 MIN_DAYS = 14        # fewer baseline days: no verdict
 RECENT = 7           # a run judges at most the last 7 days of a series (a first run over months stays quiet)
 REPEAT = 7           # the same rule and subject within 7 days: "ongoing", not a new alert
+# GA4's organic search channel as the interfaces name it
+ORGANIC = {"organic search", "recherche organique", "recherche naturelle", "búsqueda orgánica", "organische suche"}
 
 
 @dataclass
@@ -240,10 +242,11 @@ def _organic_vs_console(ctx: Context) -> None:
     web, sc = ctx.rows.get("web_cube", pd.DataFrame()), ctx.rows.get("search_console", pd.DataFrame())
     if web.empty or sc.empty or "channel" not in web or "clicks" not in sc:
         return
-    org = daily(web, "sessions", by="channel").get("Organic Search")
-    clicks = daily(sc, "clicks")[""]
+    channels = daily(web, "sessions", by="channel")
+    org = next((s for name, s in channels.items() if name.strip().casefold() in ORGANIC), None)
     if org is None:
         return
+    clicks = daily(sc, "clicks")[""]
     both = pd.concat([org, clicks], axis=1, join="inner").dropna()
     both = both[both.iloc[:, 1] >= 50]
     ratio = both.iloc[:, 0] / both.iloc[:, 1]
@@ -253,7 +256,8 @@ def _organic_vs_console(ctx: Context) -> None:
         if a.day in ctx.on("tracking_gap"):
             ctx.alerts.remove(a)
         else:  # the more telling diagnosis: not a fall of searches, a loss of measure
-            for b in [b for b in ctx.alerts if b.key == ("channel_drop", "Organic Search", a.day)]:
+            for b in [b for b in ctx.alerts if b.rule == "channel_drop" and b.day == a.day
+                      and b.subject.strip().casefold() in ORGANIC]:
                 ctx.alerts.remove(b)
 
 
@@ -267,7 +271,8 @@ def _seo(ctx: Context) -> None:
               min_rel=0.3, min_abs=30, remember=True)
     r = latest_rows(sc)
     if "query" in r and "position" in r and "impressions" in r:
-        q = r[r["query"].notna() & (r["impressions"] > 0)].assign(pw=lambda d: d["position"] * d["impressions"])
+        q = breakdown_rows(r, "query")
+        q = q[q["query"].notna() & (q["impressions"] > 0)].assign(pw=lambda d: d["position"] * d["impressions"])
         g = q.groupby(["query", "date"])[["pw", "impressions", "clicks"]].sum()
         for query in g.index.get_level_values(0).unique():
             t = g.loc[query]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["latest_rows", "daily", "covered_days", "DIMENSIONS"]
+__all__ = ["latest_rows", "breakdown_rows", "daily", "covered_days", "DIMENSIONS"]
 
 # columns that split a figure: rows of two snapshots filling different ones are two
 # breakdowns of the same total, never to be added together
@@ -57,8 +57,8 @@ def covered_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(sorted(days))
 
 
-def _pick(r: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    """The rows of one breakdown: for a total, the breakdown covering the most days
+def breakdown_rows(r: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    """The rows (of :func:`latest_rows`) of one breakdown: for a total, the breakdown covering the most days
     (then the one with the fewest dimensions); for ``by``, the one with the fewest
     dimensions among those that fill ``by``."""
     if "breakdown" not in r or r.empty:
@@ -77,11 +77,11 @@ def _pick(r: pd.DataFrame, by: str | None) -> pd.DataFrame:
 
 def daily(rows: pd.DataFrame, metric: str, by: str | None = None, fill_days: pd.DatetimeIndex | None = None) -> dict:
     """{subject: Series of ``metric`` per day} (subject "" for the whole, else each value
-    of column ``by``), from one breakdown (see :func:`_pick`); days in ``fill_days``
+    of column ``by``), from one breakdown (see :func:`breakdown_rows`); days in ``fill_days``
     with no row count as 0 for the whole."""
     if rows.empty or metric not in rows:
         return {}
-    r = _pick(latest_rows(rows), by)
+    r = breakdown_rows(latest_rows(rows), by)
     r = r[r[metric].notna()]
     if by is None:
         s = r.groupby("date")[metric].sum().sort_index()

@@ -6,7 +6,7 @@ import math
 
 from trafficlib import i18n
 
-__all__ = ["title", "figure", "first_check", "AREAS", "line"]
+__all__ = ["title", "figure", "first_check", "detail", "AREAS", "line"]
 
 AREAS = {"traffic": ("Own traffic", "Trafic du site"), "seo": ("SEO", "SEO"),
          "competitors": ("Competitors", "Concurrents"), "paid": ("Paid", "Payant")}
@@ -129,23 +129,46 @@ def figure(a, lang: str, currency: str = "EUR") -> str:
     finite = [abs(x) for x in (a.value, a.expected) if x is not None and math.isfinite(x)]
     dec = 0 if finite and max(finite) >= 100 else 2   # one precision for the figure and its range
     v = value(a.value, a.unit, lang, currency, dec)
-    if a.high > a.low:
+    if a.rule == "wasted_terms":
+        limit = value(a.high, a.unit, lang, currency, dec)
+        usual = i18n.text(lang, f"threshold {limit}: a usual conversion's cost, at least 20",
+                          f"seuil {limit} : le coût d'une conversion habituelle, 20 au moins")
+    elif a.high > a.low:
         rng = f"{value(a.low, a.unit, lang, currency, dec)} – {value(a.high, a.unit, lang, currency, dec)}"
         usual = i18n.text(lang, f"usual {rng}", f"habituel {rng}")
     else:
         usual = i18n.text(lang, "not seen before", "jamais vu avant")
     change = ""
-    if a.expected and a.unit not in ("position",) and not math.isnan(a.change):
+    if a.metric == "keywords_moved":
+        pass  # a handful of keywords: a percentage would say nothing
+    elif a.expected and a.unit not in ("position",) and not math.isnan(a.change):
         change = ", " + i18n.fmt_delta(a.change, lang, 0)
     elif a.unit == "position":
         change = ", " + i18n.text(lang, f"{a.value - a.expected:+.1f} places", f"{a.value - a.expected:+.1f} places".replace(".", ","))
     day = i18n.fmt_date(a.day, lang, long=True)
     on = i18n.text(lang, "on", "le")
-    return f"{metric} {v} {on} {day} ({usual}{change})"
+    head = f"{v} {metric}" if a.metric == "keywords_moved" else f"{metric} {v}"
+    return f"{head} {on} {day} ({usual}{change})"
+
+
+def detail(a, lang: str) -> str:
+    """The alert's extra detail in ``lang``: the day a search term was first seen, the
+    keywords that moved (as written), "no conversion"."""
+    if not a.detail:
+        return ""
+    if a.rule == "wasted_terms" and a.detail.startswith("since "):
+        day = i18n.fmt_date(a.detail[6:], lang, long=True)
+        return i18n.text(lang, f"first seen {day}, no conversion since", f"vu pour la première fois le {day}, "
+                                                                         "aucune conversion depuis")
+    if a.detail == "no conversion":
+        return i18n.text(lang, "no conversion that day (the figure is the day's cost)",
+                         "aucune conversion ce jour-là (le chiffre est le coût du jour)")
+    return a.detail
 
 
 def line(a, lang: str) -> str:
     """One plain-text line: title, figure, first check."""
     note = f" [{a.holiday}]" if getattr(a, "holiday", "") else ""
     colon = " : " if lang == "fr" else ": "
-    return f"{title(a, lang)}{note}{colon}{figure(a, lang)}. {first_check(a, lang)}"
+    extra = f" ({detail(a, lang)})" if a.detail else ""
+    return f"{title(a, lang)}{note}{colon}{figure(a, lang)}{extra}. {first_check(a, lang)}"
