@@ -301,16 +301,15 @@ def self_referrals(sessions, site_domain: str, lang: str = "en") -> Finding | No
     ev = _typed(ev, ints=("sessions", "conversions"), floats=("revenue",), strings=("kind", "source"))
     n_own = int(ev.loc[ev["kind"] == "self-referral", "sessions"].sum())
     n_pay = int(ev.loc[ev["kind"] == "payment gateway", "sessions"].sum())
-    hit = ev  # the conversions they carry
     return Finding(
         "self_referrals", "high" if (n_own + n_pay) > 0.005 * _n_sessions(sessions) else "medium",
         i18n.text(lang, f"Self-referrals and payment-gateway referrals: {i18n.fmt_int(n_own + n_pay, lang)} sessions",
                   f"Auto-référents et passerelles de paiement : {i18n.fmt_int(n_own + n_pay, lang)} sessions"),
         i18n.text(lang, f"{i18n.fmt_int(n_own, lang)} sessions come from {dom} itself and {i18n.fmt_int(n_pay, lang)} "
-                        f"from payment pages; they carry {i18n.fmt_int(hit['conversions'].sum(), lang)} conversions "
+                        f"from payment pages; they carry {i18n.fmt_int(ev['conversions'].sum(), lang)} conversions "
                         "that belong to the visitors' real sources.",
                   f"{i18n.fmt_int(n_own, lang)} sessions viennent de {dom} lui-même et {i18n.fmt_int(n_pay, lang)} "
-                  f"des pages de paiement ; elles portent {i18n.fmt_int(hit['conversions'].sum(), lang)} conversions "
+                  f"des pages de paiement ; elles portent {i18n.fmt_int(ev['conversions'].sum(), lang)} conversions "
                   "qui reviennent aux vraies sources des visiteurs."),
         i18n.text(lang, "Add the site's own domains and the payment gateways to GA4's list of unwanted referrals "
                         "(Admin › Data streams › Configure tag settings) and check cross-domain tracking.",

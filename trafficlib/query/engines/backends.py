@@ -260,7 +260,11 @@ class SparkBackend(Backend):
             return f"CASE WHEN trim(CAST({q} AS STRING)) = '' THEN NULL ELSE CAST({q} AS STRING) END"
 
         sk = s("session_id") if use_session_id else "CAST(NULL AS STRING)"
-        self.spark.sql(f"""CREATE OR REPLACE TEMP VIEW trafficlib_events AS
+        # the definition reads trafficlib_events; the audit's later queries read this
+        # source's own copy (another source in the same Spark session replaces the first)
+        self.events_view = unique("trafficlib_events")
+        for view in ("trafficlib_events", self.events_view):
+            self.spark.sql(f"""CREATE OR REPLACE TEMP VIEW {view} AS
             SELECT {s('user_id')} AS user_id, {sk} AS session_key,
                    {self._micros(m['timestamp'], types[m['timestamp']])} AS ts_us,
                    {s('event_name')} AS event_name, {s('page')} AS page, {s('source')} AS source,

@@ -162,7 +162,7 @@ def build_sessions(backend: Backend, data, kind: str, *, channel_rules=None, **o
     src = sessions_from_sql(backend, D.compile_sql(D.sessions_sql(**opts), backend.dialect),
                             origin="ga4" if use_sid else "events", description=str(data),
                             channel_rules=channel_rules)
-    src.events_relation = "trafficlib_events"
+    src.events_relation = getattr(backend, "events_view", "trafficlib_events")
     return src
 
 
