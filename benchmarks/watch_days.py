@@ -63,6 +63,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--days-dir", type=Path, help="the daily folders (default: generated into a temporary folder)")
     p.add_argument("--seed", type=int, default=0, help="demo seed when generating (default: 0)")
+    p.add_argument("--markdown", action="store_true", help="print the events table in Markdown (for the README)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -72,7 +73,13 @@ def main(argv=None) -> int:
         alerts, notes, times = replay(days_dir, tmp / "work")
     n_days = len(times)
     rows, false = score(alerts, demo.EVENTS, n_days)
-    print(pd.DataFrame(rows).to_string(index=False))
+    table = pd.DataFrame(rows)
+    if args.markdown:
+        print("| event | planted on | found in the run of | alerts |\n|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['event'].replace('_', ' ')} | {r['day']} | {r['found']} | {r['alerts'].replace(';', ',')} |")
+    else:
+        print(table.to_string(index=False))
     weeks = n_days / 7
     print(f"\n{len(alerts)} alerts over {n_days} days; false alerts: {len(false)} "
           f"= {len(false) / weeks:.2f} per week (goal <= 1)")
