@@ -30,7 +30,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     w.add_argument("--lang", choices=["en", "fr"], default="en", help="language of alerts and digest (default: en)")
     w.add_argument("--mail-to", action="append", default=[], metavar="ADDR", help="send the digest to ADDR (repeatable)")
     w.add_argument("--smtp", metavar="HOST:PORT", help="SMTP server (default: $TRAFFICLIB_SMTP, else localhost:25)")
-    w.add_argument("--dry-run", action="store_true", help="alert without writing the history (nor the page)")
+    w.add_argument("--dry-run", action="store_true", help="alert (and mail, with --mail-to) without writing the history nor the page")
     w.add_argument("--show", action="store_true", help="print the history and exit")
     w.add_argument("--page", type=Path, help="the history page (default: watch.html beside the history)")
     w.add_argument("--country", default="auto", help="country whose holidays are named (default: from Search Console)")

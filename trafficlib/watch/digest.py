@@ -49,28 +49,29 @@ def _alert_block(a: Alert, lang: str, css: str = "alert") -> str:
 
 
 def _body(res, lang: str, folder: str) -> str:
+    t = lambda en, fr: escape(i18n.text(lang, en, fr))  # noqa: E731
+    colon = " : " if lang == "fr" else ": "
+    judged = ", ".join(i18n.fmt_date(d, lang) for d in res.days[-7:]) or i18n.MISSING
     parts = [f"<h1>{escape(subject(res, lang).replace('[trafficlib watch] ', ''))}</h1>",
-             f"<p><small>{escape(i18n.text(lang, 'Folder: ', 'Dossier : '))}{escape(folder)} · "
-             f"{escape(i18n.text(lang, 'new exports read: ', 'nouveaux exports lus : '))}{res.snapshots} · "
-             f"{escape(i18n.text(lang, 'days judged: ', 'jours examinés : '))}"
-             f"{escape(', '.join(i18n.fmt_date(d, lang) for d in res.days[-7:]) or i18n.MISSING)}</small></p>"]
+             f"<p><small>{t('Folder: ', 'Dossier : ')}{escape(folder)} · "
+             f"{t('new exports read: ', 'nouveaux exports lus : ')}{res.snapshots} · "
+             f"{t('days judged: ', 'jours examinés : ')}{escape(judged)}</small></p>"]
     for area, names in texts.AREAS.items():
         items = [a for a in res.alerts if a.area == area]
         if items:
-            parts.append(f"<h2>{escape(texts._pick(names, lang))}</h2>")
+            parts.append(f"<h2>{escape(texts.pick(names, lang))}</h2>")
             parts += [_alert_block(a, lang) for a in items]
     if res.notes:
-        parts.append(f"<h2>{escape(i18n.text(lang, 'Holidays (named, not alerted)', 'Jours fériés (nommés, sans alerte)'))}</h2>")
+        parts.append(f"<h2>{t('Holidays (named, not alerted)', 'Jours fériés (nommés, sans alerte)')}</h2>")
         parts += [_alert_block(a, lang, "note") for a in res.notes]
     if getattr(res, "ongoing", None):
-        parts.append(f"<h2>{escape(i18n.text(lang, 'Still going on (alerted in the last 7 days)', 'Toujours en cours (alerte des 7 derniers jours)'))}</h2>")
-        parts.append("<ul>" + "".join(f"<li>{escape(texts.title(a, lang))}{' : ' if lang == 'fr' else ': '}"
-                                      f"{escape(texts.figure(a, lang))}</li>"
-                                      for a in res.ongoing) + "</ul>")
+        parts.append(f"<h2>{t('Still going on (alerted in the last 7 days)', 'Toujours en cours (alerte des 7 derniers jours)')}</h2><ul>")
+        parts += [f"<li>{escape(texts.title(a, lang))}{colon}{escape(texts.figure(a, lang))}</li>" for a in res.ongoing]
+        parts.append("</ul>")
     if res.refused:
-        parts.append(f"<h2>{escape(i18n.text(lang, 'Files not read', 'Fichiers non lus'))}</h2><ul>"
-                     + "".join(f"<li><code>{escape(l)}</code> : {escape(r)}</li>" if lang == "fr" else
-                             f"<li><code>{escape(l)}</code>: {escape(r)}</li>" for l, r in res.refused) + "</ul>")
+        parts.append(f"<h2>{t('Files not read', 'Fichiers non lus')}</h2><ul>")
+        parts += [f"<li><code>{escape(label)}</code>{colon}{escape(why)}</li>" for label, why in res.refused]
+        parts.append("</ul>")
     return "".join(parts)
 
 
@@ -109,84 +110,106 @@ def _spark(s: pd.Series, marks: set, width: int = 260, height: int = 48) -> str:
             f'<polyline fill="none" stroke="#3e7cb1" stroke-width="1.4" points="{path}"/>{dots}</svg>')
 
 
-_FIGURE_NAMES = {"traffic:sessions:": ("Sessions", "Sessions"), "traffic:conversions:": ("Key events", "Événements clés"),
-                 "seo:clicks:": ("Search Console clicks", "Clics Search Console"), "paid:cost:": ("Ad cost", "Coût publicitaire"),
+_FIGURE_NAMES = {"traffic:sessions:": ("Sessions", "Sessions"),
+                 "traffic:conversions:": ("Key events", "Événements clés"),
+                 "seo:clicks:": ("Search Console clicks", "Clics Search Console"),
+                 "paid:cost:": ("Ad cost", "Coût publicitaire"),
                  "paid:cpa:": ("Cost per conversion", "Coût par conversion")}
 
 
 def _figure_label(name: str, lang: str) -> str:
+    """A watched figure's name (``area:metric:subject``) for people."""
     if name in _FIGURE_NAMES:
-        return texts._pick(_FIGURE_NAMES[name], lang)
-    area, metric, subject = name.split(":", 2)
-    m = texts._pick(texts._METRICS.get(metric, (metric, metric)), lang)
-    return f"{m} · {subject}"
+        return texts.pick(_FIGURE_NAMES[name], lang)
+    _, metric, subject = name.split(":", 2)
+    return f"{texts.metric_name(metric, lang)} · {subject}"
+
+
+def _weekly(a: pd.DataFrame, lang: str, t) -> str:
+    weekly = a.assign(week=a["day"].dt.to_period("W-SUN").dt.start_time).pivot_table(
+        index="week", columns="area", values="id", aggfunc="count", fill_value=0)
+    head = "".join(f"<th>{escape(texts.pick(texts.AREAS.get(c, (c, c)), lang))}</th>" for c in weekly.columns)
+    rows = "".join(f"<tr><td>{escape(i18n.fmt_date(w, lang))}</td>"
+                   + "".join(f'<td class="n">{int(v)}</td>' for v in row) + "</tr>"
+                   for w, row in zip(weekly.index, weekly.to_numpy()))
+    return (f"<h2>{t('Alerts over time (per week)', 'Alertes dans le temps (par semaine)')}</h2>"
+            f"<table><tr><th>{t('Week of', 'Semaine du')}</th>{head}</tr>{rows}</table>")
+
+
+def _repeats(a: pd.DataFrame, going: pd.Series, lang: str, t) -> str:
+    rep = a.groupby(["rule", "subject"]).agg(n=("id", "count"), first=("day", "min"), last=("day", "max"))
+    rep = rep[(rep["n"] > 1) | rep.index.isin(going.index)].sort_values("n", ascending=False)
+    out = f"<h2>{t('Alerts that repeat or last', 'Alertes qui reviennent ou durent')}</h2>"
+    if rep.empty:
+        return out + f"<p>{t('None: every alert so far was raised once.', 'Aucune : chaque alerte n’a été levée qu’une fois.')}</p>"
+    rows = "".join(
+        f"<tr><td>{escape(texts.title(_row_alert(rule, subj), lang))}</td><td class='n'>{int(r['n'])}</td>"
+        f"<td class='n'>{int(going.get((rule, subj), 0))}</td>"
+        f"<td>{escape(i18n.fmt_date(r['first'], lang))} – {escape(i18n.fmt_date(r['last'], lang))}</td></tr>"
+        for (rule, subj), r in rep.iterrows())
+    return (out + f"<table><tr><th></th><th>{t('alerts', 'alertes')}</th>"
+            f"<th>{t('days it went on after', 'jours où cela a continué')}</th><th>{t('from – to', 'du – au')}</th></tr>"
+            f"{rows}</table>")
+
+
+def _every(a: pd.DataFrame, lang: str, t) -> str:
+    parts = [f"<h2>{t('Every alert', 'Toutes les alertes')}</h2>"]
+    for _, r in a.sort_values(["day", "id"], ascending=[False, True]).head(200).iterrows():
+        al = Alert(r["rule"], r["area"], r["subject"] or "", r["metric"], r["day"], r["value"], r["expected"],
+                   r["low"], r["high"], r["unit"], r["detail"] or "")
+        extra = f" <small>{escape(texts.detail(al, lang))}</small>" if al.detail else ""
+        parts.append(f'<div class="alert"><strong>{escape(texts.title(al, lang))}</strong><br>'
+                     f"{escape(texts.figure(al, lang))}{extra}</div>")
+    return "".join(parts)
+
+
+def _figures(figures: pd.DataFrame, a: pd.DataFrame, lang: str, t) -> str:
+    f = figures.assign(day=pd.to_datetime(figures["day"]))
+    marks: dict = {}
+    for _, r in a.iterrows():
+        marks.setdefault(f"{r['area']}:{r['metric']}:{r['subject'] or ''}", set()).add(pd.Timestamp(r["day"]))
+    areas = list(texts.AREAS)
+
+    def order(name: str) -> tuple:  # by area, whole-site figures first, then those that alerted
+        area, _, subject = name.split(":", 2)
+        return (areas.index(area) if area in areas else len(areas), subject != "", name not in marks, name)
+
+    names = sorted(f["figure"].unique(), key=order)
+    shown = names[:MAX_FIGURES] + [n for n in names[MAX_FIGURES:] if n in marks]
+    parts = [f"<h2>{t('Watched figures', 'Chiffres surveillés')}</h2><table>"]
+    for name in shown:
+        s = f[f["figure"] == name].set_index("day")["value"].sort_index()
+        metric = name.split(":")[1]
+        dec = 1 if metric == "position" else (2 if metric == "sessions_per_click" else 0)
+        parts.append(f"<tr><td>{escape(_figure_label(name, lang))}</td><td>{_spark(s, marks.get(name, set()))}</td>"
+                     f"<td class='n'>{escape(i18n.fmt_number(s.iloc[-1], lang, dec))}</td></tr>")
+    parts.append("</table>")
+    hidden = len(names) - len(shown)
+    if hidden:
+        parts.append(f"<p><small>{t(f'{hidden} more figures without alerts not shown.', f'{hidden} autres chiffres sans alerte non montrés.')}</small></p>")
+    return "".join(parts)
 
 
 def page_html(alerts: pd.DataFrame, figures: pd.DataFrame, runs: pd.DataFrame, lang: str = "en") -> str:
     """The ``watch.html`` page from the history's tables: alerts over time (per week
-    and area), which alerts repeat, every alert, and the history of each watched
-    figure with its alert days marked."""
+    and area), which alerts repeat or last, every alert, and the history of each
+    watched figure (a small line, alert days as red dots)."""
     i18n.check_lang(lang)
     t = lambda en, fr: escape(i18n.text(lang, en, fr))  # noqa: E731
     parts = [f"<h1>{t('The watch: history', 'La veille : historique')}</h1>"]
     if not runs.empty:
-        last = runs.iloc[-1]
         parts.append(f"<p><small>{t('Runs: ', 'Exécutions : ')}{len(runs)} · {t('last: ', 'dernière : ')}"
-                     f"{escape(str(last['started_at'])[:16])} UTC</small></p>")
-    if alerts.empty:
+                     f"{escape(str(runs.iloc[-1]['started_at'])[:16])} UTC</small></p>")
+    a = alerts.assign(day=pd.to_datetime(alerts["day"])) if not alerts.empty else alerts
+    new = a[a["state"] != "ongoing"] if not a.empty else a
+    if new.empty:
         parts.append(f"<p>{t('No alert so far.', 'Aucune alerte jusqu’ici.')}</p>")
     else:
-        a = alerts.assign(day=pd.to_datetime(alerts["day"]))
         going = a[a["state"] == "ongoing"].groupby(["rule", "subject"])["id"].count()
-        a = a[a["state"] != "ongoing"].copy()
-        a["week"] = a["day"].dt.to_period("W-SUN").dt.start_time
-        weekly = a.pivot_table(index="week", columns="area", values="id", aggfunc="count", fill_value=0)
-        parts.append(f"<h2>{t('Alerts over time (per week)', 'Alertes dans le temps (par semaine)')}</h2><table><tr>"
-                     f"<th>{t('Week of', 'Semaine du')}</th>"
-                     + "".join(f"<th>{escape(texts._pick(texts.AREAS.get(c, (c, c)), lang))}</th>" for c in weekly.columns)
-                     + "</tr>" + "".join(f"<tr><td>{escape(i18n.fmt_date(w, lang))}</td>"
-                                         + "".join(f'<td class="n">{int(v)}</td>' for v in row) + "</tr>"
-                                         for w, row in zip(weekly.index, weekly.to_numpy())) + "</table>")
-        rep = a.groupby(["rule", "subject"]).agg(n=("id", "count"), first=("day", "min"), last=("day", "max"))
-        rep = rep[(rep["n"] > 1) | rep.index.isin(going.index)].sort_values("n", ascending=False)
-        parts.append(f"<h2>{t('Alerts that repeat or last (days after the alert the change went on)', 'Alertes qui reviennent ou durent (jours où le changement a continué après l’alerte)')}</h2>")
-        if rep.empty:
-            parts.append(f"<p>{t('None: every alert so far was raised once.', 'Aucune : chaque alerte n’a été levée qu’une fois.')}</p>")
-        else:
-            parts.append("<table>" + "".join(
-                f"<tr><td>{escape(texts.title(_row_alert(rule, subj), lang))}</td><td class='n'>{int(r['n'])}×</td>"
-                f"<td class='n'>{escape(i18n.text(lang, 'days after: ', 'jours après : '))}{int(going.get((rule, subj), 0))}</td>"
-                f"<td>{escape(i18n.fmt_date(r['first'], lang))} – {escape(i18n.fmt_date(r['last'], lang))}</td></tr>"
-                for (rule, subj), r in rep.iterrows()) + "</table>")
-        parts.append(f"<h2>{t('Every alert', 'Toutes les alertes')}</h2>")
-        for _, r in a.sort_values(["day", "id"], ascending=[False, True]).head(200).iterrows():
-            al = Alert(r["rule"], r["area"], r["subject"] or "", r["metric"], r["day"], r["value"], r["expected"],
-                       r["low"], r["high"], r["unit"], r["detail"] or "")
-            extra = f" <small>{escape(texts.detail(al, lang))}</small>" if al.detail else ""
-            parts.append(f'<div class="alert"><strong>{escape(texts.title(al, lang))}</strong><br>'
-                         f"{escape(texts.figure(al, lang))}{extra}</div>")
+        parts += [_weekly(new, lang, t), _repeats(new, going, lang, t), _every(new, lang, t)]
     if not figures.empty:
-        f = figures.assign(day=pd.to_datetime(figures["day"]))
-        marks: dict = {}
-        if not alerts.empty:
-            for _, r in alerts[alerts["state"] != "ongoing"].iterrows():
-                key = f"{r['area']}:{r['metric']}:{r['subject'] or ''}"
-                marks.setdefault(key, set()).add(pd.Timestamp(r["day"]))
-        parts.append(f"<h2>{t('Watched figures', 'Chiffres surveillés')}</h2><table>")
-        areas = list(texts.AREAS)
-        names = sorted(f["figure"].unique(), key=lambda n: (areas.index(n.split(":")[0]) if n.split(":")[0] in areas
-                                                            else 9, n.split(":", 2)[2] != "", n not in marks, n))
-        shown = names[:MAX_FIGURES] + [n for n in names[MAX_FIGURES:] if n in marks]
-        for name in shown:
-            s = f[f["figure"] == name].set_index("day")["value"].sort_index()
-            metric = name.split(":")[1]
-            dec = 1 if metric == "position" else (2 if metric == "sessions_per_click" else 0)
-            parts.append(f"<tr><td>{escape(_figure_label(name, lang))}</td><td>{_spark(s, marks.get(name, set()))}</td>"
-                         f"<td class='n'>{escape(i18n.fmt_number(s.iloc[-1], lang, dec))}</td></tr>")
-        parts.append("</table>")
-        if len(shown) < len(names):
-            parts.append(f"<p><small>{t(f'{len(names) - len(shown)} more figures without alerts not shown.', f'{len(names) - len(shown)} autres chiffres sans alerte non montrés.')}</small></p>")
-    title = escape(i18n.text(lang, "trafficlib watch", "trafficlib veille"))
+        parts.append(_figures(figures, new, lang, t))
+    title = t("trafficlib watch", "trafficlib veille")
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
 

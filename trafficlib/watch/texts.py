@@ -6,7 +6,7 @@ import math
 
 from trafficlib import i18n
 
-__all__ = ["title", "figure", "first_check", "detail", "AREAS", "line"]
+__all__ = ["title", "figure", "first_check", "detail", "pick", "metric_name", "AREAS", "line"]
 
 AREAS = {"traffic": ("Own traffic", "Trafic du site"), "seo": ("SEO", "SEO"),
          "competitors": ("Competitors", "Concurrents"), "paid": ("Paid", "Payant")}
@@ -89,8 +89,14 @@ _METRICS = {"sessions": ("sessions", "sessions"), "conversions": ("key events", 
             "keywords_moved": ("keywords moved 5 places or more", "mots-clés qui ont bougé de 5 places ou plus")}
 
 
-def _pick(pair, lang: str) -> str:
+def pick(pair, lang: str) -> str:
+    """The French or English one of an (English, French) pair."""
     return pair[1] if lang == "fr" else pair[0]
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """``"clicks"`` -> ``"clics"`` in French."""
+    return pick(_METRICS.get(metric, (metric, metric)), lang)
 
 
 def title(a, lang: str) -> str:
@@ -98,16 +104,16 @@ def title(a, lang: str) -> str:
     subject = a.subject
     if not subject:
         if a.rule == "tracking_gap":
-            subject = _pick(_WHOLE["tracking_gap"], lang)
+            subject = pick(_WHOLE["tracking_gap"], lang)
         elif a.rule == "spend_spike":
-            subject = _pick(_WHOLE["spend_spike"], lang)
+            subject = pick(_WHOLE["spend_spike"], lang)
     elif a.rule == "tracking_gap" and a.subject == "conversions":
-        subject = _pick(_METRICS["conversions"], lang)
-    return _pick(_RULES[a.rule][0], lang).format(s=subject)
+        subject = pick(_METRICS["conversions"], lang)
+    return pick(_RULES[a.rule][0], lang).format(s=subject)
 
 
 def first_check(a, lang: str) -> str:
-    return _pick(_RULES[a.rule][1], lang)
+    return pick(_RULES[a.rule][1], lang)
 
 
 def value(x: float, unit: str, lang: str, currency: str = "EUR", decimals: int | None = None) -> str:
@@ -125,7 +131,7 @@ def value(x: float, unit: str, lang: str, currency: str = "EUR", decimals: int |
 
 def figure(a, lang: str, currency: str = "EUR") -> str:
     """``"sessions 312 on 17/09/2026 (usual 3 100 – 4 200, −91,0 %)"``."""
-    metric = _pick(_METRICS.get(a.metric, (a.metric, a.metric)), lang)
+    metric = pick(_METRICS.get(a.metric, (a.metric, a.metric)), lang)
     finite = [abs(x) for x in (a.value, a.expected) if x is not None and math.isfinite(x)]
     dec = 0 if finite and max(finite) >= 100 else 2   # one precision for the figure and its range
     v = value(a.value, a.unit, lang, currency, dec)
