@@ -453,3 +453,24 @@ def test_a_history_that_is_not_a_duckdb_file_is_a_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cannot open the history" in err and str(hist) in err
     assert hist.read_text(encoding="utf-8") == "date,sessions\n2026-09-01,3\n"
+
+
+def test_rows_whose_values_do_not_fit_the_history_are_refused_before_any_write(tmp_path):
+    """Numbers stored for a column, then text in a later export's same column: that
+    export is refused with the column named and nothing of it written; the run's
+    transaction goes on (the next export is stored)."""
+    h = open_history(tmp_path / "w.duckdb")
+    try:
+        h.begin()
+        frame = lambda v: pd.DataFrame({"date": pd.to_datetime(["2026-09-07"]), "keyword": ["lampe"],  # noqa: E731
+                                        "domain": ["a.fr"], "position": [3.0], "cpc": [v]})
+        h.add_snapshot(1, "d1", "a.csv", "rankings/positions", "rankings", None, frame(0.5))
+        with pytest.raises(Exception, match="column 'cpc'.*not DOUBLE") as e:
+            h.add_snapshot(1, "d2", "b.csv", "rankings/positions", "rankings", None, frame("n/a"))
+        assert e.type.__name__ == "TrafficDataError"
+        h.add_snapshot(1, "d3", "c.csv", "rankings/positions", "rankings", None, frame("0.7"))  # text that is a number
+        h.commit()
+        assert [r[0] for r in h.con.execute("SELECT label FROM snapshots ORDER BY id").fetchall()] == ["a.csv", "c.csv"]
+        assert h.con.execute("SELECT list(cpc ORDER BY snapshot_id) FROM rows_rankings").fetchall()[0][0] == [0.5, 0.7]
+    finally:
+        h.close()

@@ -71,6 +71,8 @@ def show(history: Path, wait: float = 30.0) -> int:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``trafficlib watch`` from parsed arguments; returns the exit code."""
+    import duckdb
+
     from trafficlib.watch import digest, mail, texts
     from trafficlib.watch.lock import LockBusy
     from trafficlib.watch.runner import run
@@ -94,6 +96,9 @@ def main(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     except (TrafficDataError, FileNotFoundError, NotADirectoryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except duckdb.Error as exc:  # the history file itself (disk full, read-only...): nothing was written
+        print(f"error: {args.history}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_ERROR
     for a in res.alerts:
         print(("ALERTE " if args.lang == "fr" else "ALERT ") + texts.line(a, args.lang))

@@ -79,7 +79,7 @@ class History:
 
     # -- writes ---------------------------------------------------------------------
     def _next_id(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+        return int(self.con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0])
 
     def new_run(self, folder: str) -> int:
         """A new run's id (its row is completed by :meth:`finish_run`)."""
@@ -100,29 +100,43 @@ class History:
 
     def add_snapshot(self, run_id: int, digest: str, label: str, source: str, table: str, period,
                      frame: pd.DataFrame) -> int:
-        """Store one export's canonical rows; returns the snapshot id."""
+        """Store one export's canonical rows; returns the snapshot id. Raises
+        TrafficDataError, before writing anything, when a column's values do not fit
+        the type the history holds for it (text where numbers were stored)."""
         if not _TABLE_NAME.match(table):
             raise TrafficDataError(f"unexpected table name {table!r}", file=label)
-        sid = self._next_id("snapshots")
-        start, end = (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()) if period else (None, None)
-        self.con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [sid, run_id, digest, label, source, table, start, end, len(frame)])
         rows = _storable(frame)
+        sid = self._next_id("snapshots")
         rows.insert(0, "snapshot_id", sid)
         name = f"rows_{table}"
         self.con.register("_incoming", rows)
         try:
             exists = self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                      [name]).fetchone()[0]
+                                      [name]).fetchall()[0][0]
+            casts = {}
+            if exists:
+                have = dict(r[:2] for r in self.con.execute(f'DESCRIBE "{name}"').fetchall())
+                types = dict(r[:2] for r in self.con.execute("DESCRIBE _incoming").fetchall())
+                for col in rows.columns:
+                    if col in have and have[col] != types[col]:
+                        n, ok = self.con.execute(f'SELECT count("{col}"), count(TRY_CAST("{col}" AS {have[col]})) '
+                                                 "FROM _incoming").fetchall()[0]
+                        if n != ok:
+                            raise TrafficDataError(f"{n - ok} value(s) are not {have[col]} as in the history's "
+                                                   f"earlier {table} rows; not stored", file=label, column=col)
+                        casts[col] = have[col]
+            start, end = (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()) if period else (None, None)
+            self.con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [sid, run_id, digest, label, source, table, start, end, len(frame)])
             if not exists:
                 self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _incoming')
             else:
-                have = {r[0] for r in self.con.execute(f'DESCRIBE "{name}"').fetchall()}
-                types = {r[0]: r[1] for r in self.con.execute("DESCRIBE _incoming").fetchall()}
                 for col in rows.columns:
                     if col not in have:
                         self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {types[col]}')
-                self.con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
+                select = ", ".join(f'CAST("{c}" AS {casts[c]}) AS "{c}"' if c in casts else f'"{c}"'
+                                   for c in rows.columns)
+                self.con.execute(f'INSERT INTO "{name}" BY NAME SELECT {select} FROM _incoming')
         finally:
             self.con.unregister("_incoming")
         return sid
@@ -153,7 +167,7 @@ class History:
         ``source`` column of their own, GA4's session source); empty frame when none."""
         name = f"rows_{table}"
         if not self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                [name]).fetchone()[0]:
+                                [name]).fetchall()[0][0]:
             return pd.DataFrame()
         where, params = "", []
         if sources:
@@ -195,7 +209,7 @@ class History:
         """Rows per table, for --show and the tests."""
         names = [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
-        return {n: int(self.con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+        return {n: int(self.con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0]) for n in names}
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

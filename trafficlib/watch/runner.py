@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from trafficlib.errors import TrafficDataError
 from trafficlib.timeseries import country_code, holiday_names
 from trafficlib.watch.history import open_history
 from trafficlib.watch.ingest import read_new
@@ -102,7 +103,11 @@ def _run(folder: Path, history: Path | None, lang: str, dry_run: bool, country: 
                 continue
             if e.kind not in before:  # days this source held before the run: not judged again
                 before[e.kind] = h.covered(e.kind, e.table)
-            h.add_snapshot(run_id, digest, item.label, e.kind, e.table, e.period, e.frame)
+            try:
+                h.add_snapshot(run_id, digest, item.label, e.kind, e.table, e.period, e.frame)
+            except TrafficDataError as exc:  # checked before any write: the run goes on without it
+                res.refused.append((item.label, exc.problem + (f" (column {exc.column!r})" if exc.column else "")))
+                continue
             h.add_file(digest, item.label, "taken", "", run_id)
             days |= _days_of(e) - before[e.kind]
             res.snapshots += 1
