@@ -474,3 +474,19 @@ def test_rows_whose_values_do_not_fit_the_history_are_refused_before_any_write(t
         assert h.con.execute("SELECT list(cpc ORDER BY snapshot_id) FROM rows_rankings").fetchall()[0][0] == [0.5, 0.7]
     finally:
         h.close()
+
+
+def test_an_export_of_period_totals_is_stored_but_never_read_as_a_day(days, tmp_path):
+    """A GA4 report without a Date column (28 days of totals by channel) beside the
+    daily ones: stored, no crash, no zero days invented, no spike on its first day."""
+    inbox, hist = tmp_path / "in", tmp_path / "w.duckdb"
+    feed(inbox, days, "2026-09-08", since="2026-08-01")
+    (inbox / "ga4_last_28_days.csv").write_text(
+        "# ----------------------------------------\n# Traffic acquisition: Session default channel group\n"
+        "# ----------------------------------------\n#\n# All Users\n# Start date: 20260812\n# End date: 20260908\n"
+        "Session default channel group,Sessions,Key events,Total revenue\nDirect,9120,50,4199.90\n"
+        "Organic Search,18000,120,9000.50\n", encoding="utf-8")
+    res = run(inbox, hist)
+    assert res.snapshots == 40 and res.alerts == []
+    feed(inbox, days, "2026-09-09", since="2026-09-09")
+    assert run(inbox, hist).alerts == []

@@ -36,20 +36,26 @@ def latest_rows(rows: pd.DataFrame, col: str = "date") -> pd.DataFrame:
     (reader kind, breakdown, day); ``col`` is renamed ``date``; the breakdown is in
     column ``breakdown``."""
     if rows.empty or col not in rows:
-        return rows
+        return rows.iloc[0:0].assign(date=pd.NaT, breakdown="")  # totals over a period: no day to compare
     r = rows.drop(columns=["date"] if col != "date" and "date" in rows else []).rename(columns={col: "date"})
-    r = r.assign(date=pd.to_datetime(r["date"]).dt.normalize(), breakdown=_breakdowns(r))
+    r = r.assign(date=pd.to_datetime(r["date"]).dt.normalize())
+    r = r[r["date"].notna()]
+    if "date_end" in r:  # a row covering several days (a report's period) is no day's figure
+        end = pd.to_datetime(r["date_end"]).dt.normalize()
+        r = r[end.isna() | (end == r["date"])]
+    r = r.assign(breakdown=_breakdowns(r))
     last = r.groupby(["_kind", "breakdown", "date"])["snapshot_id"].transform("max")
     return r[r["snapshot_id"] == last]
 
 
 def covered_days(rows: pd.DataFrame) -> pd.DatetimeIndex:
-    """Every day some snapshot's period covers (a day in a period with no row is a day
-    with nothing recorded: a zero, not a missing download)."""
-    if rows.empty:
+    """Every day the period of some export by day covers (a day in such a period with
+    no row is a day with nothing recorded: a zero, not a missing download)."""
+    if rows.empty or "date" not in rows:
         return pd.DatetimeIndex([])
     days: set = set()
-    spans = rows.drop_duplicates("snapshot_id")[["_period_start", "_period_end"]].dropna()
+    dated = rows[pd.to_datetime(rows["date"]).notna()]  # only exports by day say a day had nothing
+    spans = dated.drop_duplicates("snapshot_id")[["_period_start", "_period_end"]].dropna()
     for a, b in zip(pd.to_datetime(spans["_period_start"]), pd.to_datetime(spans["_period_end"])):
         days.update(pd.date_range(a, b, freq="D"))
     if "date" in rows:
