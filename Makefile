@@ -58,4 +58,4 @@ bench: $(DEMO)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf reports/ data/demo/*.parquet data/demo/*.csv data/demo/*.json $(DEMO)
+	rm -rf reports/ data/demo/*.parquet data/demo/*.csv data/demo/*.json $(DEMO) data/demo-watch data/watch.duckdb* data/watch.html
