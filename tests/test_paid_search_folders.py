@@ -382,3 +382,19 @@ def test_auto_gives_the_negative_keyword_report_to_the_paid_search_audit_only(tm
     alone = plan([_item("negative_keyword_report.csv", sources.load(specimen("negative_keyword_report.csv")))],
                           ROOT, "en", folder_name="client")
     assert next(r for r in alone.reports if r.spec.key == "paid-search").missing  # negatives alone make no audit
+
+
+def test_an_account_total_in_the_french_interface_reads_as_the_account(tmp_path):
+    """'Total : compte' is the account's total: the English report says "the account's",
+    never "the compte campaigns' total"."""
+    from trafficlib import sources
+    from trafficlib.paid_search.coverage import coverage_text
+
+    f = tmp_path / "mots_cles.csv"
+    f.write_text("Rapport sur les mots clés\n\"1 octobre 2026 - 31 octobre 2026\"\n"
+                 "Mot clé;Campagne;Impr.;Clics;Coût;Conversions\n"
+                 "lampe;C1;100;10;12,50;1,00\nsuspension;C1;50;5;7,50;0,00\n"
+                 "Total : mots clés;;150;15;20,00;1,00\nTotal : compte;;400;40;80,00;4,00\n", encoding="utf-8")
+    e = sources.load(f)
+    assert coverage_text(e, "en").startswith("€20.00 of the account's €80.00")
+    assert "du compte" in coverage_text(e, "fr")

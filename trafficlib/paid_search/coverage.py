@@ -53,9 +53,12 @@ def wider_total(export, metric: str = "cost") -> dict | None:
         unnamed = float(b["total"] - b["shown"])
         unnamed_label = str(b["level"] or b["label"][len(_UNNAMED):])
     if len(wide):
-        acc = wide[wide["level"].astype(str).str.casefold() == "account"]
+        # the account's total, whatever the interface language calls it ("Total : compte")
+        is_account = (wide["covers"].astype(str) == "account") | (wide["level"].astype(str).str.casefold() == "account")
+        acc = wide[is_account]
         row = (acc if len(acc) else wide).iloc[0]
-        shown, total, level = float(row["shown"]), float(row["total"]), str(row["level"] or row["label"])
+        level = "Account" if len(acc) else str(row["level"] or row["label"])
+        shown, total = float(row["shown"]), float(row["total"])
     elif len(bucket):
         b = bucket.iloc[0]
         shown, total, level = float(b["shown"]), float(b["total"]), ""
