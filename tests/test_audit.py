@@ -241,3 +241,19 @@ def test_organic_sessions_against_search_console_clicks_finds_the_planted_outage
     p, c = periods.resolve("2026-10-01", "2026-10-31", "previous")
     keys = {f.key for f in audit.findings(data, p, c, "maison-lumiere.fr", "en", search=sd)}
     assert "organic_vs_search_console" in keys
+
+
+def test_the_holiday_country_is_the_data_s_own_unless_given(demo_dir):
+    """'auto': the country of most sessions (the demo shop is French); a code given wins;
+    an international mix names none."""
+    import pandas as pd
+
+    from trafficlib import audit, periods, timeseries
+
+    period, _ = periods.resolve("2026-10-01", "2026-10-31", "none")
+    data = audit.load(demo_dir)
+    assert audit.holiday_country(data, period, "auto") == "FR"
+    assert audit.holiday_country(data, period, "US") == "US"
+    assert audit.holiday_country(data, period, "") is None
+    assert timeseries.dominant_country(pd.Series({"France": 34, "Belgique": 33, "Suisse": 33})) is None
+    assert timeseries.dominant_country(pd.Series({"États-Unis": 60, "Canada": 40})) == "US"

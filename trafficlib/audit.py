@@ -29,6 +29,7 @@ __all__ = [
     "missing_days", "self_referrals", "unassigned_share", "utm_variants", "untagged_paid",
     "duplicate_transactions", "long_sessions", "bot_traffic", "without_bots", "leaky_landing_pages", "anomaly_days",
     "findings", "findings_table", "significance_table", "channel_comparison", "has_data", "not_checked",
+    "holiday_country",
     "organic_vs_search_console", "PAYMENT_GATEWAYS", "plot_decomposition", "plot_comparison",
 ]
 
@@ -53,6 +54,30 @@ class AuditData:
     def __post_init__(self):
         if self.source is None:
             self.source = query.SessionRows(frame=self.sessions, events=self.events, origin=self.origin)
+
+
+def holiday_country(data: AuditData, period: Period, value: str | None = "auto",
+                    search=None) -> str | None:
+    """The ISO code of the country whose public holidays are quiet days: ``value`` when
+    it names a country (``"FR"``, ``"US"``); with ``"auto"``, the country holding at least
+    40 % of the period's sessions (the data's country dimension), else of the Search
+    Console clicks (``search``: :func:`trafficlib.seo.prepare`'s result); None when none
+    dominates (an international site: no day is taken for a holiday) or ``value`` is
+    empty."""
+    if not value:
+        return None
+    if str(value).lower() != "auto":
+        return timeseries.country_code(str(value)) or str(value).upper()
+    try:
+        t = data.source.sums(["country"], period)
+        found = timeseries.dominant_country(t.set_index("country")["sessions"])
+    except Exception:  # noqa: BLE001 - no country dimension in these exports: try Search Console
+        found = None
+    if found is None and search is not None:
+        from trafficlib.seo import site_country
+
+        found = site_country(search)
+    return found
 
 
 @dataclass

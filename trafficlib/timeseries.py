@@ -29,8 +29,8 @@ from statsmodels.tsa.seasonal import STL
 
 from trafficlib import filecache
 
-__all__ = ["decompose", "anomalies", "holiday_names", "country_code", "compare_rate", "compare_count", "RateTest",
-           "robust_z"]
+__all__ = ["decompose", "anomalies", "holiday_names", "country_code", "dominant_country", "compare_rate",
+           "compare_count", "RateTest", "robust_z"]
 
 # Report language -> the holidays package's language codes.
 _HOLIDAY_LANG = {"en": "en_US", "fr": "fr"}
@@ -74,6 +74,18 @@ def country_code(value: str | None) -> str | None:
     if len(text) == 2 and text.upper() in table.values():
         return text.upper()
     return table.get(text.casefold())
+
+
+def dominant_country(weights, min_share: float = 0.4) -> str | None:
+    """The ISO alpha-2 code of the country holding at least ``min_share`` of the total
+    in ``weights`` (a Series: country as exports write it -> sessions or clicks), None
+    when no country does (an international site) or it names no country."""
+    w = pd.Series(weights, dtype="float64").groupby(level=0).sum().dropna()
+    w = w[w > 0]
+    if w.empty:
+        return None
+    top = w.idxmax()
+    return country_code(str(top)) if w[top] / w.sum() >= min_share else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,10 +19,7 @@ def site_country(sd: SearchData, min_share: float = 0.4) -> str | None:
     t = sd.tables.get("countries")
     if t is None or t.empty or "country" not in t or t["clicks"].sum() <= 0:
         return None
-    by = t.groupby("country")["clicks"].sum().sort_values(ascending=False)
-    if by.iloc[0] / by.sum() < min_share:
-        return None
-    return timeseries.country_code(str(by.index[0]))
+    return timeseries.dominant_country(t.groupby("country")["clicks"].sum(), min_share)
 
 
 def weekly(sd: SearchData) -> pd.DataFrame:
