@@ -1,30 +1,16 @@
 """The lead report's findings, ranked, each with its money at stake and a first action (fr/en)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from trafficlib import i18n
+from trafficlib.findings import Finding, findings_table  # noqa: F401  (shared by the money reports)
 
 __all__ = ["Finding", "findings", "findings_table"]
 
 _SEV = {"high": 0, "medium": 1, "low": 2}
-
-
-@dataclass
-class Finding:
-    """One finding: ``key``, ``severity`` (high/medium/low), ``title``, ``detail``,
-    ``action`` (report language) and ``money`` at stake (CRM / account currency)."""
-
-    key: str
-    severity: str
-    title: str
-    detail: str
-    action: str
-    money: float
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _m(x, lang, cur):
@@ -200,9 +186,3 @@ def findings(conv: pd.DataFrame, pages: pd.DataFrame | None = None, costs: pd.Da
             value, offline))
     out.sort(key=lambda f: (_SEV[f.severity], -(f.money if np.isfinite(f.money) else 0)))
     return out
-
-
-def findings_table(found: list[Finding]) -> pd.DataFrame:
-    """The findings as the frame :func:`trafficlib.display.findings` shows."""
-    return pd.DataFrame([{"severity": f.severity, "title": f.title, "detail": f.detail, "action": f.action,
-                          "money": f.money} for f in found], columns=["severity", "title", "detail", "action", "money"])

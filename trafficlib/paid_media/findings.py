@@ -4,7 +4,6 @@ files given cannot feed, the download that would (menu path in the platform's in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,25 +14,11 @@ from trafficlib.paid_media.fatigue import creative_fatigue, fatigue_view
 from trafficlib.paid_media.pacing import pacing
 from trafficlib.paid_media.saturation import saturation, saturation_view
 from trafficlib.paid_media.inputs import BREAKDOWNS
+from trafficlib.findings import Finding, findings_table  # noqa: F401  (shared by the money reports)
 
 __all__ = ["Finding", "findings", "findings_table", "DOWNLOADS", "section_note", "SEVERITY_ORDER", "month_name"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-@dataclass
-class Finding:
-    """One finding: ``key``, ``severity`` (high/medium/low), ``title``, ``detail``,
-    ``action`` (report language), ``money`` (at stake, in the exports' currency) and
-    ``data`` (the rows behind it)."""
-
-    key: str
-    severity: str
-    title: str
-    detail: str
-    action: str
-    money: float
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # the download that feeds each section: (en, fr), menu paths as the interfaces name them
@@ -245,9 +230,3 @@ def findings(views, plan: pd.DataFrame | None = None, lang: str = "en", currency
                 float(r.money_at_stake), pace[pace["campaign"] == r.campaign]))
     out.sort(key=lambda f: (SEVERITY_ORDER[f.severity], -f.money))
     return out
-
-
-def findings_table(found: list[Finding]) -> pd.DataFrame:
-    """The findings as the frame :func:`trafficlib.display.findings` shows."""
-    return pd.DataFrame([{"severity": f.severity, "title": f.title, "detail": f.detail, "action": f.action,
-                          "money": f.money} for f in found], columns=["severity", "title", "detail", "action", "money"])

@@ -1,7 +1,6 @@
 """The paid-search audit's findings, ranked, each with its money at stake (fr/en)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,26 +9,12 @@ from trafficlib import i18n
 from trafficlib.metrics import ratio
 from trafficlib.paid_search import structure, terms
 from trafficlib.paid_search.coverage import share_of_base
+from trafficlib.findings import Finding, findings_table  # noqa: F401  (shared by the money reports)
 
 __all__ = ["Finding", "findings", "findings_table", "headline", "missing_sections", "section_note", "has_section",
            "SEVERITY_ORDER", "DOWNLOADS"]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-@dataclass
-class Finding:
-    """One finding: ``key``, ``severity`` (high/medium/low), ``title``, ``detail``,
-    ``action`` (in the report language), ``money`` (at stake, account currency) and
-    ``data`` (the rows behind it)."""
-
-    key: str
-    severity: str
-    title: str
-    detail: str
-    action: str
-    money: float
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _m(x, lang, currency):
@@ -213,11 +198,6 @@ def findings(search_terms: pd.DataFrame | None, keywords: pd.DataFrame | None = 
     return sorted(out, key=lambda f: (SEVERITY_ORDER[f.severity], -f.money))
 
 
-def findings_table(items: list[Finding]) -> pd.DataFrame:
-    """Findings as a frame for :func:`trafficlib.display.findings`."""
-    return pd.DataFrame([{"key": f.key, "severity": f.severity, "title": f.title, "detail": f.detail,
-                          "action": f.action, "money": f.money} for f in items],
-                        columns=["key", "severity", "title", "detail", "action", "money"])
 
 
 def headline(search_terms: pd.DataFrame | None, campaigns: pd.DataFrame | None = None,
