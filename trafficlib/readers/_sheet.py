@@ -479,7 +479,8 @@ def split_totals(sheet: Sheet, dims, metrics=(), *, file: str | None = None,
                 if found is None:
                     continue
                 others = [cells[j] for j in dims if j != i]
-                if found[1] and i == 0 or all(c in _EMPTY_DIM for c in others):
+                # "Total: Search" in the first column is a total even where the campaign type is filled
+                if (found[1] and i == 0) or all(c in _EMPTY_DIM for c in others):
                     label = found
                     break
         if label is not None:
