@@ -345,3 +345,43 @@ def test_a_shared_term_too_low_to_carry_a_factor_leaves_the_scales_apart(tmp_pat
     assert "too low a level" in cp.describe_scale(t, "en") and "trop bas" in cp.describe_scale(t, "fr")
     # the same series once per scale, named by its file
     assert {"rare [multiTimeline.csv]", "rare [multiTimeline (1).csv]"} <= set(t["term"])
+
+
+def test_ga4_reports_by_day_give_our_traffic_beside_the_competitors(tmp_path):
+    """Without a sessions table, a GA4 interface report by day and channel places our
+    site among the Similarweb estimates: visits = the month's sessions, channel shares
+    from the sessions of each channel group."""
+    import pandas as pd
+
+    from trafficlib import competitors as cp
+    from trafficlib.competitors.traffic import our_traffic_from_report
+
+    days = pd.date_range("2026-09-01", "2026-10-31", freq="D")
+    frame = pd.DataFrame({"date": list(days) * 2, "channel": ["Organic Search"] * len(days) + ["Paid Search"] * len(days),
+                          "sessions": [30.0] * len(days) + [10.0] * len(days),
+                          "engaged_sessions": [15.0] * len(days) + [5.0] * len(days)})
+    ours = our_traffic_from_report(frame, "shop.example")
+    sept = ours[ours["period"] == pd.Timestamp("2026-09-01")].iloc[0]
+    assert sept["visits"] == 30 * 40 and sept["bounce_rate"] == 0.5
+    assert sept["share_search"] == 0.75 and sept["share_paid"] == 0.25
+    # through load_market and prepare: a GA4 download in the folder, our domain known
+    folder = tmp_path / "market"
+    folder.mkdir()
+    rows = "\n".join(f"{d:%Y%m%d},{c},{n},{n // 2}" for d in days for c, n in (("Organic Search", 30), ("Paid Search", 10)))
+    (folder / "acquisition.csv").write_text("# Start date: 20260901\n# End date: 20261031\n\n"
+                                            "Date,Session default channel group,Sessions,Engaged sessions\n" + rows + "\n",
+                                            encoding="utf-8")
+    (folder / "competitors_similarweb.csv").write_text(
+        "Domain,Date,Visits,Unique Visitors,Pages/Visit,Avg. Visit Duration,Bounce Rate,Direct,Search,Social,Referrals,"
+        "Paid Search,Display Ads,Mail\n"
+        "rival.example,2026-09,5000,4000,3.1,00:02:10,40.00%,30.00%,40.00%,5.00%,5.00%,10.00%,5.00%,5.00%\n"
+        "rival.example,2026-10,5200,4100,3.0,00:02:05,41.00%,30.00%,40.00%,5.00%,5.00%,10.00%,5.00%,5.00%\n",
+        encoding="utf-8")
+    from trafficlib import marketdata as md
+
+    market = md.load_market(folder, "shop.example")
+    assert market.web is not None
+    watch = cp.prepare(market)
+    got = watch.traffic[watch.traffic["domain"] == "shop.example"].sort_values("period")
+    assert got["visits"].tolist() == [1200.0, 1240.0] and set(got["source"]) == {"analytics"}
+    assert set(watch.traffic["domain"]) == {"shop.example", "rival.example"}

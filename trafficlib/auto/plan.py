@@ -89,6 +89,8 @@ REPORTS: tuple[ReportSpec, ...] = (
          # every Trends file, under its own name: load_market combines them into one comparison
          Input("data_path", ("table:trends",), "market", suffixes=(".csv",)),
          Input("data_path", ("canonical/sessions",), None, name="sessions{ext}", suffixes=(".parquet", ".csv")),
+         # GA4 reports by day: our own monthly traffic beside the competitors' (when there is no sessions table)
+         Input("data_path", ("ga4/report",), None, suffixes=(".csv", ".xlsx")),
          Input("search_console_path", ("search_console/performance",), None, file=True),
          # or its tables downloaded loose: a folder of them (our positions, the holidays' country)
          Input("search_console_path", tuple(f"search_console/{t}" for t in ("queries", "pages", "countries", "devices",

@@ -32,7 +32,7 @@ from trafficlib.competitors._common import (
     select, watch_country,
 )
 from trafficlib.competitors.traffic import (
-    channel_mix, combine_traffic, engagement, our_traffic, traffic_share, traffic_summary,
+    channel_mix, combine_traffic, engagement, our_traffic, our_traffic_from_report, traffic_share, traffic_summary,
 )
 from trafficlib.competitors.seo import (
     cluster_of, keyword_gaps, keyword_overlap, latest, pages_won_lost, rank_movers, share_of_voice, snapshots,
@@ -49,7 +49,7 @@ from trafficlib.competitors.plots import (
 from trafficlib.competitors.watch import Watch, prepare
 
 __all__ = [
-    "DEFAULT_CTR_CURVE", "DEFAULT_THRESHOLDS", "ctr", "describe_ctr_curve", "our_traffic",
+    "DEFAULT_CTR_CURVE", "DEFAULT_THRESHOLDS", "ctr", "describe_ctr_curve", "our_traffic", "our_traffic_from_report",
     "combine_traffic", "select", "traffic_share", "traffic_summary", "channel_mix", "engagement",
     "share_of_voice", "keyword_gaps", "keyword_overlap", "rank_movers", "pages_won_lost",
     "cluster_of", "auction_pressure", "brand_interest", "brand_summary", "alerts",

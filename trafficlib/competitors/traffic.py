@@ -42,6 +42,40 @@ def our_traffic(sessions: pd.DataFrame, domain: str) -> pd.DataFrame:
     return out
 
 
+def our_traffic_from_report(frame: pd.DataFrame, domain: str) -> pd.DataFrame:
+    """Our monthly traffic from a GA4 interface report by day (the ``web_cube`` rows of
+    :mod:`trafficlib.readers.ga4_reports`: ``date``, ``sessions``, optionally
+    ``channel``, ``engaged_sessions``, ``pageviews``), shaped as :func:`our_traffic`:
+    visits = sessions summed per month (sessions add up over any grouping), pages per
+    visit and bounce rate (1 − engaged / sessions) from the sums, channel shares when the
+    report has the channel. Months the report covers on fewer than 25 days are dropped.
+    Empty when the report has no date or no sessions."""
+    cols = ["period", "domain", "visits", "source"]
+    if "date" not in frame or "sessions" not in frame or frame["sessions"].isna().all():
+        return pd.DataFrame(columns=cols)
+    f = frame[frame["date"].notna()]
+    period = f["date"].dt.to_period("M").dt.to_timestamp().rename("period")
+    g = f.groupby(period)
+    sessions = g["sessions"].sum(min_count=1).astype(float)
+    out = pd.DataFrame({"visits": sessions})
+    if "pageviews" in f and f["pageviews"].notna().any():
+        out["pages_per_visit"] = g["pageviews"].sum() / sessions
+    if "engaged_sessions" in f and f["engaged_sessions"].notna().any():
+        out["bounce_rate"] = 1 - g["engaged_sessions"].sum() / sessions
+    if "channel" in f and f["channel"].notna().any():
+        bucket = f["channel"].astype("string").str.lower().map(_GA4_TO_BUCKET).fillna("direct")
+        mix = f.assign(_b=bucket.to_numpy(), period=period.to_numpy()).pivot_table(
+            index="period", columns="_b", values="sessions", aggfunc="sum", fill_value=0.0)
+        mix = mix.div(mix.sum(axis=1), axis=0)
+        for ch in CHANNELS:
+            out[f"share_{ch}"] = mix[ch] if ch in mix else 0.0
+    days = f["date"].dt.normalize().groupby(period).nunique()
+    out = out[days >= 25].reset_index()
+    out.insert(1, "domain", domain)
+    out["source"] = "analytics"
+    return out
+
+
 def combine_traffic(competitors: pd.DataFrame | None, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The competitors' estimates plus our own rows (which replace any estimate for our
     domain); a ``source`` column says which is which. Months not covered by every

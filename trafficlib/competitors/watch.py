@@ -5,7 +5,7 @@ import pandas as pd
 
 from trafficlib.competitors._common import select, watch_country
 from trafficlib.competitors.alerts import alerts
-from trafficlib.competitors.traffic import combine_traffic, our_traffic
+from trafficlib.competitors.traffic import combine_traffic, our_traffic, our_traffic_from_report
 
 
 class Watch:
@@ -32,8 +32,8 @@ class Watch:
 def prepare(market, competitors=None, period_end=None, country: str | None = None, search=None) -> Watch:
     """Build a :class:`Watch` from a :class:`trafficlib.marketdata.MarketData`: keep our
     domain (when known) and ``competitors`` (None or []: every domain found), data up to
-    ``period_end`` (None: all), and add our own monthly traffic from the sessions table
-    when present and our domain is known. The holidays' country is ``country`` when
+    ``period_end`` (None: all), and add our own monthly traffic from the sessions table,
+    else from a GA4 report by day (``market.web``), when our domain is known. The holidays' country is ``country`` when
     given, else the Trends region, else the country of most clicks in ``search`` (our
     Search Console data, :class:`trafficlib.seo.SearchData`), else none
     (:func:`watch_country`)."""
@@ -41,6 +41,9 @@ def prepare(market, competitors=None, period_end=None, country: str | None = Non
     domains = None if not competitors else [*([ours] if ours else []), *[c for c in competitors if c != ours]]
     end = pd.Timestamp(period_end) if period_end else None
     own = our_traffic(market.sessions, ours) if market.sessions is not None and ours else None
+    if own is None and ours and getattr(market, "web", None) is not None:  # GA4 interface reports by day
+        own = our_traffic_from_report(market.web, ours)
+        own = own if len(own) else None
     traffic = None
     if market.competitors is not None or own is not None:
         traffic = select(combine_traffic(market.competitors, own), domains, end)

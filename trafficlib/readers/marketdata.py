@@ -978,12 +978,13 @@ class MarketData:
     auction_insights: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
     sessions: pd.DataFrame | None = None
+    web: pd.DataFrame | None = None  # a GA4 interface report by day (date, sessions...): our traffic without sessions
     files: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
 
     def available(self) -> list[str]:
         """Names of the tables present."""
-        return [k for k in ("competitors", "rankings", "auction_insights", "trends", "sessions")
+        return [k for k in ("competitors", "rankings", "auction_insights", "trends", "sessions", "web")
                 if getattr(self, k) is not None]
 
 
@@ -1026,7 +1027,31 @@ def load_market(folder: str | Path, our_domain: str | None = "", files: dict | N
             read = [combined]
         setattr(md, table, read[0])
         md.files[table] = str(paths[0])
+    if md.sessions is None:
+        _our_web_report(folder, md)
     return md
+
+
+def _our_web_report(folder: Path, md: "MarketData") -> None:
+    """Our own traffic when the folder holds GA4 interface reports instead of a sessions
+    table: the report by day with Sessions that has the most rows (one with the channel
+    preferred), kept as ``md.web``; other files are left alone."""
+    best, best_key = None, None
+    for f in sorted(folder.iterdir()):
+        if not f.is_file() or f.suffix.lower() not in (".csv", ".tsv", ".xlsx"):
+            continue
+        try:
+            e = sources.load(f)
+        except TrafficDataError:
+            continue
+        if e.table != "web_cube" or "date" not in e.frame or "sessions" not in e.frame:
+            continue
+        key = ("channel" in e.frame, len(e.frame))
+        if best_key is None or key > best_key:
+            best, best_key = (f, e), key
+    if best is not None:
+        md.web = best[1].frame
+        md.files["web"] = str(best[0])
 
 
 def _recognise_renamed(folder: Path, found: dict[str, list[Path]]) -> None:
