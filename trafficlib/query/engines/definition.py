@@ -62,6 +62,7 @@ NULL_KEY = "(trafficlib:null)"
 _CLICK_ID_RE = "[?&#](gclid|gbraid|wbraid|fbclid|msclkid|ttclid)="
 _PATH_RE = "^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)?([^?#]*)"
 _US_PER_DAY = 86_400_000_000
+_K_BASE_US = 1_600_000_000_000_000  # 2020-09-13: event positions are counted from here
 
 
 def literal(text) -> str:
@@ -91,141 +92,191 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
     are sessions with :data:`SESSION_COLUMNS`; ``start_us`` is the session start in
     microseconds (UTC), ``eng_time`` the engagement time in seconds, ``new_user`` /
     ``engaged`` booleans.
+
+    Events are ordered within a user by time, priority (first_visit, session_start,
+    page_view, others), event name and page. How it runs, for speed at 10 M+ events
+    (``benchmarks/engine_sessions.py`` profiles it; sorting wide rows or string keys is
+    what cost most): the boundaries are found on a narrow relation (user and
+    ``k`` = µs × 4 + priority, one integer), each event finds its session by a join on the
+    user and its ``k`` range, events tied on (user, ``k``) (rare) are ranked by event name
+    and page in a window over those rows only, and one hash aggregation gives each
+    session its sums and its picks (``arg_min`` on one integer key; a fallback rule as an
+    offset of that key, not a second ``arg_min``). The last-non-direct credit is one
+    window over each user's sessions carrying the donor's start, source, medium and
+    campaign (no self-join).
     """
     timeout_us = int(round(float(timeout_minutes) * 60e6))
     lookback_us = int(round(float(lookback_days) * _US_PER_DAY))
-    order = "ts_us NULLS FIRST, prio NULLS FIRST, event_name NULLS FIRST, page NULLS FIRST"
-    if use_session_id:
-        boundaries = """
-    b AS (SELECT *, dense_rank() OVER (PARTITION BY user_id ORDER BY coalesce(session_key, '') NULLS FIRST) AS sidx
-          FROM r),"""
-    else:
-        new_gap = f"CASE WHEN prev_ts IS NULL OR ts_us - prev_ts > {timeout_us} THEN 1 ELSE 0 END"
-        midnight = (f" + CASE WHEN prev_ts IS NOT NULL AND ts_us // {_US_PER_DAY} <> prev_ts // {_US_PER_DAY} "
-                    f"THEN 1 ELSE 0 END") if split_at_midnight else ""
-        if split_on_campaign:
-            # Consecutive traffic-bearing events of one inactivity-bounded visit with
-            # different (source, medium, campaign), compared case-insensitively.
-            campaign = """
-    v AS (SELECT *, sum(gap_new) OVER (PARTITION BY user_id ORDER BY rn NULLS FIRST
-                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit
-          FROM g),
-    k AS (SELECT *, last_value(kh IGNORE NULLS) OVER (PARTITION BY user_id, visit ORDER BY rn NULLS FIRST
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_kh
-          FROM v),
-    n AS (SELECT *, CASE WHEN gap_new + mid_new > 0 OR (kh IS NOT NULL AND prev_kh IS NOT NULL AND kh <> prev_kh)
-                    THEN 1 ELSE 0 END AS is_new FROM k),"""
-        else:
-            campaign = """
-    n AS (SELECT *, CASE WHEN gap_new + mid_new > 0 THEN 1 ELSE 0 END AS is_new FROM g),"""
-        boundaries = f"""
-    g AS (SELECT *, {new_gap} AS gap_new, 0{midnight} AS mid_new FROM r),{campaign}
-    b AS (SELECT *, sum(is_new) OVER (PARTITION BY user_id ORDER BY rn NULLS FIRST
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS sidx
-          FROM n),"""
-    kh = ("CASE WHEN ht THEN coalesce(lower(source), '') || '|' || coalesce(lower(medium), '') || '|' "
-          "|| coalesce(lower(campaign), '') END")
-    # sessionize's ids: user-number, or (GA4 ids) the given id, prefixed by the user
-    # when the ids are only unique per user
-    session_id = ("CASE WHEN f.skey_dup > 1 THEN f.user_id || '-' || f.skey ELSE f.skey END" if use_session_id
-                  else "f.user_id || '-' || CAST(f.sess_no AS VARCHAR)")
+    credit = attribution == "last_non_direct"
+    prio = ("CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1 "
+            "WHEN 'page_view' THEN 2 ELSE 3 END")
+    ht = f"({_has_traffic('source')} OR {_has_traffic('medium')} OR {_has_traffic('campaign')})"
+    valid = "user_id IS NOT NULL AND ts_us IS NOT NULL"
     keys = _in_list(key_events)
     revs = _in_list(revenue_events)
     lc_any = "(lc_source IS NOT NULL OR lc_medium IS NOT NULL)"
-    keyed = {"traffic": ("CASE WHEN ht THEN rn END", "CASE WHEN source IS NOT NULL THEN rn END"),
-             "lc": (f"CASE WHEN {lc_any} THEN rn END", None)}
+    by_k = "PARTITION BY user_id ORDER BY k NULLS FIRST"
+    # k: µs since 2020-09-13 × 4 + priority; an event's position is k × 1024 + its rank
+    # among events tied on (user, k) (0 when none): BIGINT for times from 1949 to 2091
+    k = f"(ts_us - {_K_BASE_US}) * 4 + {prio}"
+    narrow = f"SELECT user_id, ts_us, {k} AS k FROM {events} WHERE {valid}"
+    if use_session_id:
+        # GA4's own sessions: one per (user, session id), numbered by start below
+        boundaries = f"""
+    nw AS (SELECT user_id, k, 0 AS is_start, 1 AS tie_next FROM ({narrow}) AS x0
+           GROUP BY user_id, k HAVING count(*) > 1),
+    ss AS (SELECT user_id, coalesce(session_key, '') AS sidx, min({k}) * 1024 AS start_pos
+           FROM {events} WHERE {valid} GROUP BY user_id, coalesce(session_key, '')),"""
+        on = "e.user_id = ss.user_id AND coalesce(e.session_key, '') = ss.sidx"
+    else:
+        new_gap = f"prev_ts IS NULL OR ts_us - prev_ts > {timeout_us}"
+        if split_at_midnight:
+            new_gap += f" OR ts_us // {_US_PER_DAY} <> prev_ts // {_US_PER_DAY}"
+        if split_on_campaign:
+            # Consecutive traffic-bearing events of one inactivity-bounded visit with
+            # different (source, medium, campaign), compared case-insensitively.
+            kh = ("CASE WHEN ht THEN coalesce(lower(source), '') || '|' || coalesce(lower(medium), '') || '|' "
+                  "|| coalesce(lower(campaign), '') END")
+            # a campaign change can fall between events of the same microsecond: this path
+            # ranks every event among its ties (a window with string keys: the slow one)
+            by_pos = "PARTITION BY user_id ORDER BY k NULLS FIRST, tr NULLS FIRST"
+            boundaries = f"""
+    g AS (SELECT user_id, k, tr, kh, CASE WHEN {new_gap} THEN 1 ELSE 0 END AS gap_new,
+                 CASE WHEN lead_k = k THEN 1 ELSE 0 END AS tie_next
+          FROM (SELECT user_id, ts_us, k, tr, kh, lag(ts_us) OVER ({by_pos}) AS prev_ts,
+                       lead(k) OVER ({by_pos}) AS lead_k
+                FROM (SELECT user_id, ts_us, k, kh, row_number() OVER (PARTITION BY user_id, k
+                             ORDER BY event_name NULLS FIRST, page NULLS FIRST) - 1 AS tr
+                      FROM (SELECT user_id, ts_us, event_name, page, {k} AS k, {kh} AS kh
+                            FROM (SELECT user_id, ts_us, event_name, page, source, medium, campaign, {ht} AS ht
+                                  FROM {events} WHERE {valid}) AS x0) AS x1) AS x2) AS x3),
+    v AS (SELECT *, sum(gap_new) OVER ({by_pos} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS visit FROM g),
+    nw AS (SELECT user_id, k, k * 1024 + least(tr, 1023) AS pos,
+                  CASE WHEN gap_new = 1 OR (kh IS NOT NULL AND prev_kh IS NOT NULL AND kh <> prev_kh)
+                  THEN 1 ELSE 0 END AS is_start, tie_next
+           FROM (SELECT *, last_value(kh IGNORE NULLS) OVER (PARTITION BY user_id, visit
+                           ORDER BY k NULLS FIRST, tr NULLS FIRST
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_kh FROM v) AS x4),"""
+        else:
+            # the boundaries depend on the times only: two columns are sorted, not the events
+            boundaries = f"""
+    nw AS (SELECT user_id, k, k * 1024 AS pos, CASE WHEN {new_gap} THEN 1 ELSE 0 END AS is_start,
+                  CASE WHEN lead_k = k THEN 1 ELSE 0 END AS tie_next
+           FROM (SELECT user_id, ts_us, k, lag(ts_us) OVER ({by_k}) AS prev_ts, lead(k) OVER ({by_k}) AS lead_k
+                 FROM ({narrow}) AS x0) AS x1),"""
+        boundaries += """
+    ss AS (SELECT user_id, start_pos, row_number() OVER (PARTITION BY user_id ORDER BY start_pos NULLS FIRST) AS sidx,
+                  coalesce(lead(start_pos) OVER (PARTITION BY user_id ORDER BY start_pos NULLS FIRST),
+                           9223372036854775807) AS next_pos
+           FROM (SELECT user_id, pos AS start_pos FROM nw WHERE is_start = 1) AS x5),"""
+        on = "e.user_id = ss.user_id AND e.pos >= ss.start_pos AND e.pos < ss.next_pos"
+    # (user, k) shared by several events: ranked by event name then page (tr), the rest 0
+    ties = "\n    tk AS (SELECT DISTINCT user_id, k FROM nw WHERE tie_next = 1),"
+    ev = f"SELECT *, {k} AS k, {prio} AS prio, {ht} AS ht FROM {events} WHERE {valid}"
+    ranked = f"""(SELECT e.*, e.k * 1024 AS pos FROM ({ev}) AS e LEFT JOIN tk ON e.user_id = tk.user_id AND e.k = tk.k
+                 WHERE tk.k IS NULL
+                 UNION ALL
+                 SELECT e.*, e.k * 1024 + least(row_number() OVER (PARTITION BY e.user_id, e.k
+                                               ORDER BY e.event_name NULLS FIRST, e.page NULLS FIRST) - 1, 1023) AS pos
+                 FROM ({ev}) AS e JOIN tk ON e.user_id = tk.user_id AND e.k = tk.k)"""
+    # the pick key: position in the session (k from its start, then the tie rank); a
+    # fallback rule adds OFFSET so that the first rule wins whenever it is met
+    off = 4611686018427387904  # 2**62: sessions spanning < 35 years
+    key = "e.pos - ss.start_pos"
 
-    def pick(col: str, rule: str) -> str:
-        # the column's value at the first row (by rn) meeting the rule, NULL kept as NULL:
+    def pick(col: str, first: str, fallback: str | None = None) -> str:
+        # the column's value at the first event meeting the rule, NULL kept as NULL:
         # arg_min skips NULL values in DuckDB (not in Spark), so NULL travels as a sentinel
-        first, fallback = keyed[rule]
         val = f"coalesce(CAST({col} AS VARCHAR), {literal(NULL_KEY)})"
-        expr = f"arg_min({val}, {first})"
-        if fallback:
-            expr = (f"CASE WHEN min({first}) IS NOT NULL THEN {expr} "
-                    f"ELSE arg_min({val}, {fallback}) END")
-        return f"NULLIF({expr}, {literal(NULL_KEY)})"
+        rank = f"CASE WHEN {first} THEN pk" + (f" WHEN {fallback} THEN pk + {off}" if fallback else "") + " END"
+        return f"NULLIF(arg_min({val}, {rank}), {literal(NULL_KEY)})"
 
-    sql = f"""
-WITH
-    e AS (SELECT user_id, session_key, ts_us, event_name, page, source, medium, campaign, device, country,
-                 eng, revenue, lc_source, lc_medium, lc_campaign, ht, {kh} AS kh,
-                 CASE event_name WHEN 'first_visit' THEN 0 WHEN 'session_start' THEN 1
-                                 WHEN 'page_view' THEN 2 ELSE 3 END AS prio
-          FROM (SELECT *, ({_has_traffic('source')} OR {_has_traffic('medium')} OR {_has_traffic('campaign')}) AS ht
-                FROM {events} WHERE user_id IS NOT NULL AND ts_us IS NOT NULL) AS x),
-    r AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY {order}) AS rn,
-                    lag(ts_us) OVER (PARTITION BY user_id ORDER BY {order}) AS prev_ts
-          FROM e),{boundaries}
+    if use_session_id:
+        # sessions numbered by start within the user; GA4 ids prefixed by the user when
+        # they are only unique per user
+        numbering = """
+    t AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY start_us NULLS FIRST, sidx NULLS FIRST) AS sess_no,
+                    count(*) OVER (PARTITION BY sidx) AS skey_n
+          FROM s),
+    u AS (SELECT *, max(skey_n) OVER () AS skey_dup FROM t),"""
+        session_id = "CASE WHEN skey_dup > 1 THEN user_id || '-' || sidx ELSE sidx END"
+    else:
+        # sidx numbers the user's sessions by start already
+        numbering = """
+    u AS (SELECT *, sidx AS sess_no FROM s),"""
+        session_id = "user_id || '-' || CAST(sess_no AS VARCHAR)"
+    nk = literal(NULL_KEY)
+    if credit:
+        # GA4's own last click when an event of the session has it
+        source = "CASE WHEN own = 1 THEN lc_source ELSE t_source END"
+        # the last non-direct session before this one, in one window over the user's
+        # sessions (same window for its start and its source, medium, campaign)
+        prior = ("PARTITION BY user_id ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST "
+                 "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING")
+        donor = ", ".join(
+            f"last_value(CASE WHEN NOT is_direct THEN {v} END IGNORE NULLS) OVER ({prior}) AS donor_{n}"
+            for n, v in (("start", "start_us"), ("source", f"coalesce(source, {nk})"),
+                         ("medium", f"coalesce(medium, {nk})"), ("campaign", f"coalesce(campaign, {nk})")))
+        credited = (f"is_direct AND own = 0 AND NOT coalesce(has_click, false) AND donor_start IS NOT NULL "
+                    f"AND start_us - donor_start <= {lookback_us}")
+        final = f"CASE WHEN credited THEN NULLIF(donor_{{col}}, {nk}) ELSE {{col}} END"
+    else:
+        source = "t_source"
+        donor, credited, final = "0 AS no_donor", "false", "{col}"
+
+    return f"""
+WITH{boundaries}{ties}
     s AS (SELECT user_id, sidx,
             min(ts_us) AS start_us, max(ts_us) AS end_us,
-            coalesce(arg_min(page, CASE WHEN prio = 2 AND page IS NOT NULL THEN rn END),
-                     arg_min(page, CASE WHEN page IS NOT NULL THEN rn END)) AS landing_url,
-            {pick("source", "traffic")} AS t_source,
-            {pick("medium", "traffic")} AS t_medium,
-            {pick("campaign", "traffic")} AS t_campaign,
-            arg_min(device, CASE WHEN device IS NOT NULL THEN rn END) AS device,
-            arg_min(country, CASE WHEN country IS NOT NULL THEN rn END) AS country,
-            CASE WHEN min(CASE WHEN {lc_any} THEN rn END) IS NULL THEN 0 ELSE 1 END AS own,
-            {pick("lc_source", "lc")} AS lc_source,
-            {pick("lc_medium", "lc")} AS lc_medium,
-            {pick("lc_campaign", "lc")} AS lc_campaign,
+            arg_min(page, CASE WHEN prio = 2 AND page IS NOT NULL THEN pk WHEN page IS NOT NULL THEN pk + {off} END)
+                AS landing_url,
+            {pick("source", "ht", "source IS NOT NULL")} AS t_source,
+            {pick("medium", "ht", "source IS NOT NULL")} AS t_medium,
+            {pick("campaign", "ht", "source IS NOT NULL")} AS t_campaign,
+            arg_min(device, CASE WHEN device IS NOT NULL THEN pk END) AS device,
+            arg_min(country, CASE WHEN country IS NOT NULL THEN pk END) AS country,
+            max(CASE WHEN {lc_any} THEN 1 ELSE 0 END) AS own,
+            {pick("lc_source", lc_any)} AS lc_source,
+            {pick("lc_medium", lc_any)} AS lc_medium,
+            {pick("lc_campaign", lc_any)} AS lc_campaign,
             sum(CASE WHEN prio = 2 THEN 1 ELSE 0 END) AS pageviews,
             max(CASE WHEN prio = 0 THEN 1 ELSE 0 END) AS first_visit,
             sum(CASE WHEN event_name IN ({keys}) THEN 1 ELSE 0 END) AS conversions,
             sum(CASE WHEN event_name IN ({revs}) THEN coalesce(revenue, 0) ELSE 0 END) AS revenue,
-            count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s,
-            coalesce(min(session_key), '') AS skey
-          FROM b GROUP BY user_id, sidx),
-    t AS (SELECT *,
-            row_number() OVER (PARTITION BY user_id ORDER BY start_us NULLS FIRST, sidx NULLS FIRST) AS sess_no,
-            count(*) OVER (PARTITION BY skey) AS skey_n,
-            max(first_visit) OVER () AS any_first_visit,
-            CASE WHEN own = 1 THEN lc_source ELSE t_source END AS source,
-            CASE WHEN own = 1 THEN lc_medium ELSE t_medium END AS medium,
-            CASE WHEN own = 1 THEN lc_campaign ELSE t_campaign END AS campaign,
-            CAST(end_us - start_us AS DOUBLE) / 1000000 AS duration_s
-          FROM s),
-    d AS (SELECT *,
-            (ns IS NULL AND nm IS NULL) OR (ns = '(direct)' AND (nm IS NULL OR nm IN ('(none)', '(not set)')))
-                AS is_direct
-          FROM (SELECT *, NULLIF(lower(trim(source)), '') AS ns, NULLIF(lower(trim(medium)), '') AS nm,
-                       max(skey_n) OVER () AS skey_dup FROM t) AS y),
-    c AS (SELECT *,
-            last_value(CASE WHEN NOT is_direct THEN sess_no END IGNORE NULLS) OVER (PARTITION BY user_id
-                ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_no,
-            last_value(CASE WHEN NOT is_direct THEN start_us END IGNORE NULLS) OVER (PARTITION BY user_id
-                ORDER BY start_us NULLS FIRST, sess_no NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS donor_start
-          FROM d),
-    f AS (SELECT *,
-            ({"true" if attribution == "last_non_direct" else "false"}) AND is_direct AND own = 0
-                AND NOT coalesce(regexp_matches(landing_url, {literal(_CLICK_ID_RE)}), false)
-                AND donor_no IS NOT NULL AND start_us - donor_start <= {lookback_us} AS credited
-          FROM c)
-SELECT f.user_id, f.start_us,
-    CASE WHEN f.credited THEN o.source ELSE f.source END AS source,
-    CASE WHEN f.credited THEN o.medium ELSE f.medium END AS medium,
-    CASE WHEN f.credited THEN o.campaign ELSE f.campaign END AS campaign,
-    CASE WHEN f.landing_url IS NULL THEN NULL
-         WHEN regexp_extract(f.landing_url, {literal(_PATH_RE)}, 1) = '' THEN '/'
-         ELSE regexp_extract(f.landing_url, {literal(_PATH_RE)}, 1) END AS landing_page,
-    f.device, f.country,
-    CASE WHEN f.any_first_visit = 1 THEN f.first_visit = 1 ELSE f.sess_no = 1 END AS new_user,
-    f.pageviews, f.duration_s, f.eng_s AS eng_time,
-    (CASE WHEN f.n_eng > 0 THEN f.eng_s ELSE f.duration_s END) > {float(engaged_seconds)}
-        OR f.conversions > 0 OR f.pageviews >= 2 AS engaged,
-    f.conversions, f.revenue,
-    {session_id} AS session_id,
-    CASE WHEN regexp_matches(f.landing_url, '[?#]')
-         THEN NULLIF(regexp_extract(f.landing_url, {literal(_CLICK_ID_RE)}, 1), '') END AS click_id
-FROM f LEFT JOIN f AS o ON f.credited AND o.user_id = f.user_id AND o.sess_no = f.donor_no
+            count(eng) AS n_eng, CAST(coalesce(sum(eng), 0) AS DOUBLE) / 1000 AS eng_s
+          FROM (SELECT e.user_id, ss.sidx, {key} AS pk, e.ts_us, e.prio, e.ht, e.event_name, e.page, e.source,
+                       e.medium, e.campaign, e.device, e.country, e.eng, e.revenue, e.lc_source, e.lc_medium,
+                       e.lc_campaign
+                FROM {ranked} AS e
+                JOIN ss ON {on}) AS b
+          GROUP BY user_id, sidx),{numbering}
+    d AS (SELECT *, (ns IS NULL AND nm IS NULL) OR (ns = '(direct)' AND (nm IS NULL OR nm IN ('(none)', '(not set)')))
+                    AS is_direct
+          FROM (SELECT *, NULLIF(lower(trim(source)), '') AS ns, NULLIF(lower(trim(medium)), '') AS nm
+                FROM (SELECT user_id, sess_no, start_us, end_us, landing_url, device, country, pageviews,
+                             first_visit, conversions, revenue, n_eng, eng_s, own, {session_id} AS session_id,
+                             {source} AS source, {source.replace('source', 'medium')} AS medium,
+                             {source.replace('source', 'campaign')} AS campaign,
+                             regexp_extract(landing_url, {literal(_PATH_RE)}, 1) AS path,
+                             regexp_matches(landing_url, {literal(_CLICK_ID_RE)}) AS has_click,
+                             max(first_visit) OVER () AS any_first_visit
+                      FROM u) AS w) AS y),
+    f AS (SELECT *, {credited} AS credited
+          FROM (SELECT *, {donor} FROM d) AS z)
+SELECT user_id, start_us,
+    {final.format(col='source')} AS source, {final.format(col='medium')} AS medium,
+    {final.format(col='campaign')} AS campaign,
+    CASE WHEN landing_url IS NULL THEN NULL WHEN path = '' THEN '/' ELSE path END AS landing_page,
+    device, country,
+    CASE WHEN any_first_visit = 1 THEN first_visit = 1 ELSE sess_no = 1 END AS new_user,
+    pageviews, CAST(end_us - start_us AS DOUBLE) / 1000000 AS duration_s, eng_s AS eng_time,
+    (CASE WHEN n_eng > 0 THEN eng_s ELSE CAST(end_us - start_us AS DOUBLE) / 1000000 END) > {float(engaged_seconds)}
+        OR conversions > 0 OR pageviews >= 2 AS engaged,
+    conversions, revenue, session_id,
+    CASE WHEN has_click AND (landing_url LIKE '%?%' OR landing_url LIKE '%#%')
+         THEN regexp_extract(landing_url, {literal(_CLICK_ID_RE)}, 1) END AS click_id
+FROM f
 """
-    if attribution != "last_non_direct":
-        # session-start attribution: no credit, but GA4's own last click is also not used
-        sql = sql.replace("CASE WHEN own = 1 THEN lc_source ELSE t_source END", "t_source") \
-                 .replace("CASE WHEN own = 1 THEN lc_medium ELSE t_medium END", "t_medium") \
-                 .replace("CASE WHEN own = 1 THEN lc_campaign ELSE t_campaign END", "t_campaign")
-    return sql
 
 
 def combos_sql(sessions: str) -> str:
