@@ -2,9 +2,10 @@
 
 Everything here is written once, in DuckDB's SQL dialect, and turned into Spark SQL or
 BigQuery Standard SQL by :func:`compile_sql` (sqlglot transpilation). Only portable
-constructs are used (window functions ``LAG`` / ``ROW_NUMBER`` / ``SUM`` / ``MIN`` /
-``LAST_VALUE ... IGNORE NULLS``, ``CASE``, integer arithmetic on microseconds, one
-``REGEXP_EXTRACT`` and one ``REGEXP_MATCHES``), so the same figures come out of every
+constructs are used (window functions ``LAG`` / ``LEAD`` / ``ROW_NUMBER`` / ``SUM`` /
+``LAST_VALUE ... IGNORE NULLS``, ``MIN_BY`` (``arg_min``), a join on a key and a range,
+``UNION ALL``, ``CASE``, integer arithmetic on microseconds, ``REGEXP_EXTRACT`` and
+``REGEXP_MATCHES``), so the same figures come out of every
 engine; the tests run the Spark and BigQuery output (the latter transpiled back onto
 DuckDB) against the embedded DuckDB path.
 
@@ -103,7 +104,10 @@ def sessions_sql(*, timeout_minutes: float = 30, split_at_midnight: bool = False
     session its sums and its picks (``arg_min`` on one integer key; a fallback rule as an
     offset of that key, not a second ``arg_min``). The last-non-direct credit is one
     window over each user's sessions carrying the donor's start, source, medium and
-    campaign (no self-join).
+    campaign (no self-join). Limits of the integer position: times from 1949 to 2091
+    (DuckDB raises an overflow error outside; Spark without ANSI mode would wrap), and
+    beyond 1023 events of one user at the same microsecond and priority their order is
+    not defined.
     """
     timeout_us = int(round(float(timeout_minutes) * 60e6))
     lookback_us = int(round(float(lookback_days) * _US_PER_DAY))
