@@ -30,7 +30,8 @@ from trafficlib.readers._sheet import EXCEL_SUFFIXES, sheets
 from trafficlib.readers.registry import Export, load  # noqa: F401  (the entry point for any export)
 from trafficlib.yamlfiles import read_yaml  # noqa: F401  (kept here for existing imports)
 
-__all__ = ["load", "Export", "read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator"]
+__all__ = ["load", "Export", "read", "read_raw", "read_folder", "read_yaml", "decode", "sniff_separator",
+           "export_files", "load_or_skip"]
 
 _SEPARATORS = [",", ";", "\t", "|"]
 
@@ -227,6 +228,31 @@ def read(path: str | Path, table: str) -> pd.DataFrame:
 
         return cached(path, "read", lambda: read_touchpoints(path).frame, table)
     return cached(path, "read", lambda: schema.validate(read_raw(path), table, file=str(path)), table)
+
+
+def export_files(path: str | Path, suffixes, missing: str = "file or folder not found") -> list[Path]:
+    """The files a report reads from ``path``: the file itself, or the folder's files
+    whose suffix is in ``suffixes``, in name order. Raises :class:`TrafficDataError`
+    (``missing``) when the path does not exist."""
+    p = Path(path)
+    if not p.exists():
+        raise TrafficDataError(missing, file=str(p))
+    if p.is_file():
+        return [p]
+    return sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in suffixes)
+
+
+def load_or_skip(f: Path, skipped: list, given_file: bool, on_mismatch: str = "error") -> Export | None:
+    """:func:`load` of one file of a folder: its :class:`Export`, or None with
+    ``(file, why)`` appended to ``skipped`` when it cannot be read. A file the user gave
+    by itself (``given_file``) is not skipped: its error is raised."""
+    try:
+        return load(f, on_mismatch=on_mismatch)
+    except TrafficDataError as exc:
+        if given_file:
+            raise
+        skipped.append((str(f), str(exc).splitlines()[0]))
+        return None
 
 
 def read_folder(folder: str | Path, table: str) -> pd.DataFrame:

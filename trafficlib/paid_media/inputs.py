@@ -204,20 +204,14 @@ def load_paid_media_inputs(data_path: str | Path, plan_file: str | Path | None =
     from trafficlib import sources
 
     p = Path(data_path)
-    if not p.exists():
-        raise TrafficDataError("folder not found", file=str(p))
-    files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
+    files = sources.export_files(p, _SUFFIXES, missing="folder not found")
     views, skipped, notes, ga4_found, plan_found = [], [], [], [], []
     for f in files:
         if is_plan_file(f):
             plan_found.append(f)
             continue
-        try:
-            exp = sources.load(f, on_mismatch="note")
-        except TrafficDataError as exc:
-            if p.is_file():
-                raise
-            skipped.append((str(f), str(exc)))
+        exp = sources.load_or_skip(f, skipped, p.is_file(), on_mismatch="note")
+        if exp is None:
             continue
         if exp.table in ("web_cube", "sessions"):
             ga4_found.append(exp)

@@ -404,19 +404,12 @@ def load_paid_search_inputs(data_path: str | Path) -> dict:
     from trafficlib.readers.google_ads_negatives import KIND as NEGATIVES
 
     p = Path(data_path)
-    if not p.exists():
-        raise TrafficDataError("folder not found", file=str(p))
-    files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in
-                                           (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
+    files = sources.export_files(p, (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"), missing="folder not found")
     got: dict[str, list] = {k: [] for k in _PAID_SEARCH_KINDS}
     negatives, campaign_views, skipped = [], [], []
     for f in files:
-        try:
-            exp = sources.load(f, on_mismatch="note")
-        except TrafficDataError as exc:
-            if p.is_file():
-                raise
-            skipped.append((str(f), str(exc)))
+        exp = sources.load_or_skip(f, skipped, p.is_file(), on_mismatch="note")
+        if exp is None:
             continue
         if exp.kind == NEGATIVES:
             negatives.append(exp)

@@ -17,14 +17,6 @@ __all__ = ["load_leads", "join_deals", "load_spend", "campaign_key"]
 _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 
-def _files(path: Path) -> list[Path]:
-    if not path.exists():
-        raise TrafficDataError("file or folder not found", file=str(path))
-    if path.is_file():
-        return [path]
-    return sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
-
-
 def join_deals(leads: pd.DataFrame, deals: pd.DataFrame, link: str = "lead_id") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Join a file of deals to the leads they came from, by lead id.
 
@@ -93,13 +85,9 @@ def load_leads(data_path: str | Path) -> dict:
 
     path = Path(data_path)
     exports, skipped, notes = [], [], []
-    for f in _files(path):
-        try:
-            e = sources.load(f)
-        except TrafficDataError as exc:
-            if path.is_file():
-                raise
-            skipped.append((str(f), str(exc).splitlines()[0]))
+    for f in sources.export_files(path, _SUFFIXES):
+        e = sources.load_or_skip(f, skipped, path.is_file())
+        if e is None:
             continue
         if e.table != "leads":
             skipped.append((str(f), f"not a CRM export ({e.kind})"))
@@ -169,13 +157,9 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
 
     path = Path(spend_path)
     exports, skipped = [], []
-    for f in _files(path):
-        try:
-            e = sources.load(f)
-        except TrafficDataError as exc:
-            if path.is_file():
-                raise
-            skipped.append((str(f), str(exc).splitlines()[0]))
+    for f in sources.export_files(path, _SUFFIXES):
+        e = sources.load_or_skip(f, skipped, path.is_file())
+        if e is None:
             continue
         if e.table != "ad_spend" or "cost" not in e.frame or e.kind.endswith("auction_insights"):
             skipped.append((str(f), f"no ad spend ({e.kind})"))
