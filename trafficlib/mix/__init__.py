@@ -64,7 +64,7 @@ def fit(data: pd.DataFrame, outcome: str, channels, controls=(), date: str = "da
         saturation: str = "hill", adstock: str = "geometric", l_max: int | None = None, seasonality="auto",
         holidays: str | None = None, trend: bool = True, priors: Priors | None = None, lift=None,
         holdout: int = 8, draws: int = 1000, tune: int = 1000, chains: int = 4, cores: int | None = None,
-        target_accept: float = 0.9, seed: int = 0, progress: bool = False, sampler: str = "nutpie",
+        target_accept: float = 0.95, seed: int = 0, progress: bool = False, sampler: str = "nutpie",
         where: str = "the mix table") -> MixResult:
     """Fit the media-mix model to ``data`` (one row per week or per day); returns a
     :class:`MixResult` (``.roi``, ``.marginal_roi()``, ``.contributions()``,

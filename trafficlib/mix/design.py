@@ -24,8 +24,8 @@ class Design:
     ``y`` outcome / ``y_scale``; ``spend`` (T, C) in currency units; ``media`` (T, C), the
     driver of the effect (spend or impressions) divided by ``scale``; ``per_spend`` (C,):
     media units (before scaling) per currency unit, to turn a spend plan into media;
-    ``controls`` (T, K) standardized; ``season`` (T, F) Fourier terms; ``trend`` (T,) in
-    [0, 1]; ``train`` (T,) bool, the periods in the likelihood (the others are held out)."""
+    ``controls`` (T, K) standardized; ``season`` (T, F) Fourier terms; ``trend`` (T,) from
+    -0.5 to 0.5 (centred, so that the intercept is the mid-period level); ``train`` (T,) bool, the periods in the likelihood (the others are held out)."""
 
     dates: pd.DatetimeIndex
     freq: str
@@ -193,5 +193,5 @@ def prepare(data: pd.DataFrame, outcome: str, channels, controls=(), date: str =
     return Design(dates=dates, freq=freq, outcome=outcome, channels=channels, y=y / y_scale, y_scale=y_scale,
                   spend=spend, media=driver / scale, scale=scale, per_spend=per_spend,
                   controls=np.column_stack(ctrl_cols) if ctrl_cols else np.zeros((T, 0)), control_names=names,
-                  season=season, trend=t / max(T - 1, 1) if trend else np.zeros(T), train=train, l_max=l_max,
+                  season=season, trend=t / max(T - 1, 1) - 0.5 if trend else np.zeros(T), train=train, l_max=l_max,
                   notes=notes)

@@ -16,7 +16,8 @@ Default priors (each replaceable through :class:`Priors`):
 - ``roi_c ~ LogNormal(log(roi0), 0.9)``, ``roi0 = media_share * sum(y) / sum(spend)``: the
   ROI at which paid media would bring ``media_share`` (30 %) of the outcome; 0.9 is
   Meridian's default spread (a 90 % prior range of x/4.4 .. x4.4 around roi0);
-- adstock decay ``alpha_c ~ Beta(1, 3)`` (PyMC-Marketing's default), delay
+- adstock decay ``alpha_c ~ Uniform(0, 1)`` (Beta(1, 1), Meridian's default; PyMC-Marketing's
+  Beta(1, 3) pulled the decay of long-memory channels such as TV and video down), delay
   ``theta_c ~ HalfNormal(2)`` periods when ``adstock="delayed"``;
 - Hill half-saturation ``half_c ~ LogNormal(0, 0.7)`` in units of the channel's usual
   level, slope ``slope_c ~ LogNormal(0.3, 0.4)``; logistic ``lam_c ~ Gamma(3, 1)``;
@@ -48,7 +49,7 @@ class Priors:
     media_share: float = 0.3
     roi_sigma: float = 0.9
     roi: dict = field(default_factory=dict)
-    alpha: tuple = (1.0, 3.0)
+    alpha: tuple = (1.0, 1.0)
     delay_sigma: float = 2.0
     half: tuple = (0.0, 0.7)
     slope: tuple = (0.3, 0.4)
@@ -139,7 +140,7 @@ def build(design: Design, priors: Priors | None = None, saturation: str = "hill"
 
 
 def sample(model, draws: int = 1000, tune: int = 1000, chains: int = 4, cores: int | None = None,
-           target_accept: float = 0.9, seed: int = 0, progress: bool = False, sampler: str = "nutpie"):
+           target_accept: float = 0.95, seed: int = 0, progress: bool = False, sampler: str = "nutpie"):
     """NUTS on ``model``; returns the ArviZ InferenceData.
 
     ``sampler="nutpie"`` (default): nutpie, the PyMC project's NUTS in Rust on the model

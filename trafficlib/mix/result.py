@@ -207,8 +207,11 @@ class MixResult:
     def diagnostics(self) -> dict:
         """Convergence: ``rhat_max`` (worst split R-hat, ArviZ), ``rhat_worst`` (its
         parameter), ``ess_min`` (smallest bulk effective sample size), ``divergences``
-        (after tuning), ``chains``, ``draws``, ``seconds``, and ``ok``: R-hat <= 1.01, no
-        divergence and ESS >= 400, the thresholds of Vehtari et al. (2021) and Stan."""
+        (after tuning), ``chains``, ``draws``, ``seconds``, ``ok``: R-hat <= 1.01, no
+        divergence and ESS >= 400, the thresholds of Vehtari et al. (2021) and Stan; and
+        ``verdict``: "good" (ok), "usable" (R-hat <= 1.05, divergences in at most 0.5 % of
+        the draws, ESS >= 100: the figures hold, their intervals are a little rough) or
+        "poor" (do not use the figures; rerun with more tuning or check the data)."""
         import arviz as az
 
         names = [n for n in ("roi", "alpha", "theta", "half", "slope", "lam", "intercept", "trend", "season",
@@ -224,9 +227,11 @@ class MixResult:
         div = int(self.idata.sample_stats["diverging"].values.sum())
         post = self.idata.posterior
         ok = rmax <= 1.01 and div == 0 and emin >= 400
+        total = int(post.sizes["chain"]) * int(post.sizes["draw"])
+        usable = rmax <= 1.05 and div <= 0.005 * total and emin >= 100
         return {"rhat_max": rmax, "rhat_worst": worst, "ess_min": emin, "divergences": div,
                 "chains": int(post.sizes["chain"]), "draws": int(post.sizes["draw"]), "seconds": self.seconds,
-                "ok": ok}
+                "ok": ok, "verdict": "good" if ok else "usable" if usable else "poor"}
 
     # ---- the budget -------------------------------------------------------------------------
     def optimize(self, total: float | None = None, bounds: dict | None = None, weeks: int = 13,
