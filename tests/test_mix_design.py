@@ -38,8 +38,6 @@ def test_gap_in_the_weeks_names_the_gap():
     assert "a gap of 14 days after 2024-03-04" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="design._infer_freq locates the gap as the first gap that differs from the "
-                                       "first one: when the first gap is the odd one, the hint names the next week")
 def test_gap_after_the_first_week_names_the_right_week():
     e = error(table().drop(index=1))  # 2024-01-08 missing: a 14-day gap after 2024-01-01
     assert "a gap of 14 days after 2024-01-01" in str(e)
@@ -63,8 +61,6 @@ def test_duplicated_week():
     assert "the period 2024-01-29 appears twice" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="a duplicated period's error names the date but not the file's lines "
-                                       "(the standard asks for file/column/row)")
 def test_duplicated_week_names_its_lines():
     f = table()
     f.loc[5, "date"] = f.loc[4, "date"]
@@ -120,8 +116,6 @@ def test_outcome_zero_everywhere():
     assert e.column == "revenue" and "zero in every period" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="an empty outcome cell is read as 0 (design._numeric fills NaN with 0): a "
-                                       "missing week of revenue silently becomes a week of zero revenue")
 def test_missing_outcome_value_is_an_error():
     f = table()
     f.loc[7, "revenue"] = np.nan
@@ -165,7 +159,6 @@ def test_unknown_channel_or_control_column():
     assert e.column == "price" and "no column 'price'" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="the 'columns: ...' hint of a missing column lists prepare's internal '_line'")
 def test_missing_column_hint_lists_only_the_files_columns():
     e = error(table(), controls=["price"])
     assert "_line" not in str(e)
@@ -187,8 +180,6 @@ def test_unreadable_date_names_the_line():
     assert "a date that cannot be read" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="prepare parses text dates month-first: a French export's dd/mm/yyyy column "
-                                       "starting on 01/01/2024 is refused ('15/01/2024' cannot be read, line 4)")
 def test_french_day_first_dates_are_read():
     f = table()
     f["date"] = f["date"].dt.strftime("%d/%m/%Y")
@@ -308,9 +299,6 @@ def test_constant_control_left_out_with_a_note():
     assert "control 'price' is the same in every period: left out" in d.notes
 
 
-@pytest.mark.xfail(strict=True, reason="prepare tests a constant control with std() == 0: 60 x 19.9 has a float std "
-                                       "of 1e-14, so it is kept and 'standardized' into a column of -1 (a copy of "
-                                       "the intercept), without the note")
 def test_constant_decimal_control_left_out():
     f = table()
     f["price"] = 19.9

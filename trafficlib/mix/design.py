@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from trafficlib import schema
 from trafficlib.errors import TrafficDataError
 
 __all__ = ["Design", "prepare", "fourier", "holiday_counts"]
@@ -74,26 +75,35 @@ def _infer_freq(dates: pd.DatetimeIndex, where: str) -> str:
         return "D"
     if len(gaps) and (gaps == 7).all():
         return "W"
-    bad = int(np.argmax((gaps != gaps[0]))) if len(gaps) else 0
+    if not len(gaps):
+        raise TrafficDataError("one period: a media-mix model needs a history", file=where, column="date")
+    step = 7 if (gaps == 7).sum() >= (gaps == 1).sum() else 1  # the table's own step: its commonest gap
+    bad = int(np.flatnonzero(gaps != step)[0])
     raise TrafficDataError("the periods must be consecutive days or consecutive weeks, with none missing",
                            file=where, column="date",
-                           hint=f"a gap of {gaps[bad]} days after {dates[bad].date()}" if len(gaps) else "one period")
+                           hint=f"a gap of {gaps[bad]} days after {dates[bad].date()}")
 
 
 def _line(frame: pd.DataFrame, i: int) -> int:
     return int(frame["_line"].iloc[i]) if "_line" in frame else i + 2
 
 
-def _numeric(frame: pd.DataFrame, col: str, where: str) -> np.ndarray:
+def _numeric(frame: pd.DataFrame, col: str, where: str, blank_is_zero: bool = True) -> np.ndarray:
+    """The column as floats. A blank is 0 for spend (ad reports leave out idle days) and
+    an error for the outcome and the controls (a missing week is not a week of zero)."""
     if col not in frame:
         raise TrafficDataError(f"no column {col!r}", file=where, column=col,
-                               hint="columns: " + ", ".join(map(str, frame.columns)))
+                               hint="columns: " + ", ".join(str(c) for c in frame.columns if c != "_line"))
     values = pd.to_numeric(frame[col], errors="coerce")
     bad = values.isna() & frame[col].notna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise TrafficDataError(f"a value that is not a number: {frame[col].iloc[i]!r}", file=where, column=col,
                                rows=[_line(frame, i)])
+    if not blank_is_zero and values.isna().any():
+        lines = [_line(frame, int(i)) for i in np.flatnonzero(values.isna().to_numpy())[:5]]
+        raise TrafficDataError("a period without a value (a missing period is not a zero)", file=where, column=col,
+                               rows=lines)
     return values.fillna(0.0).to_numpy(float)
 
 
@@ -116,14 +126,15 @@ def prepare(data: pd.DataFrame, outcome: str, channels, controls=(), date: str =
         raise TrafficDataError(f"no {date!r} column", file=where, column=date)
     frame = data.copy()
     frame["_line"] = np.arange(len(frame)) + 2  # the file's line of each row (header = line 1)
-    frame[date] = pd.to_datetime(frame[date], errors="coerce")
+    frame[date], _ = schema.parse_dates(frame[date], with_time=False)  # ISO or dd/mm/yyyy (French exports)
     if frame[date].isna().any():
         i = int(np.flatnonzero(frame[date].isna().to_numpy())[0])
         raise TrafficDataError("a date that cannot be read", file=where, column=date, rows=[_line(frame, i)])
     frame = frame.sort_values(date).reset_index(drop=True)
     if frame[date].duplicated().any():
         d = frame.loc[frame[date].duplicated(), date].iloc[0]
-        raise TrafficDataError(f"the period {d.date()} appears twice", file=where, column=date)
+        raise TrafficDataError(f"the period {d.date()} appears twice", file=where, column=date,
+                               rows=sorted(frame.loc[frame[date] == d, "_line"].astype(int)))
     dates = pd.DatetimeIndex(frame[date])
     freq = _infer_freq(dates, where)
     T = len(frame)
@@ -133,7 +144,7 @@ def prepare(data: pd.DataFrame, outcome: str, channels, controls=(), date: str =
         raise TrafficDataError(f"{T} periods: a media-mix model needs at least {minimum} "
                                f"{'weeks' if freq == 'W' else 'days'} (two years is the usual advice)", file=where)
     notes = []
-    y = _numeric(frame, outcome, where)
+    y = _numeric(frame, outcome, where, blank_is_zero=False)
     if (y < 0).any():
         raise TrafficDataError("a negative outcome", file=where, column=outcome,
                                rows=[_line(frame, int(np.flatnonzero(y < 0)[0]))])
@@ -161,8 +172,8 @@ def prepare(data: pd.DataFrame, outcome: str, channels, controls=(), date: str =
     per_spend = driver.sum(axis=0) / spend.sum(axis=0)
     ctrl_cols, names = [], []
     for c in controls:
-        v = _numeric(frame, c, where)
-        if v.std() == 0:
+        v = _numeric(frame, c, where, blank_is_zero=False)
+        if np.ptp(v) <= 1e-9 * max(1.0, float(np.abs(v).max())):  # constant, up to float rounding
             notes.append(f"control {c!r} is the same in every period: left out")
             continue
         ctrl_cols.append((v - v.mean()) / v.std())
