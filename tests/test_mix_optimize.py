@@ -120,9 +120,6 @@ def test_s_shaped_unequal_channels_match_the_grid():
     assert s == pytest.approx(arg, abs=0.03)  # the grid's step is 0.015
 
 
-@pytest.mark.xfail(strict=True, reason="allocate's random starts (6 Dirichlet draws, seed 0) all miss the basin of a "
-                                       "corner optimum that covers a fifth of the budget line; no start is placed "
-                                       "at the bounds' vertices (each channel at its lowest)")
 def test_s_shaped_corner_optimum_two_channels():
     # channel 1: hill(s, 1, 3); channel 2: 1.6 x hill(s, 2, 3); budget 2.6, 1.3 each today.
     # From today SLSQP climbs to (1.10, 1.50) = 1.0457; the best plan is all on channel 2: 1.6 x 2.6^3/(2.6^3+8) = 1.0995

@@ -22,8 +22,8 @@ __all__ = ["allocate", "optimize_budget", "BudgetPlan"]
 def allocate(response, current, total: float, lower, upper, starts: int = 6, seed: int = 0) -> np.ndarray:
     """The spend per channel (C,) with ``sum == total`` and ``lower <= s <= upper`` that
     maximizes ``response(s)`` (a smooth scalar function), by SLSQP (SciPy) from today's
-    spend and from ``starts`` random feasible points (S-shaped curves can have several
-    local optima). Raises ValueError when the bounds cannot hold the total."""
+    spend, from each corner (one channel filled first) and from ``starts`` random feasible
+    points: S-shaped curves have several local optima, and the best is often a corner. Raises ValueError when the bounds cannot hold the total."""
     current, lower, upper = (np.asarray(v, float) for v in (current, lower, upper))
     if lower.sum() > total * (1 + 1e-9) or upper.sum() < total * (1 - 1e-9):
         raise ValueError(f"the bounds cannot hold this total: they allow {lower.sum():,.0f} to {upper.sum():,.0f} "
@@ -41,6 +41,14 @@ def allocate(response, current, total: float, lower, upper, starts: int = 6, see
     fill = lower + (total - lower.sum()) * (span / span.sum() if span.sum() > 0 else 1 / len(span))
     rng = np.random.default_rng(seed)
     x0s = [np.clip(current, lower, upper), fill]
+    for j in range(len(current)):  # the corners: channel j first to its bound, the rest at their lowest
+        corner = lower.copy()
+        corner[j] = min(upper[j], lower[j] + total - lower.sum())
+        left = total - corner.sum()
+        if left > 0:
+            room = upper - corner
+            corner += left * room / max(room.sum(), 1e-12)
+        x0s.append(corner)
     for _ in range(starts):
         w = rng.dirichlet(np.ones(len(current)))
         x0s.append(lower + (total - lower.sum()) * w)
