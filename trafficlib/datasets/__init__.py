@@ -15,6 +15,8 @@ function returning its planted truths:
 - :mod:`.market` — competitor traffic, rankings, auction insights, Google Trends;
 - :mod:`.leads` — the trade desk's CRM leads, closed deals and lead-campaign spend;
 - :mod:`.paid_media` — display & social exports (Meta, Google display/video, LinkedIn, TikTok);
+- :mod:`.media_mix` — two years of weekly media-mix history (``media_mix/``: Google Ads by campaign type,
+  Meta, Microsoft Ads, a TV plan, GA4 revenue by date, touchpoints) with the simulator's planted ROIs;
 - :mod:`.watch` — 90 days of daily downloads for ``trafficlib watch``, written beside
   ``out_dir`` (``<out_dir>-watch/days``) so that ``trafficlib auto`` on the demo does not read them.
 """
@@ -29,7 +31,8 @@ from trafficlib.datasets.calendar import SITE
 __all__ = ["make_demo", "SITE", "PARTS"]
 
 # Order matters: later parts may read what earlier parts wrote (ads reads ad_spend).
-PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads", "paid_media", "watch")
+PARTS = ("web", "ga4_ui", "touchpoints", "ads", "market", "search_console", "leads", "paid_media", "media_mix",
+         "watch")
 
 
 def make_demo(out_dir: str | Path = "data/demo", seed: int = 0, scale: float = 1.0,
