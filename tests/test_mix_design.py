@@ -311,3 +311,19 @@ def test_trend_flag():
     assert not prepare(table(), "revenue", CHANNELS, trend=False).trend.any()
     t = prepare(table(), "revenue", CHANNELS).trend
     assert t[-1] - t[0] == pytest.approx(1.0) and (np.diff(t) > 0).all()  # a straight line over the periods
+
+
+def test_blank_control_is_an_error_but_blank_spend_is_zero():
+    f = table()
+    f.loc[9, "promo"] = np.nan
+    e = error(f, controls=["promo"])
+    assert e.column == "promo" and e.rows == [11] and "without a value" in str(e)
+    f = table()
+    f.loc[9, "search"] = np.nan  # ad reports leave idle weeks blank
+    d = prepare(f, "revenue", CHANNELS)
+    assert d.spend[9, 0] == 0.0
+
+
+def test_a_single_period():
+    e = error(table().iloc[:1])
+    assert e.column == "date" and "one period" in str(e)
