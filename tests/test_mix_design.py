@@ -79,10 +79,10 @@ def test_text_in_a_spend_column_names_column_and_line():
 def test_line_numbers_are_the_files_even_when_rows_are_not_in_date_order():
     f = table().iloc[::-1].reset_index(drop=True)  # newest first, as many exports are
     f["search"] = f["search"].astype(object)
-    f.loc[3, "search"] = "1 234,50 €"  # line 5 of this file
+    f.loc[3, "search"] = "voir note"  # line 5 of this file
     e = error(f)
     assert e.column == "search" and e.rows == [5]
-    assert "'1 234,50 €'" in str(e)
+    assert "'voir note'" in str(e)
 
 
 def test_text_in_the_outcome():
@@ -327,3 +327,15 @@ def test_blank_control_is_an_error_but_blank_spend_is_zero():
 def test_a_single_period():
     e = error(table().iloc[:1])
     assert e.column == "date" and "one period" in str(e)
+
+
+@pytest.mark.xfail(strict=True, reason="prepare reads numbers with pd.to_numeric: a French export's '1 234,50' (space "
+                                       "thousands, decimal comma) is refused as 'not a number', where dates go "
+                                       "through schema.parse_dates; schema.parse_number reads it")
+def test_french_written_numbers_are_read():
+    f = table()
+    f["search"] = [f"{v:,.2f}".replace(",", " ").replace(".", ",") for v in f["search"]]  # '1 234,56'
+    f["revenue"] = [f"{v:.2f}".replace(".", ",") for v in f["revenue"]]
+    d = prepare(f, "revenue", CHANNELS)
+    assert d.spend[:, 0] == pytest.approx(table()["search"].to_numpy())
+    assert d.y_scale == pytest.approx(table()["revenue"].mean())
