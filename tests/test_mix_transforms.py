@@ -257,3 +257,38 @@ def test_weekly_response_is_the_steady_state_of_effects(design):
     eff = result.effects(history)[0]
     assert eff[design.l_max:] == pytest.approx(np.tile(result.weekly_response(steady)[0], (len(design.y) - design.l_max, 1)),
                                                rel=1e-9)
+
+
+def test_contributions_add_up_to_the_models_mean(design):
+    # one draw: the parts of contributions() (base, season, promo, each channel) sum to the graph's mu
+    mu, _, _, result = _graph_at(design, "logistic", "geometric")
+    parts = result.contributions()
+    assert list(parts.columns) == ["base", "season", "promo", *design.channels, "outcome"]
+    assert parts.drop(columns="outcome").sum(axis=1).to_numpy() == pytest.approx(mu * design.y_scale, rel=1e-9)
+    assert parts["outcome"].to_numpy() == pytest.approx(design.y * design.y_scale)
+
+
+def test_marginal_roi_and_response_curves_by_hand(design):
+    _, beta, point, result = _graph_at(design, "hill", "geometric")
+    d = design
+
+    def effect(spend):  # outcome units over the periods, per channel
+        level = geometric_adstock(spend * d.per_spend / d.scale, point["alpha"], d.l_max)
+        return (hill(level, point["half"], point["slope"]) * beta * d.y_scale).sum(axis=0)
+
+    base = effect(d.spend)
+    m = result.marginal_roi().set_index("channel")["mroi"]
+    for j, c in enumerate(d.channels):
+        more = d.spend.copy()
+        more[:, j] *= 1.01
+        assert m[c] == pytest.approx((effect(more)[j] - base[j]) / (0.01 * d.spend[:, j].sum()), rel=1e-6)
+    # steady-state curves: 0 .. 2.5 x the mean spend per period, beta * y_scale * hill(spend / scale)
+    curves = result.response_curves(points=6)
+    for j, c in enumerate(d.channels):
+        cur = curves[curves["channel"] == c]
+        mean_spend = d.spend[:, j].mean()
+        assert cur["spend"].to_numpy() == pytest.approx(np.linspace(0, 2.5, 6) * mean_spend)
+        assert cur["current"].to_numpy() == pytest.approx(np.full(6, mean_spend))
+        expect = beta[j] * d.y_scale * hill(cur["spend"].to_numpy() / d.scale[j], point["half"][j], point["slope"][j])
+        assert cur["response"].to_numpy() == pytest.approx(expect, rel=1e-6, abs=1e-6)
+        assert cur["response"].iloc[0] == pytest.approx(0.0, abs=1e-6)
