@@ -252,7 +252,9 @@ def _select(exports: list, skipped: list, notes: list) -> list:
     out = []
     for e in kept:
         f = e.frame
-        pairs = set(zip(campaign_key(f["campaign"]).fillna(""), pd.to_datetime(f["date"]).astype("string").fillna("")))
+        camp = f["campaign"].astype("string").fillna("") if "campaign" in f else pd.Series("", index=f.index)
+        pairs = set(zip(campaign_key(camp).fillna("").astype(str),
+                        pd.to_datetime(f["date"]).astype("string").fillna("").astype(str)))
         other = next((name for name, ps in seen.items() if ps & pairs), None)
         if other is not None:
             skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))
@@ -386,7 +388,6 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     where spend and outcome overlap.
     """
     from trafficlib import sources
-    from trafficlib.readers.crm_inputs import load_spend
     from trafficlib.readers.registry import UNRECONCILED
 
     if freq not in ("W", "D"):
@@ -405,26 +406,22 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             offline[str(f)] = got
             notes.extend(got["notes"])
 
-    # 2. ad-platform spend, each euro once
+    # 2. ad-platform spend, each euro once (the rules of crm_inputs.load_spend, over the files that are
+    # not offline tables)
     spend_exports, spend_notes = [], []
     spend_skipped: list = []
-    for p in given:
-        if p.is_file() and str(p) in offline:
+    loaded: dict[str, object] = {}
+    for f in files:
+        if str(f) in offline:
             continue
-        try:
-            got = load_spend(p)
-        except TrafficDataError as exc:
-            if p.is_file():
-                try:
-                    e = sources.load(p)
-                except TrafficDataError:
-                    raise exc from None
-                if e.table == "ad_spend":
-                    raise
+        e = sources.load_or_skip(f, spend_skipped, False)
+        loaded[str(f)] = e
+        if e is None or e.table != "ad_spend":
             continue
-        spend_exports += [e for e in got["exports"] if str(Path(e.path)) not in offline]
-        spend_skipped += [(a, b) for a, b in got["skipped"] if str(Path(a)) not in offline]
-        spend_notes += got["notes"]
+        if "cost" not in e.frame or e.kind.endswith("auction_insights"):
+            spend_skipped.append((str(f), f"no ad spend ({e.kind})"))
+            continue
+        spend_exports.append(e)
     spend_exports = _select(spend_exports, spend_skipped, spend_notes)
     notes += spend_notes
     frames = []
@@ -513,7 +510,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     for f in files:
         if str(f) in offline:
             continue
-        e = sources.load_or_skip(f, spend_skipped, False)
+        e = loaded.get(str(f))
         if e is None:
             continue
         if e.table == "touchpoints":
@@ -642,7 +639,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
 
     def period_of(days: pd.Series) -> pd.Series:
         d = pd.to_datetime(days)
-        return d - pd.to_timedelta(d.dt.weekday, unit="D") if freq == "W" else d
+        return d - pd.to_timedelta(d.dt.day_of_week, unit="D") if freq == "W" else d
 
     # outcome coverage: every day of every period
     if kind not in ("leads", "won_deals"):
