@@ -288,3 +288,35 @@ def test_no_overlap_is_an_error(tmp_path):
     _tv(tmp_path, [(f"{w:%d/%m/%Y}", "TV", "10") for w in pd.date_range(START, periods=45, freq="7D")])
     with pytest.raises(TrafficDataError, match="do not overlap"):
         load_mix_inputs(tmp_path)
+
+
+# ------------------------------------------------------------------ other outcomes
+
+def test_crm_leads_and_won_deals_as_outcome(tmp_path):
+    from trafficlib.datasets import leads as leads_part
+
+    leads_part.generate(tmp_path, seed=1, scale=0.5)
+    folder = tmp_path / leads_part.FOLDER
+    got = load_mix_inputs(folder)
+    assert got["outcome"] == "leads" and got["outcome_kind"] == "leads" and not got["outcome_is_money"]
+    crm = pd.read_csv(folder / "crm_leads.csv", sep=None, engine="python")
+    created = pd.to_datetime(crm["date_de_creation"], format="%d/%m/%Y %H:%M").dt.normalize()
+    t = got["table"]
+    first, last = t["date"].iloc[0], t["date"].iloc[-1] + pd.Timedelta(days=6)
+    assert t["leads"].sum() == ((created >= first) & (created <= last)).sum()
+    assert len(t) >= 39 and {"spend", "outcome"} <= {e["role"] for e in got["exports"]}
+    won = load_mix_inputs(folder, outcome="won_deals")
+    assert won["outcome"] == "won_deals" and 0 < won["table"]["won_deals"].sum() < t["leads"].sum()
+
+
+def test_the_kits_sessions_table_as_outcome(tmp_path):
+    days = pd.date_range(START, periods=41 * 7, freq="D")
+    sessions = pd.DataFrame({"session_id": [f"s{i}" for i in range(2 * len(days))],
+                             "user_id": "u1", "start": list(days + pd.Timedelta(hours=9)) + list(days + pd.Timedelta(hours=20)),
+                             "pageviews": 3, "conversions": 1, "revenue": 50.0})
+    sessions.to_csv(tmp_path / "sessions.csv", index=False)
+    _always_on(tmp_path, 41)
+    got = load_mix_inputs(tmp_path)
+    assert got["outcome"] == "revenue" and (got["table"]["revenue"] == 700.0).all()
+    conv = load_mix_inputs(tmp_path, outcome="conversions")
+    assert (conv["table"]["conversions"] == 14).all()
