@@ -187,7 +187,7 @@ def test_multi_day_rows_are_spread_over_their_days(tmp_path):
     starting on a Wednesday (700 from Wed 8 to Tue 14 January)."""
     days = pd.date_range(START, periods=45 * 7, freq="D")
     _series(tmp_path, days, value=1)
-    _tv(tmp_path, [("01/2025", "Radio", "3 100"), ("02/2025", "Radio", "2 800")], name="radio.csv",
+    _tv(tmp_path, [("janvier 2025", "Radio", "3 100"), ("02/2025", "Radio", "2 800")], name="radio.csv",
         header=("Mois", "Canal", "Budget"))
     _tv(tmp_path, [("08/01/2025", "TV", "700")], name="tv.csv")
     _always_on(tmp_path, 45)
@@ -201,6 +201,20 @@ def test_multi_day_rows_are_spread_over_their_days(tmp_path):
     assert t["Radio"].sum() == pytest.approx(3100 - 5 * 100 + 2800)  # Jan 1-5 fall before the first week
     assert t["TV"].iloc[:3].tolist() == pytest.approx([500, 200, 0])
     assert any("spread evenly" in n for n in got["notes"])
+
+
+def test_daily_table(tmp_path):
+    days = pd.date_range("2025-01-08", periods=40 * 7, freq="D")
+    _series(tmp_path, days, value=2)
+    _tv(tmp_path, [("08/01/2025", "TV", "700")], name="tv.csv")  # a week row from a Wednesday
+    _tv(tmp_path, [(f"{d:%d/%m/%Y}", "Search", "10") for d in days], name="search.csv", header=("Date", "Canal", "Dépense"))
+    got = load_mix_inputs(tmp_path, freq="D")
+    t = got["table"]
+    assert len(t) == len(days) and t["date"].iloc[0] == days[0]
+    assert t["TV"].iloc[:8].tolist() == pytest.approx([100] * 7 + [0])
+    assert (t["value"] == 2).all()
+    with pytest.raises(TrafficDataError, match="freq"):
+        load_mix_inputs(tmp_path, freq="M")
 
 
 def test_partial_weeks_at_the_ends_are_dropped_with_a_note(tmp_path):

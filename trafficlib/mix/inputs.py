@@ -4,9 +4,9 @@
 
 - **ad spend and impressions per channel** from the ad-platform downloads the kit reads
   (Google Ads, Meta, Microsoft Ads, LinkedIn, TikTok, the kit's ``ad_spend`` table), each
-  euro once (:func:`trafficlib.readers.crm_inputs.load_spend`: of several report grains of
-  one platform only the coarsest, a file repeating another's campaigns and days left
-  out). A row covering several days (``date`` .. ``date_end``: a weekly or monthly
+  euro once (the rules of :func:`trafficlib.readers.crm_inputs.load_spend`: of several
+  report grains of one platform only the coarsest, a file repeating another's campaigns
+  and days left out). A row covering several days (``date`` .. ``date_end``: a weekly or monthly
   segment, a report without a day column) is spread evenly over its days. The channel is
   the platform ("Meta", "Microsoft Ads"...), except for Google Ads, split by the
   download's *Campaign type* / *Type de campagne* column (Search -> "Google Search",
@@ -161,16 +161,8 @@ def _offline(path: Path) -> dict | None:
         header = sheet.header
         dec = decimal_mark(sheet, [pos["spend"]]) or ("," if sheet.separator == ";" else None)
         if when == "month":
-            text = raw[pos["month"]].str.strip()
-            start = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-            alt, bad = yyyymmdd_or_dates(text.where(start.isna(), "2000-01-01"))
-            start = start.fillna(alt)
-            if not bad.any():
-                m = text.str.extract(r"^(\d{1,2})[/.-](\d{4})$")
-                fix = m[0].notna()
-                start[fix] = pd.to_datetime(m[1][fix] + "-" + m[0][fix] + "-01", errors="coerce")
-            bad = start.isna() & text.notna()
-            start = start.dt.to_period("M").dt.start_time
+            start = _months(raw[pos["month"]])
+            bad = start.isna() & raw[pos["month"]].notna()
             end = start + pd.offsets.MonthEnd(0)
         else:
             start, bad = yyyymmdd_or_dates(raw[pos[when]])
@@ -226,6 +218,39 @@ def _offline(path: Path) -> dict | None:
         return {"frame": frame, "currencies": currencies, "notes": notes, "when": when,
                 "columns": {header[pos[r]]: r for r in pos}}
     return None
+
+
+_MONTH_NAMES = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2,
+                "february": 2, "mar": 3, "mars": 3, "march": 3, "apr": 4, "avr": 4, "avril": 4, "april": 4,
+                "may": 5, "mai": 5, "jun": 6, "juin": 6, "june": 6, "jul": 7, "juil": 7, "juillet": 7, "july": 7,
+                "aug": 8, "aou": 8, "aout": 8, "august": 8, "sep": 9, "sept": 9, "septembre": 9, "september": 9,
+                "oct": 10, "octobre": 10, "october": 10, "nov": 11, "novembre": 11, "november": 11, "dec": 12,
+                "decembre": 12, "december": 12}
+
+
+def _months(values: pd.Series) -> pd.Series:
+    """First day of each month written ``2025-01``, ``01/2025``, ``2025/01``, ``janvier 2025``,
+    ``Jan 2025`` or as a full date (its month); NaT where unreadable."""
+    from trafficlib.readers._numbers import yyyymmdd_or_dates
+
+    text = values.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for pattern, y, m in ((r"^(\d{4})[-/.](\d{1,2})$", 1, 2), (r"^(\d{1,2})[-/.](\d{4})$", 2, 1)):
+        g = text.str.extract(pattern)
+        hit = g[0].notna()
+        if hit.any():
+            out[hit] = pd.to_datetime(g[y - 1][hit] + "-" + g[m - 1][hit] + "-01", errors="coerce")
+    named = text.map(lambda v: schema.normalize_header(v) if isinstance(v, str) else None, na_action="ignore")
+    g = named.str.extract(r"^([a-z]+)_(\d{4})$")
+    month = g[0].map(_MONTH_NAMES)
+    hit = out.isna() & month.notna()
+    if hit.any():
+        out[hit] = pd.to_datetime(g[1][hit] + "-" + month[hit].astype(int).astype(str) + "-01", errors="coerce")
+    rest = out.isna() & text.notna() & (text != "")
+    if rest.any():
+        days, _bad = yyyymmdd_or_dates(text[rest])
+        out[rest] = days.dt.to_period("M").dt.start_time
+    return out
 
 
 # ------------------------------------------------------------------ spend
@@ -402,9 +427,16 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     offline: dict[str, dict] = {}
     for f in files:
         got = _offline(f)
-        if got is not None:
-            offline[str(f)] = got
-            notes.extend(got["notes"])
+        if got is None:
+            continue
+        try:  # a CRM export (date, canal, montant) is the CRM reader's, not a spend plan
+            other = sources.load(f)
+            if other.table not in ("ad_spend",):
+                continue
+        except TrafficDataError:
+            pass
+        offline[str(f)] = got
+        notes.extend(got["notes"])
 
     # 2. ad-platform spend, each euro once (the rules of crm_inputs.load_spend, over the files that are
     # not offline tables)
@@ -497,6 +529,12 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
                              {Path(p).name for p, g in offline.items() if g["when"] != "day"})
         if files_multi:
             notes.append(f"{', '.join(files_multi)}: rows covering several days spread evenly over their days")
+        long = multi & ((spend_rows["date_end"] - spend_rows["date"]).dt.days >= 28)
+        if long.any():
+            names = sorted({Path(f).name for f in spend_rows.loc[long, "file"]})
+            notes.append(f"{', '.join(names)}: {int(long.sum()):,} row(s) cover a month or more; their spend is "
+                         "spread flat over it, which hides the weekly ups and downs the model learns from "
+                         "(download by day or week)")
     spend_days = _spread(spend_rows)
     spend_start = spend_rows["date"].min()
     spend_end = spend_rows["date_end"].max()
@@ -521,11 +559,15 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             crm_files.append(f)
         elif (e.table == "web_cube" and "date" in e.frame and e.frame["date"].notna().any()) or \
                 e.table == "sessions":
+            if e.meta.get("rows_cut"):
+                spend_skipped.append((str(f), "its rows stop at the export's row limit: daily sums would be short"))
+                continue
             daily, kinds = _daily_outcomes(e)
             if kinds:
                 candidates.append((e, daily, kinds))
     wanted = outcome
-    available = {k for _, _, kinds in candidates for k in kinds.values()} | ({"leads", "won_deals"} if crm_files
+    available = {k for _, d, kinds in candidates for c, k in kinds.items()
+                 if k != "revenue" or (c in d and d[c].sum() > 0)} | ({"leads", "won_deals"} if crm_files
                                                                            else set())
     columns = {c for _, d, _ in candidates for c in d.columns if c != "day"}
     if wanted == "auto":
@@ -549,7 +591,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
                                    file=where)
         dirs = [p for p in given if p.is_dir()]
         crm_path = dirs[0] if len(dirs) == 1 and len(given) == 1 else crm_files[0]
-        ld, crm_span, crm_cur, crm_exports = _leads_daily(crm_path, notes)
+        ld, crm_span, _crm_cur, crm_exports = _leads_daily(crm_path, notes)
         if ld.empty:
             raise TrafficDataError("no outcome: the CRM exports hold no lead with a creation date", file=where)
         daily = ld[["day", kind]]
@@ -557,8 +599,6 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             used.append(str(e.path))
             exports_out.append({"file": str(e.path), "kind": e.kind, "role": "outcome", "rows": e.rows,
                                 "period": e.period, "channels": []})
-        if kind == "revenue" and crm_cur and currency and crm_cur != currency:
-            raise TrafficDataError(f"the outcome is in {crm_cur} and the spend in {currency}", file=where)
     else:
         source_col = {"revenue": ["revenue"], "conversions": ["conversions", "transactions"]}.get(kind, [wanted])
         pick = None
@@ -596,6 +636,9 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
                 notes.append(f"{Path(e.path).name}: one row per week, spread evenly over its 7 days")
         daily = pd.concat(parts, ignore_index=True).rename(columns={pick: col})
     is_money = kind == "revenue"
+    if is_money:
+        notes.append(f"{col} taken in the spend's currency ({currency or 'not stated by the ad files'}): the outcome "
+                     "files do not state theirs; check that the shop sells in it")
     # the columns must not collide
     channels_all = sorted(set(spend_rows["channel"]))
     if col in channels_all or col == "date":
@@ -711,6 +754,12 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             continue
         seen.add(str(a))
         skipped_out.append((str(a), b))
+    for f in files:
+        e = loaded.get(str(f))
+        if str(f) in used_files or str(f) in seen or str(f) in offline or e is None:
+            continue
+        seen.add(str(f))
+        skipped_out.append((str(f), f"not used for the media mix ({e.kind})"))
     return {"table": table, "channels": channels, "outcome": col, "outcome_kind": kind,
             "outcome_is_money": is_money, "currency": currency, "exports": exports_out, "skipped": skipped_out,
             "notes": notes, "touchpoints": touch}
