@@ -334,3 +334,23 @@ def test_the_kits_sessions_table_as_outcome(tmp_path):
     assert got["outcome"] == "revenue" and (got["table"]["revenue"] == 700.0).all()
     conv = load_mix_inputs(tmp_path, outcome="conversions")
     assert (conv["table"]["conversions"] == 14).all()
+
+
+def test_ad_downloads_without_dates_are_an_error(tmp_path, shared_dir):
+    import shutil
+
+    shutil.copy(shared_dir / "specimens" / "google_ads" / "campaign_report.csv", tmp_path)  # "All time"
+    _series(tmp_path, pd.date_range(START, periods=45 * 7, freq="D"))
+    with pytest.raises(TrafficDataError, match="campaign_report.csv.*no dates.*segmented by Day"):
+        load_mix_inputs(tmp_path)
+
+
+def test_a_crm_table_with_date_channel_amount_is_not_a_spend_plan(tmp_path):
+    days = pd.date_range(START, periods=42 * 7, freq="D")
+    _series(tmp_path, days)
+    _always_on(tmp_path, 42)
+    lines = ["lead_id;date;canal;montant"] + [f"L{i};{d:%d/%m/%Y};Salon;1 500" for i, d in enumerate(days[:30])]
+    (tmp_path / "crm.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    got = load_mix_inputs(tmp_path, outcome="value")
+    assert got["channels"] == ["Search"]
+    assert any(f.endswith("crm.csv") for f, _ in got["skipped"])

@@ -457,6 +457,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     spend_exports = _select(spend_exports, spend_skipped, spend_notes)
     notes += spend_notes
     frames = []
+    undated_files: list[str] = []
     currencies: dict[str, set] = {}
     for e in spend_exports:
         fr = e.frame
@@ -480,6 +481,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             notes.append(f"{Path(e.path).name}: {int(undated.sum()):,} row(s) without dates left out "
                          f"({rows.loc[undated, 'cost'].sum():,.2f} of spend): download the report by day or week")
             rows = rows[~undated.to_numpy()]
+            undated_files.append(str(e.path))
         if (plat.astype("string").str.casefold() == "google ads").any() and typ.isna().all() and not channel_map:
             notes.append(f"{Path(e.path).name}: no Campaign type column: Google Ads is one channel (add the "
                          "'Campaign type' column to the download to split Search, Display, Video...)")
@@ -509,6 +511,10 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
         if got["when"] != "day":
             notes.append(f"{Path(path).name}: each row's spend spread evenly over the days of its "
                          f"{'week' if got['when'] == 'week' else 'month'}")
+    if (not frames or sum(len(f) for f in frames) == 0) and undated_files:
+        raise TrafficDataError("the ad downloads have no dates (a report over 'All time' or one period without a "
+                               "Day / Week column): a media-mix model needs the spend week by week",
+                               file=", ".join(undated_files), hint="download them segmented by Day (or Week)")
     if not frames or sum(len(f) for f in frames) == 0:
         why = "; ".join(f"{Path(a).name}: {b}" for a, b in spend_skipped[:4])
         raise TrafficDataError("no ad spend: no ad-platform download (Google Ads, Meta, Microsoft Ads...) and no "
