@@ -354,3 +354,13 @@ def test_a_crm_table_with_date_channel_amount_is_not_a_spend_plan(tmp_path):
     got = load_mix_inputs(tmp_path, outcome="value")
     assert got["channels"] == ["Search"]
     assert any(f.endswith("crm.csv") for f, _ in got["skipped"])
+
+
+def test_a_plan_repeating_an_ad_download_channel_is_an_error(demo, tmp_path):
+    import shutil
+
+    for f in demo[0].iterdir():
+        shutil.copy(f, tmp_path)
+    _tv(tmp_path, [("04/11/2024", "Meta", "1 000")], name="plan_agence.csv")
+    with pytest.raises(TrafficDataError, match="plan_agence.csv.*'Meta' is both.*count twice"):
+        load_mix_inputs(tmp_path)

@@ -420,7 +420,6 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     given, files = _files(data_path)
     where = str(given[0]) if len(given) == 1 else ", ".join(map(str, given))
     notes: list[str] = []
-    skipped: dict[str, str] = {}
     exports_out: list[dict] = []
 
     # 1. offline spend tables (read first: an ad reader may otherwise take them for an account report)
@@ -461,8 +460,9 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     currencies: dict[str, set] = {}
     for e in spend_exports:
         fr = e.frame
-        plat = fr["platform"] if "platform" in fr and fr["platform"].notna().any() else \
-            pd.Series(_KIND_PLATFORM.get(e.kind.split("/")[0]), index=fr.index)
+        plat = pd.Series(_KIND_PLATFORM.get(e.kind.split("/")[0]), index=fr.index, dtype="string")
+        if "platform" in fr:
+            plat = fr["platform"].astype("string").fillna(plat)
         typ = fr["campaign_type"] if "campaign_type" in fr else pd.Series(pd.NA, index=fr.index)
         camp = fr["campaign"] if "campaign" in fr else pd.Series(pd.NA, index=fr.index)
         keys = pd.DataFrame({"p": plat.astype("string"), "t": typ.astype("string"), "c": camp.astype("string")})
@@ -497,10 +497,17 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             notes.append(f"{Path(e.path).name}: {e.notes[0]}")
         exports_out.append({"file": str(e.path), "kind": e.kind, "role": "spend", "rows": len(fr),
                             "period": e.period, "channels": sorted(set(channel))})
+    ad_channels = {c for x in exports_out for c in x["channels"]}
     for path, got in offline.items():
         fr = got["frame"].copy()
         if channel_map:
             fr["channel"] = [channel_of(c, None, c, channel_map) for c in fr["campaign"]]
+        both = sorted(set(fr["channel"]) & ad_channels)
+        if both:
+            raise TrafficDataError(f"channel {both[0]!r} is both in this spend table and in the ad downloads: its "
+                                   "spend would count twice", file=path,
+                                   hint="leave the plan's digital lines out, or name them apart (e.g. "
+                                        f"'{both[0]} (agence)') if they are a different buy")
         fr["file"] = path
         frames.append(fr[["date", "date_end", "channel", "cost", "impressions", "file"]])
         if got["currencies"]:
