@@ -97,6 +97,9 @@ def test_demo_outcome_by_name(demo):
     ga4 = pd.read_csv(demo[0] / "ga4_revenus_par_date.csv", comment="#")
     ga4 = ga4[ga4["Date"].notna()]
     assert conv["table"]["conversions"].sum() == ga4["Key events"].sum()
+    purchases = load_mix_inputs(demo[0], outcome="transactions")
+    assert purchases["outcome"] == "transactions" and purchases["outcome_kind"] == "conversions"
+    assert purchases["table"]["transactions"].sum() == ga4["Ecommerce purchases"].sum()
     with pytest.raises(TrafficDataError, match="no outcome 'leads'|CRM export"):
         load_mix_inputs(demo[0], outcome="leads")
 

@@ -626,8 +626,8 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
                                                                 "table or CRM export was found")
         if kind == "conversions" and pick == "transactions":
             notes.append("conversions = GA4 e-commerce purchases (the export has no key events column)")
-        if kind == "custom" and pick in ("revenue",):
-            kind = "revenue"
+        if kind == "custom":  # a column named by the user: its kind when the kit knows it (transactions...)
+            kind = next((k[pick] for _, d, k in candidates if pick in k and k[pick] in _KINDS), "custom")
         taken: set = set()
         parts = []
         for e, d, kinds in sorted(candidates, key=lambda t: -t[1]["day"].nunique() if pick in t[1] else 0):
