@@ -329,9 +329,6 @@ def test_a_single_period():
     assert e.column == "date" and "one period" in str(e)
 
 
-@pytest.mark.xfail(strict=True, reason="prepare reads numbers with pd.to_numeric: a French export's '1 234,50' (space "
-                                       "thousands, decimal comma) is refused as 'not a number', where dates go "
-                                       "through schema.parse_dates; schema.parse_number reads it")
 def test_french_written_numbers_are_read():
     f = table()
     f["search"] = [f"{v:,.2f}".replace(",", " ").replace(".", ",") for v in f["search"]]  # '1 234,56'

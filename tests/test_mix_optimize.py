@@ -285,9 +285,6 @@ def test_infeasible_budget_raises(design):
         optimize_budget(result, bounds={"tv": (-0.1, 1.0)})
 
 
-@pytest.mark.xfail(strict=True, reason="allocate scales its objective by response(current); when that is 0 (nothing "
-                                       "spent today) it divides by 1e-12 and SLSQP stops far from the optimum: "
-                                       "[1.43, 1.60, 5.97] instead of [1, 3, 5]")
 def test_allocate_from_a_zero_current_spend():
     s = allocate(log_response, np.zeros(3), 9.0, np.zeros(3), np.full(3, 10.0))
     assert s == pytest.approx([1.0, 3.0, 5.0], abs=1e-3)
@@ -306,9 +303,6 @@ def daily_design():
     return prepare(f, "revenue", CH)
 
 
-@pytest.mark.xfail(strict=True, reason="MixResult.optimize(weeks=13, reference=13) passes weeks as periods: on daily "
-                                       "data it plans 13 days from the last 13 days' spend, and the report calls "
-                                       "summary['periods'] weeks")
 def test_optimize_weeks_on_daily_data_are_weeks(daily_design):
     plan = make_result(daily_design).optimize(weeks=13)
     today = daily_design.spend[-91:].mean(axis=0).sum()  # spend per day over the last 13 weeks

@@ -94,8 +94,11 @@ def _numeric(frame: pd.DataFrame, col: str, where: str, blank_is_zero: bool = Tr
     if col not in frame:
         raise TrafficDataError(f"no column {col!r}", file=where, column=col,
                                hint="columns: " + ", ".join(str(c) for c in frame.columns if c != "_line"))
-    values = pd.to_numeric(frame[col], errors="coerce")
-    bad = values.isna() & frame[col].notna()
+    if pd.api.types.is_numeric_dtype(frame[col]):
+        values = pd.to_numeric(frame[col], errors="coerce")
+    else:  # text: French and English number marks ("1 234,50", "1,234.50", "12 %")
+        values, _ = schema.parse_number(frame[col])
+    bad = values.isna() & frame[col].notna() & frame[col].astype("string").str.strip().ne("")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise TrafficDataError(f"a value that is not a number: {frame[col].iloc[i]!r}", file=where, column=col,

@@ -107,7 +107,8 @@ def build(design: Design, priors: Priors | None = None, saturation: str = "hill"
         if saturation == "hill":
             half = pm.LogNormal("half", *priors.half, dims="channel")
             slope = pm.LogNormal("slope", *priors.slope, dims="channel")
-            shape = pm.math.sigmoid(slope * (pt.log(level + 1e-9) - pt.log(half)))
+            # 0 exactly without media; the 1e-9 keeps log() and its gradient finite in the other branch
+            shape = pt.switch(level > 0, pm.math.sigmoid(slope * (pt.log(level + 1e-9) - pt.log(half))), 0.0)
         elif saturation == "logistic":
             lam = pm.Gamma("lam", alpha=priors.lam[0], beta=priors.lam[1], dims="channel")
             shape = (1 - pt.exp(-lam * level)) / (1 + pt.exp(-lam * level))

@@ -32,13 +32,15 @@ def allocate(response, current, total: float, lower, upper, starts: int = 6, see
         return np.zeros_like(current)
     unit = total
 
+    span = upper - lower
+    fill = lower + (total - lower.sum()) * (span / span.sum() if span.sum() > 0 else 1 / len(span))
+    norm = max(abs(response(current)), abs(response(fill)), 1e-12)  # objective of order 1 for SLSQP's tolerances
+
     def f(x):
-        return -response(x * unit) / max(abs(response(current)), 1e-12)
+        return -response(x * unit) / norm
 
     bounds = list(zip(lower / unit, upper / unit))
     cons = [{"type": "eq", "fun": lambda x: x.sum() - 1.0}]
-    span = upper - lower
-    fill = lower + (total - lower.sum()) * (span / span.sum() if span.sum() > 0 else 1 / len(span))
     rng = np.random.default_rng(seed)
     x0s = [np.clip(current, lower, upper), fill]
     for j in range(len(current)):  # the corners: channel j first to its bound, the rest at their lowest
@@ -83,21 +85,27 @@ class BudgetPlan:
 
 def optimize_budget(result, total: float | None = None, bounds: dict | None = None, periods: int = 13,
                     reference: int = 13, default_bounds: tuple = (0.5, 1.5)) -> BudgetPlan:
-    """Reallocate the budget of the next ``periods`` across the channels of ``result``.
+    """Reallocate the budget of the next ``periods`` weeks across the channels of ``result``.
 
-    Today's spend per period is the mean of the last ``reference`` periods. ``total`` (over
-    the horizon) defaults to today's spend times ``periods``. ``bounds``: {channel: (low,
-    high)} as multiples of today's spend (``default_bounds`` for the others, 0.5-1.5: a
-    plan that keeps every channel alive and does not leave the spends the model has seen
-    far behind)."""
+    Today's spend per period is the mean of the last ``reference`` weeks (daily data: per
+    day, over 7 x as many days). ``total`` (over the horizon) defaults to today's spend over
+    the horizon. ``bounds``: {channel: (low, high)} as multiples of today's spend
+    (``default_bounds`` for the others, 0.5-1.5: a plan that keeps every channel alive and
+    does not leave the spends the model has seen far behind); a channel idle over the
+    reference weeks may go from 0 up to ``high`` times its mean over the whole history."""
     d = result.design
+    per_week = 7 if d.freq == "D" else 1  # ``periods`` and ``reference`` are in weeks
+    periods, reference = periods * per_week, reference * per_week
     current = d.spend[-reference:].mean(axis=0)
+    # a channel idle over the reference weeks (TV between flights) is bounded by its mean
+    # over the whole history, so that the plan may bring it back
+    base = np.where(current > 0, current, d.spend.mean(axis=0))
     per_period = (current.sum() if total is None else float(total) / periods)
     lo_m = np.array([(bounds or {}).get(c, default_bounds)[0] for c in d.channels], float)
     hi_m = np.array([(bounds or {}).get(c, default_bounds)[1] for c in d.channels], float)
     if (lo_m < 0).any() or (hi_m < lo_m).any():
         raise ValueError("bounds must be 0 <= low <= high (multiples of today's spend)")
-    lower, upper = current * lo_m, current * hi_m
+    lower, upper = np.where(current > 0, current * lo_m, 0.0), base * hi_m
 
     def expected(s):
         return float(result.weekly_response(s).mean(axis=0).sum())
@@ -123,7 +131,7 @@ def optimize_budget(result, total: float | None = None, bounds: dict | None = No
                                                  np.nan),
                           "lower_bound": lower, "upper_bound": upper,
                           "mroi_current": mroi(current), "mroi_recommended": mroi(plan)})
-    summary = {"periods": periods, "budget": per_period * periods, "outcome_current": float(r_cur.mean()),
+    summary = {"periods": periods, "weeks": periods // per_week, "budget": per_period * periods, "outcome_current": float(r_cur.mean()),
                "outcome_recommended": float(r_new.mean()), "uplift": float(np.median(uplift)),
                "uplift_lower": float(np.percentile(uplift, 5)), "uplift_upper": float(np.percentile(uplift, 95)),
                "uplift_pct": float(np.median(uplift) / r_cur.mean() * 100) if r_cur.mean() else float("nan"),

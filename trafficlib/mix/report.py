@@ -9,7 +9,7 @@ Definitions used throughout (and said in the report):
   percentiles). With a money outcome (revenue) it is currency units of outcome per
   currency unit spent; otherwise outcome units per 1,000 currency units (``scale`` 1000:
   "conversions per 1,000 €"). :func:`roi_scale` gives the factor.
-- **Marginal ROI**: the outcome of the next currency unit at today's spend, same units.
+- **Marginal ROI**: the outcome of the next currency unit at the spend of the modelled weeks, same units.
 - **The shift**: :meth:`~trafficlib.mix.result.MixResult.optimize`, the same budget over
   the next weeks spread within bounds (multiples of today's spend), with its expected
   uplift (median, 90 % interval) and the probability that it is positive.
@@ -38,7 +38,7 @@ __all__ = ["LABELS", "FORMATS", "labels", "controls_of", "fit_inputs", "roi_scal
            "roi_view", "plot_roi", "plot_contributions", "mroi_view", "plot_response_curves", "plan_view",
            "plot_plan", "plan_facts", "trust", "trust_view", "warnings", "plot_fit", "attribution_roas",
            "side_by_side_view", "plot_side_by_side", "exports_table", "read_notes", "headline_cards", "findings",
-           "findings_table", "warning_table", "attribution_side", "no_touchpoints_text", "side_period", "intro_text", "roi_definition", "trust_verdict", "attribution_text", "colours", "skipped_table", "view_formats", "period_text", "num_text", "money_text", "pct_text", "DEFAULT_MODELS",
+           "findings_table", "parse_channel_map", "warning_table", "warning_heading", "attribution_side", "no_touchpoints_text", "side_period", "intro_text", "roi_definition", "trust_verdict", "attribution_text", "colours", "skipped_table", "view_formats", "period_text", "num_text", "money_text", "pct_text", "DEFAULT_MODELS",
            "COVERAGE_MIN", "MAPE_MAX"]
 
 COVERAGE_MIN = 0.6   # held-out weeks inside the 90 % interval below this share: the fit is not trusted
@@ -52,6 +52,7 @@ LABELS = {
     "roi_ci": ("ROI 90% interval", "ROI intervalle 90 %"), "mroi": ("Next-euro ROI", "ROI du prochain euro"),
     "mroi_ci": ("90% interval", "Intervalle 90 %"), "verdict": ("Reading", "Lecture"),
     "current": ("Weekly spend today", "Dépense hebdo. actuelle"),
+    "weekly_spend": ("Average weekly spend", "Dépense hebdo. moyenne"),
     "recommended": ("Recommended weekly spend", "Dépense hebdo. recommandée"),
     "change": ("Change per week", "Écart par semaine"), "change_pct": ("Change", "Écart"),
     "bounds": ("Allowed range", "Plage autorisée"),
@@ -61,8 +62,9 @@ LABELS = {
     "status": ("Status", "État"), "mmm_roi": ("Media-mix ROI", "ROI media mix"),
     "mmm_ci": ("90% interval", "Intervalle 90 %"), "file": ("File", "Fichier"), "kind": ("Export", "Export"),
     "rows": ("Rows", "Lignes"), "dates": ("Days", "Jours"), "why": ("Why skipped", "Raison"),
+    "role": ("Used for", "Sert à"), "channels": ("Channels", "Canaux"),
 }
-FORMATS = {"spend": "money0", "current": "money0", "recommended": "money0", "change": "money0",
+FORMATS = {"spend": "money0", "current": "money0", "weekly_spend": "money0", "recommended": "money0", "change": "money0",
            "change_pct": "delta", "share": "pct", "rows": "int"}
 
 
@@ -188,7 +190,7 @@ def period_text(result, lang: str = "en") -> tuple[str, str, int]:
 # ------------------------------------------------------------------ what each channel brought
 
 
-def roi_view(result, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
+def roi_view(result, outcome_is_money: bool, lang: str = "en", currency: str = "EUR") -> pd.DataFrame:
     """One row per channel, highest ROI first: ``channel``, ``spend`` (over the modelled
     weeks), ``contribution`` (outcome brought, median) and its 90 % interval as text,
     ``share`` of the outcome, ``roi`` (median, in the report's unit: see
@@ -200,7 +202,12 @@ def roi_view(result, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
     dec = _decimals(r["roi"] * scale)
     cdec = 0
     out = pd.DataFrame({"channel": r["channel"].astype(str), "spend": r["spend"], "contribution": r["contribution"]})
-    out["contribution_ci"] = _interval(r["contribution_lower"], r["contribution_upper"], lang, cdec).to_numpy()
+    if outcome_is_money:
+        cur = currency or "EUR"
+        out["contribution_ci"] = [f"{money_text(a, lang, cur)} – {money_text(b, lang, cur)}"
+                                  for a, b in zip(r["contribution_lower"], r["contribution_upper"])]
+    else:
+        out["contribution_ci"] = _interval(r["contribution_lower"], r["contribution_upper"], lang, cdec).to_numpy()
     out["share"] = r["share"]
     out["roi"] = (r["roi"] * scale).round(dec)
     out["roi_ci"] = _interval(r["roi_lower"] * scale, r["roi_upper"] * scale, lang, dec).to_numpy()
@@ -213,7 +220,7 @@ def _formats_for(view: pd.DataFrame, outcome_is_money: bool) -> dict:
     dec = view.attrs.get("decimals", 2)
     f = dict(FORMATS)
     f["contribution"] = "money0" if outcome_is_money else "int"
-    for c in ("roi", "mroi", "mmm_roi", "mroi_current", "mroi_recommended"):
+    for c in ["roi", "mroi", "mmm_roi", "mroi_current", "mroi_recommended"] + [c for c in view if c.startswith("roas_")]:
         f[c] = {0: "int", 1: "num", 2: "num2"}.get(dec, "num2")
     return f
 
@@ -284,8 +291,8 @@ def plot_contributions(result, lang: str = "en", currency: str = "EUR", outcome_
 
 
 def mroi_view(result, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
-    """One row per channel, best next euro first: ``channel``, ``current`` (mean weekly
-    spend over the modelled weeks), ``roi`` (average), ``mroi`` (next-euro ROI, median)
+    """One row per channel, best next euro first: ``channel``, ``weekly_spend`` (mean
+    spend per week over the modelled weeks), ``roi`` (average), ``mroi`` (next-euro ROI, median)
     and its 90 % interval, and a ``verdict``: "room to grow" when the next euro returns at
     least 80 % of the average one, "saturating" below 40 %, else "flattening"."""
     scale = roi_scale(outcome_is_money)
@@ -296,7 +303,7 @@ def mroi_view(result, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
     verdict = np.where(ratio >= 0.8, _t(lang, "room to grow", "marge de croissance"),
                        np.where(ratio < 0.4, _t(lang, "saturating", "saturé"),
                                 _t(lang, "flattening", "s'essouffle")))
-    out = pd.DataFrame({"channel": m["channel"].astype(str), "current": m["spend"] / len(result.design.dates),
+    out = pd.DataFrame({"channel": m["channel"].astype(str), "weekly_spend": m["spend"] / len(result.design.dates),
                         "roi": (m["roi"] * scale).round(dec), "mroi": (m["mroi"] * scale).round(dec)})
     out["mroi_ci"] = _interval(m["mroi_lower"] * scale, m["mroi_upper"] * scale, lang, dec).to_numpy()
     out["verdict"] = verdict
@@ -306,8 +313,8 @@ def mroi_view(result, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
 
 def plot_response_curves(result, lang: str = "en", currency: str = "EUR", outcome_is_money: bool = True):
     """One small chart per channel: the weekly outcome a steady weekly spend brings
-    (median and 90 % band) from 0 to 2.5 times today's spend, today's mean weekly spend
-    marked by a dot and a dashed line."""
+    (median and 90 % band) from 0 to 2.5 times the channel's average weekly spend over the
+    modelled weeks, that average marked by a dot and a dashed line."""
     curves = result.response_curves()
     channels = [str(c) for c in dict.fromkeys(curves["channel"])]
     ncols = 3 if len(channels) > 4 else 2 if len(channels) > 1 else 1
@@ -332,8 +339,8 @@ def plot_response_curves(result, lang: str = "en", currency: str = "EUR", outcom
         ax.set_ylabel("")
     for ax in list(axes.flat)[len(channels):]:
         ax.set_visible(False)
-    fig.suptitle(_t(lang, "Weekly outcome by weekly spend (dashed: today's spend; band: 90%)",
-                    "Résultat hebdomadaire selon la dépense hebdomadaire (tirets : dépense actuelle ; bande : 90 %)"),
+    fig.suptitle(_t(lang, "Weekly outcome by weekly spend (dashed: average weekly spend; band: 90%)",
+                    "Résultat hebdomadaire selon la dépense hebdomadaire (tirets : dépense moyenne ; bande : 90 %)"),
                  x=0.01, ha="left", fontsize=10.5, fontweight="bold")
     fig.tight_layout()
     return fig
@@ -342,7 +349,7 @@ def plot_response_curves(result, lang: str = "en", currency: str = "EUR", outcom
 # ------------------------------------------------------------------ the recommended shift
 
 
-def plan_view(plan, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
+def plan_view(plan, outcome_is_money: bool, lang: str = "en", currency: str = "EUR") -> pd.DataFrame:
     """The optimiser's table for a reader, biggest increase first: ``channel``,
     ``current`` and ``recommended`` weekly spend, ``change`` per week and ``change_pct``
     (a fraction), the allowed range (``bounds``, text), the next-euro ROI today and after
@@ -353,7 +360,7 @@ def plan_view(plan, outcome_is_money: bool, lang: str = "en") -> pd.DataFrame:
     out = pd.DataFrame({"channel": t["channel"].astype(str), "current": t["current"],
                         "recommended": t["recommended"], "change": t["change"],
                         "change_pct": t["change_pct"] / 100})
-    out["bounds"] = [f"{i18n.fmt_number(a, lang, 0)} – {i18n.fmt_number(b, lang, 0)}"
+    out["bounds"] = [f"{money_text(a, lang, currency)} – {money_text(b, lang, currency)}"
                      for a, b in zip(t["lower_bound"], t["upper_bound"])]
     out["mroi_current"] = (t["mroi_current"] * scale).round(dec)
     out["mroi_recommended"] = (t["mroi_recommended"] * scale).round(dec)
@@ -404,14 +411,27 @@ def plot_plan(plan, lang: str = "en", currency: str = "EUR"):
 def trust(result) -> dict:
     """Diagnostics and held-out fit together: everything of ``result.diagnostics()`` and
     ``result.fit_metrics()``, plus ``sampler_ok`` (R-hat <= 1.01, no divergence, ESS >=
-    400), ``holdout_ok`` (held-out coverage of the 90 % interval >= :data:`COVERAGE_MIN`
-    and MAPE <= :data:`MAPE_MAX` %, or no holdout), and ``ok`` (both)."""
+    400), ``sampler_verdict`` ("good", "usable": R-hat <= 1.05, divergences in at most
+    0.5 % of the draws, ESS >= 100, or "poor"), ``holdout_ok`` (held-out coverage of the
+    90 % interval >= :data:`COVERAGE_MIN` and MAPE <= :data:`MAPE_MAX` %, or no holdout),
+    ``level``: "good" (every check passes), "caution" (the sampler is only usable, the
+    held-out weeks are fine) or "poor" (the sampler failed or the forecast of the
+    held-out weeks is poor), and ``ok`` (level "good")."""
     out = {**result.diagnostics(), **result.fit_metrics()}
     out["sampler_ok"] = bool(out["ok"])
+    if "verdict" not in out:
+        total = out["chains"] * out["draws"]
+        usable = out["rhat_max"] <= 1.05 and out["divergences"] <= 0.005 * total and out["ess_min"] >= 100
+        out["verdict"] = "good" if out["ok"] else "usable" if usable else "poor"
+    out["sampler_verdict"] = "good" if out["sampler_ok"] else out["verdict"] if out["verdict"] != "good" else "usable"
     n = out.get("holdout_periods", 0)
     cov, mape = out.get("coverage_holdout", float("nan")), out.get("mape_holdout", float("nan"))
-    out["holdout_ok"] = (not n) or (pd.notna(cov) and cov >= COVERAGE_MIN and pd.notna(mape) and mape <= MAPE_MAX)
-    out["ok"] = out["sampler_ok"] and out["holdout_ok"]
+    out["holdout_ok"] = bool((not n) or (pd.notna(cov) and cov >= COVERAGE_MIN and pd.notna(mape) and mape <= MAPE_MAX))
+    if out["sampler_verdict"] == "poor" or not out["holdout_ok"]:
+        out["level"] = "poor"
+    else:
+        out["level"] = "good" if out["sampler_ok"] else "caution"
+    out["ok"] = out["level"] == "good"
     return out
 
 
@@ -486,12 +506,25 @@ def _warnings(tr: dict, lang: str) -> list[tuple[str, str]]:
     return out
 
 
+def warning_heading(tr: dict) -> tuple[str, str] | None:
+    """The (en, fr) title of the warning section, or None when every check passes."""
+    if tr["level"] == "poor":
+        return ("WARNING: do not act on these figures yet", "ATTENTION : ne pas agir sur ces chiffres pour l'instant")
+    if tr["level"] == "caution":
+        return ("Caution: the sampler's checks are only nearly met",
+                "Prudence : les contrôles de l'échantillonneur ne sont que presque tenus")
+    return None
+
+
 def warning_table(tr: dict, lang: str = "en") -> pd.DataFrame:
-    """The warnings as :func:`trafficlib.display.findings` shows them (severity high),
-    each with what to do."""
-    action = _t(lang, "Fix this before acting on the ROIs or the recommended shift.",
-                "À corriger avant d'agir sur les ROI ou la réallocation recommandée.")
-    return pd.DataFrame([{"severity": "high", "title": _t(lang, *_WARNING_TITLES[k]), "detail": w,
+    """The warnings as :func:`trafficlib.display.findings` shows them (severity high when
+    the level is "poor", medium otherwise), each with what to do."""
+    action = (_t(lang, "Fix this before acting on the ROIs or the recommended shift.",
+                 "À corriger avant d'agir sur les ROI ou la réallocation recommandée.") if tr["level"] == "poor" else
+              _t(lang, "A longer run (more draws and tune) would firm the intervals up.",
+                 "Une exécution plus longue (plus de draws et de tune) consoliderait les intervalles."))
+    sev = "high" if tr["level"] == "poor" else "medium"
+    return pd.DataFrame([{"severity": sev, "title": _t(lang, *_WARNING_TITLES[k]), "detail": w,
                           "action": action} for k, w in _warnings(tr, lang)],
                         columns=["severity", "title", "detail", "action"])
 
@@ -712,7 +745,12 @@ def trust_verdict(tr: dict, lang: str = "en") -> str:
                   "L'échantillonneur a convergé (chaînes d'accord, aucune divergence, assez de tirages effectifs) et "
                   "le modèle prévoit des semaines qu'il n'a pas vues : les chiffres sont utilisables, avec leurs "
                   "intervalles.") + held
-    if not tr["sampler_ok"]:
+    if tr["sampler_verdict"] == "usable" and tr["holdout_ok"]:
+        return _t(lang, "The sampler's checks are nearly met (see the table): the figures hold, their intervals are a "
+                        "little rough.",
+                  "Les contrôles de l'échantillonneur sont presque tenus (voir le tableau) : les chiffres tiennent, "
+                  "leurs intervalles sont un peu approximatifs.") + held
+    if tr["sampler_verdict"] == "poor":
         return _t(lang, "The sampler did not converge: the figures below are not reliable yet.",
                   "L'échantillonneur n'a pas convergé : les chiffres ci-dessous ne sont pas encore fiables.") + held
     return _t(lang, "The sampler converged, but the model forecasts the weeks it did not see poorly: read the "
@@ -754,22 +792,50 @@ def attribution_text(side: pd.DataFrame, lang: str = "en") -> str:
 
 
 def exports_table(inputs: dict, lang: str = "en") -> pd.DataFrame:
-    """One row per export read: ``file``, ``kind``, ``rows``, ``dates`` (the days it
-    spans, text)."""
+    """One row per file read: ``file``, ``kind`` (the export's report), ``role`` (spend,
+    outcome or touchpoints, translated), ``channels`` it gave (text), ``rows`` and
+    ``dates`` (the days it spans, text)."""
+    roles = {"spend": ("spend", "dépense"), "outcome": ("outcome", "résultat"),
+             "touchpoints": ("touchpoints", "points de contact")}
     rows = []
     for e in inputs.get("exports", []):
-        span = getattr(e, "period", None) or (getattr(e, "meta", {}) or {}).get("dates")
-        frame = getattr(e, "frame", None)
-        if span is None and isinstance(frame, pd.DataFrame) and "date" in frame and frame["date"].notna().any():
-            dd = pd.to_datetime(frame["date"], errors="coerce")
-            span = (dd.min(), dd.max())
-        text = f"{i18n.fmt_date(span[0], lang)} – {i18n.fmt_date(span[1], lang)}" if span else i18n.MISSING
-        kind = str(getattr(e, "kind", ""))
-        rows.append({"file": Path(str(getattr(e, "path", e))).name,
+        get = e.get if isinstance(e, dict) else (lambda k, default=None, e=e: getattr(e, k, default))
+        span = get("period")
+        text = (f"{i18n.fmt_date(span[0], lang)} – {i18n.fmt_date(span[1], lang)}"
+                if span and pd.notna(span[0]) and pd.notna(span[1]) else i18n.MISSING)
+        kind = str(get("kind", "") or "")
+        role = get("role")
+        rows.append({"file": Path(str(get("file") or get("path") or "")).name,
                      "kind": kind.split("/", 1)[-1].replace("_", " ") if kind else i18n.MISSING,
-                     "rows": int(getattr(e, "rows", 0) or (len(frame) if isinstance(frame, pd.DataFrame) else 0)),
-                     "dates": text})
-    return pd.DataFrame(rows, columns=["file", "kind", "rows", "dates"])
+                     "role": _t(lang, *roles[role]) if role in roles else (role or i18n.MISSING),
+                     "channels": ", ".join(map(str, get("channels") or [])) or i18n.MISSING,
+                     "rows": int(get("rows", 0) or 0), "dates": text})
+    return pd.DataFrame(rows, columns=["file", "kind", "role", "channels", "rows", "dates"])
+
+
+def parse_channel_map(value) -> dict | None:
+    """The notebook's ``channel_map`` parameter as :func:`~trafficlib.mix.inputs.load_mix_inputs`
+    takes it ({regex on the campaign name: channel}, or None): a dict as it is, or text
+    ``"regex = channel; regex = channel"`` (semicolons or new lines between pairs), "" =
+    None. Raises TrafficDataError on a pair without "=" or an invalid regex."""
+    from trafficlib.errors import TrafficDataError
+
+    if value is None or isinstance(value, dict):
+        return value or None
+    out = {}
+    for part in re.split(r"[;\n]", str(value)):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise TrafficDataError(f"channel_map: {part.strip()!r} is not 'regex = channel'",
+                                   hint="e.g. channel_map = \"brand = Brand search; tv|radio = Offline\"")
+        key, channel = (x.strip() for x in part.rsplit("=", 1))
+        try:
+            re.compile(key)
+        except re.error as e:
+            raise TrafficDataError(f"channel_map: {key!r} is not a valid regular expression ({e})") from None
+        out[key] = channel
+    return out or None
 
 
 def skipped_table(inputs: dict) -> pd.DataFrame:
@@ -825,12 +891,19 @@ def findings(result, plan, tr: dict, inputs: dict, lang: str = "en", currency: s
     scale = roi_scale(money)
     unit = unit_text(inputs.get("outcome_kind", "custom"), inputs.get("outcome", ""), money, currency, lang)
     out: list[Finding] = []
-    if not tr["ok"]:
+    if tr["level"] == "poor":
         out.append(Finding("trust", "high", _t(lang, "Do not act on these figures yet: the model fails its checks",
                                                 "Ne pas agir sur ces chiffres pour l'instant : le modèle échoue à ses "
                                                 "contrôles"),
                            " ".join(warnings(tr, lang)), _t(lang, "See the warning section below.",
                                                              "Voir la section d'avertissement ci-dessous."), 0.0))
+    elif tr["level"] == "caution":
+        out.append(Finding("trust", "medium", _t(lang, "The figures hold, but their intervals are a little rough",
+                                                  "Les chiffres tiennent, mais leurs intervalles sont un peu "
+                                                  "approximatifs"),
+                           " ".join(warnings(tr, lang)), _t(lang, "A longer run (more draws and tune) would firm them "
+                                                                  "up.", "Une exécution plus longue (plus de draws et "
+                                                                         "de tune) les consoliderait."), 0.0))
     roi = result.roi
     if money:
         losing = roi[roi["roi_upper"] < 1]
@@ -886,11 +959,11 @@ def findings(result, plan, tr: dict, inputs: dict, lang: str = "en", currency: s
                            _t(lang, f"The next euro pays most on {hi['channel']}, least on {lo['channel']}",
                               f"Le prochain euro rapporte le plus sur {hi['channel']}, le moins sur {lo['channel']}"),
                            _t(lang, f"{i18n.fmt_number(hi['mroi'] * scale, lang, 2)} vs "
-                                    f"{i18n.fmt_number(lo['mroi'] * scale, lang, 2)} ({unit}) at today's spend.",
+                                    f"{i18n.fmt_number(lo['mroi'] * scale, lang, 2)} ({unit}) at their average spend.",
                               f"{i18n.fmt_number(hi['mroi'] * scale, lang, 2)} contre "
-                              f"{i18n.fmt_number(lo['mroi'] * scale, lang, 2)} ({unit}) à la dépense actuelle."),
+                              f"{i18n.fmt_number(lo['mroi'] * scale, lang, 2)} ({unit}) à leur dépense moyenne."),
                            _t(lang, "Grow where the next euro pays; do not judge a channel by its average ROI.",
                               "Augmenter là où le prochain euro paie ; ne pas juger un canal sur son ROI moyen."),
                            0.0))
     order = {"high": 0, "medium": 1, "low": 2}
-    return sorted(out, key=lambda f: (order.get(f.severity, 3), -abs(f.money)))
+    return sorted(out, key=lambda f: (order.get(f.severity, 3), f.key != "trust", -abs(f.money)))

@@ -80,7 +80,8 @@ class MixResult:
         if self.saturation == "hill":
             with np.errstate(divide="ignore"):
                 z = p["slope"][:, None, :] * (np.log(level + 1e-9) - np.log(p["half"][:, None, :]))
-            return 1.0 / (1.0 + np.exp(-z))
+            # exactly 0 without media, as in the model
+            return np.where(level > 0, 1.0 / (1.0 + np.exp(-z)), 0.0)
         e = np.exp(-p["lam"][:, None, :] * level)
         return (1 - e) / (1 + e)
 
