@@ -210,7 +210,8 @@ def test_daily_table(tmp_path):
     days = pd.date_range("2025-01-08", periods=40 * 7, freq="D")
     _series(tmp_path, days, value=2)
     _tv(tmp_path, [("08/01/2025", "TV", "700")], name="tv.csv")  # a week row from a Wednesday
-    _tv(tmp_path, [(f"{d:%d/%m/%Y}", "Search", "10") for d in days], name="search.csv", header=("Date", "Canal", "Dépense"))
+    _tv(tmp_path, [(f"{d:%d/%m/%Y}", "Search", "10") for d in days], name="search.csv",
+        header=("Date", "Canal", "Dépense"))
     got = load_mix_inputs(tmp_path, freq="D")
     t = got["table"]
     assert len(t) == len(days) and t["date"].iloc[0] == days[0]
@@ -329,7 +330,8 @@ def test_crm_leads_and_won_deals_as_outcome(tmp_path):
 def test_the_kits_sessions_table_as_outcome(tmp_path):
     days = pd.date_range(START, periods=41 * 7, freq="D")
     sessions = pd.DataFrame({"session_id": [f"s{i}" for i in range(2 * len(days))],
-                             "user_id": "u1", "start": list(days + pd.Timedelta(hours=9)) + list(days + pd.Timedelta(hours=20)),
+                             "user_id": "u1",
+                             "start": list(days + pd.Timedelta(hours=9)) + list(days + pd.Timedelta(hours=20)),
                              "pageviews": 3, "conversions": 1, "revenue": 50.0})
     sessions.to_csv(tmp_path / "sessions.csv", index=False)
     _always_on(tmp_path, 41)

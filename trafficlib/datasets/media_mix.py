@@ -161,7 +161,8 @@ def _ga4(sim: pd.DataFrame, r: np.random.Generator, path: Path) -> pd.DataFrame:
     buf = io.StringIO()
     wr = csv.writer(buf, lineterminator="\n")
     wr.writerow(["Date", "Key events", "Ecommerce purchases", "Total revenue"])
-    wr.writerow(["", int(daily["key_events"].sum()), int(daily["purchases"].sum()), f"{daily['cents'].sum() / 100:.2f}"])
+    wr.writerow(["", int(daily["key_events"].sum()), int(daily["purchases"].sum()),
+                 f"{daily['cents'].sum() / 100:.2f}"])
     for rec in daily.itertuples(index=False):
         wr.writerow([f"{rec.date:%Y%m%d}", rec.key_events, rec.purchases, f"{rec.cents / 100:.2f}"])
     path.write_text("\n".join(pre) + "\n" + buf.getvalue(), encoding="utf-8")
@@ -292,7 +293,8 @@ def describe(truth: dict) -> str:
         f"and the revenue ({truth['revenue']:,.2f} {truth['currency']} over the weeks; media bring "
         f"{truth['media_share']:.0%} of it).",
         "",
-        "| channel | planted ROI | adstock decay | Hill half-saturation | Hill slope | spend (EUR) | contribution (EUR) |",
+        "| channel | planted ROI | adstock decay | Hill half-saturation | Hill slope | spend (EUR) "
+        "| contribution (EUR) |",
         "|---|---|---|---|---|---|---|",
     ]
     for c, t in truth["truth"].items():
