@@ -23,6 +23,8 @@ __all__ = ["Input", "ReportSpec", "REPORTS", "Plan", "PlannedReport", "dedupe", 
 
 WEB = ("table:web_cube", "table:events", "table:sessions")
 ADS = ("google_ads/*", "meta/*", "microsoft_ads/*", "meta_ads/*", "canonical/ad_spend")
+MIX_OUTCOMES = ("ga4/report", "canonical/leads", "crm/*")   # an outcome by date a media-mix model can explain
+MIX_MIN_WEEKS = 39                                       # weeks of spend and outcome together a media mix needs
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,14 @@ REPORTS: tuple[ReportSpec, ...] = (
          Input("spend_path", ADS, None, exclude=("*/auction_insights",))),
         {"site_name": "{site_name}", "spend_path": "", "currency": "{currency?}"},
         {"leads": "a CRM export of leads or deals (HubSpot, Salesforce, Pipedrive, or a CSV: id, date, origin, stage)"}),
+    ReportSpec(
+        "media-mix", "notebooks/media_mix.ipynb",
+        (Input("data_path", ADS[:-1], "ads", exclude=("*/auction_insights", "google_ads/negative_keywords")),
+         Input("data_path", MIX_OUTCOMES, "outcome"),
+         Input("data_path", ("canonical/touchpoints",), None, name="touchpoints{ext}", suffixes=(".parquet", ".csv"))),
+        {"site_name": "{site_name}", "outcome": "{mix_outcome}", "currency": "{currency?}"},
+        {"ads": "ad-platform downloads by day or week (Google Ads, Meta, Microsoft Ads)",
+         "outcome": "an outcome by date: a GA4 report of revenue or conversions by date, or a CRM export of leads"}),
 )
 
 _FLIGHT = ("an ad report by day (campaign, day, cost) where a campaign starts at least 4 weeks after the "
@@ -146,6 +156,8 @@ FACT_HINTS = {
     "web_start": "dated web-analytics data", "web_end": "dated web-analytics data",
     "web_compare": "dated web-analytics data",
     "ads_campaign": _FLIGHT, "ads_campaign_start": _FLIGHT, "ads_campaign_end": _FLIGHT,
+    "mix_outcome": f"ad spend by day or week and an outcome by date over the same {MIX_MIN_WEEKS} weeks or more (a "
+                   "media mix needs three quarters of history: two years is better)",
 }
 
 
@@ -344,6 +356,29 @@ def _top_campaign(ads: list[Item]) -> dict:
             "ads_campaign_end": f"{days.max():%Y-%m-%d}"}
 
 
+def _mix_span(items: list[Item]) -> dict:
+    """``mix_outcome`` ("auto") when dated ad spend and a dated outcome (:data:`MIX_OUTCOMES`)
+    cover at least :data:`MIX_MIN_WEEKS` weeks together: the union of the spend files'
+    spans intersected with the outcome files' union (the notebook reads and checks the
+    files themselves)."""
+    def union(its):
+        spans = sorted(i.span for i in its if i.span and pd.notna(i.span[0]) and pd.notna(i.span[1]))
+        out: list = []
+        for a, b in spans:
+            if out and a <= out[-1][1] + pd.Timedelta(days=1):
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
+        return out
+
+    spend = union([i for i in items if matches(i, ADS) and i.export.table == "ad_spend"
+                   and "date" in i.export.frame and i.export.frame["date"].notna().any()])
+    outcome = union([i for i in items if matches(i, MIX_OUTCOMES)
+                     and (i.export.table != "web_cube" or "date" in i.export.dimensions)])
+    days = sum(max(0, (min(b, d) - max(a, c)).days + 1) for a, b in spend for c, d in outcome)
+    return {"mix_outcome": "auto"} if days >= 7 * MIX_MIN_WEEKS else {}
+
+
 def facts(items: list[Item], site: str | None, given: dict | None = None) -> dict:
     """What the files say that reports need as parameters (see :data:`FACT_HINTS`);
     ``given`` (``--site``) wins over them."""
@@ -368,6 +403,7 @@ def facts(items: list[Item], site: str | None, given: dict | None = None) -> dic
             out.setdefault("site_name", out["site_domain"])
     out.update(_web_period([i for i in items if matches(i, WEB)]))
     out.update(_top_campaign([i for i in items if matches(i, ADS)]))
+    out.update(_mix_span(items))
     out.update({k: v for k, v in (given or {}).items() if v})
     if "site_name" not in out and (given or {}).get("folder_name"):
         out["site_name"] = given["folder_name"]       # a title, at least: the folder's name

@@ -38,7 +38,10 @@ __all__ = ["LABELS", "FORMATS", "labels", "controls_of", "fit_inputs", "roi_scal
            "roi_view", "plot_roi", "plot_contributions", "mroi_view", "plot_response_curves", "plan_view",
            "plot_plan", "plan_facts", "trust", "trust_view", "warnings", "plot_fit", "attribution_roas",
            "side_by_side_view", "plot_side_by_side", "exports_table", "read_notes", "headline_cards", "findings",
-           "findings_table", "parse_channel_map", "warning_table", "warning_heading", "attribution_side", "no_touchpoints_text", "side_period", "intro_text", "roi_definition", "trust_verdict", "attribution_text", "colours", "skipped_table", "view_formats", "period_text", "num_text", "money_text", "pct_text", "DEFAULT_MODELS",
+           "findings_table", "parse_channel_map", "warning_table", "warning_heading", "attribution_side",
+           "no_touchpoints_text", "side_period", "intro_text", "roi_definition", "trust_verdict", "attribution_text",
+           "colours", "skipped_table", "view_formats", "period_text", "num_text", "money_text", "pct_text",
+           "DEFAULT_MODELS",
            "COVERAGE_MIN", "MAPE_MAX"]
 
 COVERAGE_MIN = 0.6   # held-out weeks inside the 90 % interval below this share: the fit is not trusted
@@ -64,7 +67,8 @@ LABELS = {
     "rows": ("Rows", "Lignes"), "dates": ("Days", "Jours"), "why": ("Why skipped", "Raison"),
     "role": ("Used for", "Sert à"), "channels": ("Channels", "Canaux"),
 }
-FORMATS = {"spend": "money0", "current": "money0", "weekly_spend": "money0", "recommended": "money0", "change": "money0",
+FORMATS = {"spend": "money0", "current": "money0", "weekly_spend": "money0", "recommended": "money0",
+           "change": "money0",
            "change_pct": "delta", "share": "pct", "rows": "int"}
 
 
@@ -220,7 +224,8 @@ def _formats_for(view: pd.DataFrame, outcome_is_money: bool) -> dict:
     dec = view.attrs.get("decimals", 2)
     f = dict(FORMATS)
     f["contribution"] = "money0" if outcome_is_money else "int"
-    for c in ["roi", "mroi", "mmm_roi", "mroi_current", "mroi_recommended"] + [c for c in view if c.startswith("roas_")]:
+    ratios = ["roi", "mroi", "mmm_roi", "mroi_current", "mroi_recommended"]
+    for c in ratios + [c for c in view if str(c).startswith("roas_")]:
         f[c] = {0: "int", 1: "num", 2: "num2"}.get(dec, "num2")
     return f
 
@@ -274,7 +279,8 @@ def plot_contributions(result, lang: str = "en", currency: str = "EUR", outcome_
     parts = [base.clip(lower=0)] + [c[ch].clip(lower=0) for ch in channels]
     names = [_t(lang, "Baseline (without media)", "Socle (hors médias)")] + [str(ch) for ch in channels]
     pal = colours(channels)
-    ax.stackplot(c.index, *[p.to_numpy() for p in parts], labels=names, colors=[plots.GREY] + [pal[n] for n in names[1:]], alpha=0.85, linewidth=0)
+    ax.stackplot(c.index, *[p.to_numpy() for p in parts], labels=names,
+                 colors=[plots.GREY] + [pal[n] for n in names[1:]], alpha=0.85, linewidth=0)
     ax.plot(c.index, c["outcome"], color="#222222", linewidth=1.2, label=_t(lang, "Observed", "Observé"))
     ax.set_title(_t(lang, "What made each week's outcome", "Ce qui a fait le résultat de chaque semaine"))
     ax.set_xlabel("")
@@ -473,19 +479,23 @@ def warnings(tr: dict, lang: str = "en") -> list[str]:
 _WARNING_TITLES = {"rhat": ("The sampler's chains disagree", "Les chaînes de l'échantillonneur ne s'accordent pas"),
                    "divergences": ("Divergent transitions", "Transitions divergentes"),
                    "ess": ("Too few effective draws", "Trop peu de tirages effectifs"),
-                   "holdout": ("Poor forecast of the held-out weeks", "Mauvaise prévision des semaines mises de côté")}
+                   "holdout": ("Poor forecast of the held-out weeks",
+                               "Mauvaise prévision des semaines mises de côté")}
 
 
 def _warnings(tr: dict, lang: str) -> list[tuple[str, str]]:
     out = []
     if tr["rhat_max"] > 1.01:
-        out.append(("rhat", _t(lang, f"The sampler's chains disagree (R-hat {tr['rhat_max']:.3f} on {tr.get('rhat_worst')}, "
+        out.append(("rhat", _t(lang, f"The sampler's chains disagree (R-hat {tr['rhat_max']:.3f} on "
+                                     f"{tr.get('rhat_worst')}, "
                             "above 1.01): run longer (more draws and tune) before reading the ROIs.",
-                      f"Les chaînes de l'échantillonneur ne s'accordent pas (R-hat {i18n.fmt_number(tr['rhat_max'], 'fr', 3)}"
+                      "Les chaînes de l'échantillonneur ne s'accordent pas "
+                      f"(R-hat {i18n.fmt_number(tr['rhat_max'], 'fr', 3)}"
                       f" sur {tr.get('rhat_worst')}, au-dessus de 1,01) : relancer plus longtemps (draws et tune) "
                       "avant de lire les ROI.")))
     if tr["divergences"] > 0:
-        out.append(("divergences", _t(lang, f"{tr['divergences']} divergent transitions: parts of the posterior were not explored, "
+        out.append(("divergences", _t(lang, f"{tr['divergences']} divergent transitions: parts of the posterior "
+                                            "were not explored, "
                             "the intervals may be too narrow.",
                       f"{tr['divergences']} transitions divergentes : une partie de la loi a posteriori n'a pas été "
                       "explorée, les intervalles sont peut-être trop étroits.")))
@@ -496,7 +506,8 @@ def _warnings(tr: dict, lang: str) -> list[tuple[str, str]]:
                       "approximatifs ; augmenter draws ou chains.")))
     n = tr.get("holdout_periods", 0)
     if n and not tr["holdout_ok"]:
-        out.append(("holdout", _t(lang, f"On the {n} weeks it did not see, the model is off by {tr['mape_holdout']:.1f} % on "
+        out.append(("holdout", _t(lang, f"On the {n} weeks it did not see, the model is off by "
+                                        f"{tr['mape_holdout']:.1f} % on "
                             f"average and only {tr['coverage_holdout']:.0%} of them fall inside its 90% interval: it "
                             "does not forecast well, so its ROIs are doubtful too.",
                       f"Sur les {n} semaines qu'il n'a pas vues, le modèle se trompe de "
