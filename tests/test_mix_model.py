@@ -120,3 +120,18 @@ def test_lift_rows_are_checked(sim):
     rows = mix.lift_table([{"channel": sim.channels[0], "start": "2025-01-06", "end": "2025-02-03", "lift": 10,
                             "lift_lower": 5, "lift_upper": 15}], sim.channels)
     assert rows["lift_sd"].iloc[0] == pytest.approx(10 / 3.29)
+
+
+def test_a_post_mortem_becomes_a_lift_row():
+    """A causal-impact result's cumulative effect, its 95 % interval turned into a
+    standard error (width / 2 x 1.96), and its post period's dates."""
+    from types import SimpleNamespace
+
+    days = pd.date_range("2025-03-03", periods=10, freq="7D")
+    summary = pd.DataFrame({"abs_effect": [120.0], "abs_effect_lower": [80.0], "abs_effect_upper": [160.0]},
+                           index=["cumulative"])
+    series = pd.DataFrame({"post": [False] * 6 + [True] * 4}, index=days)
+    row = mix.lift_from_causal(SimpleNamespace(summary=summary, series=series, alpha=0.05), "TV")
+    assert row["channel"] == "TV" and row["lift"] == 120.0
+    assert row["lift_sd"] == pytest.approx(80.0 / (2 * 1.959964), rel=1e-5)
+    assert row["start"] == days[6] and row["end"] == days[9]

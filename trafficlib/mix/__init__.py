@@ -34,7 +34,7 @@ from trafficlib.mix.optimize import BudgetPlan, allocate, optimize_budget
 from trafficlib.mix.result import MixResult
 from trafficlib.mix.simulate import Simulation, simulate
 
-__all__ = ["fit", "lift_table", "MixResult", "Priors", "Design", "BudgetPlan", "Simulation", "simulate",
+__all__ = ["fit", "lift_table", "lift_from_causal", "MixResult", "Priors", "Design", "BudgetPlan", "Simulation", "simulate",
            "prepare", "allocate", "optimize_budget"]
 
 
@@ -58,6 +58,26 @@ def lift_table(lift, channels, where: str = "lift results") -> pd.DataFrame:
     if (pd.to_numeric(frame["lift_sd"], errors="coerce").fillna(0) <= 0).any():
         raise TrafficDataError("a lift result without a positive standard error", file=where, column="lift_sd")
     return frame
+
+
+def lift_from_causal(result, channel: str) -> dict:
+    """A campaign post-mortem's answer as a lift row for :func:`fit`'s ``lift``: the
+    cumulative effect of a :func:`trafficlib.causal.causal_impact` result over its post
+    period (outcome units), its standard error from the interval (width / 2z at the
+    result's level), and the post period's first and last dates.
+
+    The model reads it as the channel's whole contribution over those periods: right for
+    a flight or a launch (the campaign was the channel's only spend then), too low for a
+    campaign on top of always-on spend in the same channel (there the post-mortem measures
+    the increment only)."""
+    from scipy.stats import norm
+
+    row = result.summary.loc["cumulative"]
+    post = result.series.index[result.series["post"].to_numpy(bool)]
+    z = norm.ppf(1 - result.alpha / 2)
+    sd = (row["abs_effect_upper"] - row["abs_effect_lower"]) / (2 * z)
+    return {"channel": channel, "start": pd.Timestamp(post.min()), "end": pd.Timestamp(post.max()),
+            "lift": float(row["abs_effect"]), "lift_sd": float(sd)}
 
 
 def fit(data: pd.DataFrame, outcome: str, channels, controls=(), date: str = "date", media: str = "spend",
