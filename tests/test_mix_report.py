@@ -263,6 +263,20 @@ def test_attribution_roas_beside_the_model_over_the_same_weeks(result, sim):
     assert len(fig.axes[0].get_legend().get_texts()) == 5
 
 
+def test_conversions_before_the_modelled_weeks_are_not_credited(result, sim):
+    tp = _touchpoints(sim, start="2024-09-01", days=120, seed=2)     # the model starts on 2024-11-04
+    side = mr.attribution_roas(tp, result, True).set_index("channel")
+    start = result.design.dates[0]
+    assert side.attrs["start"] == start
+    conv = tp[(tp["conversion"] == 1) & (tp["timestamp"] >= start)]
+    assert (tp.loc[tp["conversion"] == 1, "timestamp"] < start).any()            # some are before: left out
+    key = {"Google Search": "google_search", "META": "meta", "tv": "tv"}
+    by_hand = conv.assign(c=conv["channel"].map(key)).groupby("c")["conversion_value"].sum()
+    for ch in CHANNELS:
+        assert side.loc[ch, "roas_last_touch"] == pytest.approx(by_hand.get(ch, 0.0) / side.loc[ch, "spend"])
+    assert side.attrs["conversions"] == len(conv)
+
+
 def test_attribution_degrades_to_one_line(result, sim, tmp_path):
     side, why = mr.attribution_side(_inputs(sim), result, True)
     assert side is None and why == "absent"

@@ -608,12 +608,16 @@ def attribution_roas(touchpoints, result, outcome_is_money: bool, models=DEFAULT
     # touches before the first week may lead to a conversion in it; conversions outside are dropped
     keep = (tp["timestamp"] >= start - pd.Timedelta(days=lookback_days)) & (tp["timestamp"] < end)
     tp = tp[keep]
+    # a conversion before the first week is outside the comparison: its path (the user's touches up to it) goes
+    is_conv = tp["conversion"].astype(float) > 0
+    before = tp[is_conv & (tp["timestamp"] < start)].groupby("user_id")["timestamp"].max()
+    if len(before):
+        cut = tp[["user_id"]].merge(before.rename("cut").reset_index(), on="user_id", how="left")["cut"]
+        tp = tp[~(cut.notna().to_numpy() & (tp["timestamp"].to_numpy() <= cut.to_numpy()))]
+    # so do users whose every touch precedes the first week (no conversion in the weeks)
+    last = tp.groupby("user_id")["timestamp"].transform("max")
+    tp = tp[last >= start]
     paths = attribution.paths_from_touchpoints(tp, lookback_days, with_ages=True)
-    # a path ending before the first week converted outside the weeks: not credited
-    early = tp.groupby("user_id")["timestamp"].max() < start
-    if early.any():
-        tp = tp[~tp["user_id"].isin(early[early].index) | (tp["timestamp"] >= start)]
-        paths = attribution.paths_from_touchpoints(tp, lookback_days, with_ages=True)
     spend = pd.Series(d.spend[weeks].sum(axis=0), index=d.channels)
     by_key = {_key(c): c for c in d.channels}
     mm = attribution.compare_models(paths, shapley="shapley" in models)
