@@ -317,6 +317,10 @@ def test_findings_and_cards_in_both_languages(result, sim, plan):
     cards = mr.headline_cards(result, plan, _inputs(sim), "fr")
     assert [c["label"] for c in cards][:3] == ["Dépense média", "Chiffre d'affaires", "Apporté par les médias"]
     assert cards[0]["value"].endswith("€") and "\u202f" in cards[0]["value"]
+    assert cards[3]["note"].endswith("(€ de chiffre d'affaires par € dépensé)")
+    counted = mr.headline_cards(result, plan, _inputs(sim, money=False), "en")
+    assert counted[3]["note"].endswith("(conversions per 1,000 € spent)")
+    assert counted[3]["value"] == f"{result.roi['roi'].max() * 1000:,.2f}"
     assert mr.intro_text(result, _inputs(sim), "Maison", "fr").startswith("Modèle de media mix de Maison")
     assert "78 weeks" in mr.intro_text(result, _inputs(sim), "Maison", "en")
 

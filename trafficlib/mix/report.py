@@ -871,7 +871,10 @@ def read_notes(inputs: dict, result=None) -> list[str]:
 def headline_cards(result, plan, inputs: dict, lang: str = "en", currency: str = "EUR") -> list[dict]:
     """KPI cards for :func:`trafficlib.display.kpis`: media spend and outcome over the
     modelled weeks, the share of the outcome the media brought (median), the best
-    channel's ROI, and the recommended shift's expected uplift."""
+    channel's ROI (its name and the unit as the note), and the recommended shift's
+    expected uplift."""
+    unit = unit_text(inputs.get("outcome_kind", "custom"), inputs.get("outcome", ""),
+                     bool(inputs.get("outcome_is_money")), currency, lang)
     money = bool(inputs.get("outcome_is_money"))
     roi = result.roi
     spend = float(roi["spend"].sum())
@@ -886,7 +889,8 @@ def headline_cards(result, plan, inputs: dict, lang: str = "en", currency: str =
         {"label": _t(lang, "Brought by the media", "Apporté par les médias"),
          "value": pct_text(float(roi["contribution"].sum()) / total if total else float("nan"), lang)},
         {"label": _t(lang, "Best ROI", "Meilleur ROI"),
-         "value": i18n.fmt_number(best["roi"] * scale, lang, 2), "note": str(best["channel"])},
+         "value": i18n.fmt_number(best["roi"] * scale, lang, 2),
+         "note": f"{best['channel']} ({unit})"},
     ]
     if plan is not None:
         f = plan_facts(plan, lang, currency, money)
