@@ -258,7 +258,7 @@ def _months(values: pd.Series) -> pd.Series:
 def _select(exports: list, skipped: list, notes: list) -> list:
     """The ad exports to count, each euro once, across several load_spend calls (the same
     rules: the coarsest grain per platform, no campaign-day read twice)."""
-    from trafficlib.readers.crm_inputs import _GRAINS, campaign_key
+    from trafficlib.readers.crm_inputs import _GRAINS, spend_keys
 
     by_platform: dict = {}
     for e in exports:
@@ -276,10 +276,10 @@ def _select(exports: list, skipped: list, notes: list) -> list:
     seen: dict = {}
     out = []
     for e in kept:
-        f = e.frame
-        camp = f["campaign"].astype("string").fillna("") if "campaign" in f else pd.Series("", index=f.index)
-        pairs = set(zip(campaign_key(camp).fillna("").astype(str),
-                        pd.to_datetime(f["date"]).astype("string").fillna("").astype(str)))
+        pairs = spend_keys(e)  # (platform, campaign, day) of the rows naming a campaign
+        if not pairs and len(e.frame):
+            notes.append(f"{Path(e.path).name}: no campaign names: it cannot be checked against the other files "
+                         "for spend counted twice")
         other = next((name for name, ps in seen.items() if ps & pairs), None)
         if other is not None:
             skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))

@@ -12,7 +12,7 @@ import pandas as pd
 from trafficlib import filecache, schema
 from trafficlib.errors import TrafficDataError
 
-__all__ = ["load_leads", "join_deals", "load_spend", "campaign_key"]
+__all__ = ["load_leads", "join_deals", "load_spend", "campaign_key", "spend_keys"]
 
 _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -135,6 +135,7 @@ def load_leads(data_path: str | Path) -> dict:
 
 # report grains of one platform, coarsest first: the spend of a campaign report already
 # holds that of its ad groups, keywords and search terms
+NO_CAMPAIGN = "(no campaign name)"
 _GRAINS = ("campaigns", "ads_manager", "report", "ad_groups", "ads", "keywords", "search_terms")
 
 
@@ -147,9 +148,10 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
     ``date_end``, ``platform``, ``campaign``, ``cost`` in the account currency, ``clicks``,
     ``impressions``), ``exports``, ``skipped``, ``notes`` and ``currency``. Of several
     report grains from one platform only the coarsest is kept (a campaign report already
-    holds its keywords' spend), and a file repeating campaigns and days of another (the
-    kit's ad_spend table beside the downloads it came from) is left out, so no euro is
-    counted twice. Raises :class:`TrafficDataError` when
+    holds its keywords' spend), and a file repeating campaigns and days of another
+    (:func:`spend_keys`: the kit's ad_spend table beside the downloads it came from) is
+    left out, so no euro is counted twice. Rows without a campaign name are kept with the
+    campaign :data:`NO_CAMPAIGN` (and a note). Raises :class:`TrafficDataError` when
     the path holds no spend."""
     if not spend_path:
         return None
@@ -184,8 +186,10 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
     notes = []
     seen: dict = {}
     for e in list(kept):  # the same campaign and day in two files (the kit's table and a download): once
-        f = e.frame
-        pairs = set(zip(campaign_key(f["campaign"]).fillna(""), pd.to_datetime(f["date"]).astype("string").fillna("")))
+        pairs = spend_keys(e)
+        if not pairs and len(e.frame):
+            notes.append(f"{Path(e.path).name}: no campaign names: it cannot be checked against the other files "
+                         "for spend counted twice")
         other = next((name for name, ps in seen.items() if ps & pairs), None)
         if other is not None:
             kept.remove(e)
@@ -202,7 +206,14 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
                 e.kind.split("/")[0], pd.NA)
         frames.append(fr)
     spend = pd.concat(frames, ignore_index=True)
-    spend["date_end"] = spend["date_end"].fillna(spend["date"])
+    spend["date"] = pd.to_datetime(spend["date"], errors="coerce")
+    spend["date_end"] = pd.to_datetime(spend["date_end"], errors="coerce").fillna(spend["date"])
+    spend["campaign"] = spend["campaign"].astype("string")
+    nameless = spend["campaign"].isna() | (spend["campaign"].str.strip() == "")
+    if nameless.any():  # kept and said, not dropped by a later group-by on the name
+        spend.loc[nameless, "campaign"] = NO_CAMPAIGN
+        notes.append(f"{int(nameless.sum()):,} spend row(s) without a campaign name "
+                     f"({spend.loc[nameless, 'cost'].sum():,.2f} of spend) listed as '{NO_CAMPAIGN}'")
     currencies = {e.meta.get("currency") for e in kept if e.meta.get("currency")}
     return {"spend": spend, "exports": kept, "skipped": skipped, "notes": notes,
             "currency": next(iter(currencies)) if len(currencies) == 1 else None}
@@ -210,6 +221,37 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
 
 def campaign_key(values: pd.Series) -> pd.Series:
     """Campaign names compared loosely (case, accents, spaces and punctuation): an ad
-    platform's "FR - Search - Devis" meets the UTM value "fr_search_devis"."""
+    platform's "FR - Search - Devis" meets the UTM value "fr_search_devis". A ``string``
+    Series (NA where the name is missing, also when every name is: pandas would otherwise
+    infer an Arrow null column that no ``fillna`` accepts)."""
     return values.astype("string").map(lambda v: v if pd.isna(v) else re.sub(
-        r"[^0-9a-z]+", "_", schema.normalize_header(v)).strip("_"), na_action="ignore")
+        r"[^0-9a-z]+", "_", schema.normalize_header(v)).strip("_"), na_action="ignore").astype("string")
+
+
+_PLATFORM_KEYS = {"google": "google", "adwords": "google", "meta": "meta", "facebook": "meta", "instagram": "meta",
+                  "microsoft": "microsoft", "bing": "microsoft", "linkedin": "linkedin", "tiktok": "tiktok"}
+
+
+def _platform_key(value) -> str:
+    """"Google Ads", "google_ads", "Meta Ads", "Facebook Ads", "Bing Ads"... as one word per platform."""
+    if value is None or pd.isna(value):
+        return ""
+    text = schema.normalize_header(str(value))
+    return next((k for w, k in _PLATFORM_KEYS.items() if text.startswith(w)), text)
+
+
+def spend_keys(export) -> set:
+    """The (platform, campaign, day) triples of an ad export's rows that name a campaign
+    (:func:`campaign_key`; the platform from the rows, else from the export's kind). Two
+    files sharing one hold the same spend; a row without a campaign name proves nothing (two
+    account-level downloads of different platforms share every day), and the platform keeps
+    a Microsoft Ads campaign imported from Google Ads, of the same name, apart from it."""
+    f = export.frame
+    n = len(f)
+    camp = campaign_key(f["campaign"]) if "campaign" in f else pd.Series(pd.NA, index=f.index, dtype="string")
+    plat = f["platform"].astype("string") if "platform" in f else pd.Series(pd.NA, index=f.index, dtype="string")
+    default = _platform_key(str(export.kind).split("/")[0])
+    plat = [(_platform_key(p) or default) if not pd.isna(p) else default for p in plat.tolist()]
+    days = pd.to_datetime(f["date"]).astype("string").fillna("") if "date" in f else pd.Series([""] * n)
+    keep = (camp.notna() & (camp != "")).to_numpy()
+    return {(p, c, d) for p, c, d, k in zip(plat, camp.fillna("").tolist(), days.tolist(), keep) if k}
