@@ -60,6 +60,7 @@ def test_demo_files_are_real_layouts_and_read_by_role(demo, demo_inputs):
     assert roles["microsoft_ads.csv"][1].startswith("microsoft_ads/")
     assert roles["plan_tv.csv"] == ("spend", "offline_spend/week")  # not taken for a Microsoft account report
     assert roles["ga4_revenus_par_date.csv"] == ("outcome", "ga4/report")
+    assert roles["calendrier_promotions.csv"] == ("control", "controls/day")
     assert demo_inputs["touchpoints"].endswith("touchpoints.parquet")
     google = next(e for e in demo_inputs["exports"] if e["file"].endswith("google_ads_campagnes.csv"))
     assert google["channels"] == ["Google Display", "Google Search", "YouTube"]  # split by campaign type
@@ -369,3 +370,137 @@ def test_a_plan_repeating_an_ad_download_channel_is_an_error(demo, tmp_path):
     _tv(tmp_path, [("04/11/2024", "Meta", "1 000")], name="plan_agence.csv")
     with pytest.raises(TrafficDataError, match="plan_agence.csv.*'Meta' is both.*count twice"):
         load_mix_inputs(tmp_path)
+
+
+# ------------------------------------------------------------------ controls (calendars)
+
+def test_demo_promotions_calendar_gives_back_the_simulators_promo(demo, demo_inputs):
+    folder, truth = demo
+    sim = mix.simulate(3, weeks=media_mix.WEEKS, channels=media_mix.CHANNELS, start=media_mix.START)
+    t = demo_inputs["table"]
+    assert demo_inputs["controls"] == ["promotion"] and truth["controls"] == ["promotion"]
+    assert "promotion" not in demo_inputs["channels"] and demo_inputs["outcome"] == "revenue"
+    np.testing.assert_array_equal(t["promotion"].to_numpy(), sim.data["promo"].to_numpy())
+    assert t.loc[t["promotion"] == 1, "date"].dt.strftime("%Y-%m-%d").tolist() == truth["promo_weeks"]
+    assert 0 < t["promotion"].sum() < len(t)
+    raw = (folder / "calendrier_promotions.csv").read_bytes()
+    head = raw.splitlines()[0].decode("cp1252")
+    assert head == "Date;promotion;Opération" and b"\r\n" in raw
+    assert len(raw.splitlines()) == 1 + 7 * media_mix.WEEKS  # one row per day
+    assert any("calendrier_promotions.csv: columns not used: Opération" in n for n in demo_inputs["notes"])
+    assert any("share of the week's days" in n for n in demo_inputs["notes"])
+
+
+def _calendar(folder, header, rows, name="calendrier.csv", encoding="cp1252", sep=";"):
+    lines = [sep.join(header)] + [sep.join(r) for r in rows]
+    (folder / name).write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+
+
+def test_french_daily_calendar_is_averaged_per_week(tmp_path):
+    """Daily rows (dd/mm/yyyy, decimal comma, cp1252): the week's value is the mean of its 7
+    days; a promo on 2 days of a week is 2/7."""
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    _series(tmp_path, days, value=5)
+    _always_on(tmp_path, 40)
+    promo_days = {days[1], days[2], days[14]}  # 2 days of week 1, 1 day of week 3
+    rows = [(f"{d:%d/%m/%Y}", "1" if d in promo_days else "0", f"{1 + (i % 7) / 100:.2f}".replace(".", ","),
+             "Soldes" if d in promo_days else "") for i, d in enumerate(days)]
+    _calendar(tmp_path, ("Jour", "Promo", "Indice de prix", "Libellé"), rows, name="controles_2025.csv")
+    got = load_mix_inputs(tmp_path)
+    t = got["table"]
+    assert got["controls"] == ["Promo", "Indice de prix"]
+    assert got["channels"] == ["Search"] and got["outcome"] == "value"
+    assert t["Promo"].tolist()[:4] == pytest.approx([2 / 7, 0, 1 / 7, 0])
+    assert t["Indice de prix"].tolist() == pytest.approx([1.03] * 40)  # mean of 1.00 .. 1.06
+    role = next(e for e in got["exports"] if e["file"].endswith("controles_2025.csv"))
+    assert (role["role"], role["kind"], role["channels"]) == ("control", "controls/day", [])
+    assert all(not f.endswith("controles_2025.csv") for f, _ in got["skipped"])
+
+
+def test_weekly_calendar_with_english_headers_and_xlsx(tmp_path):
+    weeks = pd.date_range(START, periods=40, freq="7D")
+    _series(tmp_path, pd.date_range(START, periods=40 * 7, freq="D"), value=1)
+    _always_on(tmp_path, 40)
+    frame = pd.DataFrame({"week": weeks, "price_index": [1 + i / 100 for i in range(40)],
+                          "competitor_pressure": [0.5] * 40})
+    frame.to_excel(tmp_path / "market.xlsx", index=False)
+    got = load_mix_inputs(tmp_path)
+    t = got["table"]
+    assert got["controls"] == ["price_index", "competitor_pressure"]
+    assert t["price_index"].tolist() == pytest.approx([1 + i / 100 for i in range(40)])
+    assert (t["competitor_pressure"] == 0.5).all()
+    daily = load_mix_inputs(tmp_path, freq="D")["table"]
+    assert daily["price_index"].iloc[:8].tolist() == pytest.approx([1.0] * 7 + [1.01])
+
+
+def test_a_week_missing_from_the_calendar_is_an_error_naming_it(tmp_path):
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    _series(tmp_path, days)
+    _always_on(tmp_path, 40)
+    gap = (days >= "2025-03-10") & (days <= "2025-03-16")
+    _calendar(tmp_path, ("Date", "promotion"), [(f"{d:%d/%m/%Y}", "0") for d in days[~gap]])
+    with pytest.raises(TrafficDataError, match="calendrier.csv.*no row for the week\\(s\\) of 2025-03-10 inside"):
+        load_mix_inputs(tmp_path)
+    # a calendar stopping before the table's end: the weeks it misses are named
+    _calendar(tmp_path, ("Date", "promotion"), [(f"{d:%d/%m/%Y}", "0") for d in days[:38 * 7]])
+    with pytest.raises(TrafficDataError, match="week\\(s\\) of 2025-09-29, 2025-10-06 inside"):
+        load_mix_inputs(tmp_path)
+    # days missing inside a week: the mean of 7 days cannot be taken
+    _calendar(tmp_path, ("Date", "promotion"), [(f"{d:%d/%m/%Y}", "0") for d in days if d != days[9]])
+    with pytest.raises(TrafficDataError, match="only some days of the week\\(s\\) of 2025-01-13 \\(6 of 7"):
+        load_mix_inputs(tmp_path)
+
+
+def test_a_calendar_is_never_a_channel_nor_the_outcome(tmp_path):
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    weeks = pd.date_range(START, periods=40, freq="7D")
+    _tv(tmp_path, [(f"{w:%d/%m/%Y}", "TV", "100") for w in weeks])
+    _calendar(tmp_path, ("Date", "promotion"), [(f"{d:%d/%m/%Y}", str(int(d.day < 8))) for d in days])
+    # no outcome file: the calendar is not taken for one
+    with pytest.raises(TrafficDataError, match="no outcome"):
+        load_mix_inputs(tmp_path)
+    _series(tmp_path, days, value=2)
+    got = load_mix_inputs(tmp_path)
+    assert got["channels"] == ["TV"] and got["outcome"] == "value" and got["controls"] == ["promotion"]
+    assert set(got["table"].columns) == {"date", "TV", "TV_impressions", "value", "promotion"}
+    with pytest.raises(TrafficDataError, match="'promotion' is a control of this calendar, not an outcome"):
+        load_mix_inputs(tmp_path, outcome="promotion")
+    # a plain date,value file named like a calendar is still the outcome when its column is not a control
+    assert load_mix_inputs(tmp_path, outcome="value")["controls"] == ["promotion"]
+
+
+def test_calendar_flags_written_x_and_bad_cells(tmp_path):
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    _series(tmp_path, days)
+    _always_on(tmp_path, 40)
+    _calendar(tmp_path, ("Date", "Soldes"), [(f"{d:%d/%m/%Y}", "x" if d.month == 1 else "") for d in days],
+              name="agenda.csv")
+    t = load_mix_inputs(tmp_path)["table"]
+    assert t["Soldes"].tolist()[:5] == pytest.approx([1, 1, 1, 5 / 7, 0])  # Jan 27 - Feb 2: 5 January days
+    assert t["Soldes"].iloc[4:].sum() == 0
+    _calendar(tmp_path, ("Date", "Soldes"), [(f"{d:%d/%m/%Y}", "1" if i != 3 else "un") for i, d in enumerate(days)],
+              name="agenda.csv")
+    with pytest.raises(TrafficDataError, match="agenda.csv.*Soldes.*line 5.*'un'"):
+        load_mix_inputs(tmp_path)
+    _calendar(tmp_path, ("Date", "Indice prix"), [(f"{d:%d/%m/%Y}", "" if i == 2 else "1,05")
+                                                  for i, d in enumerate(days)], name="agenda.csv")
+    with pytest.raises(TrafficDataError, match="agenda.csv.*Indice prix.*line 4.*empty cells"):
+        load_mix_inputs(tmp_path)
+
+
+def test_a_table_mixing_controls_and_sales_is_an_error(tmp_path):
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    _always_on(tmp_path, 40)
+    _calendar(tmp_path, ("Date", "Ventes", "Promo"), [(f"{d:%d/%m/%Y}", "10", "0") for d in days], name="ventes.csv")
+    with pytest.raises(TrafficDataError, match=r"ventes.csv.*mixes controls \(Promo\) with other figures \(Ventes\)"):
+        load_mix_inputs(tmp_path)
+
+
+def test_a_control_named_like_a_channel_is_an_error(tmp_path):
+    days = pd.date_range(START, periods=40 * 7, freq="D")
+    _series(tmp_path, days)
+    _always_on(tmp_path, 40)
+    for name in ("Search", "value"):  # the channel, the outcome
+        _calendar(tmp_path, ("Date", name), [(f"{d:%d/%m/%Y}", "0") for d in days], name="calendrier.csv")
+        with pytest.raises(TrafficDataError, match=f"calendrier.csv.*control column '{name}' has the name of"):
+            load_mix_inputs(tmp_path)

@@ -14,6 +14,10 @@ files a traffic manager would download:
 - ``microsoft_ads.csv``: a Microsoft Ads report by day (report header block, footer);
 - ``plan_tv.csv``: the TV buying agency's weekly plan, French layout (cp1252, ``;``,
   decimal comma, ``dd/mm/yyyy`` Mondays, spend, contacts and GRP; flight weeks only);
+- ``calendrier_promotions.csv``: the shop's promotions calendar, French layout (cp1252,
+  ``;``, ``dd/mm/yyyy``), one row per day with a 0 / 1 ``promotion`` column (1 on every day
+  of the simulator's promotion weeks, so its weekly mean is the simulator's ``promo``
+  control) and the operation's name;
 - ``ga4_revenus_par_date.csv``: a GA4 report by Date (key events, e-commerce purchases,
   total revenue), English interface;
 - ``touchpoints.parquet``: marketing touchpoints (the kit's touchpoints table) of the
@@ -143,6 +147,29 @@ def _tv_plan(sim: pd.DataFrame, r: np.random.Generator, path: Path) -> int:
     return len(on)
 
 
+_OPERATIONS = ("Soldes", "Offre de saison", "Ventes privées", "Black Friday", "Fête des mères")
+
+
+def _promotions(sim: pd.DataFrame, path: Path) -> int:
+    """The promotions calendar: one row per day of the simulated weeks, ``promotion`` 1 on
+    the 7 days of each promotion week, 0 elsewhere; returns the number of promotion days."""
+    out = [["Date", "promotion", "Opération"]]
+    on = 0
+    for rec in sim.itertuples(index=False):
+        flag = int(rec.promo > 0)
+        name = _OPERATIONS[(rec.date.month + rec.date.year) % len(_OPERATIONS)] if flag else ""
+        if rec.date.month == 11 and flag:
+            name = "Black Friday"
+        for k in range(7):
+            day = rec.date + pd.Timedelta(days=k)
+            out.append([f"{day:%d/%m/%Y}", str(flag), name])
+            on += flag
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(out)
+    path.write_bytes(buf.getvalue().encode("cp1252"))
+    return on
+
+
 def _ga4(sim: pd.DataFrame, r: np.random.Generator, path: Path) -> pd.DataFrame:
     """A GA4 report by Date (standard layout: preamble, total row on top) whose daily revenue
     adds up to the simulator's weekly revenue to the cent; returns the daily rows."""
@@ -251,6 +278,7 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     _meta_en(rows["Meta"], folder / "meta_ads.csv")
     _microsoft(rows["Microsoft Ads"], folder / "microsoft_ads.csv")
     tv_weeks = _tv_plan(data, r, folder / "plan_tv.csv")
+    promo_days = _promotions(data, folder / "calendrier_promotions.csv")
     daily = _ga4(data, r, folder / "ga4_revenus_par_date.csv")
     touch = _touchpoints(data, daily, r, folder / "touchpoints.parquet")
     truth = sim.truth
@@ -269,12 +297,16 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
             "meta_ads.csv": "Meta Ads Manager export by day, English",
             "microsoft_ads.csv": "Microsoft Ads report by day, header block and footer",
             "plan_tv.csv": f"TV plan by week, French (cp1252, ';', dd/mm/yyyy), {tv_weeks} flight weeks",
+            "calendrier_promotions.csv": f"promotions calendar by day, French (cp1252, ';', dd/mm/yyyy), 0 / 1 "
+                                         f"'promotion' column, {promo_days} promotion days",
             "ga4_revenus_par_date.csv": "GA4 report by Date: key events, ecommerce purchases, total revenue",
             "touchpoints.parquet": "touchpoints of the last 26 weeks (attribution beside the mix)",
         },
         "touchpoints": touch,
+        "controls": ["promotion"],
         "not_in_files": "the promotion weeks (the simulator's control, listed in truth.json as promo_weeks) are in "
-                        "no download: a model without them leaves their lift to the baseline and the noise",
+                        "no ad or analytics download, only in calendrier_promotions.csv: a model without that "
+                        "calendar leaves their lift to the baseline and the noise",
     }
     (folder / "truth.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "README.md").write_text(describe(out), encoding="utf-8")

@@ -22,7 +22,17 @@
 - **the outcome**: a GA4 report by Date (total revenue, key events, e-commerce
   purchases), a plain daily series (``date,value``), the kit's ``sessions`` table, or CRM
   exports (leads by creation date, won deals by won date,
-  :func:`trafficlib.readers.crm_inputs.load_leads`).
+  :func:`trafficlib.readers.crm_inputs.load_leads`);
+- **controls** (promotions, price index, competitor pressure, events...) from a plain
+  calendar: a ``date`` / ``jour`` (days) or ``semaine`` / ``week`` (weeks starting that day)
+  column and numeric columns, each a control when its header names one (``promo``,
+  ``promotion``, ``soldes``, ``prix`` / ``price_index``, ``concurrence`` / ``competitor``,
+  ``pression``, ``vacances`` / ``holiday``, ``événement`` / ``event``, ``météo``,
+  ``stock``...) or, in a file named ``calendrier*`` / ``calendar*`` / ``controls*`` /
+  ``promo*``, every numeric column; text columns (a promotion's name) are left out with a
+  note; flags may be written 1 / 0, x / blank, oui / non. A calendar is never taken for
+  spend (it has no channel and spend columns) nor for the outcome. French layouts and
+  spreadsheets are read by the kit's sheet core.
 
 Weeks start on Monday. Money stays in the account currency (several currencies across
 the files are an error: nothing is converted).
@@ -220,6 +230,126 @@ def _offline(path: Path) -> dict | None:
     return None
 
 
+# controls (promotions, price index, competitor pressure...): a date or week column and numbers
+_CTRL_WORDS = re.compile(
+    r"(?:^|_)(?:promos?|promotions?|promotionnel(?:le)?s?|soldes?|remises?|discounts?|offres?|operations?|"
+    r"prix|prices?|price_index|indices?|index|competitors?|competition|concurrences?|concurrents?|"
+    r"concurrentielle|pression|pressure|holidays?|feries?|vacances|events?|evenements?|temperatures?|"
+    r"meteo|weather|pluie|rain|stocks?|ruptures?|controls?|controles?|covid|confinement|lockdown|greves?|"
+    r"strikes?|lancements?|launch(?:es)?|black_friday|cyber_monday|noel|christmas|flag)(?:_|$)")
+_CTRL_FILE = re.compile(r"calend|control|contr[oô]le|promo|agenda|evenement|event")
+_FLAG_TRUE = {"x", "oui", "yes", "vrai", "true", "o", "y"}
+_FLAG_FALSE = {"non", "no", "faux", "false", "n", "-"}
+
+
+def _controls(path: Path) -> dict | None:
+    """A calendar of controls (see :func:`load_mix_inputs`) as ``{"frame": one row per day:
+    day + one float column per control, "controls": [names], "when": "day" | "week",
+    "notes": [...], "columns": {header: role}}``, ``{"mixed": (control columns, other numeric
+    columns)}`` for a table holding both, or None when the file is not one. Raises
+    :class:`TrafficDataError` for a recognised calendar with bad cells."""
+    from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
+    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, decimal_mark, sheets
+
+    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
+        return None
+    try:
+        blocks = sheets(path)
+    except TrafficDataError:
+        return None
+    named = bool(_CTRL_FILE.search(schema.normalize_header(path.stem)))
+    file = str(path)
+    for sheet in blocks:
+        keys = [schema.normalize_header(re.sub(r"\(.*?\)", "", h)) for h in sheet.header]
+        if set(keys) & (_OFF_CHANNEL | _OFF_SPEND | {"campagne", "campaign", "campaign_name"}):
+            return None  # a spend plan or an ad report
+        when, at = next(((r, i) for r, names in (("week", _OFF_WEEK), ("day", _OFF_DAY))
+                         for i, k in enumerate(keys) if k in names), (None, None))
+        if when is None:
+            continue
+        width = sheet.width
+        rows = [(r + [""] * width)[:width] for r in sheet.rows]
+        keep = [any(c.strip() for c in r) for r in rows]
+        rows = [r for r, k in zip(rows, keep) if k]
+        lines = [ln for ln, k in zip(sheet.lines, keep) if k]
+        if not rows:
+            continue
+        raw = pd.DataFrame(rows, columns=range(width), dtype="string")
+        dec = decimal_mark(sheet, [i for i in range(width) if i != at]) or ("," if sheet.separator == ";" else None)
+        values, kinds, unused = {}, {}, []
+        for i, h in enumerate(sheet.header):
+            if i == at or not h.strip():
+                continue
+            cells = raw[i].fillna("").str.strip()
+            filled = cells != ""
+            low = cells.str.casefold()
+            if filled.any() and low[filled].isin(_FLAG_TRUE | _FLAG_FALSE).all():
+                values[i] = low.map(lambda v: 1.0 if v in _FLAG_TRUE else 0.0).astype(float)
+                kinds[i] = "flag"
+                continue
+            num, bad = numbers(cells.where(filled), decimal=dec)
+            bad = bad & filled
+            if not filled.any() or bad.all() or (bad.sum() > 0 and num.notna().sum() == 0):
+                unused.append(h.strip())  # text (a promotion's name): not a number per day
+                continue
+            if bad.any():
+                if named or _CTRL_WORDS.search(keys[i]):
+                    raise TrafficDataError(f"cannot read '{cells[bad].iloc[0]}' as a number", file=file, column=h,
+                                           rows=[lines[j] for j in np.flatnonzero(bad.to_numpy())],
+                                           hint="a control is one number per day or week (1 / 0 for a promotion)")
+                unused.append(h.strip())
+                continue
+            values[i] = num.astype(float)
+            kinds[i] = "flag" if set(num.dropna().unique()) <= {0.0, 1.0} else "number"
+        ctrl = [i for i in values if named or _CTRL_WORDS.search(keys[i])]
+        if not ctrl:
+            return None
+        other = [sheet.header[i].strip() for i in values if i not in ctrl]
+        if other:  # the caller decides (an export the kit knows, e.g. GA4's "Key events", is not a calendar)
+            return {"mixed": (", ".join(sheet.header[i].strip() for i in ctrl), ", ".join(other))}
+        notes = []
+        for i in ctrl:
+            empty = values[i].isna()
+            if empty.any():
+                if kinds[i] == "flag":
+                    values[i] = values[i].fillna(0.0)
+                    notes.append(f"{path.name}: {int(empty.sum())} empty cell(s) of '{sheet.header[i].strip()}' "
+                                 "read as 0")
+                else:
+                    raise TrafficDataError("empty cells in a control column", file=file, column=sheet.header[i],
+                                           rows=[lines[j] for j in np.flatnonzero(empty.to_numpy())],
+                                           hint="a control needs a value for every day or week (0 when nothing "
+                                                "happened)")
+        start, bad = yyyymmdd_or_dates(raw[at])
+        if bad.any() or start.isna().any():
+            wrong = (bad | start.isna()).to_numpy()
+            raise TrafficDataError(f"cannot read '{raw[at][wrong].iloc[0]}' as a date", file=file,
+                                   column=sheet.header[at], rows=[lines[j] for j in np.flatnonzero(wrong)])
+        dup = start.duplicated(keep=False)
+        if dup.any():
+            raise TrafficDataError(f"the same {'week' if when == 'week' else 'day'} on several rows", file=file,
+                                   column=sheet.header[at], rows=[lines[j] for j in np.flatnonzero(dup.to_numpy())],
+                                   hint="one row per day (or per week) in a calendar of controls")
+        names = [sheet.header[i].strip() for i in ctrl]
+        frame = pd.DataFrame({"date": start.astype("datetime64[ns]").to_numpy(),
+                              **{n: values[i].to_numpy(float) for n, i in zip(names, ctrl)}})
+        frame["date_end"] = frame["date"] + pd.Timedelta(days=6 if when == "week" else 0)
+        n = np.where(when == "week", 7, 1)
+        days = frame.loc[frame.index.repeat(int(n))].reset_index(drop=True)
+        days["day"] = days["date"] + pd.to_timedelta(np.tile(np.arange(int(n)), len(frame)), unit="D")
+        days = days.drop(columns=["date", "date_end"]).sort_values("day").reset_index(drop=True)
+        overlap = days["day"].duplicated(keep=False)
+        if overlap.any():
+            raise TrafficDataError(f"weeks overlap: {days.loc[overlap, 'day'].iloc[0]:%Y-%m-%d} falls in two rows",
+                                   file=file, column=sheet.header[at],
+                                   hint="weekly rows start on the same weekday, 7 days apart")
+        if unused:
+            notes.append(f"{path.name}: columns not used: {', '.join(unused)}")
+        return {"frame": days[["day", *names]], "controls": names, "when": when, "notes": notes,
+                "columns": {sheet.header[at]: when, **{n: "control" for n in names}}}
+    return None
+
+
 _MONTH_NAMES = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2,
                 "february": 2, "mar": 3, "mars": 3, "march": 3, "apr": 4, "avr": 4, "avril": 4, "april": 4,
                 "may": 5, "mai": 5, "jun": 6, "juin": 6, "june": 6, "jul": 7, "juil": 7, "juillet": 7, "july": 7,
@@ -400,17 +530,27 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
       channel (account currency, 0 when the channel spent nothing that week),
       ``<channel>_impressions`` (NaN for a channel whose files state no impressions) and
       the outcome column (currency units for revenue, counts otherwise);
+    - one column per control of the calendars (see the module doc): for weekly tables the
+      **mean of the week's 7 daily values** (a weekly row counts for each of its 7 days, so a
+      calendar by week gives its value back; a daily 1 / 0 promotion flag becomes the share
+      of the week's days with a promotion, 0 to 1); for daily tables the day's value;
+    - ``controls``: the names of those columns (list, [] without a calendar), to pass as
+      ``mix.fit(..., controls=...)``;
     - ``channels`` (list, by spend, largest first), ``outcome`` (its column name),
       ``outcome_kind`` ("revenue", "conversions", "leads", "won_deals" or "custom"),
       ``outcome_is_money`` (bool), ``currency`` (ISO code, or None when no file states it);
     - ``exports``: one dict per file read (``file``, ``kind``, ``role`` "spend" / "outcome"
-      / "touchpoints", ``rows``, ``period``, ``channels``); ``skipped``: [(file, why)];
+      / "touchpoints" / "control" (kind ``controls/day`` or ``controls/week``), ``rows``,
+      ``period``, ``channels``); ``skipped``: [(file, why)];
       ``notes``: what was dropped, spread or assumed; ``touchpoints``: the path of a
       touchpoints file of the folder (for attribution beside the mix), or None.
 
     Raises :class:`TrafficDataError` when there is no spend, no outcome, a week (or day)
-    inside the range without outcome data, several currencies, or fewer than 39 weeks
-    where spend and outcome overlap.
+    inside the range without outcome data, several currencies, fewer than 39 weeks
+    where spend and outcome overlap, or a calendar of controls that misses a week (or some
+    of its days, or a day) of the table's range (the message names the weeks), has an
+    unreadable or empty cell (a blank in a 1 / 0 flag column is 0), a day twice, or a
+    control named like a channel or the outcome.
     """
     from trafficlib import sources
     from trafficlib.readers.registry import UNRECONCILED
@@ -424,9 +564,32 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
 
     # 1. offline spend tables (read first: an ad reader may otherwise take them for an account report)
     offline: dict[str, dict] = {}
+    calendars: dict[str, dict] = {}
     for f in files:
         got = _offline(f)
         if got is None:
+            try:
+                cal, cal_error = _controls(f), None
+            except TrafficDataError as exc:  # raised below when no reader knows the file
+                cal, cal_error = {}, exc
+            if cal is not None:
+                try:  # an export a reader of the kit knows (other than a plain date,value series) is not a calendar
+                    other = sources.load(f)
+                    if other.kind != "daily_series":
+                        continue
+                except TrafficDataError as exc:
+                    if not exc.problem.startswith("not an export the kit knows"):
+                        continue  # a known export with an error: its reader says it (step 2)
+                if cal_error is not None:
+                    raise cal_error
+                if "mixed" in cal:
+                    raise TrafficDataError(f"this table mixes controls ({cal['mixed'][0]}) with other figures "
+                                           f"({cal['mixed'][1]})", file=str(f),
+                                           hint="keep the outcome (sales, revenue...) in its own file, or name the "
+                                                "file calendrier_*.csv / controls_*.csv to use every column as a "
+                                                "control")
+                calendars[str(f)] = cal
+                notes.extend(cal["notes"])
             continue
         try:  # a CRM export (date, canal, montant) is the CRM reader's, not a spend plan
             other = sources.load(f)
@@ -443,7 +606,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     spend_skipped: list = []
     loaded: dict[str, object] = {}
     for f in files:
-        if str(f) in offline:
+        if str(f) in offline or str(f) in calendars:
             continue
         e = sources.load_or_skip(f, spend_skipped, False)
         loaded[str(f)] = e
@@ -559,7 +722,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     candidates = []  # (export, daily frame, kinds)
     crm_files, touch = [], None
     for f in files:
-        if str(f) in offline:
+        if str(f) in offline or str(f) in calendars:
             continue
         e = loaded.get(str(f))
         if e is None:
@@ -620,6 +783,10 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
                 pick = name
                 break
         if pick is None:
+            cal = next((c for c, g in calendars.items() if wanted in g["controls"]), None)
+            if cal is not None:
+                raise TrafficDataError(f"{wanted!r} is a control of this calendar, not an outcome", file=cal,
+                                       hint="the outcome is what the media drive (revenue, conversions, leads...)")
             raise TrafficDataError(f"no outcome {wanted!r}: no file of the folder holds it", file=where,
                                    hint=("outcomes found: " + ", ".join(sorted(columns | (available & set(_KINDS)))))
                                    if columns or available else "no GA4 report by Date, daily series, sessions "
@@ -760,6 +927,44 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             if chans:
                 notes.append(f"{Path(e.path).name} covers {per[0]:%Y-%m-%d} to {per[1]:%Y-%m-%d} only: "
                              f"{', '.join(chans)} counted as 0 outside it (download the whole period if they ran)")
+    # controls: the calendars' daily values averaged over each period
+    controls: list[str] = []
+    taken_names = {"date", col, *channels, *(f"{c}_impressions" for c in channels)}
+    for path, cal in calendars.items():
+        for name in cal["controls"]:
+            if name in taken_names:
+                raise TrafficDataError(f"the control column {name!r} has the name of another column of the table "
+                                       "(the date, a channel, the outcome or another control)", file=path,
+                                       column=name, hint="rename the control in the calendar")
+            taken_names.add(name)
+        days = cal["frame"]
+        days = days[(days["day"] >= first) & (days["day"] <= last + pd.Timedelta(days=width - 1))]
+        per = period_of(days["day"]).to_numpy()
+        count = days.groupby(per).size().reindex(periods, fill_value=0)
+        label = "week" if freq == "W" else "day"
+        missing = count[count == 0]
+        if len(missing):
+            raise TrafficDataError(f"the calendar has no row for the {label}(s) of {_weeks_text(missing.index)} "
+                                   f"inside the table's range ({first:%Y-%m-%d} to {last:%Y-%m-%d})", file=path,
+                                   hint="list every day (or week) of the period, 0 where nothing happened, or "
+                                        "leave the calendar out")
+        short = count[count < width]
+        if len(short):
+            raise TrafficDataError(f"the calendar holds only some days of the week(s) of {_weeks_text(short.index)} "
+                                   f"({', '.join(str(int(v)) for v in short.to_numpy()[:5])} of 7 days)", file=path,
+                                   hint="list every day of the period (0 where nothing happened): a week's value is "
+                                        "the mean of its 7 days")
+        means = days.drop(columns="day").groupby(per).mean().reindex(periods)
+        for name in cal["controls"]:
+            table[name] = means[name].to_numpy(float)
+            controls.append(name)
+        exports_out.append({"file": path, "kind": f"controls/{cal['when']}", "role": "control",
+                            "rows": int(len(cal["frame"]) // (7 if cal["when"] == "week" else 1)),
+                            "period": (cal["frame"]["day"].min(), cal["frame"]["day"].max()),
+                            "channels": []})
+        if freq == "W" and cal["when"] == "day":
+            notes.append(f"{Path(path).name}: {', '.join(cal['controls'])} averaged over the 7 days of each week "
+                         "(a 1 / 0 flag becomes the share of the week's days it was on)")
     used_files = {x["file"] for x in exports_out}
     skipped_out, seen = [], set()
     for a, b in spend_skipped:
@@ -775,4 +980,4 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
         skipped_out.append((str(f), f"not used for the media mix ({e.kind})"))
     return {"table": table, "channels": channels, "outcome": col, "outcome_kind": kind,
             "outcome_is_money": is_money, "currency": currency, "exports": exports_out, "skipped": skipped_out,
-            "notes": notes, "touchpoints": touch}
+            "notes": notes, "touchpoints": touch, "controls": controls}
