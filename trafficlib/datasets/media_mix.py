@@ -323,7 +323,8 @@ def describe(truth: dict) -> str:
         + ", ".join(f"`{f}` ({d})" for f, d in truth["files"].items()) + ". "
         "`trafficlib.mix.inputs.load_mix_inputs` on the folder gives back the weekly spend per channel "
         f"and the revenue ({truth['revenue']:,.2f} {truth['currency']} over the weeks; media bring "
-        f"{truth['media_share']:.0%} of it).",
+        f"{truth['media_share']:.0%} of it), and the weekly `promotion` control (the share of the week's days "
+        "on promotion: the simulator's promo weeks, 1 or 0).",
         "",
         "| channel | planted ROI | adstock decay | Hill half-saturation | Hill slope | spend (EUR) "
         "| contribution (EUR) |",

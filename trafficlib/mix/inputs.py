@@ -126,7 +126,7 @@ def _files(data_path) -> tuple[list[Path], list[Path]]:
     return given, files
 
 
-def _offline(path: Path) -> dict | None:
+def _offline(path: Path, blocks: list | None = None) -> dict | None:
     """An offline-spend table (see the module doc) as rows ``date``, ``date_end``,
     ``channel``, ``cost``, ``impressions`` (+ ``currency``, ``line``), or None when the file
     is not one. Raises :class:`TrafficDataError` for a recognised table with bad cells."""
@@ -136,7 +136,7 @@ def _offline(path: Path) -> dict | None:
     if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
         return None
     try:
-        blocks = sheets(path)
+        blocks = sheets(path) if blocks is None else blocks  # the file's tables, parsed once by the caller
     except TrafficDataError:
         return None
     for sheet in blocks:
@@ -242,7 +242,7 @@ _FLAG_TRUE = {"x", "oui", "yes", "vrai", "true", "o", "y"}
 _FLAG_FALSE = {"non", "no", "faux", "false", "n", "-"}
 
 
-def _controls(path: Path) -> dict | None:
+def _controls(path: Path, blocks: list | None = None) -> dict | None:
     """A calendar of controls (see :func:`load_mix_inputs`) as ``{"frame": one row per day:
     day + one float column per control, "controls": [names], "when": "day" | "week",
     "notes": [...], "columns": {header: role}}``, ``{"mixed": (control columns, other numeric
@@ -254,7 +254,7 @@ def _controls(path: Path) -> dict | None:
     if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
         return None
     try:
-        blocks = sheets(path)
+        blocks = sheets(path) if blocks is None else blocks  # the file's tables, parsed once by the caller
     except TrafficDataError:
         return None
     named = bool(_CTRL_FILE.search(schema.normalize_header(path.stem)))
@@ -348,6 +348,35 @@ def _controls(path: Path) -> dict | None:
         return {"frame": days[["day", *names]], "controls": names, "when": when, "notes": notes,
                 "columns": {sheet.header[at]: when, **{n: "control" for n in names}}}
     return None
+
+
+def _calendar(path: Path, blocks: list) -> dict | None:
+    """:func:`_controls` of a file no reader of the kit claims (a plain ``date,value``
+    series aside): an export the kit knows (GA4's "Key events"...) is never a calendar.
+    Raises the calendar's :class:`TrafficDataError` (bad cells, controls mixed with other
+    figures) only for such a file."""
+    from trafficlib import sources
+
+    try:
+        cal, error = _controls(path, blocks), None
+    except TrafficDataError as exc:
+        cal, error = {}, exc
+    if cal is None:
+        return None
+    try:
+        if sources.load(path).kind != "daily_series":
+            return None
+    except TrafficDataError as exc:
+        if not exc.problem.startswith("not an export the kit knows"):
+            return None  # a known export with an error: its reader says it
+    if error is not None:
+        raise error
+    if "mixed" in cal:
+        raise TrafficDataError(f"this table mixes controls ({cal['mixed'][0]}) with other figures ({cal['mixed'][1]})",
+                               file=str(path), hint="keep the outcome (sales, revenue...) in its own file, or name the "
+                                                    "file calendrier_*.csv / controls_*.csv to use every column as a "
+                                                    "control")
+    return cal
 
 
 _MONTH_NAMES = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2,
@@ -553,6 +582,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     control named like a channel or the outcome.
     """
     from trafficlib import sources
+    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheets
     from trafficlib.readers.registry import UNRECONCILED
 
     if freq not in ("W", "D"):
@@ -566,28 +596,14 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     offline: dict[str, dict] = {}
     calendars: dict[str, dict] = {}
     for f in files:
-        got = _offline(f)
+        try:
+            blocks = sheets(f) if f.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES else []
+        except TrafficDataError:
+            blocks = []
+        got = _offline(f, blocks) if blocks else None
         if got is None:
-            try:
-                cal, cal_error = _controls(f), None
-            except TrafficDataError as exc:  # raised below when no reader knows the file
-                cal, cal_error = {}, exc
+            cal = _calendar(f, blocks) if blocks else None
             if cal is not None:
-                try:  # an export a reader of the kit knows (other than a plain date,value series) is not a calendar
-                    other = sources.load(f)
-                    if other.kind != "daily_series":
-                        continue
-                except TrafficDataError as exc:
-                    if not exc.problem.startswith("not an export the kit knows"):
-                        continue  # a known export with an error: its reader says it (step 2)
-                if cal_error is not None:
-                    raise cal_error
-                if "mixed" in cal:
-                    raise TrafficDataError(f"this table mixes controls ({cal['mixed'][0]}) with other figures "
-                                           f"({cal['mixed'][1]})", file=str(f),
-                                           hint="keep the outcome (sales, revenue...) in its own file, or name the "
-                                                "file calendrier_*.csv / controls_*.csv to use every column as a "
-                                                "control")
                 calendars[str(f)] = cal
                 notes.extend(cal["notes"])
             continue
