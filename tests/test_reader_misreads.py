@@ -91,6 +91,20 @@ def test_real_microsoft_layouts_are_still_recognised(tmp_path, text):
     assert len(e.frame) == 2 and e.frame["cost"].sum() == pytest.approx(5.6 if "2.50" in text else 16.5)
 
 
+def test_api_report_with_a_mis_decoded_copyright_footer(tmp_path):
+    """An API download (GregorianDate, AdGroupName, CurrencyCode) whose footer's © went
+    through a wrong decoding, as seen in a public Bing Ads client's test data."""
+    text = ('"GregorianDate","AccountName","AdGroupId","AdGroupName","Impressions","Clicks","CurrencyCode","Spend",'
+            '"CountryOrRegion","City"\n'
+            '"2/27/2016","account_1","1","group 1","10","1","EUR","0.40","Italy","Bolzano"\n'
+            '"2/28/2016","account_1","2","group 2","40","2","EUR","1.10","Italy","Milan"\n\n'
+            '"\u00c3\u201a\u00c2\u00a92016 Microsoft Corporation. All rights reserved. "\n')
+    f = _write(tmp_path / "geo.csv", text)
+    assert microsoft.recognise(Probe(f)) is True
+    e = sources.load(f)
+    assert e.kind.startswith("microsoft_ads/") and e.frame["cost"].sum() == pytest.approx(1.5)
+
+
 def test_one_generic_preamble_line_is_not_a_header_block(tmp_path):
     f = _write(tmp_path / "plan.csv", "Rows: 2\n\nSemaine;Canal;Dépense\n06/01/2025;TV;100\n13/01/2025;TV;120\n",
                "cp1252")
