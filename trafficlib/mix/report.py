@@ -136,12 +136,14 @@ def fit_inputs(inputs: dict, holidays_country: str = "FR", holdout_weeks: int = 
                tune: int = 1000, chains: int = 4, seed: int = 0, **kw):
     """Fit :func:`trafficlib.mix.fit` on the weekly table of ``inputs`` (its channels,
     outcome and any control column), holding out the last ``holdout_weeks``; returns the
-    :class:`~trafficlib.mix.result.MixResult`."""
+    :class:`~trafficlib.mix.result.MixResult`. The controls are the calendar columns the
+    inputs name (``inputs["controls"]``), else the table's other numeric columns."""
     from trafficlib import mix
 
     table = inputs["table"]
     channels = list(inputs["channels"])
-    return mix.fit(table, inputs["outcome"], channels, controls=controls_of(table, channels, inputs["outcome"]),
+    controls = inputs["controls"] if "controls" in inputs else controls_of(table, channels, inputs["outcome"])
+    return mix.fit(table, inputs["outcome"], channels, controls=controls,
                    holidays=(holidays_country or None), holdout=int(holdout_weeks), draws=int(draws), tune=int(tune),
                    chains=int(chains), seed=int(seed), where=str(inputs.get("where") or "the weekly mix table"), **kw)
 
@@ -810,7 +812,7 @@ def exports_table(inputs: dict, lang: str = "en") -> pd.DataFrame:
     """One row per file read: ``file``, ``kind`` (the export's report), ``role`` (spend,
     outcome or touchpoints, translated), ``channels`` it gave (text), ``rows`` and
     ``dates`` (the days it spans, text)."""
-    roles = {"spend": ("spend", "dépense"), "outcome": ("outcome", "résultat"),
+    roles = {"spend": ("spend", "dépense"), "outcome": ("outcome", "résultat"), "control": ("control", "contrôle"),
              "touchpoints": ("touchpoints", "points de contact")}
     rows = []
     for e in inputs.get("exports", []):

@@ -74,6 +74,18 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "prior_level_sd": ("Prior on the level's drift", "A priori sur la dérive du niveau"),
     "plan_file": ("Media plan", "Plan média"),
     "ga4_path": ("GA4 export", "Export GA4"),
+    # media mix
+    "outcome": ("Outcome explained", "Résultat expliqué"),
+    "channel_map": ("Campaigns to channels", "Campagnes vers canaux"),
+    "holidays_country": ("Country whose holidays enter the model", "Pays dont les jours fériés entrent dans le modèle"),
+    "holdout_weeks": ("Recent weeks held out to test the fit", "Semaines récentes mises de côté pour tester le modèle"),
+    "budget_weeks": ("Horizon of the budget shift (weeks)", "Horizon de la réallocation (semaines)"),
+    "max_shift": ("Largest change per channel (share of today's spend)",
+                  "Plus grand écart par canal (part de la dépense actuelle)"),
+    "draws": ("Posterior draws per chain", "Tirages a posteriori par chaîne"),
+    "tune": ("Warm-up steps per chain", "Pas de chauffe par chaîne"),
+    "chains": ("Chains", "Chaînes"),
+    "seed": ("Random seed", "Graine aléatoire"),
 }
 
 _LANG_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
