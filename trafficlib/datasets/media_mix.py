@@ -258,6 +258,42 @@ def _touchpoints(sim: pd.DataFrame, daily: pd.DataFrame, r: np.random.Generator,
             "last_touch_value": {c: round(float(last_touch.get(c, 0.0)), 2) for c in names}}
 
 
+def _lift_test(sim, path: Path, seed: int) -> dict:
+    """A TV geo test as an agency reports it (French CSV: channel, start, end, measured gain
+    and its standard error): TV's true contribution over its largest flight of the second
+    year plus two weeks of carry-over, measured with a 10 % standard error. Its own random
+    stream, so the other files do not change."""
+    r = rng(seed, "media_mix_lift")
+    data, parts = sim.data, sim.parts
+    on = data["TV"].to_numpy() > 0
+    best, best_spend, i = None, -1.0, 52
+    while i < len(on) - 2:
+        if on[i]:
+            j = i
+            while j < len(on) and on[j]:
+                j += 1
+            spent = float(data["TV"].iloc[i:j].sum())
+            if spent > best_spend:
+                best, best_spend = (i, min(j + 1, len(on) - 1)), spent
+            i = j
+        else:
+            i += 1
+    a, b = best
+    true = float(parts["TV"].iloc[a:b + 1].sum())
+    measured = true * (1 + r.normal(0, 0.10))
+    sd = 0.10 * true
+    start, end = data["date"].iloc[a], data["date"].iloc[b] + pd.Timedelta(days=6)
+    text = ("Canal;Début;Fin;Gain mesuré (€);Écart-type (€);Méthode\r\n"
+            f"TV;{start:%d/%m/%Y};{end:%d/%m/%Y};{_fr(measured)};{_fr(sd)};Test géographique (régions témoins)\r\n")
+    path.write_bytes(text.encode("cp1252"))
+    return {"channel": "TV", "start": str(start.date()), "end": str(end.date()), "true_contribution": round(true, 2),
+            "measured": round(measured, 2), "sd": round(sd, 2)}
+
+
+def _fr(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",")
+
+
 def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     """Write ``<out_dir>/media_mix/`` (see the module doc); returns the planted truths
     (JSON-able): the simulator's truth per channel (``roi`` in revenue EUR per EUR spent,
@@ -281,6 +317,7 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
     promo_days = _promotions(data, folder / "calendrier_promotions.csv")
     daily = _ga4(data, r, folder / "ga4_revenus_par_date.csv")
     touch = _touchpoints(data, daily, r, folder / "touchpoints.parquet")
+    lift = _lift_test(sim, folder / "test_lift_tv.csv", seed)
     truth = sim.truth
     out = {
         "folder": FOLDER,
@@ -301,7 +338,10 @@ def generate(out_dir: Path, seed: int = 0, scale: float = 1.0) -> dict:
                                          f"'promotion' column, {promo_days} promotion days",
             "ga4_revenus_par_date.csv": "GA4 report by Date: key events, ecommerce purchases, total revenue",
             "touchpoints.parquet": "touchpoints of the last 26 weeks (attribution beside the mix)",
+            "test_lift_tv.csv": "a TV geo test's measured gain and standard error, French (cp1252, ';'): calibrates "
+                                "the model",
         },
+        "lift_test": lift,
         "touchpoints": touch,
         "controls": ["promotion"],
         "not_in_files": "the promotion weeks (the simulator's control, listed in truth.json as promo_weeks) are in "

@@ -11,7 +11,8 @@
 The model (:mod:`.model`) is a Bayesian regression with adstock and saturation per
 channel and ROI priors, fitted by PyMC's NUTS sampler; :mod:`.design` checks and scales
 the table; :mod:`.result` turns the posterior into figures; :mod:`.optimize` is the
-budget planner; :mod:`.simulate` is the seeded simulator with planted ROIs that the tests
+budget planner; :mod:`.calibration` reads lift results (experiments, post-mortems);
+:mod:`.simulate` is the seeded simulator with planted ROIs that the tests
 and ``benchmarks/mix_*.py`` check the whole against; :mod:`.inputs` builds the weekly
 table from the ad platforms' downloads and an outcome file.
 
@@ -27,57 +28,15 @@ import time
 
 import pandas as pd
 
-from trafficlib.errors import TrafficDataError
+from trafficlib.mix.calibration import lift_from_causal, lift_table, read_lift
 from trafficlib.mix.design import Design, prepare
 from trafficlib.mix.model import Priors, build, sample
 from trafficlib.mix.optimize import BudgetPlan, allocate, optimize_budget
 from trafficlib.mix.result import MixResult
 from trafficlib.mix.simulate import Simulation, simulate
 
-__all__ = ["fit", "lift_table", "lift_from_causal", "MixResult", "Priors", "Design", "BudgetPlan", "Simulation", "simulate",
+__all__ = ["fit", "lift_table", "lift_from_causal", "read_lift", "MixResult", "Priors", "Design", "BudgetPlan", "Simulation", "simulate",
            "prepare", "allocate", "optimize_budget"]
-
-
-def lift_table(lift, channels, where: str = "lift results") -> pd.DataFrame:
-    """Lift results as the model takes them: ``channel``, ``start``, ``end``, ``lift``,
-    ``lift_sd`` (outcome units). Accepts a DataFrame or a list of dicts; ``lift_sd`` may be
-    given as a 90 % interval ``lift_lower`` / ``lift_upper`` instead (sd = width / 3.29)."""
-    frame = pd.DataFrame(lift).copy()
-    if frame.empty:
-        return frame
-    if "lift_sd" not in frame and {"lift_lower", "lift_upper"} <= set(frame):
-        frame["lift_sd"] = (frame["lift_upper"] - frame["lift_lower"]) / 3.29
-    missing = [c for c in ("channel", "start", "end", "lift", "lift_sd") if c not in frame]
-    if missing:
-        raise TrafficDataError("lift results need channel, start, end, lift and lift_sd (or lift_lower/lift_upper)",
-                               file=where, column=missing[0])
-    unknown = sorted(set(frame["channel"]) - set(channels))
-    if unknown:
-        raise TrafficDataError(f"a lift result names a channel the model does not have: {unknown[0]!r}", file=where,
-                               column="channel", hint="channels: " + ", ".join(channels))
-    if (pd.to_numeric(frame["lift_sd"], errors="coerce").fillna(0) <= 0).any():
-        raise TrafficDataError("a lift result without a positive standard error", file=where, column="lift_sd")
-    return frame
-
-
-def lift_from_causal(result, channel: str) -> dict:
-    """A campaign post-mortem's answer as a lift row for :func:`fit`'s ``lift``: the
-    cumulative effect of a :func:`trafficlib.causal.causal_impact` result over its post
-    period (outcome units), its standard error from the interval (width / 2z at the
-    result's level), and the post period's first and last dates.
-
-    The model reads it as the channel's whole contribution over those periods: right for
-    a flight or a launch (the campaign was the channel's only spend then), too low for a
-    campaign on top of always-on spend in the same channel (there the post-mortem measures
-    the increment only)."""
-    from scipy.stats import norm
-
-    row = result.summary.loc["cumulative"]
-    post = result.series.index[result.series["post"].to_numpy(bool)]
-    z = norm.ppf(1 - result.alpha / 2)
-    sd = (row["abs_effect_upper"] - row["abs_effect_lower"]) / (2 * z)
-    return {"channel": channel, "start": pd.Timestamp(post.min()), "end": pd.Timestamp(post.max()),
-            "lift": float(row["abs_effect"]), "lift_sd": float(sd)}
 
 
 def fit(data: pd.DataFrame, outcome: str, channels, controls=(), date: str = "date", media: str = "spend",

@@ -47,6 +47,7 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
+from trafficlib.mix.calibration import read_lift
 
 __all__ = ["load_mix_inputs", "channel_of", "MIN_WEEKS", "GOOGLE_TYPES"]
 
@@ -569,10 +570,13 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
       ``outcome_kind`` ("revenue", "conversions", "leads", "won_deals" or "custom"),
       ``outcome_is_money`` (bool), ``currency`` (ISO code, or None when no file states it);
     - ``exports``: one dict per file read (``file``, ``kind``, ``role`` "spend" / "outcome"
-      / "touchpoints" / "control" (kind ``controls/day`` or ``controls/week``), ``rows``,
+      / "touchpoints" / "control" / "lift" (kind ``controls/day`` or ``controls/week``), ``rows``,
       ``period``, ``channels``); ``skipped``: [(file, why)];
       ``notes``: what was dropped, spread or assumed; ``touchpoints``: the path of a
-      touchpoints file of the folder (for attribution beside the mix), or None.
+      touchpoints file of the folder (for attribution beside the mix), or None;
+    - ``lift``: the lift results of the folder's lift files
+      (:func:`trafficlib.mix.calibration.read_lift`: channel, start, end, lift, lift_sd, line,
+      file), to pass as ``mix.fit(..., lift=...)``, or None.
 
     Raises :class:`TrafficDataError` when there is no spend, no outcome, a week (or day)
     inside the range without outcome data, several currencies, fewer than 39 weeks
@@ -595,6 +599,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     # 1. offline spend tables (read first: an ad reader may otherwise take them for an account report)
     offline: dict[str, dict] = {}
     calendars: dict[str, dict] = {}
+    lifts: dict[str, pd.DataFrame] = {}
     for f in files:
         try:
             blocks = sheets(f) if f.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES else []
@@ -606,6 +611,10 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             if cal is not None:
                 calendars[str(f)] = cal
                 notes.extend(cal["notes"])
+            elif blocks:
+                lf = read_lift(f, blocks)  # lift results (experiments, post-mortems) to calibrate the model
+                if lf is not None:
+                    lifts[str(f)] = lf.assign(file=str(f))
             continue
         try:  # a CRM export (date, canal, montant) is the CRM reader's, not a spend plan
             other = sources.load(f)
@@ -622,7 +631,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     spend_skipped: list = []
     loaded: dict[str, object] = {}
     for f in files:
-        if str(f) in offline or str(f) in calendars:
+        if str(f) in offline or str(f) in calendars or str(f) in lifts:
             continue
         e = sources.load_or_skip(f, spend_skipped, False)
         loaded[str(f)] = e
@@ -994,6 +1003,18 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             continue
         seen.add(str(f))
         skipped_out.append((str(f), f"not used for the media mix ({e.kind})"))
+    lift = None
+    if lifts:
+        lift = pd.concat(lifts.values(), ignore_index=True)
+        for path, lf in lifts.items():
+            unknown = lf[~lf["channel"].isin(channels)]
+            if len(unknown):
+                raise TrafficDataError(f"a lift result names a channel the downloads do not have: "
+                                       f"{unknown['channel'].iloc[0]!r}", file=path, column="channel",
+                                       rows=unknown["line"].tolist()[:5], hint="channels: " + ", ".join(channels))
+            exports_out.append({"file": path, "kind": "lift_results", "role": "lift", "rows": len(lf),
+                                "period": (lf["start"].min(), lf["end"].max()),
+                                "channels": sorted(set(lf["channel"]))})
     return {"table": table, "channels": channels, "outcome": col, "outcome_kind": kind,
             "outcome_is_money": is_money, "currency": currency, "exports": exports_out, "skipped": skipped_out,
-            "notes": notes, "touchpoints": touch, "controls": controls}
+            "notes": notes, "touchpoints": touch, "controls": controls, "lift": lift}

@@ -137,12 +137,16 @@ def fit_inputs(inputs: dict, holidays_country: str = "FR", holdout_weeks: int = 
     """Fit :func:`trafficlib.mix.fit` on the weekly table of ``inputs`` (its channels,
     outcome and any control column), holding out the last ``holdout_weeks``; returns the
     :class:`~trafficlib.mix.result.MixResult`. The controls are the calendar columns the
-    inputs name (``inputs["controls"]``), else the table's other numeric columns."""
+    inputs name (``inputs["controls"]``), else the table's other numeric columns; the lift
+    results of the folder (``inputs["lift"]``) calibrate the fit."""
     from trafficlib import mix
 
     table = inputs["table"]
     channels = list(inputs["channels"])
     controls = inputs["controls"] if "controls" in inputs else controls_of(table, channels, inputs["outcome"])
+    lift = inputs.get("lift")
+    if lift is not None and len(lift) and "lift" not in kw:
+        kw["lift"] = lift
     return mix.fit(table, inputs["outcome"], channels, controls=controls,
                    holidays=(holidays_country or None), holdout=int(holdout_weeks), draws=int(draws), tune=int(tune),
                    chains=int(chains), seed=int(seed), where=str(inputs.get("where") or "the weekly mix table"), **kw)
@@ -191,6 +195,44 @@ def period_text(result, lang: str = "en") -> tuple[str, str, int]:
     dates = result.design.dates
     step = pd.Timedelta(days=6 if result.design.freq == "W" else 0)
     return i18n.fmt_date(dates[0], lang), i18n.fmt_date(dates[-1] + step, lang), len(dates)
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def lift_view(result, lang: str = "en", currency: str = "EUR", outcome_is_money: bool = True) -> pd.DataFrame:
+    """One row per lift result the fit was calibrated with: ``channel``, ``period`` (text),
+    ``measured`` (the test's lift, ± its standard error, text) and ``model`` (the calibrated
+    model's contribution of the channel over the same periods, median and 90 % interval,
+    text), in outcome units. Empty without lift results."""
+    lift = result.lift
+    if lift is None or not len(lift):
+        return pd.DataFrame(columns=["channel", "period", "measured", "model"])
+    d = result.design
+    eff = result.effects()
+
+    def amount(x):
+        return money_text(x, lang, currency) if outcome_is_money else num_text(x, lang, 0)
+
+    rows = []
+    for rec in lift.itertuples(index=False):
+        j = d.channels.index(rec.channel)
+        mask = (d.dates >= pd.Timestamp(rec.start)) & (d.dates <= pd.Timestamp(rec.end))
+        got = eff[:, mask, j].sum(axis=1)
+        rows.append({"channel": rec.channel,
+                     "period": f"{i18n.fmt_date(rec.start, lang)} – {i18n.fmt_date(rec.end, lang)}",
+                     "measured": f"{amount(rec.lift)} ± {amount(rec.lift_sd)}",
+                     "model": f"{amount(np.median(got))} ({amount(np.percentile(got, 5))} – "
+                              f"{amount(np.percentile(got, 95))})"})
+    return pd.DataFrame(rows)
+
+
+def lift_labels(lang: str = "en") -> dict[str, str]:
+    """Column labels of :func:`lift_view`."""
+    return {"channel": _t(lang, "Channel", "Canal"), "period": _t(lang, "Test period", "Période du test"),
+            "measured": _t(lang, "Measured lift (± standard error)", "Gain mesuré (± écart-type)"),
+            "model": _t(lang, "Model over the same weeks (90% interval)",
+                        "Modèle sur les mêmes semaines (intervalle 90 %)")}
 
 
 # ------------------------------------------------------------------ what each channel brought
