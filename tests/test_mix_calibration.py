@@ -119,3 +119,24 @@ def test_the_report_sets_the_model_beside_the_measured_lift():
     shown = float(view.loc[0, "model"].split("€")[0].replace("\u202f", "").replace("\u00a0", "").replace(" ", ""))
     assert shown == pytest.approx(expected, abs=0.6)
     assert mr.lift_view(MixResult(design=design, idata=az.from_dict(posterior=post)), "en").empty
+
+
+def test_auto_hands_the_side_files_to_the_media_mix(demo, tmp_path):
+    """The TV plan, the promotions calendar and the lift test are no reader's export, but
+    auto must not leave them out of the media mix: a mix without the TV plan would give
+    TV's effect to the baseline."""
+    from trafficlib import auto
+    from trafficlib.mix.inputs import side_export
+
+    folder, _ = demo
+    kinds = {f.name: (side_export(f).kind if side_export(f) is not None else None) for f in folder.iterdir()}
+    assert kinds["plan_tv.csv"] == "mix/offline_spend"
+    assert kinds["calendrier_promotions.csv"] == "mix/controls"
+    assert kinds["test_lift_tv.csv"] == "mix/lift"
+    assert kinds["google_ads_campagnes.csv"] is None and kinds["ga4_revenus_par_date.csv"] is None
+    res = auto.run(folder, tmp_path / "out", dry_run=True, echo=False)
+    mix_run = next(r for r in res.plan.runnable if r.name.startswith("media-mix"))
+    linked = sorted(p.name for p in (tmp_path / "out" / auto.INPUTS / mix_run.name / "data_path").iterdir())
+    assert {"plan_tv.csv", "calendrier_promotions.csv", "test_lift_tv.csv"} <= set(linked)
+    got = load_mix_inputs(tmp_path / "out" / auto.INPUTS / mix_run.name / "data_path")
+    assert "TV" in got["channels"] and got["controls"] == ["promotion"] and len(got["lift"]) == 1

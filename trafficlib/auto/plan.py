@@ -140,7 +140,9 @@ REPORTS: tuple[ReportSpec, ...] = (
         "media-mix", "notebooks/media_mix.ipynb",
         (Input("data_path", ADS[:-1], "ads", exclude=("*/auction_insights", "google_ads/negative_keywords")),
          Input("data_path", MIX_OUTCOMES, "outcome"),
-         Input("data_path", ("canonical/touchpoints",), None, name="touchpoints{ext}", suffixes=(".parquet", ".csv"))),
+         Input("data_path", ("canonical/touchpoints",), None, name="touchpoints{ext}", suffixes=(".parquet", ".csv")),
+         # optional: offline spend plans (TV...), calendars of controls, lift results
+         Input("data_path", ("mix/*",))),
         {"site_name": "{site_name}", "outcome": "{mix_outcome}", "currency": "{currency?}"},
         {"ads": "ad-platform downloads by day or week (Google Ads, Meta, Microsoft Ads)",
          "outcome": "an outcome by date: a GA4 report of revenue or conversions by date, or a CRM export of leads"}),

@@ -199,6 +199,21 @@ def _load(path: Path):
         return sources.load(path)
 
 
+def _side_export(snap: Path, exc: BaseException):
+    """A media-mix side file (an offline spend plan, a calendar of controls, lift results:
+    :func:`trafficlib.mix.inputs.side_export`) among the files no reader knows; None else."""
+    from trafficlib.errors import TrafficDataError
+
+    if not (isinstance(exc, TrafficDataError) and exc.problem.startswith("not an export the kit knows")):
+        return None
+    try:
+        from trafficlib.mix.inputs import side_export
+
+        return side_export(snap)
+    except Exception:  # noqa: BLE001 - a malformed side file is skipped with the reader's reason
+        return None
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, TrafficDataError):
         text = exc.problem if getattr(exc, "problem", None) else str(exc)
@@ -287,8 +302,10 @@ def _one(path: Path, label: str, snaps: _Snapshots, items: list[Item], excluded:
             snap.unlink(missing_ok=True)
             items.remove(item)
             return
-        item.skip(_why(exc))
-        return
+        export = _side_export(snap, exc)
+        if export is None:
+            item.skip(_why(exc))
+            return
     export.path = label
     item.export = export
     item.status = "taken"

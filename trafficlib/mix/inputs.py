@@ -49,7 +49,7 @@ from trafficlib import schema
 from trafficlib.errors import TrafficDataError
 from trafficlib.mix.calibration import read_lift
 
-__all__ = ["load_mix_inputs", "channel_of", "MIN_WEEKS", "GOOGLE_TYPES"]
+__all__ = ["load_mix_inputs", "side_export", "channel_of", "MIN_WEEKS", "GOOGLE_TYPES"]
 
 MIN_WEEKS = 39
 _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
@@ -1018,3 +1018,41 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
     return {"table": table, "channels": channels, "outcome": col, "outcome_kind": kind,
             "outcome_is_money": is_money, "currency": currency, "exports": exports_out, "skipped": skipped_out,
             "notes": notes, "touchpoints": touch, "controls": controls, "lift": lift}
+
+
+def side_export(path: str | Path):
+    """A media-mix side file that no reader of the kit claims, as an
+    :class:`~trafficlib.readers.registry.Export` for ``trafficlib auto`` to route to the
+    media-mix report: an offline spend plan (kind ``mix/offline_spend``: rows ``date``,
+    ``date_end``, ``channel``, ``cost``, ``impressions``), a calendar of controls
+    (``mix/controls``: ``date`` + the controls) or lift results (``mix/lift``). None for
+    any other file. Raises the file's :class:`TrafficDataError` when it is one of these
+    with a bad cell."""
+    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheets
+    from trafficlib.readers.registry import Export
+
+    path = Path(path)
+    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
+        return None
+    try:
+        blocks = sheets(path)
+    except TrafficDataError:
+        return None
+    got = _offline(path, blocks)
+    if got is not None:
+        fr = got["frame"]
+        return Export(path=str(path), kind="mix/offline_spend", table="offline_spend",
+                      frame=fr[["date", "date_end", "channel", "cost", "impressions"]].copy(),
+                      period=(fr["date"].min(), fr["date_end"].max()), notes=list(got["notes"]),
+                      meta={"when": got["when"]})
+    cal = _calendar(path, blocks)
+    if cal is not None:
+        fr = cal["frame"].rename(columns={"day": "date"})
+        return Export(path=str(path), kind="mix/controls", table="controls", frame=fr,
+                      period=(fr["date"].min(), fr["date"].max()), notes=list(cal["notes"]),
+                      meta={"controls": list(cal["controls"])})
+    lift = read_lift(path, blocks)
+    if lift is not None:
+        return Export(path=str(path), kind="mix/lift", table="lift", frame=lift,
+                      period=(lift["start"].min(), lift["end"].max()))
+    return None
