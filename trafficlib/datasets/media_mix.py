@@ -380,4 +380,9 @@ def describe(truth: dict) -> str:
               "appear (bought by the thousand impressions, they leave few clicks), so click attribution credits them "
               "far below their planted ROI.", "", truth["not_in_files"][0].upper() + truth["not_in_files"][1:] + ".",
               ""]
+    lt = truth.get("lift_test")
+    if lt:
+        lines += [f"`test_lift_tv.csv`: a {lt['channel']} geo test from {lt['start']} to {lt['end']} measured "
+                  f"{lt['measured']:,.2f} EUR ± {lt['sd']:,.2f} (standard error) against a planted contribution "
+                  f"of {lt['true_contribution']:,.2f} EUR over those weeks; the media mix takes it as calibration.", ""]
     return "\n".join(lines)
