@@ -48,6 +48,7 @@ import pandas as pd
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
 from trafficlib.mix.calibration import read_lift
+from trafficlib.readers.crm_inputs import select_spend
 
 __all__ = ["load_mix_inputs", "side_export", "channel_of", "MIN_WEEKS", "GOOGLE_TYPES"]
 
@@ -415,41 +416,6 @@ def _months(values: pd.Series) -> pd.Series:
 
 # ------------------------------------------------------------------ spend
 
-def _select(exports: list, skipped: list, notes: list) -> list:
-    """The ad exports to count, each euro once, across several load_spend calls (the same
-    rules: the coarsest grain per platform, no campaign-day read twice)."""
-    from trafficlib.readers.crm_inputs import _GRAINS, spend_keys
-
-    by_platform: dict = {}
-    for e in exports:
-        by_platform.setdefault(e.kind.split("/")[0], []).append(e)
-    kept = []
-    for plat, es in by_platform.items():
-        rank = {id(e): (_GRAINS.index(e.kind.split("/", 1)[1]) if e.kind.split("/", 1)[1] in _GRAINS
-                        else len(_GRAINS)) for e in es}
-        best = min(rank.values())
-        for e in es:
-            if rank[id(e)] == best:
-                kept.append(e)
-            else:
-                skipped.append((e.path, f"a finer {plat} report than the one used; its spend is already counted"))
-    seen: dict = {}
-    out = []
-    for e in kept:
-        pairs = spend_keys(e)  # (platform, campaign, day) of the rows naming a campaign
-        if not pairs and len(e.frame):
-            notes.append(f"{Path(e.path).name}: no campaign names: it cannot be checked against the other files "
-                         "for spend counted twice")
-        other = next((name for name, ps in seen.items() if ps & pairs), None)
-        if other is not None:
-            skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))
-            notes.append(f"{Path(e.path).name}: left out, it repeats campaigns and days of {other}")
-            continue
-        seen[Path(e.path).name] = pairs
-        out.append(e)
-    return out
-
-
 def _spread(rows: pd.DataFrame, values=("cost", "impressions")) -> pd.DataFrame:
     """Rows covering ``date`` .. ``date_end`` spread evenly over their days: one row per
     day with the row's ``values`` divided by its number of days (NaN stays NaN)."""
@@ -641,7 +607,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             spend_skipped.append((str(f), f"no ad spend ({e.kind})"))
             continue
         spend_exports.append(e)
-    spend_exports = _select(spend_exports, spend_skipped, spend_notes)
+    spend_exports = select_spend(spend_exports, spend_skipped, spend_notes)
     notes += spend_notes
     frames = []
     undated_files: list[str] = []

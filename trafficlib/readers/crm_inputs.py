@@ -170,33 +170,8 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
     if not exports:
         raise TrafficDataError("no ad spend (the kit's ad_spend table, or Google Ads / Meta / Microsoft Ads reports)",
                                file=str(path))
-    by_platform: dict = {}
-    for e in exports:
-        by_platform.setdefault(e.kind.split("/")[0], []).append(e)
-    kept = []
-    for plat, es in by_platform.items():
-        rank = {id(e): (_GRAINS.index(e.kind.split("/", 1)[1]) if e.kind.split("/", 1)[1] in _GRAINS else len(_GRAINS))
-                for e in es}
-        best = min(rank.values())
-        for e in es:
-            if rank[id(e)] == best:
-                kept.append(e)
-            else:
-                skipped.append((e.path, f"a finer {plat} report than the one used; its spend is already counted"))
-    notes = []
-    seen: dict = {}
-    for e in list(kept):  # the same campaign and day in two files (the kit's table and a download): once
-        pairs = spend_keys(e)
-        if not pairs and len(e.frame):
-            notes.append(f"{Path(e.path).name}: no campaign names: it cannot be checked against the other files "
-                         "for spend counted twice")
-        other = next((name for name, ps in seen.items() if ps & pairs), None)
-        if other is not None:
-            kept.remove(e)
-            skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))
-            notes.append(f"{Path(e.path).name}: left out, it repeats campaigns and days of {other}")
-            continue
-        seen[Path(e.path).name] = pairs
+    notes: list[str] = []
+    kept = select_spend(exports, skipped, notes)
     cols = ["date", "date_end", "platform", "campaign", "cost", "clicks", "impressions"]
     frames = []
     for e in kept:
@@ -217,6 +192,42 @@ def load_spend(spend_path: str | Path | None) -> dict | None:
     currencies = {e.meta.get("currency") for e in kept if e.meta.get("currency")}
     return {"spend": spend, "exports": kept, "skipped": skipped, "notes": notes,
             "currency": next(iter(currencies)) if len(currencies) == 1 else None}
+
+
+def select_spend(exports: list, skipped: list, notes: list) -> list:
+    """The ad exports whose spend to count, each euro once: of several report grains of
+    one platform only the coarsest (:data:`_GRAINS`: a campaign report already holds its
+    keywords' spend), and a file repeating (platform, campaign, day) of a file already kept
+    is left out (the kit's ad_spend table beside the download it came from). Appends to
+    ``skipped`` ([(path, why)]) and ``notes``; returns the exports kept, in order."""
+    by_platform: dict = {}
+    for e in exports:
+        by_platform.setdefault(e.kind.split("/")[0], []).append(e)
+    kept = []
+    for plat, es in by_platform.items():
+        rank = {id(e): (_GRAINS.index(e.kind.split("/", 1)[1]) if e.kind.split("/", 1)[1] in _GRAINS
+                        else len(_GRAINS)) for e in es}
+        best = min(rank.values())
+        for e in es:
+            if rank[id(e)] == best:
+                kept.append(e)
+            else:
+                skipped.append((e.path, f"a finer {plat} report than the one used; its spend is already counted"))
+    seen: dict = {}
+    out = []
+    for e in kept:
+        pairs = spend_keys(e)  # (platform, campaign, day) of the rows naming a campaign
+        if not pairs and len(e.frame):
+            notes.append(f"{Path(e.path).name}: no campaign names: it cannot be checked against the other files "
+                         "for spend counted twice")
+        other = next((name for name, ps in seen.items() if ps & pairs), None)
+        if other is not None:
+            skipped.append((e.path, f"the same campaigns and days as {other}: its spend would count twice"))
+            notes.append(f"{Path(e.path).name}: left out, it repeats campaigns and days of {other}")
+            continue
+        seen[Path(e.path).name] = pairs
+        out.append(e)
+    return out
 
 
 def campaign_key(values: pd.Series) -> pd.Series:
