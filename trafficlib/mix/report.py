@@ -469,10 +469,6 @@ def trust(result) -> dict:
     held-out weeks is poor), and ``ok`` (level "good")."""
     out = {**result.diagnostics(), **result.fit_metrics()}
     out["sampler_ok"] = bool(out["ok"])
-    if "verdict" not in out:
-        total = out["chains"] * out["draws"]
-        usable = out["rhat_max"] <= 1.05 and out["divergences"] <= 0.005 * total and out["ess_min"] >= 100
-        out["verdict"] = "good" if out["ok"] else "usable" if usable else "poor"
     out["sampler_verdict"] = "good" if out["sampler_ok"] else out["verdict"] if out["verdict"] != "good" else "usable"
     n = out.get("holdout_periods", 0)
     cov, mape = out.get("coverage_holdout", float("nan")), out.get("mape_holdout", float("nan"))
