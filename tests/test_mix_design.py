@@ -167,8 +167,21 @@ def test_missing_column_hint_lists_only_the_files_columns():
 def test_no_channel_and_no_date_column():
     with pytest.raises(TrafficDataError, match="no channel to model"):
         prepare(table(), "revenue", [])
-    e = error(table().rename(columns={"date": "week"}))
+    e = error(table().rename(columns={"date": "when"}).assign(when=lambda f: f["when"].astype(str)))
     assert e.column == "date" and "no 'date' column" in str(e)
+    two = table().assign(week=lambda f: f["date"]).rename(columns={"date": "day"})
+    e = error(two)
+    assert "several could be: day, week" in str(e)
+
+
+def test_the_periods_found_without_a_date_column():
+    """A column named like a period (week, semaine, ds...), a date index or the one
+    datetime column stand for ``date``."""
+    base = prepare(table(), "revenue", ["search", "tv"])
+    for frame in (table().rename(columns={"date": "week"}), table().rename(columns={"date": "Semaine"}),
+                  table().set_index("date"), table().rename(columns={"date": "when"})):
+        got = prepare(frame, "revenue", ["search", "tv"])
+        assert (got.dates == base.dates).all() and np.allclose(got.y, base.y)
 
 
 def test_unreadable_date_names_the_line():

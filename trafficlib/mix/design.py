@@ -84,6 +84,27 @@ def _infer_freq(dates: pd.DatetimeIndex, where: str) -> str:
                            hint=f"a gap of {gaps[bad]} days after {dates[bad].date()}")
 
 
+_DATE_NAMES = {"date", "week", "week_start", "date_week", "semaine", "jour", "day", "ds", "period", "periode", "time"}
+
+
+def _with_dates(data: pd.DataFrame, date: str, where: str) -> tuple[pd.DataFrame, str]:
+    """``data`` and the name of its date column: ``date`` when present, else a date index
+    (moved into a column), else the one column named like a date (week, semaine, ds...)
+    or holding datetimes. Raises :class:`TrafficDataError` when none or several qualify."""
+    if date in data:
+        return data, date
+    if isinstance(data.index, pd.DatetimeIndex):
+        name = data.index.name or date
+        return data.reset_index(names=name), name
+    found = [c for c in data.columns
+             if schema.normalize_header(str(c)) in _DATE_NAMES or pd.api.types.is_datetime64_any_dtype(data[c])]
+    if len(found) == 1:
+        return data, found[0]
+    raise TrafficDataError(f"no {date!r} column" + (f" (several could be: {', '.join(map(str, found))})"
+                                                    if found else ""), file=where, column=date,
+                           hint="name the periods' column with date=...")
+
+
 def _line(frame: pd.DataFrame, i: int) -> int:
     return int(frame["_line"].iloc[i]) if "_line" in frame else i + 2
 
@@ -125,8 +146,7 @@ def prepare(data: pd.DataFrame, outcome: str, channels, controls=(), date: str =
     channels = list(channels)
     if not channels:
         raise TrafficDataError("no channel to model", file=where, hint="give the spend columns as channels=[...]")
-    if date not in data:
-        raise TrafficDataError(f"no {date!r} column", file=where, column=date)
+    data, date = _with_dates(data, date, where)
     frame = data.copy()
     frame["_line"] = np.arange(len(frame)) + 2  # the file's line of each row (header = line 1)
     frame[date], _ = schema.parse_dates(frame[date], with_time=False)  # ISO or dd/mm/yyyy (French exports)
