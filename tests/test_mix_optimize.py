@@ -272,6 +272,21 @@ def test_given_total_and_custom_bounds(design):
     assert plan.summary["uplift_lower"] > 0 and plan.summary["prob_positive"] == 1.0
 
 
+def test_spend_bounds_in_currency(design):
+    """A contractual floor and cap, in currency per week, override the multiples."""
+    result = make_result(design)
+    current = design.spend[-13:].mean(axis=0)
+    floor = float(current[2] * 1.2)
+    plan = result.optimize(spend_bounds={"tv": (floor, floor * 1.1)}, bounds={"search": (0.9, 1.1)})
+    t = plan.table.set_index("channel")
+    assert t.loc["tv", "lower_bound"] == pytest.approx(floor) and t.loc["tv", "upper_bound"] == pytest.approx(floor * 1.1)
+    assert floor * (1 - 1e-9) <= t.loc["tv", "recommended"] <= floor * 1.1 * (1 + 1e-9)
+    assert t.loc["search", "lower_bound"] == pytest.approx(0.9 * current[0])
+    assert t["recommended"].sum() == pytest.approx(current.sum(), rel=1e-9)
+    with pytest.raises(ValueError, match="does not have"):
+        result.optimize(spend_bounds={"radio": (0, 1)})
+
+
 def test_infeasible_budget_raises(design):
     result = make_result(design)
     current = design.spend[-13:].mean(axis=0)

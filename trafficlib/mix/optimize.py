@@ -84,7 +84,8 @@ class BudgetPlan:
 
 
 def optimize_budget(result, total: float | None = None, bounds: dict | None = None, periods: int = 13,
-                    reference: int = 13, default_bounds: tuple = (0.5, 1.5)) -> BudgetPlan:
+                    reference: int = 13, default_bounds: tuple = (0.5, 1.5),
+                    spend_bounds: dict | None = None) -> BudgetPlan:
     """Reallocate the budget of the next ``periods`` weeks across the channels of ``result``.
 
     Today's spend per period is the mean of the last ``reference`` weeks (daily data: per
@@ -92,7 +93,9 @@ def optimize_budget(result, total: float | None = None, bounds: dict | None = No
     the horizon. ``bounds``: {channel: (low, high)} as multiples of today's spend
     (``default_bounds`` for the others, 0.5-1.5: a plan that keeps every channel alive and
     does not leave the spends the model has seen far behind); a channel idle over the
-    reference weeks may go from 0 up to ``high`` times its mean over the whole history."""
+    reference weeks may go from 0 up to ``high`` times its mean over the whole history.
+    ``spend_bounds``: {channel: (low, high)} in currency per period instead, for channels
+    with contractual floors or caps (they override ``bounds``)."""
     d = result.design
     per_week = 7 if d.freq == "D" else 1  # ``periods`` and ``reference`` are in weeks
     periods, reference = periods * per_week, reference * per_week
@@ -106,6 +109,13 @@ def optimize_budget(result, total: float | None = None, bounds: dict | None = No
     if (lo_m < 0).any() or (hi_m < lo_m).any():
         raise ValueError("bounds must be 0 <= low <= high (multiples of today's spend)")
     lower, upper = np.where(current > 0, current * lo_m, 0.0), base * hi_m
+    for c, (lo, hi) in (spend_bounds or {}).items():
+        if c not in d.channels:
+            raise ValueError(f"spend_bounds names a channel the model does not have: {c!r}")
+        if not 0 <= lo <= hi:
+            raise ValueError(f"spend_bounds of {c!r} must be 0 <= low <= high")
+        j = d.channels.index(c)
+        lower[j], upper[j] = lo, hi
 
     def expected(s):
         return float(result.weekly_response(s).mean(axis=0).sum())

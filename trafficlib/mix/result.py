@@ -236,9 +236,13 @@ class MixResult:
 
     # ---- the budget -------------------------------------------------------------------------
     def optimize(self, total: float | None = None, bounds: dict | None = None, weeks: int = 13,
-                 reference: int = 13, default_bounds: tuple = (0.5, 1.5)):
-        """Where the next euro goes: see :func:`trafficlib.mix.optimize.optimize_budget`."""
+                 reference: int = 13, default_bounds: tuple = (0.5, 1.5), spend_bounds: dict | None = None):
+        """Where the next euro goes: the same ``total`` (over ``weeks``; default today's
+        spend) spread over the channels within ``bounds`` (multiples of today's spend) or
+        ``spend_bounds`` (currency per period). Returns a
+        :class:`~trafficlib.mix.optimize.BudgetPlan`; see
+        :func:`trafficlib.mix.optimize.optimize_budget`."""
         from trafficlib.mix.optimize import optimize_budget
 
         return optimize_budget(self, total=total, bounds=bounds, periods=weeks, reference=reference,
-                               default_bounds=default_bounds)
+                               default_bounds=default_bounds, spend_bounds=spend_bounds)
