@@ -276,7 +276,7 @@ def test_spend_bounds_in_currency(design):
     """A contractual floor and cap, in currency per week, override the multiples."""
     result = make_result(design)
     current = design.spend[-13:].mean(axis=0)
-    floor = float(current[2] * 1.2)
+    floor = float(current[2] * 0.9)
     plan = result.optimize(spend_bounds={"tv": (floor, floor * 1.1)}, bounds={"search": (0.9, 1.1)})
     t = plan.table.set_index("channel")
     assert t.loc["tv", "lower_bound"] == pytest.approx(floor) and t.loc["tv", "upper_bound"] == pytest.approx(floor * 1.1)
