@@ -119,7 +119,7 @@ def test_lift_rows_are_checked(sim):
                        sim.channels)
     rows = mix.lift_table([{"channel": sim.channels[0], "start": "2025-01-06", "end": "2025-02-03", "lift": 10,
                             "lift_lower": 5, "lift_upper": 15}], sim.channels)
-    assert rows["lift_sd"].iloc[0] == pytest.approx(10 / 3.29)
+    assert rows["lift_sd"].iloc[0] == pytest.approx(10 / (2 * 1.6448536))  # a 90 % interval is +-1.645 sd
 
 
 def test_a_post_mortem_becomes_a_lift_row():

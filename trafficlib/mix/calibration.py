@@ -41,7 +41,7 @@ _HEADERS = {
 def lift_table(lift, channels, where: str = "lift results") -> pd.DataFrame:
     """Lift results as the model takes them: ``channel``, ``start``, ``end``, ``lift``,
     ``lift_sd`` (outcome units). Accepts a DataFrame or a list of dicts; ``lift_sd`` may be
-    given as a 90 % interval ``lift_lower`` / ``lift_upper`` instead (sd = width / 3.29)."""
+    given as a 90 % interval ``lift_lower`` / ``lift_upper`` instead (sd = width / (2 x 1.645))."""
     frame = pd.DataFrame(lift).copy()
     if frame.empty:
         return frame
