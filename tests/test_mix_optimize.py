@@ -322,3 +322,24 @@ def test_optimize_weeks_on_daily_data_are_weeks(daily_design):
     plan = make_result(daily_design).optimize(weeks=13)
     today = daily_design.spend[-91:].mean(axis=0).sum()  # spend per day over the last 13 weeks
     assert plan.summary["budget"] == pytest.approx(91 * today, rel=1e-9)
+
+
+def test_marginal_roi_with_impressions_driving_the_effect():
+    """With impressions as the media, the next euro buys 1 % more of each week's own
+    impressions: the marginal ROI is computed on the observed impressions, not on spend
+    at an average CPM (which would count the CPM's weekly swings as an effect)."""
+    from trafficlib import mix
+    from trafficlib.mix.transforms import geometric_adstock
+
+    sim = mix.simulate(4, weeks=60, channels=["search", "social", "tv"])
+    design = mix.prepare(sim.data, "revenue", ["search", "social", "tv"], media="impressions")
+    res = make_result(design)
+    m = res.marginal_roi().set_index("channel")["mroi"]
+    for j, c in enumerate(CH):
+        draws = []
+        for d in range(2):
+            def tot(scale, j=j, d=d):
+                x = design.media[:, j] * scale
+                return (BETA[d, j] * design.y_scale * hill(geometric_adstock(x, 0.3), HALF[j], SLOPE[j])).sum()
+            draws.append((tot(1.01) - tot(1.0)) / (0.01 * design.spend[:, j].sum()))
+        assert m.iloc[j] == pytest.approx(np.median(draws), rel=1e-6), c

@@ -85,11 +85,13 @@ class MixResult:
         e = np.exp(-p["lam"][:, None, :] * level)
         return (1 - e) / (1 + e)
 
-    def effects(self, spend: np.ndarray | None = None) -> np.ndarray:
+    def effects(self, spend: np.ndarray | None = None, media: np.ndarray | None = None) -> np.ndarray:
         """Each channel's effect per period, in outcome units: (draws, T, C), for the
-        observed spend or another spend history ``spend`` (T, C) (same CPMs)."""
+        observed media, another spend history ``spend`` (T, C; impressions at each
+        channel's average CPM) or another scaled media history ``media`` (T, C)."""
         d = self.design
-        media = d.media if spend is None else np.asarray(spend, float) * d.per_spend / d.scale
+        if media is None:
+            media = d.media if spend is None else np.asarray(spend, float) * d.per_spend / d.scale
         level = np.einsum("ltc,dlc->dtc", _lags(media, d.l_max), self._weights())
         return self._shape(level) * self._params()["beta"][:, None, :] * d.y_scale
 
@@ -129,9 +131,9 @@ class MixResult:
         base = self.effects().sum(axis=1)
         m = np.empty_like(base)
         for j in range(len(d.channels)):
-            more = d.spend.copy()
+            more = d.media.copy()  # 1 % more of the channel's spend buys 1 % more of its media, week by week
             more[:, j] *= 1 + step
-            m[:, j] = (self.effects(more)[:, :, j].sum(axis=1) - base[:, j]) / (step * d.spend[:, j].sum())
+            m[:, j] = (self.effects(media=more)[:, :, j].sum(axis=1) - base[:, j]) / (step * d.spend[:, j].sum())
         v, lo, hi = _summary(m)
         return pd.DataFrame({"channel": d.channels, "mroi": v, "mroi_lower": lo, "mroi_upper": hi})
 
