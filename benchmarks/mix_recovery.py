@@ -58,12 +58,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=20, help="number of simulated shops (seeds 0..n-1), default 20")
     ap.add_argument("--first", type=int, default=0, help="first seed (default 0)")
+    ap.add_argument("--holdout", type=int, default=None, help="weeks held out of the fit (default: mix.fit's)")
     args = ap.parse_args(argv)
+    fit_args = {} if args.holdout is None else {"holdout": args.holdout}
     warnings.filterwarnings("ignore")
     rows = []
     start = time.perf_counter()
     for seed in range(args.first, args.first + args.seeds):
-        rows.append(one(seed))
+        rows.append(one(seed, **fit_args))
         r = rows[-1]
         print(f"seed {seed:2d}: {r['covered']}/{r['channels']} ROI intervals cover the truth, optimiser gain "
               f"{r['gain']:.1%}, R-hat {r['rhat_max']:.3f}, {r['divergences']} divergences, {r['seconds']:.0f} s"
