@@ -128,18 +128,28 @@ def _files(data_path) -> tuple[list[Path], list[Path]]:
     return given, files
 
 
+def _tables(path: Path, blocks: list | None):
+    """The file's table blocks (``blocks`` when the caller parsed them already), or None
+    for a file that is not a table (not CSV / text / Excel, or unreadable as one)."""
+    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheets
+
+    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
+        return None
+    try:
+        return sheets(path) if blocks is None else blocks
+    except TrafficDataError:
+        return None
+
+
 def _offline(path: Path, blocks: list | None = None) -> dict | None:
     """An offline-spend table (see the module doc) as rows ``date``, ``date_end``,
     ``channel``, ``cost``, ``impressions`` (+ ``currency``, ``line``), or None when the file
     is not one. Raises :class:`TrafficDataError` for a recognised table with bad cells."""
     from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
-    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, decimal_mark, sheets
+    from trafficlib.readers._sheet import decimal_mark
 
-    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
-        return None
-    try:
-        blocks = sheets(path) if blocks is None else blocks  # the file's tables, parsed once by the caller
-    except TrafficDataError:
+    blocks = _tables(path, blocks)
+    if blocks is None:
         return None
     for sheet in blocks:
         keys = [schema.normalize_header(re.sub(r"\(.*?\)", "", h)) for h in sheet.header]
@@ -251,13 +261,10 @@ def _controls(path: Path, blocks: list | None = None) -> dict | None:
     columns)}`` for a table holding both, or None when the file is not one. Raises
     :class:`TrafficDataError` for a recognised calendar with bad cells."""
     from trafficlib.readers._numbers import numbers, yyyymmdd_or_dates
-    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, decimal_mark, sheets
+    from trafficlib.readers._sheet import decimal_mark
 
-    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
-        return None
-    try:
-        blocks = sheets(path) if blocks is None else blocks  # the file's tables, parsed once by the caller
-    except TrafficDataError:
+    blocks = _tables(path, blocks)
+    if blocks is None:
         return None
     named = bool(_CTRL_FILE.search(schema.normalize_header(path.stem)))
     file = str(path)
@@ -994,15 +1001,11 @@ def side_export(path: str | Path):
     (``mix/controls``: ``date`` + the controls) or lift results (``mix/lift``). None for
     any other file. Raises the file's :class:`TrafficDataError` when it is one of these
     with a bad cell."""
-    from trafficlib.readers._sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, sheets
     from trafficlib.readers.registry import Export
 
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES + EXCEL_SUFFIXES:
-        return None
-    try:
-        blocks = sheets(path)
-    except TrafficDataError:
+    blocks = _tables(path, None)
+    if blocks is None:
         return None
     got = _offline(path, blocks)
     if got is not None:
