@@ -534,11 +534,12 @@ def _warnings(tr: dict, lang: str) -> list[tuple[str, str]]:
                       f" sur {tr.get('rhat_worst')}, au-dessus de 1,01) : relancer plus longtemps (draws et tune) "
                       "avant de lire les ROI.")))
     if tr["divergences"] > 0:
-        out.append(("divergences", _t(lang, f"{tr['divergences']} divergent transitions: parts of the posterior "
-                                            "were not explored, "
-                            "the intervals may be too narrow.",
-                      f"{tr['divergences']} transitions divergentes : une partie de la loi a posteriori n'a pas été "
-                      "explorée, les intervalles sont peut-être trop étroits.")))
+        n = tr["divergences"]
+        out.append(("divergences", _t(lang, f"{n} divergent transition{'s' if n > 1 else ''}: parts of the "
+                                            "posterior were not explored, the intervals may be too narrow.",
+                                      f"{n} transition{'s' if n > 1 else ''} divergente{'s' if n > 1 else ''} : une "
+                                      "partie de la loi a posteriori n'a pas été explorée, les intervalles sont "
+                                      "peut-être trop étroits.")))
     if tr["ess_min"] < 400:
         out.append(("ess", _t(lang, f"Too few effective draws ({tr['ess_min']:.0f}, fewer than 400): the intervals are "
                             "rough; raise draws or chains.",

@@ -82,6 +82,8 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "budget_weeks": ("Horizon of the budget shift (weeks)", "Horizon de la réallocation (semaines)"),
     "max_shift": ("Largest change per channel (share of today's spend)",
                   "Plus grand écart par canal (part de la dépense actuelle)"),
+    "adstock": ("Carry-over shape", "Forme de la rémanence"),
+    "saturation": ("Diminishing-returns curve", "Courbe des rendements décroissants"),
     "draws": ("Posterior draws per chain", "Tirages a posteriori par chaîne"),
     "tune": ("Warm-up steps per chain", "Pas de chauffe par chaîne"),
     "chains": ("Chains", "Chaînes"),
