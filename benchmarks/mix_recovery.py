@@ -22,7 +22,6 @@ import argparse
 import time
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from trafficlib import mix

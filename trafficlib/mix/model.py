@@ -89,7 +89,6 @@ def build(design: Design, priors: Priors | None = None, saturation: str = "hill"
     import pytensor.tensor as pt
 
     priors = priors or Priors()
-    C = len(design.channels)
     lags = _lags(design.media, design.l_max)
     coords = {"channel": design.channels, "period": np.arange(len(design.y)),
               "season_term": np.arange(design.season.shape[1]), "control_name": design.control_names}
