@@ -87,7 +87,8 @@ def main(argv=None) -> int:
     for r in runs:
         inside = ((r["lower"] <= truth) & (truth <= r["upper"])).sum()
         err = (r["roi"] / truth - 1).abs().median()
-        print(f"{r['fit']:<48} {r['seconds']:6.1f} s  R-hat max {r['rhat_max']:.3f}  divergences {r['divergences']:4d}  "
+        print(f"{r['fit']:<48} {r['seconds']:6.1f} s  R-hat max {r['rhat_max']:.3f}  "
+              f"divergences {r['divergences']:4d}  "
               f"ROI: {inside}/{len(truth)} 90 % intervals hold the truth, median error {err:.0%}")
     table = pd.DataFrame({"true ROI": truth, **{r["fit"].split(" (")[0]: r["roi"] for r in runs}}).round(2)
     print(table.to_string())

@@ -46,7 +46,8 @@ def one(seed: int, **fit_args) -> dict:
     optimum = value(best) - value(current)
     dg = res.diagnostics()
     return {"seed": seed, "covered": int(inside.sum()), "channels": len(inside),
-            "missed": ", ".join(f"{c} ({true[c]:.2f} not in {roi.loc[c, 'roi_lower']:.2f}-{roi.loc[c, 'roi_upper']:.2f})"
+            "missed": ", ".join(f"{c} ({true[c]:.2f} not in "
+                                f"{roi.loc[c, 'roi_lower']:.2f}-{roi.loc[c, 'roi_upper']:.2f})"
                                 for c in inside[~inside].index),
             "gain": ours / optimum if optimum > 0 else float("nan"), "uplift_ours": ours, "uplift_best": optimum,
             "rhat_max": dg["rhat_max"], "divergences": dg["divergences"], "ess_min": dg["ess_min"],
@@ -54,7 +55,8 @@ def one(seed: int, **fit_args) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=20, help="number of simulated shops (seeds 0..n-1), default 20")
     ap.add_argument("--first", type=int, default=0, help="first seed (default 0)")
     ap.add_argument("--holdout", type=int, default=None, help="weeks held out of the fit (default: mix.fit's)")
@@ -75,7 +77,8 @@ def main(argv=None) -> int:
     print(f"\n{len(frame)} seeds in {time.perf_counter() - start:.0f} s")
     print(f"ROI coverage: {coverage:.1%} of {frame['channels'].sum()} channel intervals (target >= 80 %): "
           + ("met" if coverage >= 0.8 else "NOT met"))
-    print(f"optimiser gain vs the true optimum: median {frame['gain'].median():.1%}, minimum {frame['gain'].min():.1%}, "
+    print(f"optimiser gain vs the true optimum: median {frame['gain'].median():.1%}, "
+          f"minimum {frame['gain'].min():.1%}, "
           f"pooled {pooled:.1%}, seeds >= 90 %: {(frame['gain'] >= 0.9).sum()}/{len(frame)} (target >= 90 %): "
           + ("met" if pooled >= 0.9 and frame["gain"].median() >= 0.9 else "NOT met"))
     print(f"fit time: median {frame['seconds'].median():.0f} s, max {frame['seconds'].max():.0f} s; "

@@ -36,7 +36,8 @@ def test_the_demo_lift_test_is_read_and_handed_to_the_fit(demo):
     assert len(lift) == 1 and lift["channel"].iloc[0] == "TV"
     assert lift["lift"].iloc[0] == pytest.approx(planted["measured"], abs=0.01)
     assert lift["lift_sd"].iloc[0] == pytest.approx(planted["sd"], abs=0.01)
-    assert lift["start"].iloc[0] == pd.Timestamp(planted["start"]) and lift["end"].iloc[0] == pd.Timestamp(planted["end"])
+    assert lift["start"].iloc[0] == pd.Timestamp(planted["start"])
+    assert lift["end"].iloc[0] == pd.Timestamp(planted["end"])
     assert [e["role"] for e in got["exports"]].count("lift") == 1
     assert not any("test_lift_tv" in f for f, _ in got["skipped"])
     # the measured gain is the planted truth within a few standard errors (a 10 % error was drawn)

@@ -122,7 +122,8 @@ def test_s_shaped_unequal_channels_match_the_grid():
 
 def test_s_shaped_corner_optimum_two_channels():
     # channel 1: hill(s, 1, 3); channel 2: 1.6 x hill(s, 2, 3); budget 2.6, 1.3 each today.
-    # From today SLSQP climbs to (1.10, 1.50) = 1.0457; the best plan is all on channel 2: 1.6 x 2.6^3/(2.6^3+8) = 1.0995
+    # From today SLSQP climbs to (1.10, 1.50) = 1.0457; the best plan is all on channel 2:
+    # 1.6 x 2.6^3/(2.6^3+8) = 1.0995
     b, K = np.array([1.0, 1.6]), np.array([1.0, 2.0])
 
     def resp(s):
@@ -279,7 +280,8 @@ def test_spend_bounds_in_currency(design):
     floor = float(current[2] * 0.9)
     plan = result.optimize(spend_bounds={"tv": (floor, floor * 1.1)}, bounds={"search": (0.9, 1.1)})
     t = plan.table.set_index("channel")
-    assert t.loc["tv", "lower_bound"] == pytest.approx(floor) and t.loc["tv", "upper_bound"] == pytest.approx(floor * 1.1)
+    assert t.loc["tv", "lower_bound"] == pytest.approx(floor)
+    assert t.loc["tv", "upper_bound"] == pytest.approx(floor * 1.1)
     assert floor * (1 - 1e-9) <= t.loc["tv", "recommended"] <= floor * 1.1 * (1 + 1e-9)
     assert t.loc["search", "lower_bound"] == pytest.approx(0.9 * current[0])
     assert t["recommended"].sum() == pytest.approx(current.sum(), rel=1e-9)

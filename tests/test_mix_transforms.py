@@ -255,8 +255,8 @@ def test_weekly_response_is_the_steady_state_of_effects(design):
     steady = np.array([5000.0, 3000.0, 20000.0])
     history = np.tile(steady, (len(design.y), 1))
     eff = result.effects(history)[0]
-    assert eff[design.l_max:] == pytest.approx(np.tile(result.weekly_response(steady)[0], (len(design.y) - design.l_max, 1)),
-                                               rel=1e-9)
+    expected = np.tile(result.weekly_response(steady)[0], (len(design.y) - design.l_max, 1))
+    assert eff[design.l_max:] == pytest.approx(expected, rel=1e-9)
 
 
 def test_contributions_add_up_to_the_models_mean(design):

@@ -35,8 +35,8 @@ from trafficlib.mix.optimize import BudgetPlan, allocate, optimize_budget
 from trafficlib.mix.result import MixResult
 from trafficlib.mix.simulate import Simulation, simulate
 
-__all__ = ["fit", "lift_table", "lift_from_causal", "read_lift", "MixResult", "Priors", "Design", "BudgetPlan", "Simulation", "simulate",
-           "prepare", "allocate", "optimize_budget"]
+__all__ = ["fit", "lift_table", "lift_from_causal", "read_lift", "MixResult", "Priors", "Design", "BudgetPlan",
+           "Simulation", "simulate", "prepare", "allocate", "optimize_budget"]
 
 
 def fit(data: pd.DataFrame, outcome: str, channels, controls=(), date: str = "date", media: str = "spend",
@@ -54,7 +54,8 @@ def fit(data: pd.DataFrame, outcome: str, channels, controls=(), date: str = "da
     ``holdout``: the last periods kept out of the fit to test it on periods it did not see
     (8 by default; 0 to fit on all). ``lift``: lift results to calibrate with (see
     :func:`lift_table`). ``draws``/``tune``/``chains``: NUTS settings (4 chains of 1,000 after
-    1,000 warm-up steps, the PyMC defaults); ``sampler``: "nutpie" or "pymc". See :mod:`trafficlib.mix.model` for the model
+    1,000 warm-up steps, the PyMC defaults); ``sampler``: "nutpie" or "pymc". See
+    :mod:`trafficlib.mix.model` for the model
     and its priors."""
     design = prepare(data, outcome, channels, controls=controls, date=date, media=media, l_max=l_max,
                      seasonality=seasonality, holidays=holidays, trend=trend, holdout=holdout, where=where)

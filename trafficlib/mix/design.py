@@ -26,7 +26,8 @@ class Design:
     driver of the effect (spend or impressions) divided by ``scale``; ``per_spend`` (C,):
     media units (before scaling) per currency unit, to turn a spend plan into media;
     ``controls`` (T, K) standardized; ``season`` (T, F) Fourier terms; ``trend`` (T,) from
-    -0.5 to 0.5 (centred, so that the intercept is the mid-period level); ``train`` (T,) bool, the periods in the likelihood (the others are held out)."""
+    -0.5 to 0.5 (centred, so that the intercept is the mid-period level); ``train`` (T,)
+    bool, the periods in the likelihood (the others are held out)."""
 
     dates: pd.DatetimeIndex
     freq: str

@@ -23,7 +23,8 @@ def allocate(response, current, total: float, lower, upper, starts: int = 6, see
     """The spend per channel (C,) with ``sum == total`` and ``lower <= s <= upper`` that
     maximizes ``response(s)`` (a smooth scalar function), by SLSQP (SciPy) from today's
     spend, from each corner (one channel filled first) and from ``starts`` random feasible
-    points: S-shaped curves have several local optima, and the best is often a corner. Raises ValueError when the bounds cannot hold the total."""
+    points: S-shaped curves have several local optima, and the best is often a corner.
+    Raises ValueError when the bounds cannot hold the total."""
     current, lower, upper = (np.asarray(v, float) for v in (current, lower, upper))
     if lower.sum() > total * (1 + 1e-9) or upper.sum() < total * (1 - 1e-9):
         raise ValueError(f"the bounds cannot hold this total: they allow {lower.sum():,.0f} to {upper.sum():,.0f} "
@@ -137,11 +138,12 @@ def optimize_budget(result, total: float | None = None, bounds: dict | None = No
 
     table = pd.DataFrame({"channel": d.channels, "current": current, "recommended": plan,
                           "change": plan - current,
-                          "change_pct": np.where(current > 0, (plan - current) / np.where(current > 0, current, 1) * 100,
-                                                 np.nan),
+                          "change_pct": np.where(current > 0,
+                                                 (plan - current) / np.where(current > 0, current, 1) * 100, np.nan),
                           "lower_bound": lower, "upper_bound": upper,
                           "mroi_current": mroi(current), "mroi_recommended": mroi(plan)})
-    summary = {"periods": periods, "weeks": periods // per_week, "budget": per_period * periods, "outcome_current": float(r_cur.mean()),
+    summary = {"periods": periods, "weeks": periods // per_week, "budget": per_period * periods,
+               "outcome_current": float(r_cur.mean()),
                "outcome_recommended": float(r_new.mean()), "uplift": float(np.median(uplift)),
                "uplift_lower": float(np.percentile(uplift, 5)), "uplift_upper": float(np.percentile(uplift, 95)),
                "uplift_pct": float(np.median(uplift) / r_cur.mean() * 100) if r_cur.mean() else float("nan"),
