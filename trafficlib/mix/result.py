@@ -37,7 +37,9 @@ class MixResult:
     lift: pd.DataFrame | None = None
     seconds: float = float("nan")
     seed: int = 0
-    _p: dict = field(default_factory=dict, repr=False)
+    _p: dict = field(default_factory=dict, repr=False)      # thinned posterior draws, by parameter
+    # figures of the observed history, computed once; not an init field, so dataclasses.replace starts afresh
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     # ---- posterior draws -------------------------------------------------------------
     def draws(self, name: str, thin: bool = False) -> np.ndarray | None:
@@ -90,10 +92,17 @@ class MixResult:
         observed media, another spend history ``spend`` (T, C; impressions at each
         channel's average CPM) or another scaled media history ``media`` (T, C)."""
         d = self.design
+        observed = spend is None and media is None
+        if observed and "_effects" in self._cache:
+            return self._cache["_effects"]
         if media is None:
             media = d.media if spend is None else np.asarray(spend, float) * d.per_spend / d.scale
         level = np.einsum("ltc,dlc->dtc", _lags(media, d.l_max), self._weights())
-        return self._shape(level) * self._params()["beta"][:, None, :] * d.y_scale
+        out = self._shape(level) * self._params()["beta"][:, None, :] * d.y_scale
+        if observed:  # the report asks for the observed effects a few dozen times: computed once, read-only
+            out.setflags(write=False)
+            self._cache["_effects"] = out
+        return out
 
     def weekly_response(self, spend) -> np.ndarray:
         """Steady-state effect per period of a constant spend per period ``spend`` (C,) or
@@ -127,6 +136,9 @@ class MixResult:
         """The return of the next currency unit at current spend: (effect of the spend
         history scaled by 1 + step - effect of it) / (step * spend), per channel, median
         and 90 % interval (``mroi``, ``mroi_lower``, ``mroi_upper``)."""
+        key = ("marginal_roi", step)
+        if key in self._cache:
+            return self._cache[key].copy()
         d = self.design
         base = self.effects().sum(axis=1)
         m = np.empty_like(base)
@@ -135,7 +147,8 @@ class MixResult:
             more[:, j] *= 1 + step
             m[:, j] = (self.effects(media=more)[:, :, j].sum(axis=1) - base[:, j]) / (step * d.spend[:, j].sum())
         v, lo, hi = _summary(m)
-        return pd.DataFrame({"channel": d.channels, "mroi": v, "mroi_lower": lo, "mroi_upper": hi})
+        self._cache[key] = pd.DataFrame({"channel": d.channels, "mroi": v, "mroi_lower": lo, "mroi_upper": hi})
+        return self._cache[key].copy()
 
     def baseline_parts(self) -> dict[str, np.ndarray]:
         """Non-media parts per draw (draws, T), outcome units: base (intercept + trend),
