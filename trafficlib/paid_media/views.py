@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trafficlib import i18n
-from trafficlib.readers.registry import UNRECONCILED, coverage
+from trafficlib.readers.registry import UNRECONCILED, coverage, reconciliation_text
 
 __all__ = ["LABELS", "FORMATS", "formats", "labels", "money", "exports_table", "skipped_table", "headline_cards", "loud_notes",
            "level_view", "platform_view", "breakdown_view", "fatigue_table", "saturation_table", "pacing_table",
@@ -99,13 +99,7 @@ def exports_table(views, lang: str = "en") -> pd.DataFrame:
     rows = []
     for v in (f for view in views for f in view.files):
         e = v.export
-        rec = e.reconciliation() if not v.left_out else _type_reconciliation(v)
-        if rec.empty:
-            ok = i18n.text(lang, "no total row", "pas de ligne de total")
-        elif rec["ok"].all():
-            ok = i18n.text(lang, "equal", "égaux")
-        else:
-            ok = i18n.text(lang, "DIFFERENT: ", "DIFFÉRENTS : ") + ", ".join(rec.loc[~rec["ok"], "metric"])
+        ok = reconciliation_text(e.reconciliation() if not v.left_out else _type_reconciliation(v), lang)
         per = f"{i18n.fmt_date(e.period[0], lang)} – {i18n.fmt_date(e.period[1], lang)}" if e.period else "–"
         rows.append({"file": v.name, "kind": e.kind, "rows": len(v.frame), "period": per,
                      "currency": v.currency or "–", "totals": ok})

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from trafficlib import i18n
+from trafficlib.readers.registry import reconciliation_text
 
 __all__ = ["LABELS", "TERM_FORMATS", "labels", "money", "pct", "exports_table", "skipped_table", "headline_cards",
            "headline_note", "negatives_note", "term_view", "waste_view", "ngram_view", "mix_view", "qs_view", "lost_view"]
@@ -66,13 +67,7 @@ def exports_table(exports, lang: str = "en", currency: str | None = None) -> pd.
 
     rows = []
     for e in exports:
-        rec = e.reconciliation()
-        if rec.empty:
-            ok = i18n.text(lang, "no total row", "pas de ligne de total")
-        elif rec["ok"].all():
-            ok = i18n.text(lang, "equal", "égaux")
-        else:
-            ok = i18n.text(lang, "DIFFERENT: ", "DIFFÉRENTS : ") + ", ".join(rec.loc[~rec["ok"], "metric"])
+        ok = reconciliation_text(e.reconciliation(), lang)
         per = (f"{i18n.fmt_date(e.period[0], lang)} – {i18n.fmt_date(e.period[1], lang)}" if e.period
                else i18n.text(lang, "not stated", "non indiquée"))
         rows.append({"file": Path(e.path).name, "kind": e.kind.split("/", 1)[1].replace("_", " "), "rows": e.rows,

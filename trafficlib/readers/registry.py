@@ -158,6 +158,19 @@ def reconcile(export: Export, rel_tol: float = 5e-4, abs_tol: float = 0.01) -> p
     return pd.DataFrame(rows, columns=["metric", "kit", "file", "ok"])
 
 
+def reconciliation_text(rec: pd.DataFrame, lang: str = "en") -> str:
+    """A :func:`reconcile` table in words for a report's list of exports: "equal" (every
+    metric matches the file's own total), "DIFFERENT: cost, ..." (the metrics that do not)
+    or "no total row" (nothing to compare), in ``lang``."""
+    from trafficlib import i18n
+
+    if rec.empty:
+        return i18n.text(lang, "no total row", "pas de ligne de total")
+    if rec["ok"].all():
+        return i18n.text(lang, "equal", "égaux")
+    return i18n.text(lang, "DIFFERENT: ", "DIFFÉRENTS : ") + ", ".join(rec.loc[~rec["ok"], "metric"])
+
+
 def coverage(export: Export) -> pd.DataFrame:
     """What the rows cover of the wider totals the file states (``scope == "more"``):
     one row per (total, additive metric) with ``label``, ``level``, ``covers`` (what the
