@@ -38,23 +38,28 @@ def add_parser(sub) -> argparse.ArgumentParser:
     return w
 
 
+def _read_tables(history: Path, wait: float, *names: str) -> list:
+    """The history's tables ``names`` (DataFrames, in that order), read under its lock."""
+    from trafficlib.watch.history import open_history
+    from trafficlib.watch.lock import history_lock
+
+    with history_lock(history, wait=wait):
+        h = open_history(history)
+        try:
+            return [h.table(n) for n in names]
+        finally:
+            h.close()
+
+
 def show(history: Path, wait: float = 30.0) -> int:
     """Print runs, snapshots by source and the alerts of the history."""
     import pandas as pd
-
-    from trafficlib.watch.history import open_history
-    from trafficlib.watch.lock import history_lock
 
     if not history.exists():
         print(f"error: {history}: no history yet (run `trafficlib watch FOLDER --history {history}` first)",
               file=sys.stderr)
         return EXIT_ERROR
-    with history_lock(history, wait=wait):
-        h = open_history(history)
-        try:
-            runs, snaps, alerts = h.table("runs"), h.table("snapshots"), h.table("alerts")
-        finally:
-            h.close()
+    runs, snaps, alerts = _read_tables(history, wait, "runs", "snapshots", "alerts")
     with pd.option_context("display.width", 160, "display.max_colwidth", 60, "display.max_rows", 200):
         print(f"history {history}: {len(runs)} runs, {len(snaps)} snapshots, {len(alerts)} alerts")
         if not snaps.empty:
@@ -133,13 +138,6 @@ def main(args: argparse.Namespace) -> int:
 
 def _write_page(history: Path, page: Path, lang: str, wait: float) -> None:
     from trafficlib.watch import digest
-    from trafficlib.watch.history import open_history
-    from trafficlib.watch.lock import history_lock
 
-    with history_lock(history, wait=wait):
-        h = open_history(history)
-        try:
-            alerts, figures, runs = h.table("alerts"), h.table("figures"), h.table("runs")
-        finally:
-            h.close()
+    alerts, figures, runs = _read_tables(history, wait, "alerts", "figures", "runs")
     digest.write_page(page, digest.page_html(alerts, figures, runs, lang))
