@@ -44,3 +44,19 @@ def test_empty_period_is_a_clear_error():
     ts = pd.Series(pd.to_datetime(["2026-01-01", "2026-10-31"]))
     with pytest.raises(TrafficDataError, match="data cover 2026-01-01 to 2026-10-31"):
         periods.require_data(ts, p)
+
+
+def test_spread_over_days_divides_each_row_by_its_days():
+    from trafficlib.periods import spread_over_days
+
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-01-06", "2025-01-31"]),
+                         "date_end": pd.to_datetime(["2025-01-12", pd.NaT]),
+                         "channel": ["TV", "Meta"], "cost": [700.0, 50.0], "impressions": [70.0, None]})
+    out = spread_over_days(rows, ("cost", "impressions"), keep=("channel",))
+    assert len(out) == 8 and list(out.columns) == ["day", "channel", "cost", "impressions"]
+    tv = out[out["channel"] == "TV"]
+    assert tv["day"].tolist() == list(pd.date_range("2025-01-06", "2025-01-12"))
+    assert (tv["cost"] == 100.0).all() and (tv["impressions"] == 10.0).all()
+    meta = out[out["channel"] == "Meta"]  # no end: one day
+    assert meta["day"].tolist() == [pd.Timestamp("2025-01-31")] and meta["cost"].iloc[0] == 50.0
+    assert meta["impressions"].isna().all()

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["Period", "resolve", "last_full_months", "require_data"]
+__all__ = ["Period", "resolve", "last_full_months", "require_data", "spread_over_days"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,22 @@ def require_data(timestamps: pd.Series, period: Period, what: str = "sessions") 
     raise TrafficDataError(
         f"no {what} between {period.start.date()} and {period.end.date()}; "
         f"the data cover {lo.date()} to {hi.date()}", hint="change period_start / period_end")
+
+
+def spread_over_days(rows: pd.DataFrame, values, keep=(), start: str = "date", end: str = "date_end") -> pd.DataFrame:
+    """Rows covering ``start`` .. ``end`` (a week, a month, a report's range) spread evenly
+    over their days: one row per day (``day``) with the ``keep`` columns as they are and
+    each of ``values`` divided by the row's number of days (NaN stays NaN). A missing or
+    earlier ``end`` counts as one day."""
+    rows = rows.reset_index(drop=True)
+    first = pd.to_datetime(rows[start])
+    last = pd.to_datetime(rows[end]).fillna(first) if end in rows else first
+    n = ((last - first).dt.days + 1).clip(lower=1).to_numpy(np.int64)
+    idx = np.repeat(np.arange(len(rows)), n)
+    offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    out = pd.DataFrame({"day": first.to_numpy()[idx] + offset * np.timedelta64(1, "D")})
+    for k in keep:
+        out[k] = rows[k].to_numpy()[idx]
+    for v in values:
+        out[v] = pd.to_numeric(rows[v], errors="coerce").to_numpy(float)[idx] / n[idx]
+    return out

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trafficlib.paid_media.inputs import View, base_view
+from trafficlib.periods import spread_over_days
 
 __all__ = ["spend_by_month", "pacing"]
 
@@ -31,10 +32,7 @@ def spend_by_month(views: list[View]) -> tuple[pd.DataFrame, pd.Timestamp | None
             continue
         f = v.frame[v.frame["date"].notna()]
         end = pd.to_datetime(f["date_end"]).fillna(f["date"]) if "date_end" in f else f["date"]
-        days = (end - f["date"]).dt.days + 1
-        rep = f.loc[f.index.repeat(days)].copy()
-        rep["day"] = rep["date"] + pd.to_timedelta(rep.groupby(level=0).cumcount(), unit="D")
-        rep["cost"] = rep["cost"] / days.loc[rep.index]
+        rep = spread_over_days(f, ("cost",), keep=("campaign",))
         rep["month"] = rep["day"].dt.to_period("M").dt.to_timestamp()
         g = rep.groupby([rep["campaign"].astype("string"), "month"])["cost"].sum().reset_index()
         g.insert(0, "platform", platform)
