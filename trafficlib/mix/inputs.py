@@ -47,6 +47,7 @@ import pandas as pd
 
 from trafficlib import schema
 from trafficlib.errors import TrafficDataError
+from trafficlib.periods import spread_over_days
 from trafficlib.mix.calibration import read_lift
 from trafficlib.readers.crm_inputs import select_spend
 
@@ -388,32 +389,23 @@ def _calendar(path: Path, blocks: list) -> dict | None:
     return cal
 
 
-_MONTH_NAMES = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2,
-                "february": 2, "mar": 3, "mars": 3, "march": 3, "apr": 4, "avr": 4, "avril": 4, "april": 4,
-                "may": 5, "mai": 5, "jun": 6, "juin": 6, "june": 6, "jul": 7, "juil": 7, "juillet": 7, "july": 7,
-                "aug": 8, "aou": 8, "aout": 8, "august": 8, "sep": 9, "sept": 9, "septembre": 9, "september": 9,
-                "oct": 10, "octobre": 10, "october": 10, "nov": 11, "novembre": 11, "november": 11, "dec": 12,
-                "decembre": 12, "december": 12}
-
-
 def _months(values: pd.Series) -> pd.Series:
-    """First day of each month written ``2025-01``, ``01/2025``, ``2025/01``, ``janvier 2025``,
-    ``Jan 2025`` or as a full date (its month); NaT where unreadable."""
+    """First day of each month written ``2025-01``, ``01/2025``, ``2025/01``, ``01.2025``,
+    ``janvier 2025``, ``Jan 2025`` (month names in the ad readers' languages) or as a full
+    date (its month); NaT where unreadable. The ad readers' month parser
+    (:func:`trafficlib.readers._adreport._months`), then the numeric forms and full dates
+    a plan adds."""
+    from trafficlib.readers._adreport import _months as ad_months
     from trafficlib.readers._numbers import yyyymmdd_or_dates
 
+    out, _ = ad_months(values)
+    out = out.astype("datetime64[ns]")
     text = values.astype("string").str.strip()
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for pattern, y, m in ((r"^(\d{4})[-/.](\d{1,2})$", 1, 2), (r"^(\d{1,2})[-/.](\d{4})$", 2, 1)):
         g = text.str.extract(pattern)
-        hit = g[0].notna()
+        hit = out.isna() & g[0].notna()
         if hit.any():
             out[hit] = pd.to_datetime(g[y - 1][hit] + "-" + g[m - 1][hit] + "-01", errors="coerce")
-    named = text.map(lambda v: schema.normalize_header(v) if isinstance(v, str) else None, na_action="ignore")
-    g = named.str.extract(r"^([a-z]+)_(\d{4})$")
-    month = g[0].map(_MONTH_NAMES)
-    hit = out.isna() & month.notna()
-    if hit.any():
-        out[hit] = pd.to_datetime(g[1][hit] + "-" + month[hit].astype(int).astype(str) + "-01", errors="coerce")
     rest = out.isna() & text.notna() & (text != "")
     if rest.any():
         days, _bad = yyyymmdd_or_dates(text[rest])
@@ -422,20 +414,6 @@ def _months(values: pd.Series) -> pd.Series:
 
 
 # ------------------------------------------------------------------ spend
-
-def _spread(rows: pd.DataFrame, values=("cost", "impressions")) -> pd.DataFrame:
-    """Rows covering ``date`` .. ``date_end`` spread evenly over their days: one row per
-    day with the row's ``values`` divided by its number of days (NaN stays NaN)."""
-    rows = rows.reset_index(drop=True)
-    n = ((rows["date_end"] - rows["date"]).dt.days + 1).clip(lower=1).to_numpy(np.int64)
-    idx = np.repeat(np.arange(len(rows)), n)
-    offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    out = pd.DataFrame({"day": rows["date"].to_numpy()[idx] + offset * np.timedelta64(1, "D"),
-                        "channel": rows["channel"].to_numpy()[idx]})
-    for v in values:
-        out[v] = rows[v].to_numpy(float)[idx] / n[idx]
-    return out
-
 
 # ------------------------------------------------------------------ outcome
 
@@ -479,10 +457,9 @@ def _daily_outcomes(export) -> tuple[pd.DataFrame, dict]:
     days = pd.DatetimeIndex(out["day"]).sort_values()
     gaps = np.diff(days.values).astype("timedelta64[D]").astype(int)
     if len(days) > 2 and (gaps >= 7).all() and (gaps % 7 == 0).all():  # one row per week: spread over its days
-        spread = out.rename(columns={"day": "date"}).assign(date_end=lambda x: x["date"] + pd.Timedelta(days=6),
-                                                            channel="")
+        spread = out.rename(columns={"day": "date"}).assign(date_end=lambda x: x["date"] + pd.Timedelta(days=6))
         names = [c for c in out.columns if c != "day"]
-        out = _spread(spread, names).drop(columns="channel")
+        out = spread_over_days(spread, names)
         kinds = {**kinds, "_weekly": "yes"}
     return out, kinds
 
@@ -709,7 +686,7 @@ def load_mix_inputs(data_path, outcome: str = "auto", channel_map: dict | None =
             notes.append(f"{', '.join(names)}: {int(long.sum()):,} row(s) cover a month or more; their spend is "
                          "spread flat over it, which hides the weekly ups and downs the model learns from "
                          "(download by day or week)")
-    spend_days = _spread(spend_rows)
+    spend_days = spread_over_days(spend_rows, ("cost", "impressions"), keep=("channel",))
     spend_start = spend_rows["date"].min()
     spend_end = spend_rows["date_end"].max()
     for e in spend_exports:
